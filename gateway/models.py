@@ -1,0 +1,163 @@
+"""The store's schema: held cases, their timeline, console accounts and the audit chain.
+
+One ``Base`` for every table so Alembic sees the whole schema. The same schema serves SQLite
+(default) and PostgreSQL (several gateway instances sharing one database).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CaseState(StrEnum):
+    PENDING = "pending"  # held, waiting for an officer
+    REVIEWED = "reviewed"  # two-person: reviewer approved (审核), waiting for an approver (审批)
+    RELEASE_PENDING = "release_pending"  # released by an officer, upstream has not said 2xx yet
+    RELEASE_FAILED = "release_failed"  # upstream refused permanently; officers must decide again
+    RELEASED = "released"  # upstream took it
+    REJECTED = "rejected"  # an officer rejected it
+    EXPIRED = "expired"  # nobody decided within quarantine.expire_after_days
+    BLOCKED = "blocked"  # refused at SMTP time by a ``reject`` category; kept for the record
+
+
+OPEN_STATES = (CaseState.PENDING, CaseState.REVIEWED, CaseState.RELEASE_FAILED)
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"  # 审核
+    APPROVER = "approver"  # 审批
+    AUDITOR = "auditor"  # reads the audit log
+    ADMIN = "admin"  # accounts
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. Q20261127-7K3F9A
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))  # pass | quarantine | reject
+    release_mode: Mapped[str] = mapped_column(String(20), default="single")  # single | two-person
+    severity: Mapped[str] = mapped_column(String(10), default="low")  # highest triggered
+
+    # envelope and session
+    mail_from: Mapped[str] = mapped_column(Text, index=True)
+    rcpt_to: Mapped[list[Any]] = mapped_column(JSON)  # the recipients this copy is for
+    client_addr: Mapped[str] = mapped_column(String(64), default="")
+    helo: Mapped[str] = mapped_column(Text, default="")
+    tls: Mapped[bool] = mapped_column(Boolean, default=False)
+    auth_user: Mapped[str | None] = mapped_column(Text, nullable=True)
+    gateway_id: Mapped[str] = mapped_column(String(64), default="")  # which instance held it
+
+    # message
+    message_id: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="")  # decoded, for the queue only
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None once purged
+    raw_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    # inspection
+    scope_version: Mapped[str] = mapped_column(String(64))
+    categories: Mapped[list[Any]] = mapped_column(JSON)  # [{id,name,score,threshold,action,severity,release}]
+    category_ids: Mapped[str] = mapped_column(Text, default="")  # " land personnel " for filtering
+    findings: Mapped[list[Any]] = mapped_column(JSON)  # Finding dicts
+    unscannable: Mapped[list[Any]] = mapped_column(JSON)  # [{location, reason, detail}]
+    parts: Mapped[list[Any]] = mapped_column(JSON)  # [{location,filename,content_type,size,sha256,status,reason}]
+    segments: Mapped[list[Any]] = mapped_column(JSON)  # [{location, text}] extracted text, capped
+    inspection_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    # timeline summary (full history in case_events)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reviewed_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    # release delivery (state release_pending)
+    release_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_release_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_release_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    upstream_reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_cases_state_received", "state", "received_at"),)
+
+
+class CaseEvent(Base):
+    """The case's timeline: received, held, notified, viewed, reviewed, released, …"""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(Text)  # "gateway" or an account name
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    emails: Mapped[list[Any]] = mapped_column(JSON, default=list)  # own addresses: no self-review
+    password_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConsoleSession(Base):
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: ``hash = sha256(prev_hash + canonical(entry))``."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, 3, … no gaps
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,222 @@
+"""Settings: embedded defaults < TOML file (``--config`` or ``DLP_CONFIG``) < ``DLP_`` environment.
+
+Built once at start-up by :func:`load_settings` and handed down; no module reads a global.
+Every problem is reported as one line naming the key, the bad value and what to do.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from gateway.errors import SettingsError
+
+MiB = 1024 * 1024
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _host_port(value: str, default_port: int) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        return value, default_port
+    host = host.strip("[]")
+    return host, int(port)
+
+
+class SmtpSettings(_Section):
+    listen: str = "127.0.0.1:10025"
+    hostname: str = "dlp-gateway"
+    allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    max_message_size: int = 50 * MiB
+    max_recipients: int = 100
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
+    auth_users: dict[str, SecretStr] = {}
+    timeout: float = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
+    inspection_timeout: float = 60.0  # whole inspection of one message; overrun → held
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for net in value:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise ValueError(f"{net!r} is not a CIDR network (example: 10.0.0.0/8)") from None
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        try:
+            _host_port(value, 25)
+        except ValueError:
+            raise ValueError(f"{value!r} is not host:port (example: 0.0.0.0:10025)") from None
+        return value
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        return _host_port(self.listen, 10025)
+
+
+class RelaySettings(_Section):
+    host: str | None = None
+    port: int = 25
+    starttls: bool = False
+    tls_verify: bool = True
+    username: str | None = None
+    password: SecretStr | None = None
+    timeout: float = 60.0
+    outbox_dir: Path | None = None  # default <data_dir>/outbox
+
+
+class ConsoleSettings(_Section):
+    listen: str = "127.0.0.1:8025"
+    session_minutes: int = 30
+    secure_cookies: bool = False  # set when the console is behind TLS
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    base_url: str = "http://127.0.0.1:8025"
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        return _host_port(self.listen, 8025)
+
+
+class LimitSettings(_Section):
+    max_depth: int = 5
+    max_members: int = 1000
+    max_expanded_bytes: int = 200 * 1000 * 1000
+    max_ratio: int = 100
+    timeout: float = 30.0  # per message, extraction + matching
+    memory_mb: int = 1024  # address-space cap of an extraction worker
+    workers: int = 2
+
+
+class QuarantineSettings(_Section):
+    expire_after_days: float = 14.0
+    retain_days: float = 90.0
+    release_retry_seconds: list[int] = [60, 300, 900, 3600, 14400]
+
+
+class NotifySettings(_Section):
+    enabled: bool = True
+    sender: str = "dlp-gateway@localhost"
+    officers: list[str] = []
+    tell_sender_reason: bool = True  # include the officer's reason in a rejection notice
+    digest_hour: int = 8
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DLP_", env_nested_delimiter="__", extra="forbid", toml_file=None
+    )
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    scope_dir: Path = Path("config/scope")
+    internal_domains: list[str] = []
+    scan_internal: bool = False
+    log_level: str = "INFO"
+
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = os.environ.get("_DLP_CONFIG_FILE")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'dlp-gateway.sqlite3').resolve()}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.relay.outbox_dir or self.data_dir / "outbox"
+
+
+def _format_error(err: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in err.get("loc", ()))
+    msg = str(err.get("msg", "invalid"))
+    msg = msg.removeprefix("Value error, ")
+    value = err.get("input")
+    shown = "" if isinstance(value, dict) else f" (got {value!r})"
+    return f"setting {key}: {msg}{shown}"
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build settings once; raise :class:`SettingsError` with one line per problem."""
+    path = config_file or os.environ.get("DLP_CONFIG")
+    problems: list[str] = []
+    if path is not None and not Path(path).is_file():
+        raise SettingsError([f"config file {path}: not found (give --config FILE or DLP_CONFIG)"])
+    previous = os.environ.get("_DLP_CONFIG_FILE")
+    try:
+        if path is not None:
+            os.environ["_DLP_CONFIG_FILE"] = str(path)
+        else:
+            os.environ.pop("_DLP_CONFIG_FILE", None)
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError([_format_error(dict(e)) for e in exc.errors()]) from None
+    except (ValueError, OSError) as exc:  # TOML syntax errors and unreadable files
+        raise SettingsError([f"config file {path}: {exc}"]) from None
+    finally:
+        if previous is None:
+            os.environ.pop("_DLP_CONFIG_FILE", None)
+        else:
+            os.environ["_DLP_CONFIG_FILE"] = previous
+    smtp = settings.smtp
+    if (smtp.tls_cert is None) != (smtp.tls_key is None):
+        problems.append("setting smtp.tls_cert/smtp.tls_key: give both or neither")
+    for key, file in (("smtp.tls_cert", smtp.tls_cert), ("smtp.tls_key", smtp.tls_key)):
+        if file is not None and not file.is_file():
+            problems.append(f"setting {key}: file {file} not found")
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def check_writable(settings: Settings) -> None:
+    """Create the data directories; fail with one line if they are not writable (serve only)."""
+    for label, directory in (("data_dir", settings.data_dir), ("relay.outbox_dir", settings.outbox_dir)):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise SettingsError(
+                [f"setting {label}: directory {directory} is not writable ({exc.strerror})"]
+            ) from None
