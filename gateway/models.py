@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class CaseState(StrEnum):
@@ -78,11 +78,13 @@ class Case(Base):
 
     # inspection
     scope_version: Mapped[str] = mapped_column(String(64))
-    categories: Mapped[list[Any]] = mapped_column(JSON)  # [{id,name,score,threshold,action,severity,release}]
+    # [{id, name, score, threshold, action, severity, release}]
+    categories: Mapped[list[Any]] = mapped_column(JSON)
     category_ids: Mapped[str] = mapped_column(Text, default="")  # " land personnel " for filtering
     findings: Mapped[list[Any]] = mapped_column(JSON)  # Finding dicts
     unscannable: Mapped[list[Any]] = mapped_column(JSON)  # [{location, reason, detail}]
-    parts: Mapped[list[Any]] = mapped_column(JSON)  # [{location,filename,content_type,size,sha256,status,reason}]
+    # [{location, filename, content_type, size, sha256, status, reason}]
+    parts: Mapped[list[Any]] = mapped_column(JSON)
     segments: Mapped[list[Any]] = mapped_column(JSON)  # [{location, text}] extracted text, capped
     inspection_ms: Mapped[int] = mapped_column(Integer, default=0)
 

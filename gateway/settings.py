@@ -210,7 +210,10 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
 
 def check_writable(settings: Settings) -> None:
     """Create the data directories; fail with one line if they are not writable (serve only)."""
-    for label, directory in (("data_dir", settings.data_dir), ("relay.outbox_dir", settings.outbox_dir)):
+    for label, directory in (
+        ("data_dir", settings.data_dir),
+        ("relay.outbox_dir", settings.outbox_dir),
+    ):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             probe = directory / ".write-test"

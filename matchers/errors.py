@@ -23,9 +23,7 @@ class DlpError(Exception):
 class ScopeError(DlpError):
     """A scope table is broken. ``str()`` is the one-line ``file: key: problem`` message."""
 
-    def __init__(
-        self, file: str, key: str, problem: str, line: int | None = None
-    ) -> None:
+    def __init__(self, file: str, key: str, problem: str, line: int | None = None) -> None:
         self.file = file
         self.key = key
         self.problem = problem
