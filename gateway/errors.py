@@ -8,7 +8,8 @@
     ├── RelayError               upstream did not take the message
     │   ├── TemporaryRelayError  4xx, unreachable, timeout (→ 451, retry later)
     │   └── PermanentRelayError  5xx (→ upstream's code to the client)
-    └── ReviewError              an officer action the rules forbid (wrong role, own mail, …)
+    ├── ReviewError              an officer action the rules forbid (wrong role, own mail, …)
+    └── AccountError             a console account change that cannot be made (duplicate, …)
 
 Policy outcomes (pass / quarantine / reject / unscannable) are values, not exceptions.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from matchers.errors import DlpError, ScopeError
 
 __all__ = [
+    "AccountError",
     "DlpError",
     "ExtractionError",
     "PermanentRelayError",
@@ -62,4 +64,8 @@ class PermanentRelayError(RelayError):
 
 
 class ReviewError(DlpError):
+    pass
+
+
+class AccountError(DlpError):
     pass
