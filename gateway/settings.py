@@ -119,6 +119,9 @@ class NotifySettings(_Section):
     officers: list[str] = []
     tell_sender_reason: bool = True  # include the officer's reason in a rejection notice
     digest_hour: int = 8
+    # HMAC key marking the gateway's own notices (set the same value on every instance that
+    # shares a database); unset: a random key per process
+    signing_key: SecretStr | None = None
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,328 @@
+"""Notices in Simplified Chinese to senders and security officers, sent through the relay.
+
+A notice names the case, the categories and what happens next, and never the matched text, the
+subject or attachment names (any of them may be the secret itself). Notices are auto-generated
+mail (RFC 3834): ``Auto-Submitted: auto-generated``, sent with a null reverse-path so they can
+never bounce back into a loop, and never sent in answer to a bounce or to other automatic mail.
+Each carries ``X-DLP-Notice``, an HMAC that lets the gateway recognise (and pass without
+holding) its own notices should they come back through it; a forged header does not verify.
+
+A notice that cannot be sent is logged and counted (``dlp_notify_failures_total``), and
+recorded on the case's timeline when a store is given; it never raises and never affects the
+held mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import SMTP as SMTP_POLICY
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.errors import DlpError
+from gateway.metrics import Metrics
+from gateway.models import Case, CaseEvent
+from gateway.relay import Relay
+from gateway.settings import Settings
+
+log = logging.getLogger("dlp_gateway.notify")
+
+__all__ = ["NOTICE_HEADER", "NoticeSigner", "Notifier", "is_automatic"]
+
+NOTICE_HEADER = "X-DLP-Notice"
+FOOTER = "此邮件由外发邮件保密检查网关自动发送，请勿直接回复。如有疑问，请联系本单位保密员并提供案件编号。"
+
+_SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
+_REASON_ZH = {
+    "encrypted": "加密或设有密码",
+    "limit_depth": "嵌套层数超限",
+    "limit_members": "压缩包文件数超限",
+    "limit_size": "解压后体积超限",
+    "limit_ratio": "压缩比异常",
+    "timeout": "检查超时",
+    "corrupt": "文件损坏",
+    "unsupported": "格式无法识别",
+    "error": "检查出错",
+}
+
+
+class NoticeSigner:
+    """HMAC-SHA256 over a notice's Message-ID (key: ``notify.signing_key`` or per process)."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(32)
+
+    def sign(self, message_id: str) -> str:
+        return hmac.new(self._key, message_id.encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, raw: bytes) -> bool:
+        """True only for a notice this gateway (or one sharing its key) generated."""
+        headers = BytesHeaderParser().parsebytes(raw[:65536])
+        token = str(headers.get(NOTICE_HEADER, "")).strip()
+        message_id = str(headers.get("Message-ID", "")).strip()
+        if not token or not message_id:
+            return False
+        return hmac.compare_digest(token.rpartition(" ")[2], self.sign(message_id))
+
+
+def is_automatic(raw: bytes) -> bool:
+    """RFC 3834 §2: do not answer automatic mail (Auto-Submitted other than ``no``, lists)."""
+    headers = BytesHeaderParser().parsebytes(raw[:65536])
+    auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(headers.get("Precedence", "")).strip().lower()
+    return not auto.startswith("no") or precedence in {"bulk", "list", "junk"}
+
+
+def _when(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _names(case: Case) -> str:
+    names = [
+        str(c.get("name", c.get("id", "")))
+        for c in case.categories or []
+        if c.get("score", 0) >= c.get("threshold", 1) and c.get("action") != "monitor"
+    ]
+    return "、".join(names) or "（无命中类别）"
+
+
+def _unscannable_line(case: Case) -> str | None:
+    reasons = sorted({str(u.get("reason", "")) for u in case.unscannable or []})
+    if not reasons:
+        return None
+    text = "、".join(_REASON_ZH.get(r, r) for r in reasons)
+    return f"无法检查的内容：{len(case.unscannable)} 处（{text}），按规定一律扣留待审"
+
+
+def _process(case: Case) -> str:
+    if case.release_mode == "two-person":
+        return "该邮件须经审核人审核、审批人审批（两人）后方可发出"
+    return "该邮件经一名保密员审核同意后即可发出"
+
+
+class Notifier:
+    """Builds and sends the notices; ``sessionmaker`` (optional) records them on the timeline."""
+
+    def __init__(
+        self,
+        relay: Relay,
+        settings: Settings,
+        metrics: Metrics,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        signer: NoticeSigner | None = None,
+    ) -> None:
+        self._relay = relay
+        self._settings = settings
+        self._notify = settings.notify
+        self._metrics = metrics
+        self._sessionmaker = sessionmaker
+        key = settings.notify.signing_key
+        self.signer = signer or NoticeSigner(key.get_secret_value().encode() if key else None)
+
+    # -- the notices --------------------------------------------------------------------
+
+    async def held(self, case: Case) -> None:
+        """Tell the sender their mail is held, and the officers that a case waits."""
+        rcpts = "、".join(case.rcpt_to)
+        lines = [
+            "您好：",
+            "",
+            f"您于 {_when(case.received_at)} 发出的邮件（收件人：{rcpts}）经外发邮件保密检查，"
+            "疑似涉及工作秘密，已被扣留，尚未发出，等待保密员审核。",
+            "",
+            f"案件编号：{case.id}",
+            f"涉及类别：{_names(case)}",
+        ]
+        extra = _unscannable_line(case)
+        if extra:
+            lines.append(extra)
+        days = self._settings.quarantine.expire_after_days
+        lines += [
+            "",
+            "后续处理：",
+            f"· {_process(case)}；放行后将自动投递给上述收件人，您无需重新发送。",
+            "· 如被退回，您会收到退回通知及原因。",
+            f"· 如 {days:g} 天内无人处理，邮件将过期作废，不会发出。",
+            "· 如确需对外发送，请按本单位规定办理审批，或删去涉密内容后重新发送。",
+        ]
+        await self._to_sender(case, f"【邮件已扣留待审】案件 {case.id}", lines)
+        await self._to_officers(case)
+
+    async def blocked(self, case: Case) -> None:
+        rcpts = "、".join(case.rcpt_to)
+        lines = [
+            "您好：",
+            "",
+            f"您于 {_when(case.received_at)} 发出的邮件（收件人：{rcpts}）含有按规定禁止"
+            "通过互联网邮件外发的内容，已被拦截，不会发出。",
+            "",
+            f"案件编号：{case.id}",
+            f"涉及类别：{_names(case)}",
+            "",
+            "后续处理：该邮件已记录备查，保密员可查阅。请勿通过互联网邮件发送此类内容；"
+            "如有工作需要，请按本单位保密规定通过合规渠道传递。",
+        ]
+        await self._to_sender(case, f"【邮件已被拦截】案件 {case.id}", lines)
+
+    async def rejected(self, case: Case, reason: str) -> None:
+        lines = [
+            "您好：",
+            "",
+            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件经保密员审核，"
+            "决定退回，不予发出。",
+            f"涉及类别：{_names(case)}",
+        ]
+        if self._notify.tell_sender_reason and reason.strip():
+            lines.append(f"退回原因：{reason.strip()}")
+        lines += ["", "如需发送，请删去涉密内容后重新发送，或按本单位规定办理审批。"]
+        await self._to_sender(case, f"【邮件已退回】案件 {case.id}", lines)
+
+    async def expired(self, case: Case) -> None:
+        days = self._settings.quarantine.expire_after_days
+        lines = [
+            "您好：",
+            "",
+            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件在 {days:g} 天内"
+            "未经保密员处理，已过期作废，不会发出。",
+            "",
+            "如仍需发送，请联系本单位保密员或重新发送。",
+        ]
+        await self._to_sender(case, f"【邮件已过期】案件 {case.id}", lines)
+
+    async def released(self, case: Case) -> None:
+        lines = [
+            "您好：",
+            "",
+            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件经保密员审核同意，"
+            "已放行投递。",
+        ]
+        await self._to_sender(case, f"【邮件已放行】案件 {case.id}", lines)
+
+    async def digest(self, cases: Sequence[Case]) -> None:
+        """One daily message to the officers listing the cases still waiting."""
+        if not self._notify.enabled or not self._notify.officers:
+            return
+        now = dt.datetime.now(dt.UTC)
+        lines = [f"截至 {_when(now)}，共有 {len(cases)} 封邮件等待审核：", ""]
+        for case in cases:
+            received = case.received_at
+            if received.tzinfo is None:
+                received = received.replace(tzinfo=dt.UTC)
+            age = (now - received).total_seconds() / 86400
+            lines.append(
+                f"· {case.id}  发件人 {case.mail_from or '<>'}  类别 {_names(case)}  "
+                f"等待 {age:.1f} 天  {self._case_url(case.id)}"
+            )
+        if not cases:
+            lines.append("（无待审邮件）")
+        await self._send(
+            None,
+            "officers",
+            list(self._notify.officers),
+            f"【外发邮件待审日报】{len(cases)} 封待审",
+            lines,
+        )
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    async def _to_sender(self, case: Case, subject: str, lines: list[str]) -> None:
+        if not self._notify.enabled or case.mail_from == "":
+            return  # RFC 3834 §2: never answer a bounce
+        if case.raw is not None and is_automatic(case.raw):
+            return
+        await self._send(case.id, "sender", [case.mail_from], subject, lines)
+
+    async def _to_officers(self, case: Case) -> None:
+        if not self._notify.enabled or not self._notify.officers:
+            return
+        lines = [
+            "保密员：",
+            "",
+            "有一封外发邮件被扣留，等待审核。",
+            "",
+            f"案件编号：{case.id}",
+            f"发件人：{case.mail_from or '<>'}",
+            f"收件人：{'、'.join(case.rcpt_to)}",
+            f"涉及类别：{_names(case)}",
+            f"严重程度：{_SEVERITY_ZH.get(case.severity, case.severity)}",
+            f"审批方式：{'两人（审核+审批）' if case.release_mode == 'two-person' else '一人'}",
+        ]
+        extra = _unscannable_line(case)
+        if extra:
+            lines.append(extra)
+        lines += ["", f"请登录审核台处理：{self._case_url(case.id)}"]
+        await self._send(
+            case.id,
+            "officers",
+            list(self._notify.officers),
+            f"【待审】外发邮件扣留 {case.id}（{_names(case)}）",
+            lines,
+        )
+
+    def _case_url(self, case_id: str) -> str:
+        return f"{self._settings.console.base_url.rstrip('/')}/cases/{case_id}"
+
+    def build(
+        self, case_id: str | None, to: Sequence[str], subject: str, lines: list[str]
+    ) -> bytes:
+        message = EmailMessage(policy=SMTP_POLICY)
+        domain = self._notify.sender.rpartition("@")[2] or "localhost"
+        message_id = email.utils.make_msgid("dlp-notice", domain=domain)
+        message["From"] = email.utils.formataddr(("外发邮件保密检查网关", self._notify.sender))
+        message["To"] = ", ".join(to)
+        message["Subject"] = subject
+        message["Date"] = email.utils.format_datetime(dt.datetime.now(dt.UTC))
+        message["Message-ID"] = message_id
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834 §5
+        message[NOTICE_HEADER] = f"{case_id or 'digest'} {self.signer.sign(message_id)}"
+        message.set_content("\n".join([*lines, "", "——", FOOTER]) + "\n", charset="utf-8")
+        return message.as_bytes()
+
+    async def _send(
+        self,
+        case_id: str | None,
+        audience: str,
+        to: list[str],
+        subject: str,
+        lines: list[str],
+    ) -> None:
+        try:
+            raw = self.build(case_id, to, subject, lines)
+            # Null reverse-path (RFC 3834 §3.3, RFC 5321 §4.5.5): a notice never bounces.
+            reply = await self._relay.send("", to, raw)
+        except (DlpError, OSError, ValueError) as exc:
+            self._metrics.notify_failures_total.inc()
+            log.warning("notice failed case=%s audience=%s error=%s", case_id or "-", audience, exc)
+            await self._event(case_id, "notify_failed", f"{audience}: {exc}")
+            return
+        log.info("notice sent case=%s audience=%s upstream=%r", case_id or "-", audience, reply)
+        action = "notified_sender" if audience == "sender" else "notified_officers"
+        await self._event(case_id, action, "、".join(to))
+
+    async def _event(self, case_id: str | None, action: str, detail: str) -> None:
+        if case_id is None or self._sessionmaker is None:
+            return
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                session.add(
+                    CaseEvent(
+                        case_id=case_id,
+                        at=dt.datetime.now(dt.UTC),
+                        actor="gateway",
+                        action=action,
+                        detail=detail,
+                    )
+                )
+        except Exception:  # the timeline is a courtesy here; the notice itself is done
+            log.warning("could not record %s on case %s", action, case_id, exc_info=True)

@@ -1,0 +1,287 @@
+"""Writes to the quarantine store at SMTP time: held and blocked cases, with their timeline.
+
+Each method commits in its own transaction and returns only once the commit is durable
+(SQLite WAL with ``synchronous=FULL``, see ``gateway/db.py``; PostgreSQL's commit is durable by
+default), because the SMTP layer answers 250 right after. Any database fault becomes
+``StoreError``, which the SMTP layer answers with ``451 4.3.0``.
+
+The JSON shapes of the ``Case`` columns are the contract with the console (see
+``/tmp/briefs/contracts.md``): ``categories`` holds every category with a score above zero,
+``findings``/``parts`` are the dataclasses as dicts, ``segments`` are capped per text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from gateway.errors import StoreError
+from gateway.inspection import Inspection
+from gateway.models import Case, CaseEvent, CaseState
+from gateway.smtp_envelope import Envelope
+from matchers.model import CategoryScore, Release, Severity, Verdict
+
+__all__ = ["SEGMENT_CAP", "Quarantine", "new_case_id"]
+
+SEGMENT_CAP = 200_000
+TRUNCATED = "…(截断)"
+GATEWAY = "gateway"
+
+# Crockford base32: no I, L, O, U, so an id read aloud or retyped is unambiguous.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
+
+
+def new_case_id(now: dt.datetime | None = None) -> str:
+    """``Q<yyyymmdd>-<6 Crockford base32 chars>`` (30 random bits per day)."""
+    day = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d")
+    tail = "".join(secrets.choice(_CROCKFORD) for _ in range(6))
+    return f"Q{day}-{tail}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _as_json(record: Any) -> dict[str, Any]:
+    result: dict[str, Any] = _plain(dataclasses.asdict(record))
+    return result
+
+
+def _cap(text: str) -> str:
+    if len(text) <= SEGMENT_CAP:
+        return text
+    return text[:SEGMENT_CAP] + TRUNCATED
+
+
+def _summary(inspection: Inspection) -> dict[str, Any]:
+    """The inspection as the Case columns want it."""
+    decision = inspection.decision
+    triggered = holding_categories(inspection)
+    scored = [c for c in decision.categories if c.score > 0]
+    return {
+        "verdict": decision.verdict.value,
+        "scope_version": decision.scope_version,
+        "categories": [_as_json(c) for c in scored],
+        # spaces around every id so that LIKE '% land %' finds it (console filter)
+        "category_ids": "".join(f" {c.id} " for c in scored).replace("  ", " "),
+        "findings": [_as_json(f) for f in decision.findings],
+        "unscannable": [
+            {"location": u.location, "reason": u.reason.value, "detail": u.detail}
+            for u in decision.unscannable
+        ],
+        "parts": [_as_json(p) for p in inspection.parts],
+        "segments": [{"location": s.location, "text": _cap(s.text)} for s in inspection.segments],
+        "release_mode": release_mode(triggered),
+        "severity": severity(triggered),
+        "inspection_ms": inspection.elapsed_ms,
+        "subject": inspection.subject,
+        "message_id": inspection.message_id,
+    }
+
+
+def release_mode(triggered: Sequence[CategoryScore]) -> str:
+    """Two-person if ANY triggered category asks for it (the stricter rule wins)."""
+    if any(c.release == Release.TWO_PERSON for c in triggered):
+        return Release.TWO_PERSON.value
+    return Release.SINGLE.value
+
+
+def severity(triggered: Sequence[CategoryScore]) -> str:
+    """The highest severity among triggered categories; ``high`` when held only as unscannable."""
+    if not triggered:
+        return Severity.HIGH.value
+    return max((c.severity for c in triggered), key=lambda s: _SEVERITY_ORDER[s]).value
+
+
+class Quarantine:
+    """Held and blocked cases; ``gateway_id`` names the instance that took the message."""
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, gateway_id: str = ""
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._gateway_id = gateway_id
+
+    async def hold(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        rcpt_to: Sequence[str],
+    ) -> Case:
+        """Store a held copy for ``rcpt_to`` (state pending) and return it once durable."""
+        return await self._insert(
+            envelope, raw, inspection, rcpt_to, CaseState.PENDING, "held", _held_detail(inspection)
+        )
+
+    async def record_block(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        rcpt_to: Sequence[str],
+    ) -> Case:
+        """Keep a message refused by a ``reject`` category, for the officers' record."""
+        names = "、".join(c.name for c in blocking_categories(inspection))
+        return await self._insert(
+            envelope, raw, inspection, rcpt_to, CaseState.BLOCKED, "blocked", f"拦截类别：{names}"
+        )
+
+    async def defer_delivery(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        rcpt_to: Sequence[str],
+        error: str,
+        *,
+        permanent: bool,
+        parent_id: str,
+    ) -> Case:
+        """Keep the internal recipients' copy that upstream did not take at once.
+
+        The external copy of the same message is already held as ``parent_id``, so answering
+        4xx would make the client resend (and hold) it twice. Instead the internal copy goes
+        into the store as already released by the gateway: ``release_pending`` is retried by
+        ``Review.deliver_pending`` with the usual backoff; ``release_failed`` (upstream said
+        5xx) is shown to officers to decide again.
+        """
+        state = CaseState.RELEASE_FAILED if permanent else CaseState.RELEASE_PENDING
+        detail = f"内部收件人副本（外部副本 {parent_id} 已扣留）首次投递失败：{error}"
+        now = dt.datetime.now(dt.UTC)
+        return await self._insert(
+            envelope,
+            raw,
+            inspection,
+            rcpt_to,
+            state,
+            "release_failed" if permanent else "release_attempt",
+            detail,
+            decided_by=GATEWAY,
+            decided_at=now,
+            decision_reason="内部收件人不受外发检查，自动投递",
+            last_release_error=error,
+            release_attempts=1,
+            next_release_at=None if permanent else now,
+            verdict=Verdict.PASS.value,
+        )
+
+    async def get(self, case_id: str) -> Case | None:
+        try:
+            async with self._sessionmaker() as session:
+                result = await session.execute(
+                    select(Case).where(Case.id == case_id).options(selectinload(Case.events))
+                )
+                return result.scalar_one_or_none()
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
+
+    async def add_event(
+        self, case_id: str, action: str, detail: str = "", actor: str = GATEWAY
+    ) -> None:
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                session.add(
+                    CaseEvent(
+                        case_id=case_id,
+                        at=dt.datetime.now(dt.UTC),
+                        actor=actor,
+                        action=action,
+                        detail=detail,
+                    )
+                )
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
+
+    async def _insert(
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        inspection: Inspection,
+        rcpt_to: Sequence[str],
+        state: CaseState,
+        action: str,
+        detail: str,
+        **extra: Any,
+    ) -> Case:
+        fields = {**_summary(inspection), **extra}
+        now = dt.datetime.now(dt.UTC)
+        for _ in range(5):  # a case id collides once in ~10^9 per day: retry with a new one
+            case = Case(
+                id=new_case_id(now),
+                state=state.value,
+                mail_from=envelope.mail_from,
+                rcpt_to=list(rcpt_to),
+                client_addr=envelope.client_addr,
+                helo=envelope.helo,
+                tls=envelope.tls,
+                auth_user=envelope.auth_user,
+                gateway_id=self._gateway_id,
+                size=len(raw),
+                sha256=hashlib.sha256(raw).hexdigest(),
+                raw=raw,
+                received_at=now,
+                updated_at=now,
+                **fields,
+            )
+            case.events = [
+                CaseEvent(
+                    at=now, actor=GATEWAY, action="received", detail=_received_detail(envelope)
+                ),
+                CaseEvent(at=now, actor=GATEWAY, action=action, detail=detail),
+            ]
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    session.add(case)
+                return case
+            except IntegrityError:
+                continue
+            except (SQLAlchemyError, OSError) as exc:
+                raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
+        raise StoreError("could not allocate a unique case id")
+
+
+def blocking_categories(inspection: Inspection) -> tuple[CategoryScore, ...]:
+    return tuple(c for c in inspection.decision.triggered if c.action == "reject")
+
+
+def holding_categories(inspection: Inspection) -> tuple[CategoryScore, ...]:
+    return tuple(c for c in inspection.decision.triggered if c.action != "monitor")
+
+
+def _held_detail(inspection: Inspection) -> str:
+    parts = []
+    names = "、".join(c.name for c in holding_categories(inspection))
+    if names:
+        parts.append(f"命中类别：{names}")
+    reasons = "、".join(sorted({u.reason.value for u in inspection.decision.unscannable}))
+    if reasons:
+        parts.append(f"无法检查：{reasons}")
+    return "；".join(parts) or "扣留"
+
+
+def _received_detail(envelope: Envelope) -> str:
+    how = []
+    if envelope.tls:
+        how.append("TLS")
+    if envelope.auth_user:
+        how.append(f"AUTH {envelope.auth_user}")
+    suffix = f"（{'，'.join(how)}）" if how else ""
+    return f"来自 {envelope.client_addr or '未知地址'} HELO {envelope.helo or '-'}{suffix}"
