@@ -1,0 +1,306 @@
+"""Console accounts and sessions: argon2 passwords, lockout, session tokens, CSRF tokens.
+
+Every account change and every login attempt is written to the audit chain. A session cookie holds
+a random token; the store keeps only its sha256, so a copy of the database cannot log anyone in.
+Login outcomes are values (:class:`LoginOutcome`); faults such as a duplicate name raise
+:class:`~gateway.errors.AccountError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway import audit
+from gateway.errors import AccountError
+from gateway.models import ConsoleSession, Role, User
+from gateway.settings import ConsoleSettings
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+# Verified against for unknown names so a login takes as long whether or not the name exists.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    outcome: LoginOutcome
+    token: str = ""  # the cookie value (only for OK)
+    csrf_token: str = ""
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """Who is behind a session cookie, re-read from the store on every request."""
+
+    user_id: int
+    name: str
+    role: Role
+    emails: tuple[str, ...]
+    csrf_token: str
+    expires_at: datetime
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return audit.utc(moment)
+
+
+def check_name(name: str) -> str:
+    if not NAME_RE.match(name):
+        raise AccountError(
+            f"account name {name!r} is not valid: use 1-64 letters, digits, '.', '_', '-', '@'"
+        )
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password too short: use at least {MIN_PASSWORD} characters")
+    return password
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise AccountError(f"unknown role {value!r}: choose one of {choices}") from None
+
+
+class Accounts:
+    """Account administration and console sign-in, on the shared store."""
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], settings: ConsoleSettings
+    ) -> None:
+        self._sessions = sessionmaker
+        self._settings = settings
+
+    # -- administration (CLI ``dlp-gateway user`` and the admin page) -------------------------
+
+    async def add(
+        self, name: str, role: str, password: str, emails: Sequence[str], actor: str
+    ) -> User:
+        check_name(name)
+        parsed = parse_role(role)
+        check_password(password)
+        digest = await asyncio.to_thread(hash_password, password)
+        addresses = sorted({e.strip().lower() for e in emails if e.strip()})
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            if await session.scalar(select(User.id).where(User.name == name)) is not None:
+                raise AccountError(f"account {name!r} already exists (use `user passwd` to reset)")
+            now = _now()
+            user = User(
+                name=name,
+                role=parsed.value,
+                emails=addresses,
+                password_hash=digest,
+                disabled=False,
+                failed_logins=0,
+                created_at=now,
+                password_changed_at=now,
+            )
+            session.add(user)
+            await audit.append(
+                session,
+                actor,
+                "user_add",
+                f"user:{name}",
+                {"role": parsed.value, "emails": addresses},
+            )
+        return user
+
+    async def passwd(self, name: str, password: str, actor: str) -> None:
+        check_password(password)
+        digest = await asyncio.to_thread(hash_password, password)
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await self._get(session, name)
+            user.password_hash = digest
+            user.password_changed_at = _now()
+            user.failed_logins = 0
+            user.locked_until = None
+            await session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
+            await audit.append(session, actor, "user_passwd", f"user:{name}", {})
+
+    async def set_disabled(self, name: str, disabled: bool, actor: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await self._get(session, name)
+            user.disabled = disabled
+            if disabled:
+                await session.execute(
+                    delete(ConsoleSession).where(ConsoleSession.user_id == user.id)
+                )
+            action = "user_disable" if disabled else "user_enable"
+            await audit.append(session, actor, action, f"user:{name}", {})
+
+    async def list(self) -> list[User]:
+        async with self._sessions() as session:
+            return list((await session.scalars(select(User).order_by(User.name))).all())
+
+    async def get(self, name: str) -> User | None:
+        async with self._sessions() as session:
+            return await session.scalar(select(User).where(User.name == name))
+
+    @staticmethod
+    async def _get(session: AsyncSession, name: str) -> User:
+        user = await session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise AccountError(f"no account named {name!r} (see `dlp-gateway user list`)")
+        return user
+
+    # -- sign-in -----------------------------------------------------------------------------
+
+    async def login(self, name: str, password: str, client: str = "") -> LoginResult:
+        """Check a password; count failures and lock the account after too many."""
+        name = name.strip()[:64]
+        async with self._sessions() as session:
+            user = await session.scalar(select(User).where(User.name == name))
+            stored = user.password_hash if user is not None else _DUMMY_HASH
+            locked = (
+                user is not None
+                and user.locked_until is not None
+                and _aware(user.locked_until) > _now()
+            )
+        # Verify even for locked or unknown accounts: the answer takes the same time.
+        matches = await asyncio.to_thread(_password_matches, stored, password)
+        detail = {"client": client}
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await session.scalar(select(User).where(User.name == name))
+            if user is None:
+                await audit.append(
+                    session, name or "-", "login_failed", "", {**detail, "why": "unknown account"}
+                )
+                return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+            if user.disabled:
+                await audit.append(session, name, "login_failed", "", {**detail, "why": "disabled"})
+                return LoginResult(LoginOutcome.DISABLED)
+            if locked and user.locked_until is not None:
+                await audit.append(session, name, "login_failed", "", {**detail, "why": "locked"})
+                return LoginResult(LoginOutcome.LOCKED, locked_until=_aware(user.locked_until))
+            if not matches:
+                user.failed_logins += 1
+                if user.failed_logins >= self._settings.lockout_failures:
+                    until = _now() + timedelta(minutes=self._settings.lockout_minutes)
+                    user.locked_until = until
+                    user.failed_logins = 0
+                    await audit.append(
+                        session,
+                        name,
+                        "login_locked",
+                        f"user:{name}",
+                        {**detail, "until": until.isoformat()},
+                    )
+                    return LoginResult(LoginOutcome.LOCKED, locked_until=until)
+                await audit.append(
+                    session, name, "login_failed", "", {**detail, "why": "wrong password"}
+                )
+                return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+            user.failed_logins = 0
+            user.locked_until = None
+            token = secrets.token_urlsafe(32)
+            csrf = secrets.token_urlsafe(32)
+            now = _now()
+            session.add(
+                ConsoleSession(
+                    token_hash=token_digest(token),
+                    user_id=user.id,
+                    csrf_token=csrf,
+                    created_at=now,
+                    expires_at=now + timedelta(minutes=self._settings.session_minutes),
+                )
+            )
+            await audit.append(session, name, "login", "", detail)
+            return LoginResult(LoginOutcome.OK, token=token, csrf_token=csrf)
+
+    async def session_user(self, token: str) -> SessionInfo | None:
+        """The signed-in user behind a cookie, or None when expired, revoked or disabled."""
+        if not token:
+            return None
+        digest = token_digest(token)
+        now = _now()
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(ConsoleSession, User)
+                    .join(User, User.id == ConsoleSession.user_id)
+                    .where(ConsoleSession.token_hash == digest)
+                )
+            ).first()
+            if row is None:
+                return None
+            console_session, user = row.tuple()
+            expires = _aware(console_session.expires_at)
+            if expires <= now or user.disabled:
+                return None
+            lifetime = timedelta(minutes=self._settings.session_minutes)
+            # Sliding expiry, but write at most once per half lifetime (writes take the lock).
+            refresh = expires - now < lifetime / 2
+            info = SessionInfo(
+                user_id=user.id,
+                name=user.name,
+                role=Role(user.role),
+                emails=tuple(user.emails or ()),
+                csrf_token=console_session.csrf_token,
+                expires_at=now + lifetime if refresh else expires,
+            )
+        if refresh:
+            async with self._sessions() as session, session.begin():
+                await audit.begin_write(session)
+                await session.execute(
+                    update(ConsoleSession)
+                    .where(ConsoleSession.token_hash == digest)
+                    .values(expires_at=info.expires_at)
+                )
+        return info
+
+    async def logout(self, token: str, name: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            await session.execute(
+                delete(ConsoleSession).where(ConsoleSession.token_hash == token_digest(token))
+            )
+            await session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < _now()))
+            await audit.append(session, name, "logout", "", {})

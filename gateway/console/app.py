@@ -1,0 +1,191 @@
+"""``create_app``: the console's FastAPI application, its security headers and error pages.
+
+Every response carries a strict Content-Security-Policy (``default-src 'self'``, no inline
+script), ``X-Frame-Options: DENY`` and ``nosniff``; every asset is served by the console itself.
+Faults never reach the officer as a traceback: rule violations are explained, the rest is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.accounts import Accounts
+from gateway.console.api import router as api_router
+from gateway.console.auth import Forbidden, NotSignedIn
+from gateway.console.pages import router as pages_router
+from gateway.errors import AccountError, ReviewError
+from gateway.metrics import Metrics
+from gateway.notify import Notifier
+from gateway.relay import Relay
+from gateway.review import ROLE_LABELS, STATE_LABELS, Review
+from gateway.settings import Settings
+
+log = logging.getLogger("dlp_gateway.console")
+HERE = Path(__file__).resolve().parent
+
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: adds the headers to every HTTP response (errors included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """What the routes need, built once per application."""
+
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+    accounts: Accounts
+    review: Review
+    metrics: Metrics
+    templates: Environment
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        body = self.templates.get_template(name).render(**context)
+        return HTMLResponse(body, status_code=status_code)
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        STATE_LABELS={s.value: label for s, label in STATE_LABELS.items()},
+        ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
+        SEVERITY_LABELS={"low": "低", "medium": "中", "high": "高", "critical": "严重"},
+    )
+    return env
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    relay: Relay,
+    metrics: Metrics,
+    notifier: Notifier,
+) -> FastAPI:
+    app = FastAPI(
+        title="DLP gateway console API",
+        description="保密检查网关审查台 JSON 接口（登录后以会话 Cookie 访问；写操作需 X-CSRF-Token）",
+        version="1",
+        docs_url=None,  # the Swagger page loads scripts from a CDN; the schema is enough
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    console = Console(
+        settings=settings,
+        sessionmaker=sessionmaker,
+        accounts=Accounts(sessionmaker, settings.console),
+        review=Review(sessionmaker, relay, notifier, metrics, settings),
+        metrics=metrics,
+        templates=_templates(),
+    )
+    app.state.console = console
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api_router)
+    app.include_router(pages_router)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "未登录或会话已过期"}, status_code=401)
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        next_part = "" if request.method != "GET" else "?next=" + quote(target, safe="")
+        return RedirectResponse("/login" + next_part, status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.message}, status_code=403)
+        return console.render("message.html", 403, title="拒绝访问", message=exc.message, user=None)
+
+    @app.exception_handler(ReviewError)
+    async def review_error(request: Request, exc: ReviewError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return console.render("message.html", 409, title="无法执行", message=str(exc), user=None)
+
+    @app.exception_handler(AccountError)
+    async def account_error(request: Request, exc: AccountError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return console.render("message.html", 409, title="无法执行", message=str(exc), user=None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or exc.status_code == 405:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        message = "页面不存在" if exc.status_code == 404 else str(exc.detail)
+        return console.render(
+            "message.html", exc.status_code, title="出错了", message=message, user=None
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("console: unexpected error on %s %s", request.method, request.url.path)
+        if _is_api(request):
+            return JSONResponse({"detail": "内部错误，已记录日志"}, status_code=500)
+        return console.render(
+            "message.html",
+            500,
+            title="内部错误",
+            message="内部错误，已记录日志，请联系管理员。",
+            user=None,
+        )
+
+    return app

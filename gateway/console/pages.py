@@ -1,0 +1,413 @@
+"""The console's HTML pages: sign-in, queue, case, decisions, download, audit log, accounts.
+
+Server-rendered and usable without JavaScript. Every page checks the session and the role;
+every POST checks the session's CSRF token. Mail content reaches the page only as escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+
+from gateway import audit
+from gateway.accounts import LoginOutcome, SessionInfo
+from gateway.console.auth import (
+    ADMINS,
+    AUDITORS,
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    OFFICERS,
+    SESSION_COOKIE,
+    check_csrf,
+    check_login_csrf,
+    console,
+    new_login_csrf,
+    require_role,
+    signed_in,
+)
+from gateway.console.highlight import highlight_context, highlight_segments
+from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
+from gateway.models import OPEN_STATES, AuditEntry, Case, CaseState, Role
+from gateway.review import OfficerAction, sender_addresses
+
+router: APIRouter = APIRouter(include_in_schema=False)
+
+MAX_HEADER_VALUE = 2000
+AUDIT_PAGE = 100
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: ``//host`` and ``/\\host`` would leave the console."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
+
+
+def _home(info: SessionInfo) -> str:
+    if info.role in OFFICERS:
+        return "/cases"
+    if info.role in AUDITORS:
+        return "/audit"
+    return "/users"
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if len(values) > 1 else (values[0] if values else "")
+    data["case_id[]"] = [v for v in form.getlist("case_id") if isinstance(v, str)]
+    return data
+
+
+# -- sign-in -----------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, next: str = "/") -> Response:
+    return _login_page(request, _safe_next(next), "", 200)
+
+
+def _login_page(request: Request, next_path: str, error: str, status: int) -> Response:
+    token = new_login_csrf()
+    response = console(request).render(
+        "login.html", status, user=None, next=next_path, error=error, csrf_token=token
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=console(request).settings.console.secure_cookies,
+        path="/login",
+    )
+    return response
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    next_path = _safe_next(str(form.get("next", "/")))
+    if not check_login_csrf(request, form.get(CSRF_FIELD)):
+        return _login_page(request, next_path, "登录表单已失效（缺少安全令牌），请重新登录。", 403)
+    ctx = console(request)
+    client = request.client.host if request.client else ""
+    result = await ctx.accounts.login(
+        str(form.get("name", "")), str(form.get("password", "")), client
+    )
+    if result.outcome is LoginOutcome.LOCKED:
+        until = result.locked_until.strftime("%H:%M") if result.locked_until else ""
+        return _login_page(
+            request,
+            next_path,
+            f"连续登录失败次数过多，账号已锁定，请在 {until}（UTC）之后再试或联系管理员。",
+            429,
+        )
+    if result.outcome is not LoginOutcome.OK:
+        return _login_page(request, next_path, "用户名或密码错误，或账号已停用。", 401)
+    response = RedirectResponse(next_path if next_path != "/" else "/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="strict",
+        secure=ctx.settings.console.secure_cookies,
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    info = await signed_in(request)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    await console(request).accounts.logout(request.cookies.get(SESSION_COOKIE, ""), info.name)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    info = await signed_in(request)
+    return RedirectResponse(_home(info), status_code=303)
+
+
+# -- queue -------------------------------------------------------------------------------------
+
+
+def queue_filter(params: Any) -> QueueFilter:
+    state = str(params.get("state") or OPEN)
+    if state not in (OPEN, ALL) and state not in {s.value for s in CaseState}:
+        state = OPEN
+    return QueueFilter(
+        state=state,
+        category=str(params.get("category") or "")[:64],
+        severity=str(params.get("severity") or "")[:16],
+        sender=str(params.get("sender") or "")[:200],
+        domain=str(params.get("domain") or "")[:200],
+        since=_parse_date(params.get("since")),
+        until=_parse_date(params.get("until")),
+    )
+
+
+@router.get("/cases", response_class=HTMLResponse)
+async def queue(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, OFFICERS)
+    ctx = console(request)
+    flt = queue_filter(request.query_params)
+    page_no = _int(request.query_params.get("page"), 1)
+    async with ctx.sessionmaker() as session:
+        page = await list_cases(session, flt, page_no, 50)
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    return ctx.render(
+        "queue.html",
+        user=info,
+        page=page,
+        flt=flt,
+        params=params,
+        open_count=sum(page.counts.get(s.value, 0) for s in OPEN_STATES),
+        states=[s.value for s in CaseState],
+        severities=["low", "medium", "high", "critical"],
+    )
+
+
+@router.post("/cases/bulk", response_class=HTMLResponse)
+async def bulk(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, OFFICERS)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    ctx = console(request)
+    try:
+        action = OfficerAction(str(form.get("action", "")))
+    except ValueError:
+        action = None
+    ids = form["case_id[]"]
+    if action not in (OfficerAction.RELEASE, OfficerAction.REJECT) or not ids:
+        return ctx.render(
+            "message.html",
+            400,
+            user=info,
+            title="无法执行",
+            message="请先勾选案件，并选择批量放行或批量退回。",
+        )
+    results = await ctx.review.bulk(action, ids, info.name, str(form.get("reason", "")))
+    return ctx.render("bulk.html", user=info, action=action.value, results=results)
+
+
+# -- case --------------------------------------------------------------------------------------
+
+
+def _headers(raw: bytes | None) -> list[tuple[str, str]]:
+    if raw is None:
+        return []
+    parsed = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+    out: list[tuple[str, str]] = []
+    for name, value in parsed.raw_items():
+        try:
+            shown = str(parsed.policy.header_fetch_parse(name, value))
+        except Exception:  # an undecodable header is shown as written
+            shown = str(value)
+        out.append((name, shown[:MAX_HEADER_VALUE]))
+    return out
+
+
+def available_actions(case: Case, info: SessionInfo) -> tuple[list[tuple[str, str]], str]:
+    """The buttons this officer may press on this case, and why not when there are none.
+
+    Only a convenience: the same rules are enforced again by ``Review`` on every POST.
+    """
+    state = CaseState(case.state)
+    if state not in OPEN_STATES:
+        return [], "此案件已处理完毕。"
+    if {e.lower() for e in info.emails} & sender_addresses(case):
+        return [], "这是您本人发出的邮件，须由其他保密员处理。"
+    reject = ("reject", "退回")
+    if case.release_mode != "two-person":
+        return [("release", "放行"), reject], ""
+    if state is CaseState.PENDING:
+        if info.role is Role.REVIEWER:
+            return [
+                ("approve", "审核通过（审核）"),
+                reject,
+            ], "此案件需两人放行：审核通过后，由另一位审批人放行。"
+        return [reject], "此案件需两人放行：等待审核人审核后，您才能审批放行。"
+    if info.role is Role.APPROVER and case.reviewed_by != info.name:
+        return [("release", "审批放行（审批）"), reject], f"已由 {case.reviewed_by} 审核。"
+    return [reject], f"已由 {case.reviewed_by} 审核，等待另一位审批人放行。"
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+async def case_page(request: Request, case_id: str) -> Response:
+    info = await signed_in(request)
+    require_role(info, OFFICERS)
+    ctx = console(request)
+    case = await ctx.review.view(case_id, info.name)
+    findings = list(case.findings or ())
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        by_category.setdefault(str(finding.get("category", "")), []).append(
+            {**finding, "context_html": highlight_context(finding)}
+        )
+    actions, note = available_actions(case, info)
+    return ctx.render(
+        "case.html",
+        user=info,
+        case=case,
+        headers=_headers(case.raw),
+        segments=highlight_segments(case.segments or [], findings),
+        categories=case.categories or [],
+        by_category=by_category,
+        actions=actions,
+        action_note=note,
+    )
+
+
+@router.post("/cases/{case_id}/action", response_class=HTMLResponse)
+async def case_action(request: Request, case_id: str) -> Response:
+    info = await signed_in(request)
+    require_role(info, OFFICERS)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    ctx = console(request)
+    try:
+        action = OfficerAction(str(form.get("action", "")))
+    except ValueError:
+        return ctx.render("message.html", 400, user=info, title="无法执行", message="未知操作。")
+    result = await ctx.review.decide(action, case_id, info.name, str(form.get("reason", "")))
+    return ctx.render(
+        "message.html",
+        user=info,
+        title="操作完成",
+        message=f"案件 {result.case_id}：{result.message}",
+        case_id=result.case_id,
+    )
+
+
+@router.get("/cases/{case_id}/raw")
+async def download(request: Request, case_id: str) -> Response:
+    info = await signed_in(request)
+    require_role(info, OFFICERS)
+    raw = await console(request).review.download(case_id, info.name)
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", case_id)
+    return Response(
+        raw,
+        media_type="message/rfc822",
+        headers={"content-disposition": f'attachment; filename="{safe}.eml"'},
+    )
+
+
+# -- audit log ---------------------------------------------------------------------------------
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_log(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, AUDITORS)
+    ctx = console(request)
+    params = request.query_params
+    page_no = max(_int(params.get("page"), 1), 1)
+    actor = (params.get("actor") or "")[:64]
+    action = (params.get("action") or "")[:40]
+    target = (params.get("target") or "")[:64]
+    async with ctx.sessionmaker() as session:
+        query = select(AuditEntry)
+        count = select(func.count()).select_from(AuditEntry)
+        for column, value in (
+            (AuditEntry.actor, actor),
+            (AuditEntry.action, action),
+            (AuditEntry.target, target),
+        ):
+            if value:
+                query = query.where(column == value)
+                count = count.where(column == value)
+        total = int(await session.scalar(count) or 0)
+        entries = (
+            await session.scalars(
+                query.order_by(AuditEntry.seq.desc())
+                .offset((page_no - 1) * AUDIT_PAGE)
+                .limit(AUDIT_PAGE)
+            )
+        ).all()
+    verified = await audit.verify(ctx.sessionmaker) if params.get("verify") else None
+    filters = {k: v for k, v in {"actor": actor, "action": action, "target": target}.items() if v}
+    return ctx.render(
+        "audit.html",
+        user=info,
+        entries=entries,
+        total=total,
+        page=page_no,
+        pages=max(1, -(-total // AUDIT_PAGE)),
+        filters=filters,
+        verified=verified,
+    )
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+@router.get("/users", response_class=HTMLResponse)
+async def users(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, ADMINS)
+    ctx = console(request)
+    return ctx.render("users.html", user=info, accounts=await ctx.accounts.list(), roles=list(Role))
+
+
+@router.post("/users", response_class=HTMLResponse)
+async def add_user(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, ADMINS)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    emails = re.split(r"[\s,;，；]+", str(form.get("emails", "")))
+    await console(request).accounts.add(
+        str(form.get("name", "")).strip(),
+        str(form.get("role", "")),
+        str(form.get("password", "")),
+        [e for e in emails if e],
+        info.name,
+    )
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{name}/{change}", response_class=HTMLResponse)
+async def change_user(request: Request, name: str, change: str) -> Response:
+    info = await signed_in(request)
+    require_role(info, ADMINS)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    if change not in ("disable", "enable"):
+        return console(request).render(
+            "message.html", 404, user=info, title="出错了", message="未知操作。"
+        )
+    await console(request).accounts.set_disabled(name, change == "disable", info.name)
+    return RedirectResponse("/users", status_code=303)
