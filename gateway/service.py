@@ -1,0 +1,336 @@
+"""``serve``: the running gateway — SMTP listener, console, scope reload and periodic jobs.
+
+Everything shares one event loop: the SMTP server (aiosmtpd protocols), the console
+(uvicorn ``Server`` on the same loop, its own signal handling switched off), the scope-file
+poller and the quarantine jobs from ``gateway.review`` (release retries every 10 s, expiry and
+gauges every 60 s, the officers' digest daily at ``notify.digest_hour``).
+
+Signals: SIGTERM/SIGINT stop listening, let transactions already in DATA finish (their
+clients get their reply), close the rest with nothing accepted, and exit 0. SIGHUP reloads
+the scope tables. ``Gateway`` is the same wiring without signals, for tests and embedding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from typing import Any
+
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from gateway.console.app import create_app
+from gateway.db import make_engine, make_sessionmaker
+from gateway.errors import SettingsError
+from gateway.logs import setup_logging
+from gateway.metrics import Metrics
+from gateway.migrations import upgrade
+from gateway.models import OPEN_STATES, Case
+from gateway.notify import Notifier
+from gateway.quarantine import Quarantine
+from gateway.relay import OutboxRelay, Relay, make_relay
+from gateway.reload import ScopeWatcher, update_term_gauge
+from gateway.review import Review
+from gateway.settings import Settings, check_writable
+from gateway.smtp_pipeline import Inspecting, Pipeline
+from gateway.smtp_server import SmtpServer
+
+log = logging.getLogger("dlp_gateway.service")
+
+__all__ = ["Gateway", "serve"]
+
+RELEASE_INTERVAL = 10.0
+HOUSEKEEPING_INTERVAL = 60.0
+
+
+class _ConsoleServer(uvicorn.Server):
+    """uvicorn on our loop: the gateway owns the signals, not uvicorn."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SettingsError(
+            [f"setting console.listen: cannot listen on {host}:{port} ({exc.strerror})"]
+        ) from None
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+class Gateway:
+    """The whole service, started and stopped in-process.
+
+    ``inspector`` and ``relay`` may be given (tests inject a sink relay or, for the one
+    inspection-timeout test, a slow inspector); by default they come from the settings.
+    ``smtp_port``/``console_port`` override the listen ports (0 = ephemeral).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        inspector: Inspecting | None = None,
+        relay: Relay | None = None,
+        smtp_port: int | None = None,
+        console_port: int | None = None,
+        scope_poll_seconds: float = 2.0,
+    ) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self._given_inspector = inspector
+        self._given_relay = relay
+        self._smtp_port = smtp_port
+        self._console_port = console_port
+        self._scope_poll = scope_poll_seconds
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._background: set[asyncio.Task[Any]] = set()
+        self._engine: AsyncEngine | None = None
+        self._console: _ConsoleServer | None = None
+        self._console_sock: socket.socket | None = None
+        self._owns_inspector = inspector is None
+        self.inspector: Any = inspector
+        self.relay: Relay | None = relay
+        self.smtp: SmtpServer | None = None
+        self.watcher: ScopeWatcher | None = None
+        self.sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self.review: Review | None = None
+        self.notifier: Notifier | None = None
+
+    # -- start / stop -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        s = self.settings
+        check_writable(s)
+        url = s.effective_database_url
+        await upgrade(url)
+        self._engine = make_engine(url)
+        self.sessionmaker = make_sessionmaker(self._engine)
+        if self.relay is None:
+            self.relay = make_relay(s)
+        if isinstance(self.relay, OutboxRelay):
+            message = (
+                f"no upstream configured (relay.host): clean and released mail is written to "
+                f"{self.relay.directory.resolve()}/ instead of being sent"
+            )
+            log.warning(message)
+            print(f"dlp-gateway: WARNING: {message}", file=sys.stderr, flush=True)
+        if self.inspector is None:
+            from gateway.inspection import Inspector
+
+            inspector = Inspector(s.scope_dir, s.limits)
+            await inspector.start()
+            self.inspector = inspector
+        update_term_gauge(self.inspector, self.metrics)
+        self.notifier = Notifier(self.relay, s, self.metrics, sessionmaker=self.sessionmaker)
+        quarantine = Quarantine(self.sessionmaker, gateway_id=s.smtp.hostname)
+        self.review = Review(self.sessionmaker, self.relay, self.notifier, self.metrics, s)
+        pipeline = Pipeline(
+            settings=s,
+            inspector=self.inspector,
+            relay=self.relay,
+            quarantine=quarantine,
+            notifier=self.notifier,
+            metrics=self.metrics,
+            background=self._spawn,
+        )
+        self.smtp = SmtpServer(s.smtp, pipeline, port=self._smtp_port)
+        await self.smtp.start()
+        await self._start_console()
+        if hasattr(self.inspector, "reload"):
+            self.watcher = ScopeWatcher(
+                self.inspector, s.scope_dir, self.metrics, interval=self._scope_poll
+            )
+            self._tasks.append(asyncio.create_task(self.watcher.run(), name="scope-watch"))
+        self._tasks += [
+            asyncio.create_task(self._every(RELEASE_INTERVAL, self._release_job), name="release"),
+            asyncio.create_task(
+                self._every(HOUSEKEEPING_INTERVAL, self._housekeeping_job), name="housekeeping"
+            ),
+            asyncio.create_task(self._digest_loop(), name="digest"),
+        ]
+        log.info(
+            "gateway started",
+            extra={
+                "smtp": f"{s.smtp.host_port[0]}:{self.smtp_port}",
+                "console": f"{s.console.host_port[0]}:{self.console_port}",
+                "scope": getattr(self.inspector, "version", "")[:12],
+                "relay": s.relay.host or "outbox",
+            },
+        )
+
+    async def _start_console(self) -> None:
+        assert self.sessionmaker is not None and self.relay is not None
+        assert self.notifier is not None
+        host, port = self.settings.console.host_port
+        if self._console_port is not None:
+            port = self._console_port
+        app = create_app(self.settings, self.sessionmaker, self.relay, self.metrics, self.notifier)
+        self._console_sock = _bind(host, port)
+        config = uvicorn.Config(
+            app, log_config=None, access_log=False, lifespan="on", server_header=False
+        )
+        self._console = _ConsoleServer(config)
+        self._tasks.append(
+            asyncio.create_task(self._console.serve(sockets=[self._console_sock]), name="console")
+        )
+        while not self._console.started:
+            task = self._tasks[-1]
+            if task.done():
+                task.result()  # surfaces the console's start-up error
+                raise SettingsError(["console: could not start"])
+            await asyncio.sleep(0.01)
+
+    @property
+    def smtp_port(self) -> int:
+        assert self.smtp is not None
+        return self.smtp.port
+
+    @property
+    def console_port(self) -> int:
+        assert self._console_sock is not None
+        return int(self._console_sock.getsockname()[1])
+
+    async def stop(self) -> None:
+        """Drain SMTP transactions in DATA, finish notices, close everything (idempotent)."""
+        s = self.settings
+        if self.smtp is not None:
+            await self.smtp.stop(drain_timeout=s.limits.timeout + s.relay.timeout + 10)
+            self.smtp = None
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=s.relay.timeout + 5)
+        if self._console is not None:
+            self._console.should_exit = True
+        for task in self._tasks:
+            if task.get_name() != "console":
+                task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        self._tasks = []
+        self._console = None
+        if self._console_sock is not None:
+            self._console_sock.close()
+        if self._owns_inspector and self.inspector is not None:
+            await self.inspector.close()
+            self.inspector = None
+        if self.relay is not None and self._given_relay is None:
+            await self.relay.close()
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    # -- background work ----------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def wait_background(self) -> None:
+        """For tests: wait until the notices of answered messages are sent."""
+        while self._background:
+            await asyncio.wait(list(self._background))
+
+    async def _every(self, seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            try:
+                await job()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("periodic job %s failed; retrying later", job.__name__)
+            await asyncio.sleep(seconds)
+
+    async def _release_job(self) -> None:
+        assert self.review is not None
+        delivered = await self.review.deliver_pending()
+        if delivered:
+            log.info("released cases delivered", extra={"count": delivered})
+
+    async def _housekeeping_job(self) -> None:
+        assert self.review is not None
+        expired, purged = await self.review.expire_and_purge()
+        if expired or purged:
+            log.info("quarantine housekeeping", extra={"expired": expired, "purged": purged})
+        await self.review.refresh_gauges()
+
+    async def _digest_loop(self) -> None:
+        while True:
+            now = dt.datetime.now().astimezone()
+            due = now.replace(
+                hour=self.settings.notify.digest_hour, minute=0, second=0, microsecond=0
+            )
+            if due <= now:
+                due += dt.timedelta(days=1)
+            await asyncio.sleep((due - now).total_seconds())
+            try:
+                await self.send_digest()
+            except Exception:
+                log.exception("daily digest failed")
+
+    async def send_digest(self) -> None:
+        assert self.sessionmaker is not None and self.notifier is not None
+        async with self.sessionmaker() as session:
+            cases = (
+                await session.scalars(
+                    select(Case)
+                    .where(Case.state.in_([s.value for s in OPEN_STATES]))
+                    .order_by(Case.received_at)
+                    .limit(500)
+                )
+            ).all()
+        await self.notifier.digest(list(cases))
+
+
+async def serve(settings: Settings) -> int:
+    """Run until SIGTERM/SIGINT; 0 after a clean drain."""
+    setup_logging(settings.log_level)
+    gateway = Gateway(settings)
+    await gateway.start()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    if gateway.watcher is not None:
+        watcher = gateway.watcher
+        loop.add_signal_handler(signal.SIGHUP, watcher.trigger)
+    smtp_host = settings.smtp.host_port[0]
+    console_host = settings.console.host_port[0]
+    print(
+        f"dlp-gateway: SMTP on {smtp_host}:{gateway.smtp_port}, "
+        f"console on http://{console_host}:{gateway.console_port}/",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        await stop.wait()
+        log.info("shutting down: draining transactions in progress")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+        await gateway.stop()
+    log.info("stopped")
+    return 0

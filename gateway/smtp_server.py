@@ -1,0 +1,324 @@
+"""The SMTP listener (aiosmtpd): who may relay, limits, STARTTLS/AUTH, drain on shutdown.
+
+Only this module (and the other ``gateway/smtp*.py``) imports aiosmtpd. What happens after
+DATA is ``smtp_pipeline.Pipeline``; this module turns the session into an ``Envelope`` and the
+pipeline's ``Reply`` into the line the client reads.
+
+- Relaying: a client in ``smtp.allowed_networks`` or authenticated may relay; anyone else is
+  refused at RCPT with ``554 5.7.1`` (no open relay).
+- AUTH PLAIN/LOGIN is offered only over TLS (RFC 4954 §4); before STARTTLS it is answered
+  ``530 5.7.0`` (RFC 3207 §4). Passwords are checked against argon2 hashes.
+- Limits: SIZE (RFC 1870, ``552``), recipients per message (``452 4.5.3``, RFC 5321
+  §4.5.3.1.10), the idle timeout (RFC 5321 §4.5.3.2.7).
+- A fault in a hook is answered ``451 4.3.0`` without its text (aiosmtpd's default reply
+  would quote the exception to the client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import logging
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, Session
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import SecretStr
+
+from gateway.errors import SettingsError
+from gateway.settings import SmtpSettings
+from gateway.smtp_envelope import Envelope
+from gateway.smtp_pipeline import INTERNAL_FAULT, Pipeline
+
+log = logging.getLogger("dlp_gateway.smtp")
+
+__all__ = ["Authenticator", "SmtpServer", "tls_context"]
+
+_IDENT = "dlp-gateway ESMTP"
+
+
+def tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
+    """Server context from ``smtp.tls_cert``/``tls_key``; a bad pair is a settings error."""
+    if settings.tls_cert is None or settings.tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    except (ssl.SSLError, OSError) as exc:
+        raise SettingsError(
+            [f"setting smtp.tls_cert/smtp.tls_key: cannot load the certificate pair ({exc})"]
+        ) from None
+    return context
+
+
+class Authenticator:
+    """aiosmtpd authenticator over ``smtp.auth_users`` (name → argon2 hash).
+
+    argon2 is deliberately slow (tens of ms); a verified (user, password digest) pair is
+    remembered so that an MTA logging in on every connection does not stall the event loop
+    each time. A wrong password is never cached.
+    """
+
+    def __init__(self, users: dict[str, SecretStr]) -> None:
+        self._users = {name: secret.get_secret_value() for name, secret in users.items()}
+        self._hasher = PasswordHasher()
+        self._verified: set[tuple[str, str]] = set()
+        for name, hashed in self._users.items():
+            if not hashed.startswith("$argon2"):
+                raise SettingsError(
+                    [
+                        f"setting smtp.auth_users.{name}: not an argon2 hash (run `dlp-gateway user hash`)"
+                    ]
+                )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._users)
+
+    def check(self, login: str, password: str) -> bool:
+        hashed = self._users.get(login)
+        digest = hashlib.sha256(f"{login}\0{password}".encode()).hexdigest()
+        if hashed is None:
+            return False
+        if (login, digest) in self._verified:
+            return True
+        try:
+            self._hasher.verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        self._verified.add((login, digest))
+        return True
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: SmtpEnvelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        login = auth_data.login.decode("utf-8", "replace")
+        password = auth_data.password.decode("utf-8", "replace")
+        if self.check(login, password):
+            log.info("auth ok user=%s peer=%s", login, _peer_ip(session))
+            return AuthResult(success=True, auth_data=login)
+        log.warning("auth failed user=%s peer=%s", login, _peer_ip(session))
+        return AuthResult(success=False, handled=False)
+
+
+def _peer_ip(session: Session) -> str:
+    peer = session.peer
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0])
+    return str(peer or "")
+
+
+class _Handler:
+    """aiosmtpd hooks; one instance serves every connection."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self._server = server
+
+    async def handle_EHLO(
+        self,
+        smtp: SMTP,
+        session: Session,
+        envelope: SmtpEnvelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        if not self._server.authenticator.enabled:
+            responses = [r for r in responses if not r[4:].startswith("AUTH")]
+        return responses
+
+    async def handle_RCPT(
+        self,
+        smtp: SMTP,
+        session: Session,
+        envelope: SmtpEnvelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if not session.authenticated and not self._server.allowed(_peer_ip(session)):
+            log.warning("relay denied peer=%s rcpt=%s", _peer_ip(session), address)
+            return f"554 5.7.1 <{address}>: relay access denied (client not allowed; authenticate over STARTTLS)"
+        if len(envelope.rcpt_tos) >= self._server.settings.max_recipients:
+            return "452 4.5.3 too many recipients, send the rest in another message"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, smtp: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
+        record = Envelope(
+            mail_from=envelope.mail_from or "",
+            rcpt_to=tuple(envelope.rcpt_tos),
+            client_addr=_peer_ip(session),
+            helo=session.host_name or "",
+            tls=session.ssl is not None,
+            auth_user=str(session.auth_data) if session.authenticated else None,
+            smtputf8=bool(envelope.smtp_utf8),
+        )
+        raw = envelope.original_content or b""
+        reply = await self._server.pipeline.process(record, raw)
+        return str(reply)
+
+    async def handle_exception(self, error: Exception) -> str:
+        log.error("SMTP session fault: %s", type(error).__name__, exc_info=error)
+        return str(INTERNAL_FAULT)
+
+
+class _GatewaySMTP(SMTP):
+    """aiosmtpd's SMTP with our AUTH-before-TLS answer, shutdown and in-flight tracking."""
+
+    def __init__(self, server: SmtpServer, handler: _Handler, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self._gateway = server
+
+    async def smtp_AUTH(self, arg: str) -> None:
+        if not self._gateway.authenticator.enabled:
+            await self.push("502 5.5.1 AUTH not available")
+            return
+        if self._tls_protocol is None:
+            await self.push("530 5.7.0 Must issue a STARTTLS command first")
+            return
+        await super().smtp_AUTH(arg)
+
+    async def smtp_MAIL(self, arg: str | None) -> None:
+        if self._gateway.closing:
+            # RFC 5321 §3.8: 421 when the service is shutting down; the client retries.
+            await self.push("421 4.3.2 gateway shutting down, try again later")
+            if self.transport is not None:
+                self.transport.close()
+            return
+        await super().smtp_MAIL(arg)
+
+    async def smtp_DATA(self, arg: str) -> None:
+        self._gateway.inflight += 1
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._gateway.inflight -= 1
+            self._gateway.changed()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._gateway.connections.add(self)
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        self._gateway.connections.discard(self)
+        super().connection_lost(error)
+
+    def close_now(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+class SmtpServer:
+    """Listens on ``smtp.listen``; ``stop()`` drains transactions already past DATA."""
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        pipeline: Pipeline,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self._networks = [ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks]
+        self._host, self._port = settings.host_port
+        if host is not None:
+            self._host = host
+        if port is not None:
+            self._port = port
+        self.authenticator = Authenticator(settings.auth_users)
+        self._tls = tls_context(settings)
+        if self.authenticator.enabled and self._tls is None:
+            log.warning(
+                "smtp.auth_users is set but STARTTLS is not configured: AUTH is unavailable"
+            )
+        self._handler = _Handler(self)
+        self._server: asyncio.Server | None = None
+        self.connections: set[_GatewaySMTP] = set()
+        self.inflight = 0
+        self.closing = False
+        self._changed = asyncio.Event()
+
+    def allowed(self, ip: str) -> bool:
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in net for net in self._networks)
+
+    def _protocol(self) -> _GatewaySMTP:
+        return _GatewaySMTP(
+            self,
+            self._handler,
+            data_size_limit=self.settings.max_message_size,
+            enable_SMTPUTF8=True,
+            hostname=self.settings.hostname,
+            ident=_IDENT,
+            tls_context=self._tls,
+            timeout=self.settings.timeout,
+            auth_require_tls=True,
+            authenticator=self.authenticator,
+            auth_exclude_mechanism=_excluded_mechanisms(("PLAIN", "LOGIN")),
+            loop=asyncio.get_running_loop(),
+        )
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            self._server = await loop.create_server(self._protocol, self._host, self._port)
+        except OSError as exc:
+            raise SettingsError(
+                [
+                    f"setting smtp.listen: cannot listen on {self._host}:{self._port} ({exc.strerror})"
+                ]
+            ) from None
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None and self._server.sockets
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def changed(self) -> None:
+        self._changed.set()
+
+    async def stop(self, drain_timeout: float) -> None:
+        """Stop listening, let transactions past DATA finish, then close every connection."""
+        self.closing = True
+        if self._server is not None:
+            self._server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + drain_timeout
+        while self.inflight > 0 and loop.time() < deadline:
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait(), timeout=max(0.0, deadline - loop.time())
+                )
+            except TimeoutError:
+                break
+        if self.inflight:
+            log.error(
+                "shutdown: %d transactions still in DATA after %.0fs", self.inflight, drain_timeout
+            )
+        for connection in list(self.connections):
+            connection.close_now()
+        if self._server is not None:
+            await self._server.wait_closed()
+
+
+def _excluded_mechanisms(offered: Iterable[str]) -> list[str]:
+    """aiosmtpd also implements other mechanisms in handlers; offer only PLAIN and LOGIN."""
+    known = {"PLAIN", "LOGIN", "CRAM-MD5"}
+    return sorted(known - set(offered))
