@@ -47,7 +47,7 @@ __all__ = ["Inspecting", "Pipeline", "Reply"]
 
 # The inspector enforces limits.timeout itself (killing its worker); this outer guard only
 # catches an inspector that fails to, so the SMTP client never waits forever.
-_DEADLINE_GRACE = 5.0
+_MAX_GRACE = 5.0
 _MAX_REPLY = 400  # RFC 5321 §4.5.3.1.5 allows 512 octets per reply line
 
 
@@ -179,7 +179,8 @@ class Pipeline:
         return Reply(250, f"2.6.0 held for review as {case.id}")
 
     async def _inspect(self, raw: bytes) -> Inspection:
-        limit = self._settings.limits.timeout + _DEADLINE_GRACE
+        timeout = self._settings.limits.timeout
+        limit = timeout + min(_MAX_GRACE, timeout)
         started = time.monotonic()
         try:
             inspection = await asyncio.wait_for(self.inspector.inspect(raw), timeout=limit)

@@ -1,1 +1,341 @@
-"""Fixtures for the smtp tests."""
+"""Fixtures for the SMTP tests: a real aiosmtpd sink as upstream, a running gateway, a client.
+
+Everything listens on 127.0.0.1 with ephemeral ports. The gateway and the sink run in the
+test's event loop; the smtplib client runs in a thread (it blocks), as a real MTA would be a
+separate process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import smtplib
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from gateway import inspection
+from gateway.inspection import Inspection
+from gateway.service import Gateway
+from gateway.settings import Settings
+from matchers.model import Action, CategoryScore, Decision, Release, Segment, Severity, Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+SCOPE = ROOT / "config" / "scope"
+
+CLEAN_TEXT = "各位同事：\n\n下周二上午九点在三楼会议室召开季度工作例会，请准时参加。\n\n办公室\n"
+SENSITIVE_TEXT = "请查收附件：关于东湖片区征地拆迁补偿方案的初步测算，务必注意保存。\n"
+SECRET_TEXT = "秘密★10年\n\n关于重点人员管控的工作部署\n"
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_to: list[str]
+    data: bytes
+    mail_options: list[str]
+
+
+@dataclass
+class Sink:
+    """What the upstream smarthost received, and how it should answer."""
+
+    messages: list[Received] = field(default_factory=list)
+    connections: int = 0
+    data_reply: str | None = None  # e.g. "550 5.7.1 refused" or "451 4.3.0 later"
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def to(self, address: str) -> list[Received]:
+        return [m for m in self.messages if address in m.rcpt_to]
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            while len(self.messages) < count:
+                self.arrived.clear()
+                await self.arrived.wait()
+
+
+class _SinkHandler:
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        reply = self.sink.rcpt_replies.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.sink.data_reply:
+            return self.sink.data_reply
+        self.sink.messages.append(
+            Received(
+                envelope.mail_from or "",
+                list(envelope.rcpt_tos),
+                envelope.original_content or b"",
+                list(envelope.mail_options),
+            )
+        )
+        self.sink.arrived.set()
+        return f"250 2.0.0 Ok: queued as SINK{len(self.sink.messages):04d}"
+
+
+class _CountingSMTP(SMTP):
+    def __init__(self, sink: Sink, **kwargs: Any) -> None:
+        super().__init__(_SinkHandler(sink), **kwargs)
+        self._sink = sink
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._sink.connections += 1
+        super().connection_made(transport)
+
+
+@pytest.fixture
+async def sink() -> AsyncIterator[Sink]:
+    """A real aiosmtpd server standing in for the upstream smarthost."""
+    state = Sink()
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: _CountingSMTP(state, enable_SMTPUTF8=True, hostname="sink.test", loop=loop),
+        "127.0.0.1",
+        0,
+    )
+    state.port = server.sockets[0].getsockname()[1]
+    yield state
+    server.close()
+    await server.wait_closed()
+
+
+def free_port() -> int:
+    """A port nobody listens on (bound, then released): an upstream that is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(tmp_path: Path, upstream_port: int | None, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "var",
+        "scope_dir": SCOPE,
+        "internal_domains": ["example.gov.cn"],
+        "smtp": {"listen": "127.0.0.1:0"},
+        "console": {"listen": "127.0.0.1:0"},
+        "relay": {"host": "127.0.0.1", "port": upstream_port, "timeout": 10}
+        if upstream_port
+        else {},
+        "notify": {"officers": ["baomi@example.gov.cn"], "sender": "dlp@example.gov.cn"},
+        "limits": {"timeout": 20.0},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(values.get(key), dict):
+            values[key] = {**values[key], **value}
+        else:
+            values[key] = value
+    return Settings(**values)
+
+
+GatewayFactory = Callable[..., Any]
+
+
+@pytest.fixture
+async def start_gateway(tmp_path: Path) -> AsyncIterator[GatewayFactory]:
+    """``await start_gateway(settings, inspector=None)`` → a running in-process Gateway."""
+    started: list[Gateway] = []
+
+    async def factory(settings: Settings, **kwargs: Any) -> Gateway:
+        gateway = Gateway(settings, **kwargs)
+        await gateway.start()
+        started.append(gateway)
+        return gateway
+
+    yield factory
+    for gateway in started:
+        await gateway.stop()
+
+
+class KeywordInspector:
+    """Stand-in used only while ``gateway.inspection.Inspector`` has not landed."""
+
+    version = "standin-0001"
+    term_count = 2
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.reloads = 0
+
+    async def inspect(self, raw: bytes) -> Inspection:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        text = raw.decode("utf-8", "replace")
+        categories = []
+        if "征地拆迁补偿方案" in text:
+            categories.append(
+                CategoryScore(
+                    "land", "征地拆迁", 100, 100, Action.QUARANTINE, Severity.HIGH, Release.SINGLE
+                )
+            )
+        if "秘密★" in text:
+            categories.append(
+                CategoryScore(
+                    "secret_marking",
+                    "密级标志",
+                    100,
+                    100,
+                    Action.REJECT,
+                    Severity.CRITICAL,
+                    Release.TWO_PERSON,
+                )
+            )
+        verdict = Verdict.PASS
+        if any(c.action == Action.QUARANTINE for c in categories):
+            verdict = Verdict.QUARANTINE
+        if any(c.action == Action.REJECT for c in categories):
+            verdict = Verdict.REJECT
+        decision = Decision(verdict, tuple(categories), (), (), self.version)
+        return Inspection(decision, (), (Segment("正文", text),), "", "", 1)
+
+    async def reload(self) -> str:
+        self.reloads += 1
+        return self.version
+
+    async def close(self) -> None:
+        return None
+
+
+def real_inspector_available() -> bool:
+    return hasattr(inspection, "Inspector") and any(SCOPE.glob("*.toml"))
+
+
+@pytest.fixture
+async def gateway(sink: Sink, tmp_path: Path, start_gateway: GatewayFactory) -> Gateway:
+    """The gateway with default scope tables (the real Inspector), relaying to ``sink``."""
+    kwargs: dict[str, Any] = {"smtp_port": 0, "console_port": 0}
+    if not real_inspector_available():
+        kwargs["inspector"] = KeywordInspector()
+    result: Gateway = await start_gateway(make_settings(tmp_path, sink.port), **kwargs)
+    return result
+
+
+def message(
+    text: str,
+    *,
+    subject: str = "季度例会通知",
+    sender: str = "zhang.san@example.gov.cn",
+    to: str = "partner@example.com",
+    extra_headers: str = "",
+) -> bytes:
+    """A plain UTF-8 text message as an MUA would write it (CRLF line ends)."""
+    from email.header import Header
+
+    head = (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: {Header(subject, 'utf-8').encode()}\r\n"
+        f"Date: {dt.datetime.now(dt.UTC):%a, %d %b %Y %H:%M:%S +0000}\r\n"
+        f"Message-ID: <{dt.datetime.now().timestamp()}@example.gov.cn>\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Transfer-Encoding: 8bit\r\n{extra_headers}\r\n"
+    )
+    return head.encode() + text.replace("\n", "\r\n").encode("utf-8")
+
+
+@dataclass
+class Answer:
+    code: int
+    text: str
+    stage: str  # "rcpt" | "mail" | "data" | "connect" | "auth"
+
+
+def submit_sync(
+    port: int,
+    mail_from: str,
+    rcpts: list[str],
+    raw: bytes,
+    *,
+    mail_options: tuple[str, ...] = (),
+    starttls: bool = False,
+    login: tuple[str, str] | None = None,
+) -> Answer:
+    """One SMTP transaction with smtplib; the first refusal or the DATA reply."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+        client.ehlo("mta.example.gov.cn")
+        if starttls:
+            import ssl
+
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            client.starttls(context=context)
+            client.ehlo("mta.example.gov.cn")
+        if login:
+            try:
+                client.login(*login)
+            except smtplib.SMTPAuthenticationError as exc:
+                return Answer(exc.smtp_code, exc.smtp_error.decode(), "auth")
+        code, text = client.mail(mail_from, list(mail_options))
+        if code != 250:
+            return Answer(code, text.decode(), "mail")
+        for rcpt in rcpts:
+            code, text = client.rcpt(rcpt)
+            if code not in (250, 251):
+                return Answer(code, text.decode(), "rcpt")
+        code, text = client.data(raw)
+        return Answer(code, text.decode(), "data")
+
+
+async def submit(port: int, mail_from: str, rcpts: list[str], raw: bytes, **kwargs: Any) -> Answer:
+    return await asyncio.to_thread(submit_sync, port, mail_from, rcpts, raw, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 / localhost (made here, never checked in)."""
+    directory = tmp_path_factory.mktemp("tls")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dlp-gateway.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path = directory / "cert.pem"
+    key_path = directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def no_dlp_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep a developer's DLP_* variables out of settings built by the tests."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("DLP_") and key != "DLP_TEST_REQUIRE_SYSTEM":
+            monkeypatch.delenv(key)
+    yield
