@@ -3,6 +3,7 @@
 Pure library: no I/O beyond reading scope files, no asyncio, no email, no sockets.
 """
 
+from matchers.engine import Engine, load_engine
 from matchers.errors import DlpError, ScopeError
 from matchers.model import (
     Action,
@@ -21,6 +22,7 @@ __all__ = [
     "CategoryScore",
     "Decision",
     "DlpError",
+    "Engine",
     "Finding",
     "ScopeError",
     "Segment",
@@ -28,4 +30,5 @@ __all__ = [
     "Unscannable",
     "UnscannableReason",
     "Verdict",
+    "load_engine",
 ]

@@ -1,0 +1,43 @@
+"""Word-boundary checks with jieba, only in a small window around a short hit.
+
+A two-character word such as 维稳 also occurs inside other words (思维稳定): a hit counts only
+when jieba's segmentation of the surrounding few characters starts and ends a token exactly at
+the hit. jieba runs at about 1 MB/s, so whole texts are never segmented; the tokenizer is
+created lazily (its dictionary takes about a second to load) and quietly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+from typing import Any
+
+#: Characters of context on each side given to jieba.
+WINDOW = 8
+
+_lock = threading.Lock()
+
+
+@cache
+def _tokenizer() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def on_boundaries(text: str, start: int, end: int) -> bool:
+    """Does a word segmentation of ``text`` around ``[start, end)`` cut at both ends?"""
+    lo = max(0, start - WINDOW)
+    hi = min(len(text), end + WINDOW)
+    with _lock:  # jieba's tokenizer keeps state while it initialises
+        tokens = _tokenizer().lcut(text[lo:hi], HMM=False)
+    cuts = {0}
+    pos = 0
+    for token in tokens:
+        pos += len(token)
+        cuts.add(pos)
+    return (start - lo) in cuts and (end - lo) in cuts

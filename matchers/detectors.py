@@ -1,0 +1,229 @@
+"""Built-in validated detectors: numbers and markings a regular expression alone gets wrong.
+
+Every detector runs on the *folded* text (full-width digits are ASCII, letters are lower case,
+traditional characters are simplified) and yields ``(start, end, value)``: the span in the
+folded text and a canonical value, so ``min_count`` counts distinct values (the same ID number
+written twice is one person).
+
+- ``cn_resident_id``: 18-character citizen ID (GB 11643-1999): known province code
+  (GB/T 2260), a real birth date not in the future, ISO 7064 MOD 11-2 check character.
+- ``cn_uscc``: unified social credit code (GB 32100-2015), MOD 31 check character.
+- ``bank_card``: 13–19 digits, optionally grouped, Luhn (ISO/IEC 7812) and a known IIN/length.
+- ``cn_mobile``: mainland mobile number (11 digits, 1[3-9]x), optional +86.
+- ``secrecy_marking``: 国家秘密 marking 密级★保密期限 (GB/T 7156; star look-alikes accepted).
+- ``work_secret_marking``: 工作秘密 / 内部资料 markings as printed on a document, not the words
+  used in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+Hit = tuple[int, int, str]
+Detector = Callable[[str], Iterator[Hit]]
+
+# GB/T 2260 first two digits: provinces, plus 71 Taiwan, 81/82 Hong Kong/Macao, 83 residence
+# permits for Taiwan residents.
+PROVINCES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
+)
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Not part of a longer run of letters or digits."""
+    return (start == 0 or not _ascii_alnum(text[start - 1])) and (
+        end == len(text) or not _ascii_alnum(text[end])
+    )
+
+
+def valid_resident_id(value: str) -> bool:
+    """GB 11643-1999: province, birth date, check character (``value``: 18 chars, upper X)."""
+    if len(value) != 18 or not value[:17].isdigit() or value[:2] not in PROVINCES:
+        return False
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1900 or born > date.today():
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+_ID = re.compile(r"[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9x]")
+
+
+def cn_resident_id(text: str) -> Iterator[Hit]:
+    for m in _ID.finditer(text):
+        value = m.group().replace(" ", "").replace("-", "").upper()
+        if _bounded(text, m.start(), m.end()) and valid_resident_id(value):
+            yield m.start(), m.end(), value
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC = re.compile(r"[1-9any][0-9a-hj-npqrtuwxy][0-9]{6}[0-9a-hj-npqrtuwxy]{10}")
+
+
+def valid_uscc(value: str) -> bool:
+    """GB 32100-2015: the 18th character is the MOD 31 check of the first 17."""
+    if len(value) != 18 or any(ch not in _USCC_CHARS for ch in value):
+        return False
+    total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(value, _USCC_WEIGHTS, strict=False))
+    return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
+
+
+def cn_uscc(text: str) -> Iterator[Hit]:
+    for m in _USCC.finditer(text):
+        value = m.group().upper()
+        if _bounded(text, m.start(), m.end()) and valid_uscc(value):
+            yield m.start(), m.end(), value
+
+
+def luhn(digits: str) -> bool:
+    """ISO/IEC 7812-1 Annex B check digit."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _known_iin(digits: str) -> bool:
+    n = len(digits)
+    if digits.startswith("62"):  # China UnionPay
+        return 16 <= n <= 19
+    if digits.startswith("4"):  # Visa
+        return n in (13, 16, 19)
+    if 51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720:  # Mastercard
+        return n == 16
+    if digits[:2] in ("34", "37"):  # American Express
+        return n == 15
+    if 3528 <= int(digits[:4]) <= 3589:  # JCB
+        return 16 <= n <= 19
+    return False
+
+
+_CARD = re.compile(r"[2-6][0-9]{3}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{1,4}(?:[ -]?[0-9]{1,3})?")
+
+
+def valid_bank_card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and _known_iin(digits) and luhn(digits)
+
+
+def bank_card(text: str) -> Iterator[Hit]:
+    for m in _CARD.finditer(text):
+        digits = m.group().replace(" ", "").replace("-", "")
+        if not _bounded(text, m.start(), m.end()) or not valid_bank_card(digits):
+            continue
+        if len(digits) == 18 and valid_resident_id(digits):
+            continue  # a Gansu (62…) ID number can pass Luhn; it is an ID, not a card
+        yield m.start(), m.end(), digits
+
+
+_MOBILE = re.compile(r"(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
+
+
+def cn_mobile(text: str) -> Iterator[Hit]:
+    for m in _MOBILE.finditer(text):
+        if _bounded(text, m.start(), m.end()) and (m.start() == 0 or text[m.start() - 1] != "+"):
+            digits = re.sub(r"[^0-9]", "", m.group())[-11:]
+            yield m.start(), m.end(), digits
+
+
+def _spaced(word: str) -> str:
+    """``word`` with up to two spaces allowed between its characters (PDF spacing)."""
+    return r"\s{0,2}".join(map(re.escape, word))
+
+
+STARS = "★☆⭐✩✪✫✬✭✮✯✰*"
+_LEVEL = "|".join(_spaced(w) for w in ("绝密", "机密", "秘密"))
+_PERIOD = r"(?:长期|[0-9一二三四五六七八九十]{1,3}\s{0,2}(?:年|个月))"
+_SECRECY = re.compile(rf"(?:{_LEVEL})\s{{0,3}}[{re.escape(STARS)}]\s{{0,3}}{_PERIOD}?")
+
+
+def secrecy_marking(text: str) -> Iterator[Hit]:
+    """秘密★ / 机密★10年 / 绝密★长期 (GB/T 7156-2003 §5); bare 机密 in prose does not count."""
+    for m in _SECRECY.finditer(text):
+        value = re.sub(r"\s+", "", m.group()).rstrip()
+        yield m.start(), m.start() + len(m.group().rstrip()), value
+
+
+_OPEN = "【〔[(「『<《〈"
+_CLOSE = "】〕])」』>》〉"
+_WORK = _spaced("工作秘密")
+_WORK_SECRET = re.compile(
+    # in brackets anywhere: 【工作秘密】
+    rf"[{re.escape(_OPEN)}]\s*(?P<a>{_WORK})\s*[{re.escape(_CLOSE)}★*]"
+    # at the start of a line, standing alone or followed by a star, wide spacing or a notice
+    rf"|^[ \t]*(?P<b>{_WORK})(?:[ \t]*[★*]|[ \t]*\r?$|[ \t]{{2,}}|[ \t]*[:：]?[ \t]*"
+    r"(?:内部|注意|请勿|不得|严禁))"
+    # 内部资料 注意保存 and its variants
+    r"|(?P<c>内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"
+    r"(?:注意保存|注意保密|请勿外传|不得外传|严禁外传|妥善保管|请勿转发|不得翻印))",
+    re.MULTILINE,
+)
+
+
+def work_secret_marking(text: str) -> Iterator[Hit]:
+    """工作秘密 / 内部资料 注意保存 as a marking; 保守工作秘密 in a sentence is not one."""
+    for m in _WORK_SECRET.finditer(text):
+        group = next(g for g in ("a", "b", "c") if m.group(g) is not None)
+        start, end = m.span(group)
+        yield start, end, re.sub(r"\s+", "", m.group(group))
+
+
+DETECTORS: dict[str, Detector] = {
+    "cn_resident_id": cn_resident_id,
+    "cn_uscc": cn_uscc,
+    "bank_card": bank_card,
+    "cn_mobile": cn_mobile,
+    "secrecy_marking": secrecy_marking,
+    "work_secret_marking": work_secret_marking,
+}

@@ -1,0 +1,336 @@
+"""The engine: scope tables compiled once, then segments in, findings and a decision out.
+
+``Engine.compile`` builds one keyword automaton over every word of every table (terms, near
+groups and excludes) and compiles the patterns; it is CPU work, done off the event loop, and
+the result is never mutated (a reload compiles a new engine and swaps the reference). An
+engine is not shared between threads (pyahocorasick objects are not thread-safe); extraction
+workers each compile their own from the picklable :class:`~matchers.scope.ScopeSet`.
+
+Per segment: fold (:mod:`matchers.normalize`), find keywords in the squeezed view
+(:mod:`matchers.keywords`), check word boundaries of short hits (:mod:`matchers.boundary`), run
+detectors and regexes on the folded text (:mod:`matchers.detectors`), evaluate near rules,
+drop hits close to an exclude word, and map every hit back to the original text.
+
+Scoring (DESIGN): a category's score is the sum of the weights of its *distinct* matched terms,
+near rules and patterns across the whole message; a pattern scores only when it found at least
+``min_count`` distinct values. Verdict: reject if a ``reject`` category reached its threshold,
+else quarantine if a ``quarantine`` category did or anything was unscannable, else pass;
+``monitor`` categories are reported but never hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matchers.boundary import on_boundaries
+from matchers.detectors import DETECTORS
+from matchers.keywords import Keywords
+from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
+from matchers.normalize import Folded, fold
+from matchers.scope import Category, ScopeSet, load_scope, squeeze
+
+#: Characters of context on each side of a hit in a finding.
+CONTEXT = 30
+#: Findings kept per rule and message; the rest are counted in a note (the score is unchanged).
+MAX_FINDINGS_PER_RULE = 50
+
+RuleKey = tuple[int, str, int | str]  # (category index, kind, rule index or word)
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """One use of a keyword by a table."""
+
+    category: int
+    role: str  # "term" | "near" | "exclude"
+    rule: int
+    group: int
+    weight: int
+    window: int
+    boundary: bool
+    word: str  # as written in the table
+    key: str  # the word squeezed (distinct terms score once)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A hit in original offsets, before it becomes a finding."""
+
+    category: int
+    key: RuleKey
+    kind: str
+    rule: str
+    start: int
+    end: int
+    weight: int
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    category: int
+    index: int
+    label: str
+    detector: str | None
+    regex: re.Pattern[str] | None
+    min_count: int
+    weight: int
+
+
+class Engine:
+    """Compiled scope tables. Build with :meth:`compile`; use :meth:`decide`."""
+
+    def __init__(
+        self, scope: ScopeSet, keywords: Keywords, uses: tuple[tuple[_Use, ...], ...],
+        patterns: tuple[_Pattern, ...],
+    ) -> None:  # fmt: skip
+        self.scope = scope
+        self._keywords = keywords
+        self._uses = uses
+        self._patterns = patterns
+
+    @classmethod
+    def compile(cls, scope: ScopeSet) -> Engine:
+        index: dict[str, int] = {}
+        uses: list[list[_Use]] = []
+
+        def add(word: str, use: _Use) -> None:
+            key = use.key
+            if key not in index:
+                index[key] = len(uses)
+                uses.append([])
+            uses[index[key]].append(use)
+
+        patterns: list[_Pattern] = []
+        for ci, category in enumerate(scope.categories):
+            for ri, term in enumerate(category.terms):
+                for word in term.words:
+                    boundary = term.boundary
+                    if boundary is None:
+                        boundary = len(squeeze(word)) == 2
+                    add(
+                        word, _Use(ci, "term", ri, 0, term.weight, 0, boundary, word, squeeze(word))
+                    )
+            for ri, near in enumerate(category.near):
+                for gi, group in enumerate(near.groups):
+                    for word in group:
+                        boundary = len(squeeze(word)) == 2
+                        add(
+                            word,
+                            _Use(ci, "near", ri, gi, near.weight, near.window, boundary, word,
+                                 squeeze(word)),
+                        )  # fmt: skip
+            for ri, exclude in enumerate(category.excludes):
+                for word in exclude.words:
+                    add(
+                        word,
+                        _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word)),
+                    )
+            for ri, pattern in enumerate(category.patterns):
+                regex = re.compile(pattern.regex) if pattern.regex is not None else None
+                patterns.append(
+                    _Pattern(ci, ri, pattern.label, pattern.detector, regex, pattern.min_count,
+                             pattern.weight)
+                )  # fmt: skip
+        keywords = Keywords(list(index))
+        return cls(scope, keywords, tuple(tuple(u) for u in uses), tuple(patterns))
+
+    @property
+    def version(self) -> str:
+        return self.scope.version
+
+    @property
+    def term_count(self) -> int:
+        """Distinct words in the automaton (terms, near-rule words and excludes)."""
+        return len(self._keywords)
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self.scope.categories
+
+    # -- matching -------------------------------------------------------------------------
+
+    def match(self, segments: Sequence[Segment]) -> list[Finding]:
+        """Every finding that counts, in segment order."""
+        return self._evaluate(segments)[0]
+
+    def decide(
+        self, segments: Sequence[Segment], unscannable: Sequence[Unscannable] = ()
+    ) -> Decision:
+        findings, keys, notes = self._evaluate(segments)
+        scores: dict[int, int] = defaultdict(int)
+        weights: dict[RuleKey, int] = {}
+        for key, weight in keys.items():
+            weights[key] = weight
+            scores[key[0]] += weight
+        categories: list[CategoryScore] = []
+        for ci, category in enumerate(self.scope.categories):
+            if scores.get(ci, 0) > 0:
+                categories.append(
+                    CategoryScore(
+                        id=category.id, name=category.name, score=scores[ci],
+                        threshold=category.threshold, action=category.action,
+                        severity=category.severity, release=category.release,
+                    )
+                )  # fmt: skip
+        reached = {c.action for c in categories if c.triggered}
+        if Action.REJECT in reached:
+            verdict = Verdict.REJECT
+        elif Action.QUARANTINE in reached or unscannable:
+            verdict = Verdict.QUARANTINE
+        else:
+            verdict = Verdict.PASS
+        return Decision(
+            verdict=verdict,
+            categories=tuple(categories),
+            findings=tuple(findings),
+            unscannable=tuple(unscannable),
+            scope_version=self.version,
+            notes=tuple(notes),
+        )
+
+    def _evaluate(
+        self, segments: Sequence[Segment]
+    ) -> tuple[list[Finding], dict[RuleKey, int], list[str]]:
+        per_segment = [(segment, list(self._segment_hits(segment))) for segment in segments]
+        # min_count: distinct values of a pattern across the whole message
+        values: dict[RuleKey, set[str]] = defaultdict(set)
+        for _, hits in per_segment:
+            for hit in hits:
+                if hit.kind in ("pattern", "detector"):
+                    values[hit.key].add(hit.value)
+        minimum = {(p.category, "pattern", p.index): p.min_count for p in self._patterns}
+        keys: dict[RuleKey, int] = {}
+        shown: dict[RuleKey, int] = defaultdict(int)
+        findings: list[Finding] = []
+        for segment, hits in per_segment:
+            for hit in hits:
+                if hit.key in minimum and len(values[hit.key]) < minimum[hit.key]:
+                    continue
+                keys[hit.key] = hit.weight
+                shown[hit.key] += 1
+                if shown[hit.key] <= MAX_FINDINGS_PER_RULE:
+                    findings.append(self._finding(segment, hit))
+        notes = [
+            f"{self.scope.categories[key[0]].name}：同一规则另有 {n - MAX_FINDINGS_PER_RULE} 处命中未列出"
+            for key, n in shown.items()
+            if n > MAX_FINDINGS_PER_RULE
+        ]
+        return findings, keys, notes
+
+    def _finding(self, segment: Segment, hit: _Hit) -> Finding:
+        text = segment.text
+        lo = max(0, hit.start - CONTEXT)
+        hi = min(len(text), hit.end + CONTEXT)
+        return Finding(
+            category=self.scope.categories[hit.category].id,
+            kind=hit.kind,
+            rule=hit.rule,
+            match=text[hit.start : hit.end],
+            location=segment.location,
+            start=hit.start,
+            end=hit.end,
+            context=text[lo:hi],
+            context_start=hit.start - lo,
+            context_end=hit.end - lo,
+            weight=hit.weight,
+        )
+
+    def _segment_hits(self, segment: Segment) -> Iterator[_Hit]:
+        folded = fold(segment.text)
+        terms: list[_Hit] = []
+        near: dict[tuple[int, int], list[tuple[int, int, int, str]]] = defaultdict(list)
+        excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        boundary_ok: dict[tuple[int, int], bool] = {}
+        for kw in self._keywords.find(folded.text):
+            word = self._keywords.words[kw.word]
+            if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
+                continue
+            start, end = folded.to_original(kw.start, kw.end)
+            for use in self._uses[kw.word]:
+                if use.boundary:
+                    span = (kw.start, kw.end)
+                    if span not in boundary_ok:
+                        boundary_ok[span] = kw.squeezed or on_boundaries(folded.text, *span)
+                    if not boundary_ok[span]:
+                        continue
+                if use.role == "term":
+                    key: RuleKey = (use.category, "term", use.key)
+                    terms.append(_Hit(use.category, key, "term", use.word, start, end, use.weight))
+                elif use.role == "near":
+                    near[(use.category, use.rule)].append((start, end, use.group, use.word))
+                else:
+                    excludes[use.category].append((start, end, use.window))
+        hits = terms + list(self._near_hits(near)) + list(self._pattern_hits(folded))
+        for hit in hits:
+            if not _excluded(hit, excludes.get(hit.category, ())):
+                yield hit
+
+    def _near_hits(
+        self, near: dict[tuple[int, int], list[tuple[int, int, int, str]]]
+    ) -> Iterator[_Hit]:
+        for (ci, ri), found in near.items():
+            rule = self.scope.categories[ci].near[ri]
+            found.sort()
+            groups = len(rule.groups)
+            after = -1
+            for i, (start, _, _, _) in enumerate(found):
+                if start < after:
+                    continue
+                best: dict[int, tuple[int, str]] = {}
+                for s, e, g, word in found[i:]:
+                    if s > start + rule.window:
+                        break
+                    if g not in best or e < best[g][0]:
+                        best[g] = (e, word)
+                if len(best) < groups:
+                    continue
+                end = max(e for e, _ in best.values())
+                if end - start > rule.window:
+                    continue
+                label = "+".join(best[g][1] for g in sorted(best))
+                yield _Hit(ci, (ci, "near", ri), "near", label, start, end, rule.weight)
+                after = end
+
+    def _pattern_hits(self, folded: Folded) -> Iterator[_Hit]:
+        cache: dict[str, list[tuple[int, int, str]]] = {}
+        for pattern in self._patterns:
+            if pattern.detector is not None:
+                if pattern.detector not in cache:
+                    cache[pattern.detector] = list(DETECTORS[pattern.detector](folded.text))
+                found = cache[pattern.detector]
+                kind = "detector"
+            else:
+                assert pattern.regex is not None
+                found = [
+                    (m.start(), m.end(), m.group()) for m in pattern.regex.finditer(folded.text)
+                ]
+                kind = "pattern"
+            key: RuleKey = (pattern.category, "pattern", pattern.index)
+            for fstart, fend, value in found:
+                start, end = folded.to_original(fstart, fend)
+                yield _Hit(
+                    pattern.category, key, kind, pattern.label, start, end, pattern.weight, value
+                )
+
+
+def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
+    """Latin words match whole and unsqueezed (``cab cat`` does not contain ``abc``)."""
+    if squeezed:
+        return False
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _excluded(hit: _Hit, excludes: Sequence[tuple[int, int, int]]) -> bool:
+    return any(max(xs - hit.end, hit.start - xe, 0) <= window for xs, xe, window in excludes)
+
+
+def load_engine(directory: Path) -> Engine:
+    """Load the scope tables in ``directory`` and compile them."""
+    return Engine.compile(load_scope(directory))

@@ -1,0 +1,314 @@
+"""Scope tables (工作秘密事项范围表): the pydantic model and the loader for ``config/scope/*.toml``.
+
+One category per file (format in DESIGN "Scope tables"). :func:`load_scope` validates every
+file and raises :class:`~matchers.errors.ScopeError` for the first problem, as one line
+``file:line: key: problem`` so an operator can go straight to it. The loaded :class:`ScopeSet`
+is plain data (picklable): extraction workers receive it and compile their own engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from matchers.detectors import DETECTORS
+from matchers.errors import ScopeError
+from matchers.model import Action, Release, Severity
+from matchers.normalize import fold_text, skippable
+
+ID_PATTERN = re.compile(r"[a-z0-9_-]+")
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _check_words(words: list[str]) -> list[str]:
+    if not words:
+        raise ValueError("empty word list (give at least one word, or remove the block)")
+    for word in words:
+        if not squeeze(word):
+            raise ValueError(
+                f"word has no letters or digits left after normalisation (got {word!r})"
+            )
+    return words
+
+
+def squeeze(word: str) -> str:
+    """A scope word as the automaton sees it: folded, without whitespace and punctuation."""
+    return "".join(ch for ch in fold_text(word) if not skippable(ch))
+
+
+Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+Window = Annotated[int, Field(ge=1, le=100_000)]
+
+
+class TermRule(_Rule):
+    """Literal keywords; each distinct word that matches adds ``weight``."""
+
+    words: list[str]
+    weight: Weight = 100
+    # None: check word boundaries (jieba) for two-character words only.
+    boundary: bool | None = None
+
+    _words = field_validator("words")(_check_words)
+
+
+class NearRule(_Rule):
+    """One word from each group within ``window`` characters."""
+
+    groups: list[list[str]]
+    window: Window = 60
+    weight: Weight = 100
+
+    @field_validator("groups")
+    @classmethod
+    def _groups(cls, groups: list[list[str]]) -> list[list[str]]:
+        if len(groups) < 2:
+            raise ValueError("a near rule needs at least two groups of words")
+        for group in groups:
+            _check_words(group)
+        return groups
+
+
+class PatternRule(_Rule):
+    """A built-in validated detector or a regular expression (run on the folded text)."""
+
+    detector: str | None = None
+    regex: str | None = None
+    min_count: Annotated[int, Field(ge=1, le=100_000)] = 1
+    weight: Weight = 100
+
+    @field_validator("detector")
+    @classmethod
+    def _detector(cls, name: str | None) -> str | None:
+        if name is not None and name not in DETECTORS:
+            known = ", ".join(sorted(DETECTORS))
+            raise ValueError(f"unknown detector, known: {known} (got {name!r})")
+        return name
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, regex: str | None) -> str | None:
+        if regex is None:
+            return None
+        try:
+            compiled = re.compile(regex)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc} (got {regex!r})") from None
+        if compiled.match(""):
+            raise ValueError(f"the regular expression matches the empty string (got {regex!r})")
+        return regex
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PatternRule:
+        if (self.detector is None) == (self.regex is None):
+            raise ValueError("give exactly one of detector or regex")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.detector or f"regex:{self.regex}"
+
+
+class ExcludeRule(_Rule):
+    """A hit within ``window`` characters of one of these words does not count."""
+
+    words: list[str]
+    window: Window = 80
+
+    _words = field_validator("words")(_check_words)
+
+
+class Category(BaseModel):
+    """One scope table: a matter the unit protects."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    severity: Severity = Severity.HIGH
+    action: Action = Action.QUARANTINE
+    release: Release = Release.SINGLE
+    threshold: Annotated[int, Field(ge=1, le=1_000_000)] = 100
+    description: str = ""
+    terms: list[TermRule] = []
+    near: list[NearRule] = []
+    patterns: list[PatternRule] = []
+    excludes: list[ExcludeRule] = []
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ID_PATTERN.fullmatch(value):
+            raise ValueError(f"an id may use only a-z, 0-9, '_' and '-' (got {value!r})")
+        return value
+
+    @field_validator("severity", "action", "release", mode="before")
+    @classmethod
+    def _enum(cls, value: Any, info: Any) -> Any:
+        # strict mode would refuse the plain TOML string; accept exactly the enum's values
+        enum = {"severity": Severity, "action": Action, "release": Release}[info.field_name]
+        if isinstance(value, str) and value in {m.value for m in enum}:
+            return enum(value)
+        allowed = " | ".join(m.value for m in enum)
+        raise ValueError(f"must be one of {allowed} (got {value!r})")
+
+    @model_validator(mode="after")
+    def _has_rules(self) -> Category:
+        if not (self.terms or self.near or self.patterns):
+            raise ValueError("no [[terms]], [[near]] or [[patterns]]: the table can never match")
+        return self
+
+
+class ScopeSet(BaseModel):
+    """Every category of a scope directory, with the version (hash) that decisions record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    categories: tuple[Category, ...]
+    version: str
+    files: tuple[Path, ...]
+
+
+def load_scope(directory: Path) -> ScopeSet:
+    """Load and validate ``directory/*.toml`` (sorted by name)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ScopeError(str(directory), "scope_dir", "not a directory (set scope_dir)")
+    files = tuple(sorted(directory.glob("*.toml")))
+    if not files:
+        raise ScopeError(str(directory), "scope_dir", "no *.toml scope tables in this directory")
+    digest = hashlib.sha256()
+    categories: list[Category] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        raw = _read(path)
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        category = load_table(path, raw)
+        if category.id in seen:
+            text = raw.decode("utf-8")
+            raise ScopeError(
+                str(path),
+                "id",
+                f"duplicate category id {category.id!r} (also in {seen[category.id].name})",
+                _line_of(text, ("id",)),
+            )
+        seen[category.id] = path
+        categories.append(category)
+    return ScopeSet(categories=tuple(categories), version=digest.hexdigest(), files=files)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScopeError(str(path), "file", f"cannot read: {exc.strerror}") from None
+
+
+def load_table(path: Path, raw: bytes | None = None) -> Category:
+    """Parse and validate one scope table file."""
+    raw = _read(path) if raw is None else raw
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScopeError(
+            str(path), "file", f"not UTF-8 (byte {exc.start}); save the table as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else None
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise ScopeError(str(path), "toml", f"syntax error: {problem}", line) from None
+    try:
+        return Category.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error.get("loc", ()))
+        raise ScopeError(str(path), _key(loc), _problem(error), _line_of(text, loc)) from None
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    key = ""
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        else:
+            key += ("." if key else "") + str(part)
+    return key or "table"
+
+
+_TYPE_WORDS: dict[str, str] = {
+    "string_type": "must be a string",
+    "int_type": "must be an integer",
+    "bool_type": "must be true or false",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    "model_type": "must be a table",
+    "missing": "required key is missing",
+    "extra_forbidden": "unknown key",
+}
+
+
+def _problem(error: Any) -> str:
+    kind: str = error.get("type", "")
+    if kind == "missing":
+        return "required key is missing"
+    message = _TYPE_WORDS.get(kind) or str(error.get("msg", "invalid")).removeprefix(
+        "Value error, "
+    )
+    value = error.get("input")
+    if "(got " in message or isinstance(value, dict):
+        return message
+    return f"{message} (got {value!r})"
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+_TABLE = re.compile(r"^\s*\[")
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best effort: the line where the key at ``loc`` is written (1-based)."""
+    lines = text.splitlines()
+    start, stop = 0, len(lines)
+    keys = [p for p in loc if isinstance(p, str)]
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        # [[terms]] number loc[1]: narrow to that block
+        count = -1
+        for i, line in enumerate(lines):
+            header = _HEADER.match(line)
+            if header and header.group(1) == loc[0]:
+                count += 1
+                if count == loc[1]:
+                    start = i
+                    break
+        else:
+            return None
+        for j in range(start + 1, len(lines)):
+            if _TABLE.match(lines[j]):
+                stop = j
+                break
+        keys = keys[1:]
+        if not keys:
+            return start + 1
+    else:
+        # top-level keys come before the first table header
+        for j, line in enumerate(lines):
+            if _TABLE.match(line):
+                stop = j
+                break
+    if not keys:
+        return None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(keys[0])}[\"']?\s*=")
+    for i in range(start, stop):
+        if pattern.match(lines[i]):
+            return i + 1
+    return start + 1 if start else None
