@@ -1,1 +1,552 @@
-"""Fixtures for the console tests."""
+"""Fixtures for the console tests: a real store (SQLite file or PostgreSQL), a real SMTP sink,
+officer accounts, realistic held cases, and the console served by uvicorn on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import glob
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from aiosmtpd.controller import Controller
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.accounts import hash_password
+from gateway.console.app import create_app
+from gateway.db import make_engine, make_sessionmaker
+from gateway.metrics import Metrics
+from gateway.migrations import upgrade
+from gateway.models import Case, CaseEvent, User
+from gateway.notify import Notifier
+from gateway.quarantine import new_case_id
+from gateway.relay import SmtpRelay
+from gateway.review import Review
+from gateway.settings import Settings, load_settings
+from tests.conftest import require_tool
+
+T = TypeVar("T")
+PASSWORD = "correct-horse-9"
+SENDER = "zhang.san@gov.example.cn"
+EXTERNAL = "partner@qq.com"
+
+# name -> (role, own addresses)
+OFFICERS: dict[str, tuple[str, list[str]]] = {
+    "shen": ("reviewer", ["shen@gov.example.cn"]),  # 审核
+    "li": ("approver", ["li@gov.example.cn"]),  # 审批
+    "wang": ("approver", ["wang@gov.example.cn"]),
+    "zhang": ("reviewer", [SENDER]),  # the sender of the test mail: may not review it
+    "auditor": ("auditor", []),
+    "admin": ("admin", []),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------
+
+
+@dataclass
+class PgServer:
+    bindir: Path
+    port: int
+    as_postgres: list[str]
+
+    def new_database(self) -> str:
+        name = "t_" + uuid.uuid4().hex[:12]
+        subprocess.run(
+            [
+                *self.as_postgres,
+                str(self.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PgServer]:
+    """A throw-away PostgreSQL on loopback (Debian ``postgresql``), run as the postgres user."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    initdb = require_tool(found[-1] if found else "initdb", "the PostgreSQL run of the store tests")
+    bindir = Path(initdb).parent
+    # Not under pytest's tmp dir: the postgres user cannot enter root's 0700 directories.
+    root = Path(tempfile.mkdtemp(prefix="dlp-test-pg-"))
+    data = root / "data"
+    as_postgres: list[str] = []
+    if os.getuid() == 0:
+        shutil.chown(root, "postgres")
+        root.chmod(0o700)
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield PgServer(bindir, port, as_postgres)
+    finally:
+        subprocess.run(
+            [
+                *as_postgres,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(command)} failed: {done.stderr or done.stdout}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's URL: a SQLite file, then a fresh PostgreSQL database (same tests, both)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
+    server: PgServer = request.getfixturevalue("postgres_server")
+    return server.new_database()
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+# -- the upstream smarthost: a real aiosmtpd sink ------------------------------------------------
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_to: list[str]
+    data: bytes
+
+
+@dataclass
+class SinkHandler:
+    messages: list[Received] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # forced answers to DATA, used first
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.replies:
+            return self.replies.pop(0)
+        data = envelope.original_content or envelope.content
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(data)))
+        return f"250 2.0.0 Ok: queued as SINK{len(self.messages)}"
+
+    def delivered(self) -> list[Received]:
+        """Messages that are not the gateway's own notices (those have a null sender)."""
+        return [m for m in self.messages if m.mail_from not in ("", "<>")]
+
+    def notices(self) -> list[Received]:
+        return [m for m in self.messages if m.mail_from in ("", "<>")]
+
+
+@dataclass
+class Sink:
+    handler: SinkHandler
+    port: int
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    handler = SinkHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
+    controller.start()
+    try:
+        yield Sink(handler, controller.port)
+    finally:
+        controller.stop()
+
+
+def make_settings(tmp_path: Path, db_url: str, sink_port: int, **extra: Any) -> Settings:
+    return load_settings(
+        None,
+        data_dir=tmp_path,
+        database_url=db_url,
+        relay={"host": "127.0.0.1", "port": sink_port, "timeout": 10.0},
+        quarantine={"release_retry_seconds": [60, 300]},
+        **extra,
+    )
+
+
+# -- accounts and cases ------------------------------------------------------------------------
+
+
+@functools.cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+async def add_officers(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    """The test accounts, inserted directly (argon2 once per session keeps the tests quick)."""
+    now = datetime.now(UTC)
+    async with sessions() as session, session.begin():
+        for name, (role, emails) in OFFICERS.items():
+            session.add(
+                User(
+                    name=name,
+                    role=role,
+                    emails=emails,
+                    password_hash=_password_hash(),
+                    disabled=False,
+                    failed_logins=0,
+                    created_at=now,
+                    password_changed_at=now,
+                )
+            )
+
+
+BODY = (
+    "各位领导：\n现将《某某村征地拆迁补偿方案（征求意见稿）》报送审阅，补偿标准见附件。\n"
+    "请勿外传。\n"
+)
+DOC_TEXT = "干部调整建议名单\n拟提拔：王某某 任办公室副主任\n考察对象：李某某\n"
+SUBJECT = "关于征地拆迁补偿方案的请示"
+
+
+def build_raw(
+    subject: str, body: str, attachment_name: str, mail_from: str, rcpt: list[str]
+) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"张三 <{mail_from}>"
+    msg["To"] = ", ".join(rcpt)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain="gov.example.cn")
+    msg.set_content(body)
+    msg.add_attachment(
+        DOC_TEXT.encode("utf-8"),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=attachment_name,
+    )
+    return msg.as_bytes()
+
+
+def _finding(
+    category: str, rule: str, location: str, text: str, weight: int = 100
+) -> dict[str, Any]:
+    start = text.index(rule)
+    end = start + len(rule)
+    c0 = max(0, start - 10)
+    context = text[c0 : end + 10]
+    return {
+        "category": category,
+        "kind": "term",
+        "rule": rule,
+        "match": rule,
+        "location": location,
+        "start": start,
+        "end": end,
+        "context": context,
+        "context_start": start - c0,
+        "context_end": end - c0,
+        "weight": weight,
+    }
+
+
+LAND = {
+    "id": "land",
+    "name": "征地拆迁",
+    "score": 100,
+    "threshold": 100,
+    "action": "quarantine",
+    "severity": "high",
+    "release": "single",
+}
+PERSONNEL = {
+    "id": "personnel",
+    "name": "干部人事",
+    "score": 140,
+    "threshold": 100,
+    "action": "quarantine",
+    "severity": "critical",
+    "release": "two-person",
+}
+
+
+async def insert_case(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    two_person: bool = False,
+    subject: str = SUBJECT,
+    body: str = BODY,
+    attachment_name: str = "拆迁补偿方案.docx",
+    mail_from: str = SENDER,
+    rcpt: list[str] | None = None,
+    received_at: datetime | None = None,
+    state: str = "pending",
+) -> Case:
+    """A held case as the SMTP side stores it (see contracts.md), with real .eml bytes."""
+    rcpt = rcpt or [EXTERNAL]
+    raw = build_raw(subject, body, attachment_name, mail_from, rcpt)
+    body_loc, doc_loc = "正文", f"附件 {attachment_name}"
+    segments = [
+        {"location": "主题", "text": subject},
+        {"location": body_loc, "text": body},
+        {"location": doc_loc, "text": DOC_TEXT},
+    ]
+    findings = (
+        [_finding("land", "征地拆迁补偿方案", body_loc, body)] if "征地拆迁补偿方案" in body else []
+    )
+    categories = [LAND]
+    if two_person:
+        findings += [
+            _finding("personnel", "拟提拔", doc_loc, DOC_TEXT, 100),
+            _finding("personnel", "考察对象", doc_loc, DOC_TEXT, 40),
+        ]
+        categories = [LAND, PERSONNEL]
+    now = received_at or datetime.now(UTC)
+    case = Case(
+        id=new_case_id(now),
+        state=state,
+        verdict="quarantine",
+        release_mode="two-person" if two_person else "single",
+        severity="critical" if two_person else "high",
+        mail_from=mail_from,
+        rcpt_to=rcpt,
+        client_addr="127.0.0.1",
+        helo="mail.gov.example.cn",
+        tls=False,
+        gateway_id="test",
+        message_id="<test@gov.example.cn>",
+        subject=subject,
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        raw=raw,
+        scope_version="3f2a9c0d1e4b5a6978c0ffee00112233",
+        categories=categories,
+        category_ids="".join(f" {c['id']} " for c in categories).replace("  ", " "),
+        findings=findings,
+        unscannable=[],
+        parts=[
+            {
+                "location": body_loc,
+                "filename": "",
+                "content_type": "text/plain",
+                "size": len(body.encode()),
+                "sha256": hashlib.sha256(body.encode()).hexdigest(),
+                "status": "scanned",
+                "reason": "",
+            },
+            {
+                "location": doc_loc,
+                "filename": attachment_name,
+                "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "size": len(DOC_TEXT.encode()),
+                "sha256": hashlib.sha256(DOC_TEXT.encode()).hexdigest(),
+                "status": "scanned",
+                "reason": "",
+            },
+        ],
+        segments=segments,
+        inspection_ms=12,
+        received_at=now,
+        updated_at=now,
+    )
+    async with sessions() as session, session.begin():
+        session.add(case)
+        session.add(
+            CaseEvent(case_id=case.id, at=now, actor="gateway", action="held", detail="land")
+        )
+    return case
+
+
+# -- services around the store -------------------------------------------------------------------
+
+
+@dataclass
+class Services:
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    review: Review
+    metrics: Metrics
+    relay: SmtpRelay
+    sink: SinkHandler
+
+
+@pytest.fixture
+async def services(
+    store: async_sessionmaker[AsyncSession], sink: Sink, db_url: str, tmp_path: Path
+) -> AsyncIterator[Services]:
+    settings = make_settings(tmp_path, db_url, sink.port)
+    relay = SmtpRelay(settings.relay)
+    metrics = Metrics()
+    notifier = Notifier(relay, settings, metrics, sessionmaker=store)
+    await add_officers(store, settings)
+    try:
+        yield Services(
+            store,
+            settings,
+            Review(store, relay, notifier, metrics, settings),
+            metrics,
+            relay,
+            sink.handler,
+        )
+    finally:
+        await relay.close()
+
+
+# -- the console on a real port ------------------------------------------------------------------
+
+
+class LiveConsole:
+    """The console app under uvicorn on 127.0.0.1:<ephemeral>, in its own thread and loop.
+
+    Sync tests (browser, requests, schemathesis) talk to it over HTTP and seed the store with
+    :meth:`call`, which runs a coroutine in the server's loop.
+    """
+
+    def __init__(self, tmp_path: Path, sink_port: int, **settings: Any) -> None:
+        self.db_path = tmp_path / "console.sqlite3"
+        self.db_url = f"sqlite+aiosqlite:///{self.db_path}"
+        self.settings = make_settings(tmp_path, self.db_url, sink_port, **settings)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = threading.Event()
+        self._failed: BaseException | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread = threading.Thread(target=self._run, name="live-console", daemon=True)
+        self.sessions: async_sessionmaker[AsyncSession] | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveConsole:
+        self._thread.start()
+        if not self._ready.wait(30) or self._failed is not None:
+            raise RuntimeError(f"console did not start: {self._failed!r}")
+        return self
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # reported to start()
+            self._failed = exc
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await upgrade(self.db_url)
+        engine = make_engine(self.db_url)
+        self.sessions = make_sessionmaker(engine)
+        relay = SmtpRelay(self.settings.relay)
+        metrics = Metrics()
+        notifier = Notifier(relay, self.settings, metrics, sessionmaker=self.sessions)
+        self.review = Review(self.sessions, relay, notifier, metrics, self.settings)
+        app = create_app(self.settings, self.sessions, relay, metrics, notifier)
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if task.done():
+                await task
+            await asyncio.sleep(0.02)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._ready.set()
+        try:
+            await task
+        finally:
+            await relay.close()
+            await engine.dispose()
+
+    def call(self, factory: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+        assert self._loop is not None and self.sessions is not None
+        sessions = self.sessions
+
+        async def run() -> T:
+            return await factory(sessions)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(60)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        self._thread.join(30)
+
+
+@pytest.fixture
+def live_console(tmp_path: Path, sink: Sink) -> Iterator[LiveConsole]:
+    console = LiveConsole(tmp_path, sink.port).start()
+    console.call(lambda s: add_officers(s, console.settings))
+    try:
+        yield console
+    finally:
+        console.stop()
+
+
+def days_ago(days: float) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)
