@@ -187,6 +187,12 @@ class SmtpRelay:
         )
         try:
             await client.connect()
+            if client.is_ehlo_or_helo_needed:
+                # Learn the extensions (SMTPUTF8, 8BITMIME) before the first MAIL.
+                try:
+                    await client.ehlo()
+                except aiosmtplib.SMTPHeloError:
+                    await client.helo()
             if s.username:
                 password = s.password.get_secret_value() if s.password else ""
                 await client.login(s.username, password)

@@ -105,7 +105,7 @@ class _CountingSMTP(SMTP):
 
 
 @pytest.fixture
-async def sink() -> AsyncIterator[Sink]:
+async def upstream() -> AsyncIterator[Sink]:
     """A real aiosmtpd server standing in for the upstream smarthost."""
     state = Sink()
     loop = asyncio.get_running_loop()
@@ -221,12 +221,12 @@ def real_inspector_available() -> bool:
 
 
 @pytest.fixture
-async def gateway(sink: Sink, tmp_path: Path, start_gateway: GatewayFactory) -> Gateway:
+async def smtp_gateway(upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory) -> Gateway:
     """The gateway with default scope tables (the real Inspector), relaying to ``sink``."""
     kwargs: dict[str, Any] = {"smtp_port": 0, "console_port": 0}
     if not real_inspector_available():
         kwargs["inspector"] = KeywordInspector()
-    result: Gateway = await start_gateway(make_settings(tmp_path, sink.port), **kwargs)
+    result: Gateway = await start_gateway(make_settings(tmp_path, upstream.port), **kwargs)
     return result
 
 
@@ -300,7 +300,7 @@ async def submit(port: int, mail_from: str, rcpts: list[str], raw: bytes, **kwar
 
 
 @pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def smtp_tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 / localhost (made here, never checked in)."""
     directory = tmp_path_factory.mktemp("tls")
     key = ec.generate_private_key(ec.SECP256R1())
