@@ -117,7 +117,7 @@ async def test_a_decision_needs_a_reason(services: Services, reason: str) -> Non
 @pytest.mark.parametrize("actor", ["auditor", "admin", "nobody"])
 async def test_only_officers_decide(services: Services, actor: str) -> None:
     held = await insert_case(services.sessions)
-    with pytest.raises(ReviewError, match="无权|不存在"):
+    with pytest.raises(ReviewError, match=r"无权|不存在"):
         await services.review.release(held.id, actor, "放行")
     assert (await _case(services, held.id)).state == "pending"
 
