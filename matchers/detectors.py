@@ -94,7 +94,7 @@ def valid_resident_id(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
-_ID = re.compile(r"[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9x]")
+_ID = re.compile(r"[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9xX]")
 
 
 def cn_resident_id(text: str) -> Iterator[Hit]:
@@ -106,7 +106,7 @@ def cn_resident_id(text: str) -> Iterator[Hit]:
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC = re.compile(r"[1-9any][0-9a-hj-npqrtuwxy][0-9]{6}[0-9a-hj-npqrtuwxy]{10}")
+_USCC = re.compile(r"[1-9any][0-9a-hj-npqrtuwxy][0-9]{6}[0-9a-hj-npqrtuwxy]{10}", re.IGNORECASE)
 
 
 def valid_uscc(value: str) -> bool:
