@@ -216,7 +216,10 @@ class Accounts:
                 return LoginResult(LoginOutcome.BAD_CREDENTIALS)
             if user.disabled:
                 await audit.append(session, name, "login_failed", "", {**detail, "why": "disabled"})
-                return LoginResult(LoginOutcome.DISABLED)
+                # Only someone who knows the password learns that the account is disabled.
+                return LoginResult(
+                    LoginOutcome.DISABLED if matches else LoginOutcome.BAD_CREDENTIALS
+                )
             if locked and user.locked_until is not None:
                 await audit.append(session, name, "login_failed", "", {**detail, "why": "locked"})
                 return LoginResult(LoginOutcome.LOCKED, locked_until=_aware(user.locked_until))
@@ -271,7 +274,7 @@ class Accounts:
             ).first()
             if row is None:
                 return None
-            console_session, user = row.tuple()
+            console_session, user = row[0], row[1]
             expires = _aware(console_session.expires_at)
             if expires <= now or user.disabled:
                 return None
