@@ -1,0 +1,256 @@
+"""The MIME walk: every part of a message, decoded whatever the sender's client did.
+
+Parsing uses ``email.policy.compat32``: measured here on a 10 KB Chinese message, compat32 parsed
+in ~56 µs against ~347 µs for ``email.policy.default`` (6x), and its raw header access
+(``raw_items``) lets us decode raw 8-bit headers ourselves instead of receiving replacement
+characters. Header decoding (RFC 2047 encoded words, RFC 2231 parameters, raw 8-bit bytes) and
+charset policy live in :mod:`gateway.extract.charset`.
+
+Locations: ``主题``, ``发件人``, ``正文``, ``正文（HTML）``, ``附件 资料.zip``; a forwarded message
+nests as ``附件 转发.eml › 正文``.
+"""
+
+from __future__ import annotations
+
+import binascii
+import email.header
+import email.message
+import email.utils
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+
+from gateway.extract import charset
+from gateway.extract.detect import Kind, mail_start
+from gateway.extract.html import decode_html, html_to_text
+from gateway.extract.registry import extractor
+from gateway.extract.walker import Node, Walker, join
+from matchers.model import UnscannableReason
+
+_SHOWN_HEADERS = (("subject", "主题"), ("from", "发件人"), ("to", "收件人"), ("cc", "抄送"))
+_UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} (.+?)\r?$", re.MULTILINE)
+_MAX_PARTS = 10_000  # a message with more MIME parts than this is held as limit_members
+
+
+@dataclass(slots=True)
+class MessageInfo:
+    subject: str = ""
+    message_id: str = ""
+    body_count: int = field(default=0)
+
+
+def parse(raw: bytes) -> Message:
+    return BytesParser(policy=compat32).parsebytes(raw)
+
+
+def header_text(msg: Message, name: str, hint: str | None = None) -> str:
+    """A header's display text: RFC 2047 words decoded, raw 8-bit bytes decoded, unfolded."""
+    values = [v for k, v in msg.raw_items() if k.lower() == name]
+    return ", ".join(decode_header(v, hint) for v in values) if values else ""
+
+
+def decode_header(value: str, hint: str | None = None) -> str:
+    value = re.sub(r"\r?\n[ \t]*", " ", value)
+    if any("\udc80" <= c <= "\udcff" for c in value):
+        value = charset.decode_header_bytes(value.encode("ascii", "surrogateescape"), hint)
+    try:
+        chunks = email.header.decode_header(value)
+    except (ValueError, IndexError, binascii.Error):
+        return value.strip()
+    out: list[str] = []
+    for chunk, label in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        codec = charset.codec_for(label) if label else None
+        if label and codec is None:
+            out.append(charset.detect(chunk))
+        else:
+            out.append(charset.decode(chunk, label or hint))
+    return "".join(out).strip()
+
+
+def _raw_header(msg: Message, name: str) -> str:
+    for key, value in msg.raw_items():
+        if key.lower() == name:
+            return str(value)
+    return ""
+
+
+def _body_charset_hint(msg: Message) -> str | None:
+    for part in msg.walk():
+        label = part.get_content_charset()
+        if label and label.lower() not in ("us-ascii", "utf-8"):
+            return label
+    return None
+
+
+def filename_of(part: Message, hint: str | None) -> str:
+    """The attachment's file name: RFC 2231 (``filename*=``), RFC 2047, or raw 8-bit bytes."""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = [v for k, v in part.raw_items() if k.lower() == header]
+        if not raw:
+            continue
+        value = re.sub(r"\r?\n[ \t]*", " ", raw[0])
+        if any("\udc80" <= c <= "\udcff" for c in value):
+            value = charset.decode_header_bytes(value.encode("ascii", "surrogateescape"), hint)
+        holder = email.message.Message()
+        holder[header] = value
+        found = holder.get_param(param, header=header)
+        if found is None:
+            continue
+        if isinstance(found, tuple):  # RFC 2231: (charset, language, %-decoded latin-1 text)
+            label, _lang, text = found
+            name = charset.decode(text.encode("latin-1", "replace"), label or hint)
+        else:
+            name = decode_header(email.utils.collapse_rfc2231_value(found), hint)
+        name = name.strip().strip('"')
+        if name:
+            return name
+    return ""
+
+
+@extractor(Kind.EMAIL)
+def extract_email(data: bytes, node: Node, walker: Walker) -> None:
+    start = mail_start(data[:4096].removeprefix(b"\xef\xbb\xbf"))
+    if start > 0:
+        data = data.removeprefix(b"\xef\xbb\xbf")[start:]
+    walk_message(parse(data), walker, node.location, node.depth)
+
+
+def walk_message(msg: Message, walker: Walker, location: str, depth: int) -> MessageInfo:
+    """Extract headers and every part of ``msg`` into ``walker``."""
+    hint = _body_charset_hint(msg)
+    info = MessageInfo()
+    for name, label in _SHOWN_HEADERS:
+        text = header_text(msg, name, hint)
+        if name == "subject":
+            info.subject = text
+        walker.text(join(location, label), text)
+    info.message_id = header_text(msg, "message-id").strip()
+    state = _WalkState(location=location, depth=depth, hint=hint)
+    _walk(msg, walker, state, info)
+    return info
+
+
+@dataclass(slots=True)
+class _WalkState:
+    location: str
+    depth: int
+    hint: str | None
+    parts: int = 0
+    attachments: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+
+    def attachment_location(self, filename: str) -> str:
+        label = f"附件 {filename}"
+        seen = self.names.get(label, 0)
+        self.names[label] = seen + 1
+        if seen:
+            label = f"{label} ({seen + 1})"
+        return join(self.location, label)
+
+
+def _walk(part: Message, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
+    state.parts += 1
+    if state.parts > _MAX_PARTS:
+        if state.parts == _MAX_PARTS + 1:
+            walker.fail(
+                join(state.location, "邮件") if state.location else "邮件",
+                UnscannableReason.LIMIT_MEMBERS,
+                f"MIME 部分超过 {_MAX_PARTS} 个",
+            )
+        return
+    walker.check_deadline()
+    ctype = part.get_content_type()
+    payload = part.get_payload()
+    if part.is_multipart() and isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, Message):
+                _walk(sub, walker, state, info)
+        return
+    if ctype == "message/rfc822" and isinstance(payload, list) and payload:
+        inner = payload[0]
+        if isinstance(inner, Message):
+            _nested_message(part, inner, walker, state)
+            return
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        data = b""
+    filename = filename_of(part, state.hint)
+    disposition = _raw_header(part, "content-disposition").split(";")[0].strip().lower()
+    is_body = not filename and disposition != "attachment" and ctype.startswith("text/")
+    if is_body:
+        _body(part, data, ctype, walker, state, info)
+        return
+    state.attachments += 1
+    if not filename:
+        filename = f"未命名附件{state.attachments}"
+    location = state.attachment_location(filename)
+    walker.text(join(location, "文件名"), filename)
+    walker.document(data, filename, location, state.depth + 1, part.get_content_charset() or "")
+
+
+def _body(
+    part: Message, data: bytes, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo
+) -> None:
+    info.body_count += 1
+    label = "正文（HTML）" if ctype == "text/html" else "正文"
+    if info.body_count > 1 and ctype != "text/html":
+        label = f"正文 {info.body_count}"
+    location = join(state.location, label)
+    declared = part.get_content_charset()
+    if ctype == "text/html":
+        text = html_to_text(decode_html(data, declared))
+    else:
+        text = charset.decode(data, declared)
+    walker.part(location, "", ctype, data, "scanned" if data.strip() else "empty")
+    for name, blob in _uuencoded(data):
+        state.attachments += 1
+        uu_location = state.attachment_location(name)
+        walker.text(join(uu_location, "文件名"), name)
+        walker.document(blob, name, uu_location, state.depth + 1)
+    walker.text(location, text)
+
+
+def _nested_message(part: Message, inner: Message, walker: Walker, state: _WalkState) -> None:
+    state.attachments += 1
+    name = filename_of(part, state.hint) or "转发邮件.eml"
+    location = state.attachment_location(name)
+    try:
+        raw = inner.as_bytes()
+    except (ValueError, LookupError, TypeError):  # size/hash only; the walk reads ``inner``
+        raw = b""
+    depth = state.depth + 1
+    if depth > walker.limits.max_depth:
+        walker.part(location, name, "message/rfc822", raw, "unscannable", "limit_depth")
+        walker.fail(
+            location, UnscannableReason.LIMIT_DEPTH, f"嵌套超过 {walker.limits.max_depth} 层"
+        )
+        return
+    walker.part(location, name, "message/rfc822", raw, "scanned")
+    walk_message(inner, walker, location, depth)
+
+
+def _uuencoded(data: bytes) -> list[tuple[str, bytes]]:
+    """uuencoded files inside a text body (``begin 644 name`` … ``end``)."""
+    found: list[tuple[str, bytes]] = []
+    for match in _UU_BEGIN.finditer(data):
+        name = charset.decode_header_bytes(match.group(1).strip())
+        out = bytearray()
+        for line in data[match.end() :].splitlines()[1:]:
+            if line.strip() == b"end" or not line.strip():
+                break
+            try:
+                out += binascii.a2b_uu(line)
+            except binascii.Error:
+                # Some encoders drop trailing spaces; recompute the length from the count byte.
+                nbytes = (((line[0] - 32) & 63) * 4 + 5) // 3
+                try:
+                    out += binascii.a2b_uu(line[:nbytes])
+                except binascii.Error:
+                    break
+        found.append((name or "uuencoded", bytes(out)))
+    return found

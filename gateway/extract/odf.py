@@ -1,0 +1,40 @@
+"""OpenDocument (odt/ods/odp, as written by LibreOffice and WPS): ``content.xml`` and the
+header/footer text in ``styles.xml``; encrypted packages (manifest ``encryption-data``) are
+``encrypted``."""
+
+from __future__ import annotations
+
+import posixpath
+
+from gateway.extract import xmltext
+from gateway.extract.detect import Kind
+from gateway.extract.registry import extractor
+from gateway.extract.walker import Node, Unreadable, Walker
+from gateway.extract.zipread import open_zip, read_member
+from matchers.model import UnscannableReason
+
+_PARA = frozenset({"p", "h"})
+
+
+@extractor(Kind.ODF)
+def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
+    with open_zip(data, node.name) as zf:
+        infos = {i.filename: i for i in zf.infolist() if not i.is_dir()}
+        if len(infos) > walker.limits.max_members:
+            raise Unreadable(UnscannableReason.LIMIT_MEMBERS, f"{node.name} 部件过多")
+
+        def read(name: str) -> bytes:
+            return read_member(zf, infos[name], walker, f"{node.name}/{name}")
+
+        if "META-INF/manifest.xml" in infos and b"encryption-data" in read("META-INF/manifest.xml"):
+            raise Unreadable(UnscannableReason.ENCRYPTED, "OpenDocument 文档已加密（需要密码）")
+        if "content.xml" not in infos:
+            raise Unreadable(UnscannableReason.CORRUPT, "OpenDocument 缺少 content.xml")
+        walker.text(node.at("正文"), xmltext.all_text(read("content.xml"), "content.xml", _PARA))
+        if "styles.xml" in infos:
+            styles = xmltext.all_text(read("styles.xml"), "styles.xml", _PARA)
+            walker.text(node.at("页眉页脚"), styles)
+        for name in sorted(infos):
+            if name.startswith("Object ") and name.count("/") == 1 and name.endswith("content.xml"):
+                walker.text(node.at(f"嵌入对象 {posixpath.dirname(name)}"),
+                            xmltext.all_text(read(name), name, _PARA))

@@ -1,0 +1,36 @@
+"""PowerPoint 97-2003 ``.ppt`` and Kingsoft ``.dps``: text atoms from the PowerPoint Document
+stream ([MS-PPT] §2.3: TextCharsAtom 0x0FA0 UTF-16LE, TextBytesAtom 0x0FA8 8-bit, CString
+0x0FBA). The stream is walked record by record; containers (recVer 0xF) are entered, atoms skipped
+by length, so a corrupt length ends the walk instead of looping."""
+
+from __future__ import annotations
+
+import struct
+
+_TEXT_CHARS = 0x0FA0
+_TEXT_BYTES = 0x0FA8
+_CSTRING = 0x0FBA
+# CStrings that name things (fonts, layouts, master titles) rather than carry content
+_CSTRING_NOISE = frozenset({"___PPT10", "___PPT9", "___PPT12"})
+
+
+def text(stream: bytes) -> str:
+    out: list[str] = []
+    pos = 0
+    end = len(stream)
+    while pos + 8 <= end:
+        ver_inst, rec_type, length = struct.unpack_from("<HHI", stream, pos)
+        if ver_inst & 0x000F == 0x000F:  # container: its children follow
+            pos += 8
+            continue
+        body = stream[pos + 8 : pos + 8 + length]
+        if rec_type == _TEXT_CHARS:
+            out.append(body.decode("utf-16-le", errors="replace"))
+        elif rec_type == _TEXT_BYTES:
+            out.append(body.decode("cp1252", errors="replace"))
+        elif rec_type == _CSTRING:
+            value = body.decode("utf-16-le", errors="replace")
+            if value not in _CSTRING_NOISE:
+                out.append(value)
+        pos += 8 + length
+    return "\n".join(s.replace("\r", "\n").replace("\x0b", "\n") for s in out if s.strip())

@@ -1,0 +1,254 @@
+"""Office Open XML (docx/xlsx/pptx, transitional and Strict), read from the XML parts directly.
+
+Read: document body (with text boxes and tracked insertions *and* deletions — ``w:delText``),
+headers, footers, footnotes, endnotes, comments; every worksheet including hidden ones, with
+shared strings resolved per cell; slides, speaker notes and comments; core properties (title,
+subject, keywords); embedded objects (recursively, as documents). Not read: theme, font table,
+styles, layouts and masters — they hold font names such as 宋体 and placeholder prompts, which
+are not content. Elements are matched by local name so Strict OOXML namespaces work too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from gateway.extract import xmltext
+from gateway.extract.detect import Kind
+from gateway.extract.registry import extractor
+from gateway.extract.walker import Node, Unreadable, Walker
+from gateway.extract.zipread import member_name, open_zip, read_member
+from matchers.model import UnscannableReason
+
+_WORD_TEXT = frozenset({"t", "delText"})
+_PARA = frozenset({"p"})
+_SKIP = frozenset({"Fallback", "instrText", "rPh"})  # VML duplicates of text boxes; field codes
+_WORD_PARTS = (
+    (re.compile(r"word/document\d*\.xml$"), "正文"),
+    (re.compile(r"word/header\d*\.xml$"), "页眉"),
+    (re.compile(r"word/footer\d*\.xml$"), "页脚"),
+    (re.compile(r"word/footnotes\.xml$"), "脚注"),
+    (re.compile(r"word/endnotes\.xml$"), "尾注"),
+    (re.compile(r"word/comments\w*\.xml$"), "批注"),
+)
+_NUMBER = re.compile(r"(\d+)")
+
+
+def _natural(name: str) -> list[object]:
+    return [int(p) if p.isdigit() else p for p in _NUMBER.split(name)]
+
+
+class _Package:
+    """An opened OPC package whose parts are read under the walker's limits."""
+
+    def __init__(self, data: bytes, node: Node, walker: Walker) -> None:
+        self.zf = open_zip(data, node.name)
+        self.node = node
+        self.walker = walker
+        self.infos = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
+        if len(self.infos) > walker.limits.max_members:
+            raise Unreadable(
+                UnscannableReason.LIMIT_MEMBERS,
+                f"{node.name} 含 {len(self.infos)} 个部件，超过 {walker.limits.max_members}",
+            )
+
+    def names(self, pattern: re.Pattern[str]) -> list[str]:
+        return sorted((n for n in self.infos if pattern.match(n)), key=_natural)
+
+    def read(self, name: str) -> bytes:
+        return read_member(self.zf, self.infos[name], self.walker, f"{self.node.name}/{name}")
+
+    def has(self, name: str) -> bool:
+        return name in self.infos
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def embeddings(self, folder: str) -> None:
+        for name in sorted(self.infos, key=_natural):
+            if name.startswith(folder) and not name.endswith(".rels"):
+                label = f"嵌入对象 {posixpath.basename(name)}"
+                self.walker.document(
+                    self.read(name), posixpath.basename(name), self.node.at(label),
+                    self.node.depth + 1,
+                )
+
+    def properties(self) -> None:
+        if not self.has("docProps/core.xml"):
+            return
+        text = xmltext.paragraphs(
+            self.read("docProps/core.xml"),
+            "docProps/core.xml",
+            frozenset({"title", "subject", "keywords", "description", "category"}),
+            frozenset({"title", "subject", "keywords", "description", "category"}),
+        )
+        self.walker.text(self.node.at("文档属性"), text)
+
+
+def _package(data: bytes, node: Node, walker: Walker) -> _Package:
+    return _Package(data, node, walker)
+
+
+@extractor(Kind.DOCX)
+def extract_docx(data: bytes, node: Node, walker: Walker) -> None:
+    pkg = _package(data, node, walker)
+    try:
+        for pattern, label in _WORD_PARTS:
+            for name in pkg.names(pattern):
+                text = xmltext.paragraphs(pkg.read(name), name, _WORD_TEXT, _PARA, skip_tags=_SKIP)
+                walker.text(node.at(label), text)
+        pkg.properties()
+        pkg.embeddings("word/embeddings/")
+    finally:
+        pkg.close()
+
+
+@extractor(Kind.PPTX)
+def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
+    pkg = _package(data, node, walker)
+    try:
+        for label, pattern in (
+            ("幻灯片", re.compile(r"ppt/slides/slide(\d+)\.xml$")),
+            ("备注", re.compile(r"ppt/notesSlides/notesSlide(\d+)\.xml$")),
+        ):
+            for name in pkg.names(pattern):
+                number = pattern.match(name).group(1)  # type: ignore[union-attr]
+                text = xmltext.paragraphs(pkg.read(name), name, frozenset({"t"}), _PARA)
+                walker.text(node.at(f"{label} {number}"), text)
+        for name in pkg.names(re.compile(r"ppt/comments/.*\.xml$")):
+            walker.text(node.at("批注"), xmltext.paragraphs(pkg.read(name), name, frozenset({"text"}), frozenset({"cm"})))
+        pkg.properties()
+        pkg.embeddings("ppt/embeddings/")
+    finally:
+        pkg.close()
+
+
+@extractor(Kind.XLSX)
+def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
+    pkg = _package(data, node, walker)
+    try:
+        shared = _shared_strings(pkg) if pkg.has("xl/sharedStrings.xml") else []
+        sheets = _sheets(pkg)
+        done: set[str] = set()
+        for label, part in sheets:
+            if part in pkg.infos and part not in done:
+                done.add(part)
+                walker.text(node.at(label), _sheet_text(pkg.read(part), part, shared, walker))
+        for part in pkg.names(re.compile(r"xl/worksheets/[^/]+\.xml$")):
+            if part not in done:  # a sheet the workbook does not list: still content
+                walker.text(node.at(f"工作表 {posixpath.basename(part)}"), _sheet_text(pkg.read(part), part, shared, walker))
+        for part in pkg.names(re.compile(r"xl/comments\d*\.xml$")):
+            walker.text(node.at("批注"), xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), frozenset({"comment"}), skip_tags=_SKIP))
+        for part in pkg.names(re.compile(r"xl/drawings/drawing\d+\.xml$")):
+            walker.text(node.at("图形文字"), xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), _PARA))
+        pkg.properties()
+        pkg.embeddings("xl/embeddings/")
+    finally:
+        pkg.close()
+
+
+def _shared_strings(pkg: _Package) -> list[str]:
+    strings: list[str] = []
+    for event, elem in xmltext.events(pkg.read("xl/sharedStrings.xml"), "xl/sharedStrings.xml"):
+        if event != "end" or xmltext.local(elem.tag) != "si":
+            continue
+        strings.append("".join(_rich_text(elem)))
+        elem.clear()
+    return strings
+
+
+def _rich_text(si: Iterable[object]) -> Iterable[str]:
+    for child in si:
+        name = xmltext.local(child.tag)  # type: ignore[attr-defined]
+        if name == "t":
+            yield child.text or ""  # type: ignore[attr-defined]
+        elif name == "r":
+            for sub in child:  # type: ignore[attr-defined]
+                if xmltext.local(sub.tag) == "t":
+                    yield sub.text or ""
+
+
+def _sheets(pkg: _Package) -> list[tuple[str, str]]:
+    """(location label, part name) for every sheet the workbook lists, hidden ones marked."""
+    if not pkg.has("xl/workbook.xml"):
+        return []
+    targets: dict[str, str] = {}
+    if pkg.has("xl/_rels/workbook.xml.rels"):
+        for event, elem in xmltext.events(pkg.read("xl/_rels/workbook.xml.rels"), "workbook.xml.rels"):
+            if event == "end" and xmltext.local(elem.tag) == "Relationship":
+                target = elem.get("Target", "")
+                target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                targets[elem.get("Id", "")] = target
+    result: list[tuple[str, str]] = []
+    for event, elem in xmltext.events(pkg.read("xl/workbook.xml"), "xl/workbook.xml"):
+        if event != "end" or xmltext.local(elem.tag) != "sheet":
+            continue
+        rid = next((v for k, v in elem.attrib.items() if xmltext.local(k) == "id"), "")
+        label = f"工作表 {elem.get('name', '')}"
+        if elem.get("state") in ("hidden", "veryHidden"):
+            label += "（隐藏）"
+        result.append((label, targets.get(rid, "")))
+    return result
+
+
+def _sheet_text(data: bytes, part: str, shared: list[str], walker: Walker) -> str:
+    """Cells row by row. Shared strings are counted as produced text each time a cell uses them,
+    so one 1 MB string referenced by a million cells (POI's poc-shared-strings) is ``limit_size``."""
+    budget = walker.limits.max_expanded_bytes - walker.expanded
+    produced = 0
+    rows: list[str] = []
+    cells: list[str] = []
+    kind = ""
+    value: str | None = None
+    inline: list[str] = []
+    for event, elem in xmltext.events(data, part):
+        name = xmltext.local(elem.tag)
+        if event == "start":
+            if name == "c":
+                kind, value, inline = elem.get("t", ""), None, []
+            continue
+        if name == "v":
+            value = elem.text
+        elif name == "t":
+            inline.append(elem.text or "")
+        elif name == "c":
+            cell = _cell(kind, value, inline, shared)
+            produced += len(cell)
+            if produced > budget:
+                raise Unreadable(UnscannableReason.LIMIT_SIZE, f"{part} 展开后的单元格文本超过上限")
+            cells.append(cell)
+            elem.clear()
+        elif name == "row":
+            line = "\t".join(c for c in cells if c)
+            if line:
+                rows.append(line)
+            cells = []
+            elem.clear()
+    walker.add_expanded(produced)
+    return "\n".join(rows)
+
+
+def _cell(kind: str, value: str | None, inline: list[str], shared: list[str]) -> str:
+    if kind == "s" and value is not None:
+        try:
+            return shared[int(value)]
+        except (ValueError, IndexError):
+            return ""
+    if kind == "inlineStr":
+        return "".join(inline)
+    if kind == "b":
+        return ""
+    return value or ""
+
+
+@extractor(Kind.OOXML_OTHER)
+def extract_other(data: bytes, node: Node, walker: Walker) -> None:
+    with open_zip(data, node.name) as zf:
+        names = [member_name(i) for i in zf.infolist()]
+    if any(n.startswith("xl/") and n.endswith(".bin") for n in names):
+        raise Unreadable(UnscannableReason.UNSUPPORTED, "Excel 二进制工作簿（xlsb）无法检查")
+    raise Unreadable(UnscannableReason.UNSUPPORTED, "无法识别的 Office Open XML 文档")
+
+
+

@@ -1,0 +1,24 @@
+"""Plain text and CSV documents in any charset."""
+
+from __future__ import annotations
+
+from gateway.extract import charset
+from gateway.extract.detect import Kind
+from gateway.extract.registry import extractor
+from gateway.extract.walker import Node, Unreadable, Walker
+from matchers.model import UnscannableReason
+
+
+@extractor(Kind.TEXT)
+def extract_text(data: bytes, node: Node, walker: Walker) -> None:
+    walker.text(node.location or "正文", charset.decode(data, node.charset or None))
+
+
+@extractor(Kind.PGP)
+def extract_pgp(data: bytes, node: Node, walker: Walker) -> None:
+    raise Unreadable(UnscannableReason.ENCRYPTED, "PGP/S/MIME 加密内容，无法检查")
+
+
+@extractor(Kind.SIGNATURE)
+def extract_signature(data: bytes, node: Node, walker: Walker) -> None:
+    """A detached signature has no content of its own (the signed part is read separately)."""

@@ -1,0 +1,190 @@
+"""The walker: one extraction run over a message or document, with its limits and results.
+
+Every extractor receives the :class:`Walker` and the :class:`Node` it is reading. Extracted text
+goes to :meth:`Walker.text`; nested files (attachments, archive members, embedded objects) go
+back through :meth:`Walker.document`, which detects their type by content, enforces the depth
+limit, dispatches to the registered extractor, and turns any failure into an
+:class:`~matchers.model.Unscannable` with a reason. Nothing here touches the disk: member names
+are labels, never paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from gateway.errors import ExtractionError
+from gateway.extract import registry
+from gateway.extract.detect import Kind, sniff
+from gateway.inspection import PartInfo
+from gateway.settings import LimitSettings
+from matchers.model import Segment, Unscannable, UnscannableReason
+
+log = logging.getLogger(__name__)
+
+SEPARATOR = " › "
+# Expansion ratios are only meaningful for sizeable outputs: a 2 KB run of spaces compresses
+# far beyond 100:1 and is harmless. Below this many bytes the ratio limit does not apply.
+RATIO_FLOOR = 1024 * 1024
+
+
+class Unreadable(ExtractionError):
+    """This document cannot be inspected; it becomes an ``Unscannable`` with ``reason``."""
+
+    def __init__(self, reason: UnscannableReason, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else str(reason))
+
+
+class DeadlineExceeded(ExtractionError):
+    """The per-message time limit passed; the whole message is held as ``timeout``."""
+
+
+def join(location: str, label: str) -> str:
+    """``join("附件 资料.zip", "通报.docx")`` → ``附件 资料.zip › 通报.docx``."""
+    if not location:
+        return label
+    if not label:
+        return location
+    return f"{location}{SEPARATOR}{label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """The document being read: where it sits, its (display) name, and its nesting depth."""
+
+    location: str
+    name: str
+    depth: int
+    charset: str = ""  # a declared charset (MIME parameter) for text documents
+
+    def at(self, label: str) -> str:
+        return join(self.location, label)
+
+
+class Walker:
+    """Collects segments, parts and unscannable items for one message or document."""
+
+    def __init__(self, limits: LimitSettings, deadline: float | None = None) -> None:
+        self.limits = limits
+        self.deadline = deadline
+        self.segments: list[Segment] = []
+        self.parts: list[PartInfo] = []
+        self.unscannable: list[Unscannable] = []
+        self.expanded = 0
+
+    # -- results ---------------------------------------------------------------------------
+
+    def text(self, location: str, text: str) -> None:
+        text = text.replace("\x00", "").strip()
+        if text:
+            self.segments.append(Segment(location=location, text=text))
+
+    def fail(self, location: str, reason: UnscannableReason, detail: str = "") -> None:
+        self.unscannable.append(Unscannable(location=location, reason=reason, detail=detail))
+
+    def part(
+        self,
+        location: str,
+        filename: str,
+        content_type: str,
+        data: bytes,
+        status: str,
+        reason: str = "",
+    ) -> None:
+        """Record a part that was not dispatched through :meth:`document` (a MIME body)."""
+        self.parts.append(
+            PartInfo(
+                location=location,
+                filename=filename,
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                status=status,
+                reason=reason,
+            )
+        )
+
+    # -- limits ----------------------------------------------------------------------------
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlineExceeded(f"inspection took longer than {self.limits.timeout:g} s")
+
+    def cap(self, compressed: int) -> int:
+        """How many bytes one member compressed to ``compressed`` bytes may expand to."""
+        remaining = self.limits.max_expanded_bytes - self.expanded
+        by_ratio = max(compressed * self.limits.max_ratio, RATIO_FLOOR)
+        return max(0, min(remaining, by_ratio))
+
+    def spend(self, produced: int, compressed: int, what: str) -> None:
+        """Account ``produced`` expanded bytes; raise :class:`Unreadable` on a limit overrun."""
+        self.check_deadline()
+        if produced > RATIO_FLOOR and produced > compressed * self.limits.max_ratio:
+            raise Unreadable(
+                UnscannableReason.LIMIT_RATIO,
+                f"{what} 解压比超过 {self.limits.max_ratio}:1",
+            )
+        if self.expanded + produced > self.limits.max_expanded_bytes:
+            raise Unreadable(
+                UnscannableReason.LIMIT_SIZE,
+                f"{what} 解压总量超过 {self.limits.max_expanded_bytes} 字节",
+            )
+
+    def add_expanded(self, produced: int) -> None:
+        self.expanded += produced
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def document(
+        self, data: bytes, name: str, location: str, depth: int, charset: str = ""
+    ) -> None:
+        """Detect ``data``'s type by content and extract it; failures become unscannable."""
+        self.check_deadline()
+        index = len(self.parts)
+        self.parts.append(_placeholder(location, name))
+        kind = sniff(data, name)
+        status, reason = "scanned", ""
+        if depth > self.limits.max_depth:
+            status, reason = "unscannable", UnscannableReason.LIMIT_DEPTH
+            self.fail(location, reason, f"嵌套超过 {self.limits.max_depth} 层")
+        elif kind is Kind.EMPTY:
+            status = "empty"
+        elif kind is Kind.IMAGE:
+            status = "image"
+        else:
+            extractor = registry.lookup(kind)
+            try:
+                if extractor is None:
+                    raise Unreadable(UnscannableReason.UNSUPPORTED, f"不支持的格式：{kind.label}")
+                extractor(data, Node(location, name, depth, charset), self)
+            except Unreadable as exc:
+                status, reason = "unscannable", exc.reason
+                self.fail(location, exc.reason, exc.detail)
+            except DeadlineExceeded:
+                raise
+            except (RecursionError, MemoryError) as exc:
+                status, reason = "unscannable", UnscannableReason.LIMIT_SIZE
+                self.fail(location, reason, f"资源耗尽：{type(exc).__name__}")
+            except Exception as exc:  # an extractor fault on hostile input: hold, never crash
+                log.debug("extractor %s failed on %s", kind, location, exc_info=True)
+                status, reason = "unscannable", UnscannableReason.CORRUPT
+                self.fail(
+                    location, reason, f"文件损坏或无法解析：{type(exc).__name__}: {exc}"[:300]
+                )
+        self.parts[index] = PartInfo(
+            location=location,
+            filename=name,
+            content_type=kind.content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=status,
+            reason=str(reason),
+        )
+
+
+def _placeholder(location: str, name: str) -> PartInfo:
+    return PartInfo(location, name, "", 0, "", "scanned")
