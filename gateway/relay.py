@@ -132,22 +132,23 @@ class SmtpRelay:
             if not raw.isascii() and client.supports_extension("8bitmime"):
                 options.append("BODY=8BITMIME")  # RFC 6152
             try:
-                await client.mail(mail_from, options=options, encoding=encoding)
+                response = await _command(client, b"MAIL FROM:", mail_from, options, encoding)
             except aiosmtplib.SMTPServerDisconnected as exc:
                 if reused:
                     raise _StaleConnection from exc
                 raise
-            refused: list[aiosmtplib.SMTPRecipientRefused] = []
+            if response.code != 250:
+                raise aiosmtplib.SMTPSenderRefused(response.code, response.message, mail_from)
+            refused: list[tuple[int, str]] = []
             for rcpt in rcpt_to:
-                try:
-                    await client.rcpt(rcpt, encoding=encoding)
-                except aiosmtplib.SMTPRecipientRefused as exc:
-                    refused.append(exc)
+                response = await _command(client, b"RCPT TO:", rcpt, [], encoding)
+                if response.code not in (250, 251):
+                    refused.append((response.code, f"{response.message} (recipient {rcpt})"))
             if refused:
                 with contextlib.suppress(aiosmtplib.SMTPException):
                     await client.rset()
-                worst = min(refused, key=lambda e: 0 if e.code >= 500 else 1)
-                raise _map_response(worst.code, f"{worst.message} (recipient {worst.recipient})")
+                code, text = min(refused, key=lambda r: 0 if r[0] >= 500 else 1)
+                raise _map_response(code, text)
             response = await client.data(raw)
         except (PermanentRelayError, TemporaryRelayError, _StaleConnection):
             raise
@@ -227,6 +228,20 @@ class SmtpRelay:
         idle, self._idle = self._idle, []
         for client in idle:
             await _quietly_close(client)
+
+
+async def _command(
+    client: aiosmtplib.SMTP, verb: bytes, address: str, options: list[str], encoding: str
+) -> aiosmtplib.SMTPResponse:
+    """MAIL/RCPT with the address exactly as our client gave it; ``""`` is the null path.
+
+    aiosmtplib's ``mail()`` re-parses addresses and refuses ``<>`` (RFC 5321 §4.5.5), which
+    bounces and notices need.
+    """
+    path = b"<" + address.encode(encoding) + b">"
+    head, _, tail = verb.partition(b" ")
+    args = [tail + path, *(o.encode("ascii") for o in options)]
+    return await client.execute_command(head, *args)
 
 
 class _StaleConnection(Exception):

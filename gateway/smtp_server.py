@@ -154,7 +154,8 @@ class _Handler:
 
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
         record = Envelope(
-            mail_from=envelope.mail_from or "",
+            # aiosmtpd keeps the null reverse-path as "<>"; we use "" (RFC 5321 §4.5.5).
+            mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
             rcpt_to=tuple(envelope.rcpt_tos),
             client_addr=_peer_ip(session),
             helo=session.host_name or "",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email
+import email.policy
 import smtplib
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -84,7 +86,7 @@ class _SinkHandler:
             return self.sink.data_reply
         self.sink.messages.append(
             Received(
-                envelope.mail_from or "",
+                "" if envelope.mail_from in (None, "<>") else envelope.mail_from,
                 list(envelope.rcpt_tos),
                 envelope.original_content or b"",
                 list(envelope.mail_options),
@@ -180,7 +182,11 @@ class KeywordInspector:
     async def inspect(self, raw: bytes) -> Inspection:
         if self.delay:
             await asyncio.sleep(self.delay)
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
         text = raw.decode("utf-8", "replace")
+        for part in parsed.walk():
+            if part.get_content_maintype() == "text":
+                text += str(part.get_content())  # type: ignore[attr-defined]
         categories = []
         if "征地拆迁补偿方案" in text:
             categories.append(

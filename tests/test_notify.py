@@ -1,0 +1,165 @@
+"""Notices: what the sender and the officers receive when mail is held, and what they never do."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+from sqlalchemy import select
+
+from gateway.metrics import Metrics
+from gateway.models import CaseEvent
+from gateway.notify import Notifier
+from gateway.service import Gateway
+from tests.fixtures_smtp import (
+    SECRET_TEXT,
+    SENSITIVE_TEXT,
+    Sink,
+    make_settings,
+    message,
+    submit,
+)
+
+SENDER = "zhang.san@example.gov.cn"
+EXTERNAL = "partner@example.com"
+OFFICER = "baomi@example.gov.cn"
+
+
+def parse(data: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def body(msg: EmailMessage) -> str:
+    part = msg.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+async def events(gateway: Gateway, case_id: str) -> list[str]:
+    assert gateway.sessionmaker is not None
+    async with gateway.sessionmaker() as session:
+        rows = await session.scalars(
+            select(CaseEvent.action).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+        return list(rows)
+
+
+async def test_held_mail_notifies_sender_and_officers_without_the_secret(
+    smtp_gateway: Gateway, upstream: Sink
+) -> None:
+    answer = await submit(
+        smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT, subject="补偿方案")
+    )
+    case_id = answer.text.rsplit(" ", 1)[1]
+    await smtp_gateway.wait_background()
+
+    [to_sender] = upstream.to(SENDER)
+    [to_officers] = upstream.to(OFFICER)
+    for notice in (to_sender, to_officers):
+        assert notice.mail_from == ""  # null reverse-path: a notice never bounces (RFC 3834)
+        parsed = parse(notice.data)
+        assert parsed["Auto-Submitted"] == "auto-generated"
+        text = body(parsed) + str(parsed["Subject"])
+        assert case_id in text
+        assert "征地拆迁补偿方案" not in text and "补偿方案" not in str(parsed["Subject"])
+    sender_text = body(parse(to_sender.data))
+    assert "已被扣留" in sender_text and "等待保密员审核" in sender_text
+    assert "征地拆迁" in sender_text or "land" in sender_text  # the category name
+    officer_text = body(parse(to_officers.data))
+    assert f"/cases/{case_id}" in officer_text and SENDER in officer_text
+    assert await events(smtp_gateway, case_id) == [
+        "received",
+        "held",
+        "notified_sender",
+        "notified_officers",
+    ]
+
+
+async def test_blocked_mail_tells_the_sender(smtp_gateway: Gateway, upstream: Sink) -> None:
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SECRET_TEXT))
+    assert answer.code == 550
+    await smtp_gateway.wait_background()
+
+    [notice] = upstream.to(SENDER)
+    text = body(parse(notice.data))
+    assert "已被拦截" in text and "秘密★" not in text
+
+
+async def test_no_notice_to_a_bounce_sender(smtp_gateway: Gateway, upstream: Sink) -> None:
+    answer = await submit(smtp_gateway.smtp_port, "", [EXTERNAL], message(SENSITIVE_TEXT))
+    assert answer.code == 250
+    await smtp_gateway.wait_background()
+
+    assert [m.rcpt_to for m in upstream.messages] == [[OFFICER]]
+
+
+async def test_no_notice_in_answer_to_automatic_mail(smtp_gateway: Gateway, upstream: Sink) -> None:
+    raw = message(SENSITIVE_TEXT, extra_headers="Auto-Submitted: auto-replied\r\n")
+    assert (await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)).code == 250
+    await smtp_gateway.wait_background()
+
+    assert upstream.to(SENDER) == []
+
+
+async def test_own_notice_passes_back_through_the_gateway(
+    smtp_gateway: Gateway, upstream: Sink
+) -> None:
+    assert smtp_gateway.notifier is not None
+    notice = smtp_gateway.notifier.build(
+        "Q20261127-ABCDEF", [EXTERNAL], "【邮件已扣留待审】", ["征地拆迁补偿方案"]
+    )
+    answer = await submit(smtp_gateway.smtp_port, "", [EXTERNAL], notice)
+    assert answer.code == 250 and answer.text.startswith("2.0.0 relayed")
+
+    # Anyone can copy the header; without the gateway's key the signature does not verify.
+    forged = re.sub(rb"(Q20261127-ABCDEF\s+)[0-9a-f]{64}", rb"\g<1>" + b"0" * 64, notice)
+    assert forged != notice
+    answer = await submit(smtp_gateway.smtp_port, "", [EXTERNAL], forged)
+    assert answer.text.startswith("2.6.0 held for review as ")
+
+
+async def test_failed_notice_is_counted_and_never_loses_the_mail(
+    smtp_gateway: Gateway, upstream: Sink
+) -> None:
+    upstream.rcpt_replies[SENDER] = "550 5.1.1 no such user"
+    upstream.rcpt_replies[OFFICER] = "451 4.3.0 try again later"
+
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT))
+    assert answer.code == 250
+    await smtp_gateway.wait_background()
+
+    case_id = answer.text.rsplit(" ", 1)[1]
+    assert await events(smtp_gateway, case_id) == [
+        "received",
+        "held",
+        "notify_failed",
+        "notify_failed",
+    ]
+    assert "dlp_notify_failures_total 2.0" in smtp_gateway.metrics.render()[0].decode()
+    assert upstream.messages == []
+
+
+def test_notice_builder_marks_and_encodes(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, None)
+
+    class NoRelay:
+        async def send(self, mail_from: str, rcpt_to: object, raw: bytes) -> str:
+            return "ok"
+
+        async def close(self) -> None:
+            return None
+
+    notifier = Notifier(NoRelay(), settings, Metrics())
+    raw = notifier.build(
+        "Q20261127-ABCDEF", ["a@example.com"], "【邮件已退回】", ["退回原因：测试"]
+    )
+    parsed = parse(raw)
+    assert str(parsed["Subject"]) == "【邮件已退回】"
+    assert "退回原因：测试" in body(parsed)
+    assert notifier.signer.verify(raw)
+    assert not Notifier(NoRelay(), settings, Metrics()).signer.verify(raw)  # another key
