@@ -49,6 +49,10 @@ FINAL_STATES = (CaseState.RELEASED, CaseState.REJECTED, CaseState.EXPIRED, CaseS
 MAX_REASON = 2000
 
 
+class UnknownCase(ReviewError):
+    """No case with that id (the console answers 404)."""
+
+
 class OfficerAction(StrEnum):
     APPROVE = "approve"  # 审核: the reviewer's half of a two-person release
     RELEASE = "release"
@@ -451,7 +455,7 @@ class Review:
             query = query.with_for_update()
         case = await session.scalar(query)
         if case is None:
-            raise ReviewError(f"没有编号为 {case_id} 的案件")
+            raise UnknownCase(f"没有编号为 {case_id} 的案件")
         return case
 
     @staticmethod

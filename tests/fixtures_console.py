@@ -8,6 +8,7 @@ import functools
 import glob
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import requests
 import uvicorn
 from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -550,3 +552,25 @@ def live_console(tmp_path: Path, sink: Sink) -> Iterator[LiveConsole]:
 
 def days_ago(days: float) -> datetime:
     return datetime.now(UTC) - timedelta(days=days)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(base_url: str, name: str, password: str = PASSWORD) -> requests.Session:
+    """A browser-like HTTP session signed in through the login form."""
+    http = requests.Session()
+    form = http.get(f"{base_url}/login", timeout=10)
+    reply = http.post(
+        f"{base_url}/login",
+        data={"name": name, "password": password, "csrf_token": csrf_of(form.text), "next": "/"},
+        timeout=30,
+    )
+    assert reply.status_code == 200 and "login" not in reply.url, reply.text[:500]
+    return http

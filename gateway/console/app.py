@@ -29,7 +29,7 @@ from gateway.errors import AccountError, ReviewError
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import Relay
-from gateway.review import ROLE_LABELS, STATE_LABELS, Review
+from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
 from gateway.settings import Settings
 
 log = logging.getLogger("dlp_gateway.console")
@@ -153,6 +153,12 @@ def create_app(
         if _is_api(request):
             return JSONResponse({"detail": exc.message}, status_code=403)
         return console.render("message.html", 403, title="拒绝访问", message=exc.message, user=None)
+
+    @app.exception_handler(UnknownCase)
+    async def unknown_case(request: Request, exc: UnknownCase) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return console.render("message.html", 404, title="找不到案件", message=str(exc), user=None)
 
     @app.exception_handler(ReviewError)
     async def review_error(request: Request, exc: ReviewError) -> Response:

@@ -9,7 +9,6 @@ session yet, uses a double-submit cookie.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -34,11 +33,12 @@ class NotSignedIn(Exception):
     """No valid session: pages redirect to the login form, the API answers 401."""
 
 
-@dataclass(frozen=True, slots=True)
 class Forbidden(Exception):
-    """Signed in, but this role may not do this (403)."""
+    """Signed in, but this role may not do this, or the CSRF token is wrong (403)."""
 
-    message: str
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def console(request: Request) -> Console:

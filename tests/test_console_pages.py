@@ -1,0 +1,309 @@
+"""The console's pages over real HTTP: sign-in, queue, case page, decisions, roles, headers."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from sqlalchemy import select
+
+from gateway.models import AuditEntry, Case
+from tests.fixtures_console import (
+    EXTERNAL,
+    PASSWORD,
+    LiveConsole,
+    Sink,
+    csrf_of,
+    days_ago,
+    insert_case,
+    sign_in,
+)
+
+
+def _audit(live: LiveConsole) -> list[tuple[str, str, str]]:
+    async def read(sessions):  # type: ignore[no-untyped-def]
+        async with sessions() as session:
+            rows = await session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
+            return [(e.actor, e.action, e.target) for e in rows]
+
+    return live.call(read)
+
+
+def _state(live: LiveConsole, case_id: str) -> str:
+    async def read(sessions):  # type: ignore[no-untyped-def]
+        async with sessions() as session:
+            case = await session.get(Case, case_id)
+            return case.state
+
+    return live.call(read)
+
+
+def test_pages_need_a_session(live_console: LiveConsole) -> None:
+    reply = requests.get(
+        f"{live_console.base_url}/cases?state=all", timeout=10, allow_redirects=False
+    )
+    assert reply.status_code == 303
+    assert reply.headers["location"] == "/login?next=%2Fcases%3Fstate%3Dall"
+
+
+def test_login_sets_a_strict_http_only_cookie_and_is_audited(live_console: LiveConsole) -> None:
+    http = requests.Session()
+    form = http.get(f"{live_console.base_url}/login", timeout=10)
+    reply = http.post(
+        f"{live_console.base_url}/login",
+        data={
+            "name": "shen",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(form.text),
+            "next": "/cases",
+        },
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert reply.status_code == 303 and reply.headers["location"] == "/cases"
+    cookie = reply.headers["set-cookie"]
+    assert "dlp_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Secure" not in cookie  # console.secure_cookies is off in this test
+    assert ("shen", "login", "") in _audit(live_console)
+
+
+def test_login_refuses_a_form_without_its_csrf_token(live_console: LiveConsole) -> None:
+    reply = requests.post(
+        f"{live_console.base_url}/login", data={"name": "shen", "password": PASSWORD}, timeout=30
+    )
+    assert reply.status_code == 403 and "安全令牌" in reply.text
+    assert "dlp_session" not in reply.headers.get("set-cookie", "")
+
+
+def test_wrong_password_is_refused_in_chinese(live_console: LiveConsole) -> None:
+    http = requests.Session()
+    form = http.get(f"{live_console.base_url}/login", timeout=10)
+    reply = http.post(
+        f"{live_console.base_url}/login",
+        data={"name": "shen", "password": "nope-nope", "csrf_token": csrf_of(form.text)},
+        timeout=30,
+    )
+    assert reply.status_code == 401 and "用户名或密码错误" in reply.text
+
+
+def test_every_response_carries_the_security_headers(live_console: LiveConsole) -> None:
+    http = sign_in(live_console.base_url, "shen")
+    for path in ("/login", "/cases", "/static/console.css", "/no-such-page", "/api/me"):
+        reply = http.get(live_console.base_url + path, timeout=10)
+        csp = reply.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp, path
+        assert "unsafe-inline" not in csp
+        assert reply.headers["x-frame-options"] == "DENY"
+        assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_queue_lists_open_cases_oldest_first_with_counts(live_console: LiveConsole) -> None:
+    newer = live_console.call(lambda s: insert_case(s, received_at=days_ago(1)))
+    older = live_console.call(lambda s: insert_case(s, two_person=True, received_at=days_ago(3)))
+    done = live_console.call(lambda s: insert_case(s, state="released"))
+    http = sign_in(live_console.base_url, "shen")
+
+    page = http.get(f"{live_console.base_url}/cases", timeout=10).text
+
+    assert page.index(older.id) < page.index(newer.id)
+    assert done.id not in page
+    assert re.search(r"待处理 <b>2</b>", page) and re.search(r"已放行 <b>1</b>", page)
+    assert "关于征地拆迁补偿方案的请示" in page
+
+
+def test_queue_filters(live_console: LiveConsole) -> None:
+    land = live_console.call(lambda s: insert_case(s, rcpt=["a@163.com"]))
+    personnel = live_console.call(
+        lambda s: insert_case(s, two_person=True, mail_from="li.si@gov.example.cn")
+    )
+    http = sign_in(live_console.base_url, "shen")
+
+    def ids(query: str) -> set[str]:
+        text = http.get(f"{live_console.base_url}/cases?{query}", timeout=10).text
+        return set(re.findall(r"Q\d{8}-[0-9A-Z]{6}", text))
+
+    assert ids("category=personnel") == {personnel.id}
+    assert ids("severity=high") == {land.id}
+    assert ids("domain=163.com") == {land.id}
+    assert ids("sender=li.si") == {personnel.id}
+    assert ids("state=released") == set()
+    assert ids(f"since={days_ago(-1):%Y-%m-%d}") == set()
+    assert ids(f"until={days_ago(0):%Y-%m-%d}") == {land.id, personnel.id}
+
+
+def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    http = sign_in(live_console.base_url, "shen")
+
+    page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+
+    assert '<mark class="hit" title="land">征地拆迁补偿方案</mark>' in page
+    assert '<mark class="hit" title="personnel">拟提拔</mark>' in page
+    assert '<mark class="hit" title="personnel">考察对象</mark>' in page
+    for text in (
+        "拆迁补偿方案.docx",
+        "application/vnd.openxmlformats",
+        "140</b> / 100",
+        EXTERNAL,
+        "3f2a9c0d1e4b5a69",
+        "两人放行",
+        "审核通过（审核）",
+        "held",
+    ):
+        assert text in page, text
+    assert ("shen", "view", held.id) in _audit(live_console)
+
+
+def test_mail_content_is_inert_text(live_console: LiveConsole) -> None:
+    evil = "<script>alert('x')</script><img src=http://evil.example/p.png>"
+    held = live_console.call(
+        lambda s: insert_case(
+            s,
+            subject=f"征地拆迁补偿方案 {evil}",
+            body=f"征地拆迁补偿方案\n{evil}\n",
+            attachment_name="<script>x</script>.docx",
+        )
+    )
+    http = sign_in(live_console.base_url, "shen")
+    for path in ("/cases", f"/cases/{held.id}"):
+        page = http.get(live_console.base_url + path, timeout=10).text
+        assert "<script" not in page and "<img" not in page
+        assert "&lt;script&gt;alert(" in page
+
+
+def test_release_from_the_case_page_reaches_upstream(live_console: LiveConsole, sink: Sink) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    http = sign_in(live_console.base_url, "li")
+    page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+
+    reply = http.post(
+        f"{live_console.base_url}/cases/{held.id}/action",
+        data={"csrf_token": csrf_of(page), "action": "release", "reason": "已核实可以外发"},
+        timeout=30,
+    )
+
+    assert reply.status_code == 200 and "上游服务器已接收" in reply.text
+    assert [m.rcpt_to for m in sink.handler.delivered()] == [[EXTERNAL]]
+    assert _state(live_console, held.id) == "released"
+
+
+def test_a_decision_without_csrf_token_is_refused(live_console: LiveConsole, sink: Sink) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    http = sign_in(live_console.base_url, "li")
+    for token in (None, "forged-token"):
+        data = {"action": "release", "reason": "x"} | ({"csrf_token": token} if token else {})
+        reply = http.post(f"{live_console.base_url}/cases/{held.id}/action", data=data, timeout=30)
+        assert reply.status_code == 403 and "CSRF" in reply.text
+    assert _state(live_console, held.id) == "pending"
+    assert sink.handler.delivered() == []
+
+
+def test_a_decision_without_reason_is_explained(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    http = sign_in(live_console.base_url, "li")
+    page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+    reply = http.post(
+        f"{live_console.base_url}/cases/{held.id}/action",
+        data={"csrf_token": csrf_of(page), "action": "reject", "reason": " "},
+        timeout=30,
+    )
+    assert reply.status_code == 409 and "必须填写理由" in reply.text
+    assert _state(live_console, held.id) == "pending"
+
+
+def test_own_mail_shows_no_actions(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    http = sign_in(live_console.base_url, "zhang")
+    reply = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10)
+    assert reply.status_code == 409 and "本人发出" in reply.text
+
+
+def test_download_is_an_audited_attachment(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    http = sign_in(live_console.base_url, "shen")
+    reply = http.get(f"{live_console.base_url}/cases/{held.id}/raw", timeout=10)
+    assert reply.status_code == 200 and reply.content == held.raw
+    assert reply.headers["content-disposition"] == f'attachment; filename="{held.id}.eml"'
+    assert reply.headers["content-type"].startswith("message/rfc822")
+    assert ("shen", "download", held.id) in _audit(live_console)
+
+
+def test_roles_are_checked_on_every_page(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    auditor = sign_in(base, "auditor")
+    for path in ("/cases", f"/cases/{held.id}", f"/cases/{held.id}/raw", "/users"):
+        assert auditor.get(base + path, timeout=10).status_code == 403, path
+    reviewer = sign_in(base, "shen")
+    for path in ("/audit", "/users", "/api/audit"):
+        assert reviewer.get(base + path, timeout=10).status_code == 403, path
+    admin = sign_in(base, "admin")
+    assert admin.get(f"{base}/cases", timeout=10).status_code == 403
+    page = admin.get(f"{base}/users", timeout=10)
+    assert page.status_code == 200 and "shen" in page.text
+
+
+def test_auditors_browse_and_verify_the_log(live_console: LiveConsole) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    sign_in(live_console.base_url, "shen").get(
+        f"{live_console.base_url}/cases/{held.id}", timeout=10
+    )
+    http = sign_in(live_console.base_url, "auditor")
+    page = http.get(f"{live_console.base_url}/audit?verify=1", timeout=10).text
+    assert "哈希链完整" in page and held.id in page
+    only = http.get(f"{live_console.base_url}/audit?action=view", timeout=10).text
+    assert held.id in only and ">login<" not in only
+
+
+def test_bulk_release_reports_each_case(live_console: LiveConsole, sink: Sink) -> None:
+    a = live_console.call(lambda s: insert_case(s))
+    b = live_console.call(lambda s: insert_case(s, two_person=True))
+    http = sign_in(live_console.base_url, "shen")
+    page = http.get(f"{live_console.base_url}/cases", timeout=10).text
+    reply = http.post(
+        f"{live_console.base_url}/cases/bulk",
+        data=[
+            ("csrf_token", csrf_of(page)),
+            ("case_id", a.id),
+            ("case_id", b.id),
+            ("action", "release"),
+            ("reason", "批量核实"),
+        ],
+        timeout=60,
+    )
+    assert reply.status_code == 200
+    assert "已放行" in reply.text and "已审核待审批" in reply.text
+    assert len(sink.handler.delivered()) == 1
+    assert _state(live_console, b.id) == "reviewed"
+
+
+def test_admin_creates_an_account_that_can_sign_in(live_console: LiveConsole) -> None:
+    admin = sign_in(live_console.base_url, "admin")
+    page = admin.get(f"{live_console.base_url}/users", timeout=10).text
+    reply = admin.post(
+        f"{live_console.base_url}/users",
+        data={
+            "csrf_token": csrf_of(page),
+            "name": "zhao",
+            "role": "approver",
+            "emails": "zhao@gov.example.cn",
+            "password": "new-officer-1",
+        },
+        timeout=30,
+    )
+    assert reply.status_code == 200 and "zhao" in reply.text
+    sign_in(live_console.base_url, "zhao", "new-officer-1")
+    assert ("admin", "user_add", "user:zhao") in _audit(live_console)
+
+
+def test_logout_ends_the_session(live_console: LiveConsole) -> None:
+    http = sign_in(live_console.base_url, "shen")
+    page = http.get(f"{live_console.base_url}/cases", timeout=10).text
+    http.post(f"{live_console.base_url}/logout", data={"csrf_token": csrf_of(page)}, timeout=10)
+    reply = http.get(f"{live_console.base_url}/cases", timeout=10, allow_redirects=False)
+    assert reply.status_code == 303
+
+
+def test_metrics_are_served(live_console: LiveConsole) -> None:
+    reply = requests.get(f"{live_console.base_url}/metrics", timeout=10)
+    assert reply.status_code == 200 and "dlp_releases_total" in reply.text
