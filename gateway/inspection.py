@@ -1,13 +1,52 @@
 """Inspection of one message: extraction + matching, off the event loop, fail closed.
 
-(Interface fixed for the SMTP layer; the implementation lands with the extraction issue.)
+Two layers:
+
+* :func:`inspect_message` / :func:`inspect_document` — synchronous, in-process: extract every
+  part (:mod:`gateway.extract`), then let the engine decide. Content problems never raise; they
+  become :class:`~matchers.model.Unscannable` items, which hold the message.
+* :class:`Inspector` — what the SMTP layer uses: a small pool of worker *processes* (spawn
+  context), each compiling the engine once from the picklable ``ScopeSet``, each under an
+  address-space cap (``RLIMIT_AS`` = ``limits.memory_mb``). Every message has a deadline
+  (``limits.timeout``); a worker that overruns it, dies, or runs out of memory is killed
+  (SIGKILL) and replaced, and the message gets a QUARANTINE decision with
+  ``Unscannable("邮件", TIMEOUT | ERROR)``. ``concurrent.futures.ProcessPoolExecutor`` cannot
+  kill one hung task, hence the hand-made pool.
+
+Reload rebuilds, then swaps: the tables are loaded and compiled off the loop; a new generation
+of workers starts on the new ``ScopeSet`` and becomes current atomically; in-flight inspections
+finish on the old generation, whose workers then exit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from matchers.model import Decision, Segment
+from matchers.errors import DlpError
+from matchers.model import Decision, Segment, Unscannable, UnscannableReason, Verdict
+
+if TYPE_CHECKING:
+    from gateway.settings import LimitSettings
+    from matchers.engine import Engine
+    from matchers.scope import ScopeSet
+
+log = logging.getLogger(__name__)
+
+WHOLE_MESSAGE = "邮件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +70,318 @@ class Inspection:
     subject: str
     message_id: str
     elapsed_ms: int
+
+
+# -- in-process --------------------------------------------------------------------------------
+
+
+def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspection:
+    """Extract and decide one RFC 5322 message, in this process. Never raises for content."""
+    from gateway.extract import extract_message
+
+    started = time.monotonic()
+    try:
+        extracted = extract_message(raw, limits, started + limits.timeout)
+        decision = engine.decide(extracted.segments, extracted.unscannable)
+    except Exception as exc:  # an unexpected fault: fail closed, keep the message
+        log.exception("inspection failed")
+        return failed_inspection(
+            raw, UnscannableReason.ERROR, type(exc).__name__, engine.version, started
+        )
+    return Inspection(
+        decision=decision,
+        parts=extracted.parts,
+        segments=extracted.segments,
+        subject=extracted.subject,
+        message_id=extracted.message_id,
+        elapsed_ms=_elapsed_ms(started),
+    )
+
+
+def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettings) -> Inspection:
+    """Extract and decide one file of any type (detected by content), in this process."""
+    from gateway.extract import extract_document
+
+    started = time.monotonic()
+    try:
+        extracted = extract_document(data, name, limits, started + limits.timeout)
+        decision = engine.decide(extracted.segments, extracted.unscannable)
+    except Exception as exc:
+        log.exception("inspection failed")
+        return failed_inspection(
+            b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started
+        )
+    return Inspection(decision, extracted.parts, extracted.segments, "", "", _elapsed_ms(started))
+
+
+def failed_inspection(
+    raw: bytes, reason: UnscannableReason, detail: str, version: str, started: float
+) -> Inspection:
+    """The fail-closed answer: QUARANTINE with one ``邮件`` unscannable item."""
+    subject = message_id = ""
+    if raw:
+        try:
+            headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+            from gateway.extract.mime import header_text
+
+            subject = header_text(headers, "subject")
+            message_id = header_text(headers, "message-id")
+        except Exception:  # headers are a courtesy here; never let them mask the failure
+            log.debug("could not read headers of a failed inspection", exc_info=True)
+    decision = Decision(
+        verdict=Verdict.QUARANTINE,
+        categories=(),
+        findings=(),
+        unscannable=(Unscannable(WHOLE_MESSAGE, reason, detail),),
+        scope_version=version,
+    )
+    return Inspection(decision, (), (), subject, message_id, _elapsed_ms(started))
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+# -- worker processes --------------------------------------------------------------------------
+
+
+def _worker_main(
+    conn: multiprocessing.connection.Connection,
+    scope: ScopeSet,
+    limits: LimitSettings,
+    worker_init: str | None,
+) -> None:
+    """Body of a worker process: cap memory, compile once, then inspect until the pipe closes."""
+    import resource
+
+    cap = limits.memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):  # a lower hard limit: keep the stricter
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    from matchers.engine import Engine
+
+    if worker_init:
+        module, _, func = worker_init.partition(":")
+        getattr(importlib.import_module(module), func)()
+    engine = Engine.compile(scope)
+    import gateway.extract  # noqa: F401  (import cost paid before the first message)
+
+    conn.send(("ready", None))
+    while True:
+        try:
+            raw = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", inspect_message(raw, engine, limits)))
+        except MemoryError:
+            conn.send(("error", "内存超过上限"))
+            return  # the heap may be fragmented or half-built: let the pool replace us
+
+
+_STARTUP_SECONDS = 120.0
+
+
+class _Worker:
+    """One worker process and its pipe (used by one thread at a time)."""
+
+    def __init__(self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, scope, limits, init), daemon=True, name="dlp-inspect"
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.stopped = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        if self.ready:
+            return True
+        try:
+            if self.conn.poll(timeout):
+                kind, _ = self.conn.recv()
+                self.ready = kind == "ready"
+        except (EOFError, OSError):
+            self.ready = False
+        return self.ready
+
+    def call(self, raw: bytes, timeout: float) -> tuple[str, Any]:
+        if not self.wait_ready(_STARTUP_SECONDS):
+            self.stop()
+            return "error", "检查进程未能启动"
+        try:
+            self.conn.send_bytes(raw)
+            if self.conn.poll(timeout):
+                kind, value = self.conn.recv()
+                return str(kind), value
+        except (EOFError, OSError):
+            self.stop()
+            return "error", "检查进程异常退出"
+        self.stop()
+        return "timeout", f"超过 {timeout:g} 秒，检查进程已终止"
+
+    @property
+    def alive(self) -> bool:
+        return not self.stopped and bool(self.process.is_alive())
+
+    def stop(self) -> None:
+        """SIGKILL: a hung extractor may ignore anything gentler."""
+        if self.stopped:
+            return
+        self.stopped = True
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class _Generation:
+    """The workers serving one compiled scope version."""
+
+    def __init__(
+        self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None, term_count: int
+    ) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self.limits = limits
+        self.init = init
+        self.version = scope.version
+        self.term_count = term_count
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.lock = threading.Lock()
+        self.retired = False
+        self.busy = 0
+        self.workers = [self._spawn() for _ in range(max(1, limits.workers))]
+        for worker in self.workers:
+            self.idle.put(worker)
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.ctx, self.scope, self.limits, self.init)
+
+    def wait_ready(self) -> bool:
+        return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
+
+    def run(self, raw: bytes) -> tuple[str, Any]:
+        """Blocking: borrow a worker, inspect, give it back (or replace it). Thread-side.
+        ``("retry", None)`` when this generation was retired while waiting for a worker."""
+        worker: _Worker | None = None
+        while worker is None:
+            if self.retired:
+                return "retry", None
+            with contextlib.suppress(queue.Empty):
+                worker = self.idle.get(timeout=0.2)
+        with self.lock:
+            self.busy += 1
+        try:
+            return worker.call(raw, self.limits.timeout)
+        finally:
+            with self.lock:
+                self.busy -= 1
+                if not worker.alive and not self.retired:
+                    self.workers.remove(worker)
+                    worker = self._spawn()
+                    self.workers.append(worker)
+                if self.retired:
+                    worker.stop()
+                else:
+                    self.idle.put(worker)
+
+    def retire(self) -> None:
+        """No new work; stop idle workers now and busy ones when they finish."""
+        with self.lock:
+            self.retired = True
+            while True:
+                try:
+                    self.idle.get_nowait().stop()
+                except queue.Empty:
+                    break
+
+    def stop_all(self) -> None:
+        self.retire()
+        for worker in list(self.workers):
+            worker.stop()
+
+
+class Inspector:
+    """Inspects messages in isolated worker processes; see the module docstring."""
+
+    def __init__(
+        self, scope_dir: Path, limits: LimitSettings, *, worker_init: str | None = None
+    ) -> None:
+        """``worker_init`` ("module:function") is called once in every worker after start-up;
+        tests use it to install a deliberately hanging or crashing extractor."""
+        self.scope_dir = Path(scope_dir)
+        self.limits = limits
+        self._init = worker_init
+        self._ctx = multiprocessing.get_context("spawn")
+        self._gen: _Generation | None = None
+        self._threads = ThreadPoolExecutor(
+            max_workers=max(4, 4 * limits.workers), thread_name_prefix="dlp-inspect"
+        )
+        self._reload_lock = asyncio.Lock()
+
+    @property
+    def version(self) -> str:
+        return self._gen.version if self._gen is not None else ""
+
+    @property
+    def term_count(self) -> int:
+        return self._gen.term_count if self._gen is not None else 0
+
+    async def start(self) -> None:
+        """Load and compile the tables (raises ScopeError), then start the workers."""
+        self._gen = await self._build()
+
+    async def _build(self) -> _Generation:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self._build_blocking)
+
+    def _build_blocking(self) -> _Generation:
+        from matchers.engine import Engine
+        from matchers.scope import load_scope
+
+        scope = load_scope(self.scope_dir)
+        engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
+        generation = _Generation(self._ctx, scope, self.limits, self._init, engine.term_count)
+        if not generation.wait_ready():
+            generation.stop_all()
+            raise DlpError("inspection workers failed to start (see the log for the worker error)")
+        return generation
+
+    async def reload(self) -> str:
+        async with self._reload_lock:
+            new = await self._build()  # ScopeError propagates; the old generation stays
+            old, self._gen = self._gen, new
+            if old is not None:
+                old.retire()
+            return new.version
+
+    async def inspect(self, raw: bytes) -> Inspection:
+        generation = self._gen
+        started = time.monotonic()
+        if generation is None:
+            return failed_inspection(raw, UnscannableReason.ERROR, "检查器未启动", "", started)
+        loop = asyncio.get_running_loop()
+        kind, value = "retry", None
+        while kind == "retry" and generation is not None:
+            try:
+                kind, value = await loop.run_in_executor(self._threads, generation.run, raw)
+            except RuntimeError as exc:  # executor shut down while closing
+                kind, value = "error", str(exc)
+            if kind == "retry":
+                generation = self._gen  # a reload swapped generations: use the new one
+        if generation is None:
+            return failed_inspection(raw, UnscannableReason.ERROR, "检查器已关闭", "", started)
+        if kind == "ok" and isinstance(value, Inspection):
+            return value
+        reason = UnscannableReason.TIMEOUT if kind == "timeout" else UnscannableReason.ERROR
+        log.warning("inspection %s: %s", kind, value)
+        return await loop.run_in_executor(
+            None, failed_inspection, raw, reason, str(value), generation.version, started
+        )
+
+    async def close(self) -> None:
+        generation, self._gen = self._gen, None
+        if generation is not None:
+            await asyncio.get_running_loop().run_in_executor(None, generation.stop_all)
+        self._threads.shutdown(wait=False, cancel_futures=True)

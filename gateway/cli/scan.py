@@ -1,15 +1,133 @@
-"""`dlp-gateway scan` (placeholder until its issue lands)."""
+"""`dlp-gateway scan [--scope DIR] [--format text|json] PATH...`: inspect files as the gateway would.
+
+``.eml`` files are parsed as messages; any other file is a document whose type is detected by
+content. JSON Lines output follows DESIGN exactly (one object per input). Exit status: 0 every
+input would pass, 1 at least one would be held or rejected, 2 an input could not be read or the
+scope tables are broken (one line on stderr each).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import sys
+from pathlib import Path
 from typing import Any
+
+from gateway.inspection import Inspection, inspect_document, inspect_message
+from gateway.settings import LimitSettings, load_settings
+from matchers.engine import Engine, load_engine
+from matchers.model import Finding, Verdict
+
+_ONE_LINE = re.compile(r"\s+")
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("scan", help="(not yet implemented)")
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "scan", help="inspect .eml messages or documents against the scope tables"
+    )
+    parser.add_argument(
+        "--scope", metavar="DIR", help="scope directory (default: scope_dir setting)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=".eml message or any document")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("scan")
+    settings = load_settings(args.config)
+    directory = Path(args.scope) if args.scope else settings.scope_dir
+    engine = load_engine(directory)  # a ScopeError is printed as one line by cli.main (exit 2)
+    status = 0
+    for name in args.paths:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            print(f"dlp-gateway: {name}: cannot read ({reason})", file=sys.stderr)
+            status = 2
+            continue
+        inspection = _inspect(path, data, engine, settings.limits)
+        if args.format == "json":
+            print(json.dumps(as_json(name, inspection), ensure_ascii=False), flush=True)
+        else:
+            print(as_text(name, inspection), flush=True)
+        if inspection.decision.verdict is not Verdict.PASS and status == 0:
+            status = 1
+    return status
+
+
+def _inspect(path: Path, data: bytes, engine: Engine, limits: LimitSettings) -> Inspection:
+    if path.suffix.lower() == ".eml":
+        return inspect_message(data, engine, limits)
+    return inspect_document(data, path.name, engine, limits)
+
+
+def as_json(path: str, inspection: Inspection) -> dict[str, Any]:
+    decision = inspection.decision
+    return {
+        "path": path,
+        "verdict": decision.verdict.value,
+        "categories": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "score": c.score,
+                "threshold": c.threshold,
+                "action": c.action.value,
+            }
+            for c in decision.categories
+        ],
+        "findings": [
+            {
+                "category": f.category,
+                "kind": f.kind,
+                "match": f.match,
+                "location": f.location,
+                "start": f.start,
+                "end": f.end,
+                "context": f.context,
+            }
+            for f in decision.findings
+        ],
+        "unscannable": [
+            {"location": u.location, "reason": u.reason.value} for u in decision.unscannable
+        ],
+        "scope_version": decision.scope_version,
+    }
+
+
+def marked(finding: Finding) -> str:
+    """The context on one line with the hit in 【】: ``…的【干部调整】方案``; a leading ``…``
+    when the context starts inside the segment."""
+    ctx = finding.context
+    before = _ONE_LINE.sub(" ", ctx[: finding.context_start])
+    hit = _ONE_LINE.sub(" ", ctx[finding.context_start : finding.context_end])
+    after = _ONE_LINE.sub(" ", ctx[finding.context_end :])
+    lead = "…" if finding.start > finding.context_start else ""
+    return f"{lead}{before}【{hit}】{after}"
+
+
+def as_text(path: str, inspection: Inspection) -> str:
+    decision = inspection.decision
+    lines = [f"{path}: {decision.verdict.value.upper()}"]
+    names = {c.id: c.name for c in decision.categories}
+    for c in decision.categories:
+        state = "reached" if c.triggered else "below"
+        lines.append(
+            f"  category {c.name} ({c.id}): score {c.score} / threshold {c.threshold}"
+            f" ({state}; action {c.action.value})"
+        )
+    for f in decision.findings:
+        lines.append(
+            f"  finding [{names.get(f.category, f.category)}/{f.kind}] {f.location}: {marked(f)}"
+        )
+    for u in decision.unscannable:
+        detail = f" — {u.detail}" if u.detail else ""
+        lines.append(f"  unscannable {u.location}: {u.reason.value}{detail}")
+    if not decision.categories and not decision.unscannable:
+        lines.append("  no findings")
+    lines.append(f"  scope version {decision.scope_version[:12]}")
+    return "\n".join(lines)

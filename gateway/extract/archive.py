@@ -104,7 +104,17 @@ def extract_7z(data: bytes, node: Node, walker: Walker) -> None:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.exceptions.PasswordRequired as exc:
         raise Unreadable(UnscannableReason.ENCRYPTED, "7z 文件名已加密（需要密码）") from exc
-    except (py7zr.exceptions.Bad7zFile, py7zr.exceptions.ArchiveError, EOFError, OSError, ValueError, KeyError, IndexError, TypeError, lzma.LZMAError) as exc:
+    except (
+        py7zr.exceptions.Bad7zFile,
+        py7zr.exceptions.ArchiveError,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        lzma.LZMAError,
+    ) as exc:
         raise Unreadable(UnscannableReason.CORRUPT, f"7z 无法打开：{exc}") from exc
     with archive:
         if archive.needs_password():
@@ -123,8 +133,22 @@ def extract_7z(data: bytes, node: Node, walker: Walker) -> None:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"{node.name} 解压超过上限") from exc
         except py7zr.exceptions.UnsupportedCompressionMethodError as exc:
             raise Unreadable(UnscannableReason.UNSUPPORTED, f"7z 压缩方法不受支持：{exc}") from exc
-        except (py7zr.exceptions.CrcError, py7zr.exceptions.Bad7zFile, py7zr.exceptions.ArchiveError, EOFError, OSError, ValueError, KeyError, IndexError, TypeError, lzma.LZMAError, zlib.error) as exc:
-            raise Unreadable(UnscannableReason.CORRUPT, f"7z 解压失败：{type(exc).__name__}: {exc}") from exc
+        except (
+            py7zr.exceptions.CrcError,
+            py7zr.exceptions.Bad7zFile,
+            py7zr.exceptions.ArchiveError,
+            EOFError,
+            OSError,
+            ValueError,
+            KeyError,
+            IndexError,
+            TypeError,
+            lzma.LZMAError,
+            zlib.error,
+        ) as exc:
+            raise Unreadable(
+                UnscannableReason.CORRUPT, f"7z 解压失败：{type(exc).__name__}: {exc}"
+            ) from exc
     total = sum(p.size() for p in factory.products.values())
     walker.spend(total, len(data), node.name)
     walker.add_expanded(total)
@@ -135,7 +159,7 @@ def extract_7z(data: bytes, node: Node, walker: Walker) -> None:
 @extractor(Kind.TAR)
 def extract_tar(data: bytes, node: Node, walker: Walker) -> None:
     try:
-        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")  # noqa: SIM115 (closed below)
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
         raise Unreadable(UnscannableReason.CORRUPT, f"tar 无法打开：{exc}") from exc
     with archive:
@@ -187,7 +211,14 @@ def _stream(
         raise Unreadable(UnscannableReason.LIMIT_SIZE, f"{node.name} 解压超过上限")
     walker.add_expanded(len(out))
     inner = node.name
-    for suffix, replacement in ((".tgz", ".tar"), (".tbz2", ".tar"), (".gz", ""), (".bz2", ""), (".xz", ""), (".txz", ".tar")):
+    for suffix, replacement in (
+        (".tgz", ".tar"),
+        (".tbz2", ".tar"),
+        (".gz", ""),
+        (".bz2", ""),
+        (".xz", ""),
+        (".txz", ".tar"),
+    ):
         if inner.lower().endswith(suffix):
             inner = inner[: -len(suffix)] + replacement
             break
@@ -195,9 +226,12 @@ def _stream(
 
 
 class _Decompressor(Protocol):
-    eof: bool
-    unused_data: bytes
-    needs_input: bool
+    @property
+    def eof(self) -> bool: ...
+    @property
+    def unused_data(self) -> bytes: ...
+    @property
+    def needs_input(self) -> bool: ...
 
     def decompress(self, data: bytes, max_length: int = -1) -> bytes: ...
 
@@ -236,4 +270,10 @@ def extract_bzip2(data: bytes, node: Node, walker: Walker) -> None:
 
 @extractor(Kind.XZ)
 def extract_xz(data: bytes, node: Node, walker: Walker) -> None:
-    _stream(data, node, walker, lambda: lzma.LZMADecompressor(memlimit=256 * 1024 * 1024), (lzma.LZMAError, EOFError))
+    _stream(
+        data,
+        node,
+        walker,
+        lambda: lzma.LZMADecompressor(memlimit=256 * 1024 * 1024),
+        (lzma.LZMAError, EOFError),
+    )

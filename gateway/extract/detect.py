@@ -234,7 +234,7 @@ def _is_text(data: bytes) -> bool:
         # UTF-16 without BOM: every other byte zero in ASCII-heavy text
         zeros = sample.count(b"\x00")
         return zeros > len(sample) // 3 and _utf16_plausible(sample)
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
     return controls <= len(sample) // 100
 
 

@@ -15,8 +15,35 @@ from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Walker
 
 _BLOCK = frozenset(
-    "p div br tr li ul ol table h1 h2 h3 h4 h5 h6 pre blockquote section article header "
-    "footer title dt dd hr td th option".split()
+    [
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "title",
+        "dt",
+        "dd",
+        "hr",
+        "td",
+        "th",
+        "option",
+    ]
 )
 _SKIP = frozenset({"script", "style", "head", "noscript", "template"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)

@@ -19,7 +19,14 @@ from gateway.extract.walker import Node, Walker
 if TYPE_CHECKING:
     from gateway.extract.ole import Storage
 
-_FIELDS = (("0037", "主题"), ("0C1A", "发件人"), ("0042", "发件人"), ("0E04", "收件人"), ("0E03", "抄送"), ("1000", "正文"))
+_FIELDS = (
+    ("0037", "主题"),
+    ("0C1A", "发件人"),
+    ("0042", "发件人"),
+    ("0E04", "收件人"),
+    ("0E03", "抄送"),
+    ("1000", "正文"),
+)
 _PROPS = "__properties_version1.0"
 
 
@@ -41,7 +48,11 @@ def _codepage(storage: Storage, header: int) -> str:
 def _string(storage: Storage, prop: str, codec: str) -> str | None:
     names = storage.children()
     if f"__substg1.0_{prop}001F" in names:
-        return storage.read(f"__substg1.0_{prop}001F").decode("utf-16-le", errors="replace").rstrip("\x00")
+        return (
+            storage.read(f"__substg1.0_{prop}001F")
+            .decode("utf-16-le", errors="replace")
+            .rstrip("\x00")
+        )
     if f"__substg1.0_{prop}001E" in names:
         raw = storage.read(f"__substg1.0_{prop}001E").rstrip(b"\x00")
         try:
@@ -61,7 +72,11 @@ def read_message(storage: Storage, node: Node, walker: Walker, header: int = 32)
             walker.text(node.at(label), value)
     names = storage.children()
     if "__substg1.0_10130102" in names or "__substg1.0_1013001F" in names:
-        raw = storage.read("__substg1.0_10130102") if "__substg1.0_10130102" in names else storage.read("__substg1.0_1013001F").decode("utf-16-le", "replace").encode()
+        raw = (
+            storage.read("__substg1.0_10130102")
+            if "__substg1.0_10130102" in names
+            else storage.read("__substg1.0_1013001F").decode("utf-16-le", "replace").encode()
+        )
         if not _string(storage, "1000", codec):
             walker.text(node.at("正文（HTML）"), html_to_text(decode_html(raw, codec)))
     for name in sorted(n for n in names if n.startswith("__attach_version1.0_")):
@@ -89,7 +104,9 @@ def _attachment(storage: Storage, node: Node, walker: Walker, codec: str) -> Non
         if node.depth + 1 > walker.limits.max_depth:
             from matchers.model import UnscannableReason
 
-            walker.fail(location, UnscannableReason.LIMIT_DEPTH, f"嵌套超过 {walker.limits.max_depth} 层")
+            walker.fail(
+                location, UnscannableReason.LIMIT_DEPTH, f"嵌套超过 {walker.limits.max_depth} 层"
+            )
             return
         if any(c.startswith("__substg1.0_") for c in inner.children()):
             read_message(inner, Node(location, name, node.depth + 1), walker, header=24)

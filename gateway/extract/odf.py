@@ -36,5 +36,7 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
             walker.text(node.at("页眉页脚"), styles)
         for name in sorted(infos):
             if name.startswith("Object ") and name.count("/") == 1 and name.endswith("content.xml"):
-                walker.text(node.at(f"嵌入对象 {posixpath.dirname(name)}"),
-                            xmltext.all_text(read(name), name, _PARA))
+                walker.text(
+                    node.at(f"嵌入对象 {posixpath.dirname(name)}"),
+                    xmltext.all_text(read(name), name, _PARA),
+                )

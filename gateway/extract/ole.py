@@ -27,7 +27,15 @@ _MAX_STREAMS = 20_000
 def open_ole(data: bytes, what: str) -> olefile.OleFileIO:
     try:
         return olefile.OleFileIO(data)
-    except (OSError, ValueError, struct.error, IndexError, KeyError, TypeError, RecursionError) as exc:
+    except (
+        OSError,
+        ValueError,
+        struct.error,
+        IndexError,
+        KeyError,
+        TypeError,
+        RecursionError,
+    ) as exc:
         raise Unreadable(UnscannableReason.CORRUPT, f"{what} OLE 结构损坏：{exc}") from exc
 
 
@@ -38,7 +46,11 @@ class Storage:
         self.ole = ole
         self.prefix = prefix
         self.walker = walker
-        self.entries = [tuple(e) for e in ole.listdir(streams=True, storages=True) if tuple(e[: len(prefix)]) == prefix]
+        self.entries = [
+            tuple(e)
+            for e in ole.listdir(streams=True, storages=True)
+            if tuple(e[: len(prefix)]) == prefix
+        ]
         if len(self.entries) > _MAX_STREAMS:
             raise Unreadable(UnscannableReason.LIMIT_MEMBERS, "OLE 流过多")
 
@@ -90,7 +102,7 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
     understood = False
     if "WordDocument" in names:
         understood = True
-        tables = {t: storage.read(t) for t in ("0Table", "1Table") if t in names}
+        tables: dict[str, bytes] = {t: storage.read(t) for t in ("0Table", "1Table") if t in names}
         for label, text in ole_word.stories(storage.read("WordDocument"), tables):
             walker.text(node.at(label), text)
     for book in ("Workbook", "Book"):
@@ -111,7 +123,9 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
             walker.document(storage.read(name), name, node.at(f"嵌入对象 {name}"), node.depth + 1)
     understood |= _embedded(storage, names, node, walker)
     if not understood:
-        raise Unreadable(UnscannableReason.UNSUPPORTED, "无法识别的 OLE 复合文档（如 Microsoft Works）")
+        raise Unreadable(
+            UnscannableReason.UNSUPPORTED, "无法识别的 OLE 复合文档（如 Microsoft Works）"
+        )
 
 
 def _embedded(storage: Storage, names: set[str], node: Node, walker: Walker) -> bool:
@@ -130,7 +144,9 @@ def _embedded(storage: Storage, names: set[str], node: Node, walker: Walker) -> 
         found = True
         location = node.at(f"嵌入对象 {name}")
         if node.depth + 1 > walker.limits.max_depth:
-            walker.fail(location, UnscannableReason.LIMIT_DEPTH, f"嵌套超过 {walker.limits.max_depth} 层")
+            walker.fail(
+                location, UnscannableReason.LIMIT_DEPTH, f"嵌套超过 {walker.limits.max_depth} 层"
+            )
             continue
         try:
             read_storage(sub, Node(location, name, node.depth + 1), walker)

@@ -85,7 +85,9 @@ def _piece_text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int) -> str:
 
 def _clean(text: str) -> str:
     text = _FIELD.sub("", text)
-    text = text.replace("\r", "\n").replace("\x07", "\t").replace("\x0b", "\n").replace("\x0c", "\n")
+    text = (
+        text.replace("\r", "\n").replace("\x07", "\t").replace("\x0b", "\n").replace("\x0c", "\n")
+    )
     return re.sub(r"[\x00-\x08\x0e-\x1f]", "", text)
 
 

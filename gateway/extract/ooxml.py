@@ -70,7 +70,9 @@ class _Package:
             if name.startswith(folder) and not name.endswith(".rels"):
                 label = f"嵌入对象 {posixpath.basename(name)}"
                 self.walker.document(
-                    self.read(name), posixpath.basename(name), self.node.at(label),
+                    self.read(name),
+                    posixpath.basename(name),
+                    self.node.at(label),
                     self.node.depth + 1,
                 )
 
@@ -117,7 +119,10 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
                 text = xmltext.paragraphs(pkg.read(name), name, frozenset({"t"}), _PARA)
                 walker.text(node.at(f"{label} {number}"), text)
         for name in pkg.names(re.compile(r"ppt/comments/.*\.xml$")):
-            walker.text(node.at("批注"), xmltext.paragraphs(pkg.read(name), name, frozenset({"text"}), frozenset({"cm"})))
+            walker.text(
+                node.at("批注"),
+                xmltext.paragraphs(pkg.read(name), name, frozenset({"text"}), frozenset({"cm"})),
+            )
         pkg.properties()
         pkg.embeddings("ppt/embeddings/")
     finally:
@@ -137,11 +142,22 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
                 walker.text(node.at(label), _sheet_text(pkg.read(part), part, shared, walker))
         for part in pkg.names(re.compile(r"xl/worksheets/[^/]+\.xml$")):
             if part not in done:  # a sheet the workbook does not list: still content
-                walker.text(node.at(f"工作表 {posixpath.basename(part)}"), _sheet_text(pkg.read(part), part, shared, walker))
+                walker.text(
+                    node.at(f"工作表 {posixpath.basename(part)}"),
+                    _sheet_text(pkg.read(part), part, shared, walker),
+                )
         for part in pkg.names(re.compile(r"xl/comments\d*\.xml$")):
-            walker.text(node.at("批注"), xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), frozenset({"comment"}), skip_tags=_SKIP))
+            walker.text(
+                node.at("批注"),
+                xmltext.paragraphs(
+                    pkg.read(part), part, frozenset({"t"}), frozenset({"comment"}), skip_tags=_SKIP
+                ),
+            )
         for part in pkg.names(re.compile(r"xl/drawings/drawing\d+\.xml$")):
-            walker.text(node.at("图形文字"), xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), _PARA))
+            walker.text(
+                node.at("图形文字"),
+                xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), _PARA),
+            )
         pkg.properties()
         pkg.embeddings("xl/embeddings/")
     finally:
@@ -175,10 +191,16 @@ def _sheets(pkg: _Package) -> list[tuple[str, str]]:
         return []
     targets: dict[str, str] = {}
     if pkg.has("xl/_rels/workbook.xml.rels"):
-        for event, elem in xmltext.events(pkg.read("xl/_rels/workbook.xml.rels"), "workbook.xml.rels"):
+        for event, elem in xmltext.events(
+            pkg.read("xl/_rels/workbook.xml.rels"), "workbook.xml.rels"
+        ):
             if event == "end" and xmltext.local(elem.tag) == "Relationship":
                 target = elem.get("Target", "")
-                target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                target = (
+                    target[1:]
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
                 targets[elem.get("Id", "")] = target
     result: list[tuple[str, str]] = []
     for event, elem in xmltext.events(pkg.read("xl/workbook.xml"), "xl/workbook.xml"):
@@ -249,6 +271,3 @@ def extract_other(data: bytes, node: Node, walker: Walker) -> None:
     if any(n.startswith("xl/") and n.endswith(".bin") for n in names):
         raise Unreadable(UnscannableReason.UNSUPPORTED, "Excel 二进制工作簿（xlsb）无法检查")
     raise Unreadable(UnscannableReason.UNSUPPORTED, "无法识别的 Office Open XML 文档")
-
-
-

@@ -48,7 +48,9 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             try:
                 blob = bytes(attachment.get_data())
             except pdfium.PdfiumError:
-                walker.fail(node.at(f"PDF 附件 {name}"), UnscannableReason.CORRUPT, "PDF 附件无法读取")
+                walker.fail(
+                    node.at(f"PDF 附件 {name}"), UnscannableReason.CORRUPT, "PDF 附件无法读取"
+                )
                 continue
             walker.document(blob, name, node.at(f"PDF 附件 {name}"), node.depth + 1)
     finally:

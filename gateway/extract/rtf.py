@@ -43,7 +43,15 @@ _CHARSETS = {
     238: "cp1250",
 }
 _FONT = re.compile(rb"\\f(\d+)[^{}]*?\\fcharset(\d+)")
-_BREAKS = {b"par": "\n", b"line": "\n", b"row": "\n", b"sect": "\n", b"page": "\n", b"cell": "\t", b"tab": "\t"}
+_BREAKS = {
+    b"par": "\n",
+    b"line": "\n",
+    b"row": "\n",
+    b"sect": "\n",
+    b"page": "\n",
+    b"cell": "\t",
+    b"tab": "\t",
+}
 _SYMBOLS = {b"~": "\u00a0", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"-": ""}
 
 
@@ -93,7 +101,9 @@ def rtf_to_text(data: bytes) -> str:
             elif word == b"u" and param is not None:
                 flush()
                 code = int(param)
-                out.append(chr(code + 65536 if code < 0 else code) if -32768 <= code <= 65535 else "")
+                out.append(
+                    chr(code + 65536 if code < 0 else code) if -32768 <= code <= 65535 else ""
+                )
                 skip_chars = state.uc
             elif word == b"uc" and param is not None:
                 state = replace(state, uc=max(0, min(int(param), 10)))

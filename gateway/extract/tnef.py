@@ -29,7 +29,6 @@ def extract_tnef(data: bytes, node: Node, walker: Walker) -> None:
     pos = 6  # signature (4) + legacy key (2)
     codec = "cp1252"
     pending: list[list[object]] = []  # [title, data] per attachment, in order
-    count = 0
     while pos + 9 <= len(data):
         walker.check_deadline()
         _level, attr, length = struct.unpack_from("<BII", data, pos)
@@ -37,7 +36,6 @@ def extract_tnef(data: bytes, node: Node, walker: Walker) -> None:
         pos += 9 + length + 2  # checksum
         if len(body) < length:
             break  # trailing garbage or truncation: keep what was read
-        attr_id = attr & 0xFFFF | (attr & 0xFFFF0000 and 0) | (attr & 0xFFFF)
         kind = attr & 0xFFFF
         if kind == _OEM_CODEPAGE & 0xFFFF and len(body) >= 4:
             (cp,) = struct.unpack_from("<I", body)
@@ -54,9 +52,7 @@ def extract_tnef(data: bytes, node: Node, walker: Walker) -> None:
             pending[-1][1] = body
         elif kind == _BODY & 0xFFFF:
             walker.text(node.at("正文"), charset.decode(body.rstrip(b"\x00"), codec))
-        del attr_id
-    for title, blob in pending:
-        count += 1
+    for count, (title, blob) in enumerate(pending, start=1):
         if count > walker.limits.max_members:
             raise Unreadable(UnscannableReason.LIMIT_MEMBERS, "TNEF 附件过多")
         name = str(title) or f"附件{count}"

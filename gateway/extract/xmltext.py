@@ -65,9 +65,7 @@ def paragraphs(
                     out.append(elem.text)
             elif name in tab_tags:
                 out.append("\t")
-            elif name in break_tags:
-                out.append("\n")
-            elif name in para_tags:
+            elif name in break_tags or name in para_tags:
                 out.append("\n")
         if on_end is not None:
             on_end(name, elem)
