@@ -1,15 +1,115 @@
-"""`dlp-gateway quarantine` (placeholder until its issue lands)."""
+"""`dlp-gateway quarantine list|show|release|reject`: the review queue for scripts.
+
+The same rules and audit as the console (``gateway.review``): ``--actor`` must be a reviewer or
+approver account, a reason is required for decisions, and every view and decision is audited.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 from typing import Any
+
+from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
+from gateway.metrics import Metrics
+from gateway.migrations import migrated_store
+from gateway.models import Case, CaseState
+from gateway.notify import Notifier
+from gateway.relay import make_relay
+from gateway.review import STATE_LABELS, OfficerAction, Review, case_json
+from gateway.settings import Settings, load_settings
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("quarantine", help="(not yet implemented)")
-    parser.set_defaults(func=run)
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "quarantine", help="list, show, release or reject held mail"
+    )
+    commands = parser.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True)
+    listing = commands.add_parser("list", help="held cases, oldest first")
+    listing.add_argument(
+        "--state",
+        default=OPEN,
+        choices=[OPEN, ALL, *(s.value for s in CaseState)],
+        help="which cases (default: open = still waiting for an officer)",
+    )
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    listing.add_argument("--limit", type=int, default=200)
+    listing.set_defaults(func=run)
+    for action, text in (
+        ("show", "show one case (audited as a view)"),
+        ("release", "release a case (two-person: a reviewer's first release records the review)"),
+        ("reject", "reject a case and notify the sender"),
+    ):
+        cmd = commands.add_parser(action, help=text)
+        cmd.add_argument("case_id", metavar="CASE")
+        cmd.add_argument("--actor", required=True, metavar="USER", help="the officer's account")
+        cmd.add_argument("--reason", required=action != "show", default="", metavar="TEXT")
+        cmd.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("quarantine")
+    settings = load_settings(args.config)
+    return asyncio.run(_run(args, settings))
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    async with migrated_store(settings.effective_database_url) as sessions:
+        if args.quarantine_command == "list":
+            async with sessions() as session:
+                page = await list_cases(session, QueueFilter(state=args.state), 1, args.limit)
+            _print_list(page.cases, args.format)
+            return 0
+        relay = make_relay(settings)
+        metrics = Metrics()
+        notifier = Notifier(relay, settings, metrics, sessionmaker=sessions)
+        review = Review(sessions, relay, notifier, metrics, settings)
+        try:
+            if args.quarantine_command == "show":
+                _print_case(await review.view(args.case_id, args.actor))
+                return 0
+            result = await review.decide(
+                OfficerAction(args.quarantine_command), args.case_id, args.actor, args.reason
+            )
+        finally:
+            await relay.close()
+        print(f"{result.case_id}: {result.state.value} ({result.message})")
+        return 0
+
+
+def _print_list(cases: list[Case], fmt: str) -> None:
+    if fmt == "json":
+        for case in cases:
+            print(json.dumps(case_json(case), ensure_ascii=False))
+        return
+    if not cases:
+        print("no cases")
+        return
+    for case in cases:
+        names = ",".join(str(c.get("id")) for c in case.categories or ()) or "unscannable"
+        print(
+            f"{case.id}  {case.state:<15} {case.received_at:%Y-%m-%d %H:%M}  "
+            f"{case.mail_from or '<>'} -> {','.join(case.rcpt_to)}  [{names}]"
+        )
+
+
+def _print_case(case: Case) -> None:
+    print(f"案件 {case.id}  {case.state}（{STATE_LABELS[CaseState(case.state)]}）")
+    print(f"收到: {case.received_at:%Y-%m-%d %H:%M:%S} UTC   范围表版本: {case.scope_version}")
+    print(f"发件人: {case.mail_from or '<>'}")
+    print(f"收件人: {', '.join(case.rcpt_to)}")
+    print(f"主题: {case.subject}")
+    print(f"放行方式: {case.release_mode}   程度: {case.severity}")
+    for cat in case.categories or ():
+        print(f"类别 {cat.get('id')} {cat.get('name')}: {cat.get('score')}/{cat.get('threshold')}")
+    for f in case.findings or ():
+        print(f"  命中 [{f.get('category')}] {f.get('location')}: {f.get('match')}")
+    for u in case.unscannable or ():
+        print(f"  无法检查 {u.get('location')}: {u.get('reason')} {u.get('detail', '')}")
+    for part in case.parts or ():
+        print(
+            f"  部分 {part.get('location')}  {part.get('content_type')}  {part.get('size')} 字节  "
+            f"{part.get('status')} {part.get('reason', '')}"
+        )
+    for event in case.events:
+        print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.actor} {event.action} {event.detail}")

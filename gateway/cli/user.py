@@ -1,15 +1,113 @@
-"""`dlp-gateway user` (placeholder until its issue lands)."""
+"""`dlp-gateway user add|passwd|disable|enable|list`: console accounts and roles.
+
+Passwords are prompted (twice, without echo) or read from the first line of stdin with
+``--password-stdin`` for scripts; they never appear on the command line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import os
+import sys
 from typing import Any
+
+from gateway.accounts import Accounts
+from gateway.errors import AccountError
+from gateway.migrations import migrated_store
+from gateway.models import Role
+from gateway.settings import Settings, load_settings
+
+
+def _default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return f"cli:uid{os.getuid()}"
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("user", help="(not yet implemented)")
-    parser.set_defaults(func=run)
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "user", help="console accounts and roles", description="Manage console accounts."
+    )
+    parser.add_argument(
+        "--actor",
+        default=None,
+        help="who makes the change, for the audit log (default cli:<login>)",
+    )
+    commands = parser.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    add = commands.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument(
+        "--email",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="the user's own mail address (repeatable): they may not review mail from it",
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=run)
+
+    passwd = commands.add_parser("passwd", help="set a new password (ends the user's sessions)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    passwd.set_defaults(func=run)
+
+    for action, text in (("disable", "disable an account"), ("enable", "enable an account")):
+        cmd = commands.add_parser(action, help=text)
+        cmd.add_argument("name")
+        cmd.set_defaults(func=run)
+
+    listing = commands.add_parser("list", help="list accounts")
+    listing.set_defaults(func=run)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+    else:
+        try:
+            password = getpass.getpass("新密码 / new password: ")
+            again = getpass.getpass("再次输入 / again: ")
+        except EOFError:
+            raise AccountError("no password given (use --password-stdin for scripts)") from None
+        if password != again:
+            raise AccountError("the two passwords differ; nothing changed")
+    if not password:
+        raise AccountError("empty password; nothing changed")
+    return password
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("user")
+    settings = load_settings(args.config)
+    password = _password(args) if args.user_command in ("add", "passwd") else ""
+    return asyncio.run(_run(args, settings, password))
+
+
+async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
+    actor = args.actor or _default_actor()
+    async with migrated_store(settings.effective_database_url) as sessions:
+        accounts = Accounts(sessions, settings.console)
+        command = args.user_command
+        if command == "add":
+            await accounts.add(args.name, args.role, password, args.email, actor)
+            print(f"account {args.name} created (role {args.role})")
+        elif command == "passwd":
+            await accounts.passwd(args.name, password, actor)
+            print(f"password of {args.name} changed; their sessions were ended")
+        elif command in ("disable", "enable"):
+            await accounts.set_disabled(args.name, command == "disable", actor)
+            print(f"account {args.name} {command}d")
+        else:
+            users = await accounts.list()
+            if not users:
+                print("no accounts (create one with `dlp-gateway user add NAME --role reviewer`)")
+            for user in users:
+                state = "disabled" if user.disabled else "active"
+                emails = ",".join(user.emails or ()) or "-"
+                print(f"{user.name}\t{user.role}\t{state}\t{emails}")
+    return 0

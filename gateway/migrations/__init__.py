@@ -7,13 +7,18 @@ the initial revision first, then upgraded.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, inspect
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.db import make_engine
+from gateway.db import make_engine, make_sessionmaker
+from gateway.errors import StoreError
 
 HERE = Path(__file__).resolve().parent
 INITIAL = "0001"
@@ -41,5 +46,26 @@ async def upgrade(url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_upgrade, alembic_config(url))
+    except (SQLAlchemyError, OSError) as exc:
+        raise StoreError(f"database {_safe(url)}: cannot migrate the schema: {exc}") from exc
+    finally:
+        await engine.dispose()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    return scheme + sep + rest
+
+
+@asynccontextmanager
+async def migrated_store(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Upgrade the schema, then yield sessions on it (the CLI's way into the store)."""
+    await upgrade(url)
+    engine = make_engine(url)
+    try:
+        yield make_sessionmaker(engine)
     finally:
         await engine.dispose()

@@ -1,0 +1,52 @@
+"""`dlp-gateway audit verify`: OK with the count, or the first broken entry and exit 1."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gateway import audit
+from gateway.cli import main
+from gateway.migrations import migrated_store
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DLP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DLP_DATABASE_URL", raising=False)
+    path = (tmp_path / "dlp-gateway.sqlite3").resolve()
+
+    async def seed() -> None:
+        async with migrated_store(f"sqlite+aiosqlite:///{path}") as sessions:
+            for i in range(4):
+                async with sessions() as session, session.begin():
+                    await audit.append(session, "shen", "view", f"Q20261127-00000{i}", {})
+
+    asyncio.run(seed())
+    return path
+
+
+def test_a_clean_chain(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out == "OK: audit chain intact, 4 entries\n"
+
+
+def test_a_row_edited_in_the_database_is_named(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE audit_log SET actor = 'li' WHERE seq = 3")
+    assert main(["audit", "verify"]) == 1
+    assert capsys.readouterr().out == "BROKEN at entry 3: hash mismatch: the entry was altered\n"
+
+
+def test_a_row_deleted_from_the_database_is_named(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM audit_log WHERE seq = 2")
+    assert main(["audit", "verify"]) == 1
+    assert capsys.readouterr().out.startswith("BROKEN at entry 2: entry missing")

@@ -1,0 +1,163 @@
+"""`dlp-gateway quarantine list|show|release|reject`: same rules and audit as the console."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gateway.cli import main
+from gateway.migrations import migrated_store
+from gateway.models import AuditEntry, Case
+from tests.fixtures_console import (
+    EXTERNAL,
+    SENDER,
+    Sink,
+    add_officers,
+    days_ago,
+    insert_case,
+    make_settings,
+)
+
+
+@pytest.fixture
+def url(tmp_path: Path, sink: Sink, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DLP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DLP_RELAY__HOST", "127.0.0.1")
+    monkeypatch.setenv("DLP_RELAY__PORT", str(sink.port))
+    monkeypatch.delenv("DLP_DATABASE_URL", raising=False)
+    url = f"sqlite+aiosqlite:///{(tmp_path / 'dlp-gateway.sqlite3').resolve()}"
+
+    async def seed() -> None:
+        async with migrated_store(url) as sessions:
+            await add_officers(sessions, make_settings(tmp_path, url, sink.port))
+
+    asyncio.run(seed())
+    return url
+
+
+def held(url: str, **kwargs: object) -> Case:
+    async def insert() -> Case:
+        async with migrated_store(url) as sessions:
+            return await insert_case(sessions, **kwargs)  # type: ignore[arg-type]
+
+    return asyncio.run(insert())
+
+
+def audit_rows(url: str) -> list[tuple[str, str, str]]:
+    async def read() -> list[tuple[str, str, str]]:
+        async with migrated_store(url) as sessions, sessions() as session:
+            rows = await session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
+            return [(e.actor, e.action, e.target) for e in rows]
+
+    return asyncio.run(read())
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_is_oldest_first_and_json_has_the_design_keys(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = held(url, received_at=days_ago(1))
+    older = held(url, two_person=True, received_at=days_ago(2))
+    held(url, state="released")
+
+    code, out, _ = run(capsys, "quarantine", "list", "--format", "json")
+
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == [older.id, newer.id]
+    assert set(rows[0]) == {"id", "state", "mail_from", "rcpt_to", "categories", "received_at"}
+    assert rows[0]["state"] == "pending" and rows[0]["mail_from"] == SENDER
+    assert rows[0]["rcpt_to"] == [EXTERNAL]
+    assert [c["id"] for c in rows[0]["categories"]] == ["land", "personnel"]
+
+    text = run(capsys, "quarantine", "list")[1].splitlines()
+    assert text[0].startswith(f"{older.id}  pending") and "[land,personnel]" in text[0]
+    assert len(run(capsys, "quarantine", "list", "--state", "released")[1].splitlines()) == 1
+
+
+def test_an_empty_queue(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "quarantine", "list") == (0, "no cases\n", "")
+
+
+def test_show_prints_the_case_and_is_audited(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    case = held(url)
+    code, out, _ = run(capsys, "quarantine", "show", case.id, "--actor", "shen")
+    assert code == 0
+    assert f"案件 {case.id}  pending（待审查）" in out
+    assert "命中 [land] 正文: 征地拆迁补偿方案" in out and "主题: 关于征地拆迁补偿方案的请示" in out
+    assert ("shen", "view", case.id) in audit_rows(url)
+
+
+def test_release_relays_and_is_audited(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url)
+    code, out, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "li", "--reason", "已核实"
+    )
+    assert (code, err) == (0, "")
+    assert out == f"{case.id}: released (已放行，上游服务器已接收)\n"
+    assert [m.rcpt_to for m in sink.handler.delivered()] == [[EXTERNAL]]
+    assert ("li", "release", case.id) in audit_rows(url)
+
+
+def test_two_person_rules_hold_on_the_command_line(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url, two_person=True)
+    code, _, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "li", "--reason", "同意"
+    )
+    assert code == 2 and "须先由审核人审核" in err
+    assert run(capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审核同意")[
+        1
+    ] == (f"{case.id}: reviewed (已审核，等待另一位审批人放行)\n")
+    assert (
+        run(capsys, "quarantine", "release", case.id, "--actor", "wang", "--reason", "审批同意")[0]
+        == 0
+    )
+    assert len(sink.handler.delivered()) == 1
+
+
+def test_reject_notifies_the_sender(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url)
+    code, out, _ = run(
+        capsys, "quarantine", "reject", case.id, "--actor", "shen", "--reason", "不得外发"
+    )
+    assert code == 0 and out.startswith(f"{case.id}: rejected")
+    assert [m.rcpt_to for m in sink.handler.notices()] == [[SENDER]]
+
+
+@pytest.mark.parametrize(
+    ("actor", "message"),
+    [("zhang", "本人发出"), ("auditor", "无权处理"), ("ghost", "不存在或已停用")],
+)
+def test_forbidden_actors_get_one_line_and_exit_2(
+    url: str, capsys: pytest.CaptureFixture[str], actor: str, message: str
+) -> None:
+    case = held(url)
+    code, out, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", actor, "--reason", "x"
+    )
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_unknown_case_and_missing_reason(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys, "quarantine", "reject", "Q20990101-ZZZZZZ", "--actor", "shen", "--reason", "x"
+    )
+    assert code == 2 and "没有编号为 Q20990101-ZZZZZZ 的案件" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["quarantine", "reject", "Q20990101-ZZZZZZ", "--actor", "shen"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,159 @@
+"""`dlp-gateway user …`: accounts from the command line, with exact output and exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+
+from gateway.accounts import Accounts, LoginOutcome
+from gateway.cli import main
+from gateway.migrations import migrated_store
+from gateway.settings import ConsoleSettings
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DLP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DLP_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = ""
+) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def login(data_dir: Path, name: str, password: str) -> LoginOutcome:
+    async def attempt() -> LoginOutcome:
+        url = f"sqlite+aiosqlite:///{(data_dir / 'dlp-gateway.sqlite3').resolve()}"
+        async with migrated_store(url) as sessions:
+            return (await Accounts(sessions, ConsoleSettings()).login(name, password)).outcome
+
+    return asyncio.run(attempt())
+
+
+def test_add_list_disable_enable(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "shen",
+        "--role",
+        "reviewer",
+        "--email",
+        "shen@gov.example.cn",
+        "--password-stdin",
+        stdin="a-good-password\n",
+    )
+    assert (code, out) == (0, "account shen created (role reviewer)\n")
+    assert login(data_dir, "shen", "a-good-password") is LoginOutcome.OK
+
+    assert (
+        run(capsys, monkeypatch, "user", "list")[1]
+        == "shen\treviewer\tactive\tshen@gov.example.cn\n"
+    )
+    assert run(capsys, monkeypatch, "user", "disable", "shen")[:2] == (0, "account shen disabled\n")
+    assert (
+        run(capsys, monkeypatch, "user", "list")[1]
+        == "shen\treviewer\tdisabled\tshen@gov.example.cn\n"
+    )
+    assert run(capsys, monkeypatch, "user", "enable", "shen")[:2] == (0, "account shen enabled\n")
+
+
+def test_passwd_from_a_prompt(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "li",
+        "--role",
+        "approver",
+        "--password-stdin",
+        stdin="first-password\n",
+    )
+    answers = iter(["second-password", "second-password"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code, out, _ = run(capsys, monkeypatch, "user", "passwd", "li")
+    assert (code, out) == (0, "password of li changed; their sessions were ended\n")
+    assert login(data_dir, "li", "second-password") is LoginOutcome.OK
+    assert login(data_dir, "li", "first-password") is LoginOutcome.BAD_CREDENTIALS
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ["user", "add", "x", "--role", "reviewer", "--password-stdin"],
+            "short\n",
+            "password too short",
+        ),
+        (["user", "add", "x", "--role", "reviewer", "--password-stdin"], "", "empty password"),
+        (
+            ["user", "passwd", "ghost", "--password-stdin"],
+            "long-enough-9\n",
+            "no account named 'ghost'",
+        ),
+        (["user", "disable", "ghost"], "", "no account named 'ghost'"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    stdin: str,
+    message: str,
+) -> None:
+    code, out, err = run(capsys, monkeypatch, *args, stdin=stdin)
+    assert code == 2 and out == ""
+    assert err.startswith("dlp-gateway: ") and message in err and err.count("\n") == 1
+
+
+def test_a_duplicate_account_is_refused(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(2):
+        code, _, err = run(
+            capsys,
+            monkeypatch,
+            "user",
+            "add",
+            "shen",
+            "--role",
+            "reviewer",
+            "--password-stdin",
+            stdin="a-good-password\n",
+        )
+    assert code == 2 and "account 'shen' already exists" in err
+
+
+def test_mismatched_prompted_passwords_change_nothing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter(["one-password", "another-one"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code, _, err = run(capsys, monkeypatch, "user", "add", "x", "--role", "admin")
+    assert code == 2 and "the two passwords differ" in err
+    assert run(capsys, monkeypatch, "user", "list")[1].startswith("no accounts")
+
+
+def test_an_unknown_role_is_an_argument_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, monkeypatch, "user", "add", "x", "--role", "boss")
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'boss'" in capsys.readouterr().err
