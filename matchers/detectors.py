@@ -167,14 +167,19 @@ def bank_card(text: str) -> Iterator[Hit]:
         yield m.start(), m.end(), digits
 
 
-_MOBILE = re.compile(r"(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
+# Starts with the 1 so the regex engine can skip ahead; a +86 prefix is looked up behind it.
+_MOBILE = re.compile(r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
+_COUNTRY = re.compile(r"\+?86[ -]?$")
 
 
 def cn_mobile(text: str) -> Iterator[Hit]:
     for m in _MOBILE.finditer(text):
-        if _bounded(text, m.start(), m.end()) and (m.start() == 0 or text[m.start() - 1] != "+"):
-            digits = re.sub(r"[^0-9]", "", m.group())[-11:]
-            yield m.start(), m.end(), digits
+        start = m.start()
+        prefix = _COUNTRY.search(text, max(0, start - 4), start)
+        if prefix is not None:
+            start = prefix.start()
+        if _bounded(text, start, m.end()) and (start == 0 or text[start - 1] != "+"):
+            yield start, m.end(), re.sub(r"[^0-9]", "", m.group())
 
 
 def _spaced(word: str) -> str:
@@ -190,6 +195,8 @@ _SECRECY = re.compile(rf"(?:{_LEVEL})\s{{0,3}}[{re.escape(STARS)}]\s{{0,3}}{_PER
 
 def secrecy_marking(text: str) -> Iterator[Hit]:
     """秘密★ / 机密★10年 / 绝密★长期 (GB/T 7156-2003 §5); bare 机密 in prose does not count."""
+    if "密" not in text:
+        return
     for m in _SECRECY.finditer(text):
         value = re.sub(r"\s+", "", m.group()).rstrip()
         yield m.start(), m.start() + len(m.group().rstrip()), value
@@ -197,26 +204,39 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
 
 _OPEN = "【〔[(「『<《〈"
 _CLOSE = "】〕])」』>》〉"
-_WORK = _spaced("工作秘密")
-_WORK_SECRET = re.compile(
-    # in brackets anywhere: 【工作秘密】
-    rf"[{re.escape(_OPEN)}]\s*(?P<a>{_WORK})\s*[{re.escape(_CLOSE)}★*]"
-    # at the start of a line, standing alone or followed by a star, wide spacing or a notice
-    rf"|^[ \t]*(?P<b>{_WORK})(?:[ \t]*[★*]|[ \t]*\r?$|[ \t]{{2,}}|[ \t]*[:：]?[ \t]*"
-    r"(?:内部|注意|请勿|不得|严禁))"
-    # 内部资料 注意保存 and its variants
-    r"|(?P<c>内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"
-    r"(?:注意保存|注意保密|请勿外传|不得外传|严禁外传|妥善保管|请勿转发|不得翻印))",
-    re.MULTILINE,
+# Each regex starts with a literal character, so the regex engine scans for it at C speed;
+# the surroundings that make 工作秘密 a marking are checked only where it occurs.
+_WORK = re.compile(_spaced("工作秘密"))
+_BEFORE = re.compile(rf"(?:^|[{re.escape(_OPEN)}])[ \t]*$", re.MULTILINE)
+_AFTER_BRACKETED = re.compile(rf"[ \t]*[{re.escape(_CLOSE)}★*]")
+_AFTER_AT_LINE_START = re.compile(
+    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}|[ \t]*[:：]?[ \t]*(?:内部|注意|请勿|不得|严禁)", re.MULTILINE
+)
+_INTERNAL = re.compile(
+    r"内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"
+    r"(?:注意保存|注意保密|请勿外传|不得外传|严禁外传|妥善保管|请勿转发|不得翻印)"
 )
 
 
 def work_secret_marking(text: str) -> Iterator[Hit]:
-    """工作秘密 / 内部资料 注意保存 as a marking; 保守工作秘密 in a sentence is not one."""
-    for m in _WORK_SECRET.finditer(text):
-        group = next(g for g in ("a", "b", "c") if m.group(g) is not None)
-        start, end = m.span(group)
-        yield start, end, re.sub(r"\s+", "", m.group(group))
+    """工作秘密 / 内部资料 注意保存 as a marking; 保守工作秘密 in a sentence is not one.
+
+    A marking is 工作秘密 in brackets (【工作秘密】), or at the start of a line standing alone
+    or followed by a star, wide spacing or a notice (工作秘密 注意保存).
+    """
+    hits: list[Hit] = []
+    for m in _WORK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = _BEFORE.search(text, line_start, m.start())
+        if before is None:
+            continue
+        bracketed = before.group().strip() != ""  # else it is the start of the line
+        after = _AFTER_BRACKETED if bracketed else _AFTER_AT_LINE_START
+        if after.match(text, m.end()):
+            hits.append((m.start(), m.end(), "工作秘密"))
+    for m in _INTERNAL.finditer(text):
+        hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
+    yield from sorted(hits)
 
 
 DETECTORS: dict[str, Detector] = {

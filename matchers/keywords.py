@@ -25,7 +25,6 @@ Hits come back as spans of the folded text; the squeeze is undone and bounded pe
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
@@ -41,6 +40,7 @@ from matchers.normalize import TABLE_SIZE, gap_allowed
 SEP = "\x01"  # every character no scope word contains
 NEVER = "\x02"  # never produced by the translation: ends the ordering-only paths
 CODE_BASE = 0x100
+CHUNK = 256  # folded characters translated at a time (see :meth:`Keywords.find`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,24 +54,9 @@ class KeywordHit:
 
 
 @cache
-def _skip_mask() -> tuple[bytes, re.Pattern[str]]:
+def _skip_mask() -> bytes:
     """Which code points the squeeze deletes (whitespace, punctuation, symbols, marks, controls)."""
-    mask = bytearray(TABLE_SIZE)
-    ranges: list[str] = []
-    start = -1
-    for code in range(TABLE_SIZE + 1):
-        skip = code < TABLE_SIZE and unicodedata.category(chr(code))[0] in "ZPSMC"
-        if skip:
-            mask[code] = 1
-            if start < 0:
-                start = code
-        elif start >= 0:
-            end = code - 1
-            ranges.append(
-                re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else "")
-            )
-            start = -1
-    return bytes(mask), re.compile("[" + "".join(ranges) + "]+")
+    return bytes(unicodedata.category(chr(code))[0] in "ZPSMC" for code in range(TABLE_SIZE))
 
 
 @cache
@@ -104,7 +89,7 @@ class Keywords:
             {ch for w in self.words for ch in w}, key=lambda c: (ranks.get(c, len(ranks)), c)
         )
         self.codes = {ch: chr(CODE_BASE + i) for i, ch in enumerate(alphabet)}
-        mask, self._skip_runs = _skip_mask()
+        mask = self._mask = _skip_mask()
         table: list[str | None] = [None if skip else SEP for skip in mask]
         for ch, code in self.codes.items():
             if ord(ch) < TABLE_SIZE:
@@ -139,26 +124,39 @@ class Keywords:
 
     def find(self, folded: str) -> list[KeywordHit]:
         """Every occurrence of every word in ``folded`` whose squeeze stays within bounds."""
-        coded = self.translate(folded)
+        # Translate in chunks so that a hit can be mapped back by looking at its own chunk
+        # only: mapping the whole text would cost a Python step per punctuation run.
+        chunks = [folded[i : i + CHUNK] for i in range(0, len(folded), CHUNK)]
+        coded_chunks = [chunk.translate(self._table) for chunk in chunks]
+        starts = [0]
+        for coded in coded_chunks:
+            starts.append(starts[-1] + len(coded))
         raw = [
             (end + 1 - length, end + 1, index)
-            for end, value in self._automaton.iter(coded)
+            for end, value in self._automaton.iter("".join(coded_chunks))
             if value is not None
             for index, length in (value,)
         ]
         if not raw:
             return []
-        positions = _Squeeze(folded, self._skip_runs)
+        kept: dict[int, list[int]] = {}
+
+        def position(c: int) -> int:
+            k = bisect_right(starts, c) - 1
+            if k not in kept:
+                kept[k] = self._kept(chunks[k])
+            return k * CHUNK + kept[k][c - starts[k]]
+
         hits: list[KeywordHit] = []
         for cstart, cend, index in raw:
-            first = positions.folded(cstart)
-            last = positions.folded(cend - 1)
+            first = position(cstart)
+            last = position(cend - 1)
             if last - first == cend - 1 - cstart:
                 hits.append(KeywordHit(first, last + 1, index, False))
                 continue
             previous = first
             for c in range(cstart + 1, cend):
-                current = positions.folded(c)
+                current = position(c)
                 if not gap_allowed(folded[previous + 1 : current]):
                     break
                 previous = current
@@ -166,24 +164,10 @@ class Keywords:
                 hits.append(KeywordHit(first, last + 1, index, True))
         return hits
 
+    def _kept(self, chunk: str) -> list[int]:
+        """Offsets in ``chunk`` of the characters the squeeze keeps."""
+        mask = self._mask
+        return [i for i, ch in enumerate(chunk) if (o := ord(ch)) >= TABLE_SIZE or not mask[o]]
+
     def __len__(self) -> int:
         return len(self.words)
-
-
-class _Squeeze:
-    """Maps positions of the squeezed (coded) text back to the folded text."""
-
-    def __init__(self, folded: str, skip_runs: re.Pattern[str]) -> None:
-        c_starts = [0]
-        f_starts = [0]
-        deleted = 0
-        for m in skip_runs.finditer(folded):
-            deleted += m.end() - m.start()
-            c_starts.append(m.end() - deleted)
-            f_starts.append(m.end())
-        self._c = c_starts
-        self._f = f_starts
-
-    def folded(self, pos: int) -> int:
-        k = bisect_right(self._c, pos) - 1
-        return self._f[k] + pos - self._c[k]

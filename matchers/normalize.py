@@ -105,19 +105,32 @@ def _fold_char(ch: str, t2s: dict[str, str]) -> str:
         part = RADICALS.get(part, part)
         part = t2s.get(part, part)
         out.append(part.casefold())
-    return "".join(out)
+    folded = "".join(out)
+    if len(folded) > 1 and all(unicodedata.category(c)[0] in "PZS" for c in folded):
+        # … → "..." would shift offsets for nothing: punctuation only separates words, so one
+        # character of it does the same job (the squeeze deletes it either way).
+        return folded[0]
+    return folded
+
+
+#: What the table turns a dropped character into: it keeps the length, so a text with nothing
+#: to drop or expand is recognised by ``len`` and one ``in`` test (C speed) after the translation.
+DROPPED = "\x00"
 
 
 @cache
-def fold_table() -> tuple[list[str | None], re.Pattern[str]]:
-    """The translation table and a pattern matching every character it drops or expands."""
+def fold_table() -> tuple[list[str | int], re.Pattern[str]]:
+    """The translation table and a pattern matching every character it drops or expands.
+
+    Unchanged characters map to their own ordinal (small ints, not one string object each).
+    """
     t2s = _t2s_table()
-    table: list[str | None] = [chr(c) for c in range(TABLE_SIZE)]
-    nonlinear: list[int] = []
+    table: list[str | int] = list(range(TABLE_SIZE))
+    nonlinear: list[int] = [0]  # a real NUL takes the slow path, where it stays a NUL
     for code in range(TABLE_SIZE):
         ch = chr(code)
         if _invisible(ch):
-            table[code] = None
+            table[code] = DROPPED
             nonlinear.append(code)
             continue
         folded = _fold_char(ch, t2s)
@@ -125,8 +138,12 @@ def fold_table() -> tuple[list[str | None], re.Pattern[str]]:
             table[code] = folded
             if len(folded) != 1:
                 nonlinear.append(code)
-    pattern = _char_class(nonlinear) + "|[\U000e0000-\U000e0fff]"
+    pattern = _char_class(nonlinear) + "|" + _BEYOND.pattern
     return table, re.compile(pattern)
+
+
+#: Characters above the table that are invisible: plane 14 tags and variation selectors.
+_BEYOND = re.compile("[\U000e0000-\U000e0fff]")
 
 
 def _char_class(codes: list[int]) -> str:
@@ -178,8 +195,9 @@ class Folded:
 def fold(text: str) -> Folded:
     """Fold ``text`` (see the module docstring) and keep the way back."""
     table, nonlinear = fold_table()
-    if nonlinear.search(text) is None:
-        return Folded(text, text.translate(table))
+    folded = text.translate(table)
+    if len(folded) == len(text) and DROPPED not in folded and not _BEYOND.search(text):
+        return Folded(text, folded)
     pieces: list[str] = []
     f_starts = [0]
     o_starts = [0]
@@ -206,16 +224,19 @@ def fold(text: str) -> Folded:
 
 def folded_char(ch: str) -> str:
     """What one character folds to (empty when it is dropped)."""
+    if _invisible(ch):
+        return ""
     table, _ = fold_table()
     code = ord(ch)
-    if code < TABLE_SIZE:
-        return table[code] or ""
-    return "" if _invisible(ch) else ch
+    if code >= TABLE_SIZE:
+        return ch
+    out = table[code]
+    return chr(out) if isinstance(out, int) else out
 
 
 def fold_text(text: str) -> str:
     """Only the folded string (for scope words and tests)."""
-    return text.translate(fold_table()[0])
+    return fold(text).text
 
 
 def skippable(ch: str) -> bool:
