@@ -96,15 +96,23 @@ class ScopeWatcher:
         _TASKS.add(task)
         task.add_done_callback(_TASKS.discard)
 
-    async def run(self) -> None:
-        """Poll the table files every ``interval`` seconds until cancelled."""
-        while True:
-            await asyncio.sleep(self._interval)
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Poll the table files every ``interval`` seconds until ``stopping`` is set."""
+        while not await _stopped(stopping, self._interval):
             current = snapshot(self._directory)
             if current != self._seen:
                 # Editors save in several steps; wait one short beat for the last write.
-                await asyncio.sleep(min(0.5, self._interval))
+                if await _stopped(stopping, min(0.5, self._interval)):
+                    return
                 await self.reload("file change")
+
+
+async def _stopped(stopping: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(stopping.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def update_term_gauge(inspector: object, metrics: Metrics) -> None:

@@ -101,6 +101,7 @@ class Gateway:
         self._scope_poll = scope_poll_seconds
         self._tasks: list[asyncio.Task[Any]] = []
         self._background: set[asyncio.Task[Any]] = set()
+        self._stopping = asyncio.Event()
         self._engine: AsyncEngine | None = None
         self._console: _ConsoleServer | None = None
         self._console_sock: socket.socket | None = None
@@ -164,7 +165,9 @@ class Gateway:
             self.watcher = ScopeWatcher(
                 self.inspector, s.scope_dir, self.metrics, interval=self._scope_poll
             )
-            self._tasks.append(asyncio.create_task(self.watcher.run(), name="scope-watch"))
+            self._tasks.append(
+                asyncio.create_task(self.watcher.run(self._stopping), name="scope-watch")
+            )
         self._tasks += [
             asyncio.create_task(self._every(RELEASE_INTERVAL, self._release_job), name="release"),
             asyncio.create_task(
@@ -222,13 +225,15 @@ class Gateway:
             self.smtp = None
         if self._background:
             await asyncio.wait(list(self._background), timeout=s.relay.timeout + 5)
+        self._stopping.set()
         if self._console is not None:
             self._console.should_exit = True
-        for task in self._tasks:
-            if task.get_name() != "console":
-                task.cancel()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
+            _, late = await asyncio.wait(self._tasks, timeout=s.relay.timeout + 10)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=5)
         self._tasks = []
         self._console = None
         if self._console_sock is not None:
@@ -254,15 +259,24 @@ class Gateway:
         while self._background:
             await asyncio.wait(list(self._background))
 
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep unless stopping; True when the gateway is stopping."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
     async def _every(self, seconds: float, job: Callable[[], Awaitable[None]]) -> None:
-        while True:
+        # Jobs are never cancelled half-way (a cancelled database call can leave a
+        # connection or a claim behind); stop() sets ``_stopping`` and waits for them.
+        while not self._stopping.is_set():
             try:
                 await job()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("periodic job %s failed; retrying later", job.__name__)
-            await asyncio.sleep(seconds)
+            if await self._pause(seconds):
+                return
 
     async def _release_job(self) -> None:
         assert self.review is not None
@@ -285,7 +299,8 @@ class Gateway:
             )
             if due <= now:
                 due += dt.timedelta(days=1)
-            await asyncio.sleep((due - now).total_seconds())
+            if await self._pause((due - now).total_seconds()):
+                return
             try:
                 await self.send_digest()
             except Exception:
