@@ -21,6 +21,7 @@ else quarantine if a ``quarantine`` category did or anything was unscannable, el
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ from matchers.scope import Category, ScopeSet, load_scope, squeeze
 CONTEXT = 30
 #: Findings kept per rule and message; the rest are counted in a note (the score is unchanged).
 MAX_FINDINGS_PER_RULE = 50
+#: Per word and segment: hits used (for near rules and findings) and boundary refusals before
+#: the word is skipped in that segment; bounds the work on hostile input (a megabyte of 维稳).
+MAX_HITS_PER_WORD = 1000
+MAX_BOUNDARY_REFUSALS = 200
 
 RuleKey = tuple[int, str, int | str]  # (category index, kind, rule index or word)
 
@@ -205,19 +210,21 @@ class Engine:
                     values[hit.key].add(hit.value)
         minimum = {(p.category, "pattern", p.index): p.min_count for p in self._patterns}
         keys: dict[RuleKey, int] = {}
-        shown: dict[RuleKey, int] = defaultdict(int)
+        shown: dict[RuleKey, tuple[int, str]] = {}
         findings: list[Finding] = []
         for segment, hits in per_segment:
             for hit in hits:
                 if hit.key in minimum and len(values[hit.key]) < minimum[hit.key]:
                     continue
                 keys[hit.key] = hit.weight
-                shown[hit.key] += 1
-                if shown[hit.key] <= MAX_FINDINGS_PER_RULE:
+                count = shown.get(hit.key, (0, hit.rule))[0] + 1
+                shown[hit.key] = (count, hit.rule)
+                if count <= MAX_FINDINGS_PER_RULE:
                     findings.append(self._finding(segment, hit))
         notes = [
-            f"{self.scope.categories[key[0]].name}：同一规则另有 {n - MAX_FINDINGS_PER_RULE} 处命中未列出"
-            for key, n in shown.items()
+            f"{self.scope.categories[key[0]].name}：规则“{rule}”命中较多，仅列出前 "
+            f"{MAX_FINDINGS_PER_RULE} 处"
+            for key, (n, rule) in shown.items()
             if n > MAX_FINDINGS_PER_RULE
         ]
         return findings, keys, notes
@@ -246,11 +253,16 @@ class Engine:
         near: dict[tuple[int, int], list[tuple[int, int, int, str]]] = defaultdict(list)
         excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         boundary_ok: dict[tuple[int, int], bool] = {}
+        kept: dict[int, int] = defaultdict(int)
+        refused: dict[int, int] = defaultdict(int)
         for kw in self._keywords.find(folded.text):
             word = self._keywords.words[kw.word]
+            if kept[kw.word] >= MAX_HITS_PER_WORD or refused[kw.word] >= MAX_BOUNDARY_REFUSALS:
+                continue  # enough of this word here: the score cannot change, the work could
             if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
                 continue
             start, end = folded.to_original(kw.start, kw.end)
+            used = False
             for use in self._uses[kw.word]:
                 if use.boundary:
                     span = (kw.start, kw.end)
@@ -258,6 +270,7 @@ class Engine:
                         boundary_ok[span] = kw.squeezed or on_boundaries(folded.text, *span)
                     if not boundary_ok[span]:
                         continue
+                used = True
                 if use.role == "term":
                     key: RuleKey = (use.category, "term", use.key)
                     terms.append(_Hit(use.category, key, "term", use.word, start, end, use.weight))
@@ -265,9 +278,15 @@ class Engine:
                     near[(use.category, use.rule)].append((start, end, use.group, use.word))
                 else:
                     excludes[use.category].append((start, end, use.window))
+            if used:
+                kept[kw.word] += 1
+            else:
+                refused[kw.word] += 1
+        zones = {category: _Zones(found) for category, found in excludes.items()}
         hits = terms + list(self._near_hits(near)) + list(self._pattern_hits(folded))
         for hit in hits:
-            if not _excluded(hit, excludes.get(hit.category, ())):
+            zone = zones.get(hit.category)
+            if zone is None or not zone.covers(hit.start, hit.end):
                 yield hit
 
     def _near_hits(
@@ -282,7 +301,8 @@ class Engine:
                 if start < after:
                     continue
                 best: dict[int, tuple[int, str]] = {}
-                for s, e, g, word in found[i:]:
+                for j in range(i, len(found)):
+                    s, e, g, word = found[j]
                     if s > start + rule.window:
                         break
                     if g not in best or e < best[g][0]:
@@ -327,8 +347,21 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def _excluded(hit: _Hit, excludes: Sequence[tuple[int, int, int]]) -> bool:
-    return any(max(xs - hit.end, hit.start - xe, 0) <= window for xs, xe, window in excludes)
+class _Zones:
+    """Where an exclude word cancels hits: ``[start - window, end + window]`` around each."""
+
+    def __init__(self, found: list[tuple[int, int, int]]) -> None:
+        zones = sorted((start - window, end + window) for start, end, window in found)
+        self._starts = [lo for lo, _ in zones]
+        self._reach: list[int] = []  # the furthest end among zones starting up to here
+        furthest = -1
+        for _, hi in zones:
+            furthest = max(furthest, hi)
+            self._reach.append(furthest)
+
+    def covers(self, start: int, end: int) -> bool:
+        k = bisect_right(self._starts, end) - 1
+        return k >= 0 and self._reach[k] >= start
 
 
 def load_engine(directory: Path) -> Engine:

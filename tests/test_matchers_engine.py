@@ -243,3 +243,17 @@ def test_scope_set_is_picklable_and_recompiles() -> None:
     copy = pickle.loads(pickle.dumps(scope))
     engine = Engine.compile(copy)
     assert engine.decide([Segment("正文", "拆迁补偿方案")]).verdict is Verdict.QUARANTINE
+
+
+def test_many_hits_are_listed_up_to_a_cap(engine: Engine) -> None:
+    decision = engine.decide([Segment("正文", "维稳，上访。" * 5000)])
+    assert decision.verdict is Verdict.QUARANTINE
+    assert sum(f.rule == "维稳" for f in decision.findings) == 50
+    assert "社会治安：规则“维稳”命中较多，仅列出前 50 处" in decision.notes
+
+
+def test_hostile_repetition_is_bounded(engine: Engine) -> None:
+    # a megabyte of a two-character word inside other words: boundary checks stop early
+    decision = engine.decide([Segment("正文", "思维稳定" * 250_000)])
+    assert decision.verdict is Verdict.PASS
+    assert decision.findings == ()

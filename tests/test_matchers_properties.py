@@ -1,0 +1,42 @@
+"""Any text at all: the engine answers, and every finding points at what is written there."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matchers.engine import Engine
+from matchers.model import Segment, Verdict
+from matchers.normalize import fold
+
+# Text built from pieces that exercise every path: sensitive words, separators the squeeze
+# skips, invisible characters, expansions (⑴, …), full-width digits, stars and random text.
+PIECES = st.sampled_from(
+    ["干部调整方案", "拆迁", "补偿", "方案", "工作秘密", "机密", "★", "\n", " ", "。", "*",
+     "\u200b", "\u202e", "⑴", "…", "１１０１０５", "\ufe0f", "\U000e0101", "维稳", "思维", "\r\n"]
+)  # fmt: skip
+TEXT = st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=40).map("".join)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXT)
+def test_findings_point_into_the_original(engine: Engine, text: str) -> None:
+    decision = engine.decide([Segment("正文", text)])
+    assert decision.verdict in set(Verdict)
+    for finding in decision.findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
+        assert finding.match == text[finding.start : finding.end]
+        assert finding.context[finding.context_start : finding.context_end] == finding.match
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_fold_offsets_stay_in_range_and_ordered(text: str) -> None:
+    folded = fold(text)
+    previous = 0
+    for i in range(len(folded.text)):
+        start, end = folded.to_original(i, i + 1)
+        assert previous <= start < end <= len(text)
+        previous = start
