@@ -11,6 +11,8 @@ import re
 import zipfile
 from enum import StrEnum
 
+import olefile
+
 
 class Kind(StrEnum):
     EMPTY = "empty"
@@ -23,9 +25,16 @@ class Kind(StrEnum):
     XLSX = "xlsx"
     PPTX = "pptx"
     OOXML_OTHER = "ooxml"  # xlsb, vsdx and other OPC packages we cannot read
-    ODF = "odf"
+    ODT = "odt"
+    ODS = "ods"
+    ODP = "odp"
+    ODF = "odf"  # other OpenDocument (odg, odf formulas): content.xml is still read
     ZIP = "zip"
-    OLE = "ole"  # doc/xls/ppt/wps/et/dps/msg/encrypted OOXML; refined by the OLE extractor
+    DOC = "doc"  # Word 97-2003 and Kingsoft WPS text (.wps)
+    XLS = "xls"  # Excel 97-2003 and Kingsoft ET (.et)
+    PPT = "ppt"  # PowerPoint 97-2003 and Kingsoft DPS (.dps)
+    MSG = "msg"  # Outlook message
+    OLE = "ole"  # other compound files (encrypted OOXML, Works, embedded-object containers)
     SEVEN_Z = "7z"
     RAR = "rar"
     TAR = "tar"
@@ -58,7 +67,14 @@ _CONTENT_TYPES = {
     Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     Kind.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     Kind.OOXML_OTHER: "application/x-opc-package",
+    Kind.ODT: "application/vnd.oasis.opendocument.text",
+    Kind.ODS: "application/vnd.oasis.opendocument.spreadsheet",
+    Kind.ODP: "application/vnd.oasis.opendocument.presentation",
     Kind.ODF: "application/vnd.oasis.opendocument",
+    Kind.DOC: "application/msword",
+    Kind.XLS: "application/vnd.ms-excel",
+    Kind.PPT: "application/vnd.ms-powerpoint",
+    Kind.MSG: "application/vnd.ms-outlook",
     Kind.ZIP: "application/zip",
     Kind.OLE: "application/x-ole-storage",
     Kind.SEVEN_Z: "application/x-7z-compressed",
@@ -119,7 +135,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return Kind.OLE
+        return _ole_kind(data)
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return Kind.PDF
     if head.startswith(b"{\\rtf"):
@@ -189,7 +205,7 @@ def _zip_kind(data: bytes) -> Kind:
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return Kind.ZIP  # the archive extractor reports it as corrupt
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        return Kind.ODF
+        return _ODF_KINDS.get(mimetype.strip(), Kind.ODF)
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names or any(n.startswith("word/") for n in names):
             return Kind.DOCX
@@ -203,6 +219,33 @@ def _zip_kind(data: bytes) -> Kind:
     if "content.xml" in names and "META-INF/manifest.xml" in names:
         return Kind.ODF
     return Kind.ZIP
+
+
+_ODF_KINDS = {
+    b"application/vnd.oasis.opendocument.text": Kind.ODT,
+    b"application/vnd.oasis.opendocument.spreadsheet": Kind.ODS,
+    b"application/vnd.oasis.opendocument.presentation": Kind.ODP,
+}
+
+
+def _ole_kind(data: bytes) -> Kind:
+    """The compound file's format from its top-level stream names ([MS-CFB] directory)."""
+    try:
+        with olefile.OleFileIO(data) as ole:
+            names = {entry[0] for entry in ole.listdir(streams=True, storages=True)}
+    except Exception:  # olefile raises many types on garbage; the OLE reader reports "corrupt"
+        return Kind.OLE
+    if "EncryptedPackage" in names or "\tDRMContent" in names:
+        return Kind.OLE
+    if any(n.startswith("__substg1.0_") for n in names):
+        return Kind.MSG
+    if "WordDocument" in names:
+        return Kind.DOC
+    if "Workbook" in names or "Book" in names:
+        return Kind.XLS
+    if "PowerPoint Document" in names:
+        return Kind.PPT
+    return Kind.OLE
 
 
 def _has_zip_directory(data: bytes) -> bool:

@@ -16,7 +16,7 @@ from matchers.model import UnscannableReason
 _PARA = frozenset({"p", "h"})
 
 
-@extractor(Kind.ODF)
+@extractor(Kind.ODF, Kind.ODT, Kind.ODS, Kind.ODP)
 def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
     with open_zip(data, node.name) as zf:
         infos = {i.filename: i for i in zf.infolist() if not i.is_dir()}

@@ -79,7 +79,7 @@ class Storage:
         return Storage(self.ole, (*self.prefix, name), self.walker)
 
 
-@extractor(Kind.OLE)
+@extractor(Kind.OLE, Kind.DOC, Kind.XLS, Kind.PPT, Kind.MSG)
 def extract_ole(data: bytes, node: Node, walker: Walker) -> None:
     ole = open_ole(data, node.name)
     try:

@@ -1,0 +1,245 @@
+"""Every document format a unit sends yields its text, at a location an officer understands."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import py7zr
+import pytest
+
+from gateway.extract import extract_document, extract_message
+from gateway.settings import LimitSettings
+from tests.fixtures_extract import (
+    SENSITIVE,
+    all_text,
+    docx_bytes,
+    message,
+    pptx_bytes,
+    reasons,
+    texts,
+    xlsx_bytes,
+    zip_of,
+)
+
+
+def test_docx_reads_every_story_but_not_theme_or_font_names(limits: LimitSettings) -> None:
+    result = extract_document(docx_bytes(), "通报.docx", limits)
+    found = texts(result)
+    assert "正文第一段" in found["通报.docx › 正文"]
+    assert "插入的修订内容" in found["通报.docx › 正文"]
+    assert "删除的拟提拔名单" in found["通报.docx › 正文"]  # tracked deletion (w:delText)
+    assert found["通报.docx › 正文"].count("文本框里的维稳预案") == 1  # VML fallback not doubled
+    assert found["通报.docx › 页眉"] == "内部资料 注意保存"
+    assert found["通报.docx › 页脚"] == "页脚文字"
+    assert found["通报.docx › 脚注"] == "脚注说明"
+    assert found["通报.docx › 尾注"] == "尾注说明"
+    assert found["通报.docx › 批注"] == "批注：此稿勿外发"
+    assert "宋体" not in all_text(result)
+    assert "标题 1" not in all_text(result)
+    assert result.unscannable == ()
+
+
+def test_xlsx_reads_hidden_sheets_and_resolves_shared_strings(limits: LimitSettings) -> None:
+    result = extract_document(xlsx_bytes(), "名单.xlsx", limits)
+    found = texts(result)
+    assert found["名单.xlsx › 工作表 公开"] == "公开数据\t13662615434"
+    assert found["名单.xlsx › 工作表 名单（隐藏）"] == "姓名\t拟提拔人选\n张三"
+    assert "ZHANGSAN" not in all_text(result)  # phonetic guide, not content
+    assert "宋体" not in all_text(result)
+
+
+def test_pptx_reads_slides_and_speaker_notes_not_layout_prompts(limits: LimitSettings) -> None:
+    result = extract_document(pptx_bytes(), "汇报.pptx", limits)
+    found = texts(result)
+    assert found["汇报.pptx › 幻灯片 2"] == "征地拆迁补偿方案"
+    assert found["汇报.pptx › 备注 2"] == "演讲者备注：重点人员名单"
+    assert "单击此处添加标题" not in all_text(result)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "location"),
+    [
+        ("lo-notice.docx", "lo-notice.docx › 正文"),
+        ("lo-notice.doc", "lo-notice.doc › 正文"),
+        ("lo-notice.odt", "lo-notice.odt › 正文"),
+        ("lo-notice.rtf", "lo-notice.rtf"),
+        ("lo-notice.pdf", "lo-notice.pdf › 第 1 页"),
+    ],
+)
+def test_office_suite_documents_yield_the_sentence(
+    extract_data: Path, limits: LimitSettings, fixture: str, location: str
+) -> None:
+    result = extract_document((extract_data / fixture).read_bytes(), fixture, limits)
+    assert SENSITIVE in texts(result)[location]
+    assert "拟提拔张三同志" in texts(result)[location]
+    assert result.unscannable == ()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "location"),
+    [
+        ("lo-roster.xlsx", "lo-roster.xlsx › 工作表 名单"),
+        ("lo-roster.xls", "lo-roster.xls › 单元格"),
+        ("lo-roster.ods", "lo-roster.ods › 正文"),
+    ],
+)
+def test_office_suite_spreadsheets_yield_their_cells(
+    extract_data: Path, limits: LimitSettings, fixture: str, location: str
+) -> None:
+    result = extract_document((extract_data / fixture).read_bytes(), fixture, limits)
+    cells = texts(result)[location]
+    assert "干部调整方案" in cells
+    assert "拟提拔" in cells
+
+
+def test_type_is_detected_by_content_not_by_name(extract_data: Path, limits: LimitSettings) -> None:
+    data = (extract_data / "lo-notice.docx").read_bytes()
+    result = extract_document(data, "holiday-photo.jpg", limits)
+    assert SENSITIVE in all_text(result)
+    assert result.parts[0].content_type.endswith("wordprocessingml.document")
+
+
+def test_rtf_gbk_escapes_and_unicode_escapes(limits: LimitSettings) -> None:
+    gbk = "".join(f"\\'{b:02x}" for b in "干部调整".encode("gbk"))
+    rtf = (
+        r"{\rtf1\ansi\ansicpg936{\fonttbl{\f0\fnil\fcharset134 \'cb\'ce\'cc\'e5;}}"
+        r"{\*\generator Msftedit;}\f0 " + gbk + r"\par \uc1\u26041?\u26696?\par}"
+    )
+    result = extract_document(rtf.encode("ascii"), "a.rtf", limits)
+    assert texts(result)["a.rtf"] == "干部调整\n方案"
+    assert "宋体" not in all_text(result)  # font table skipped
+
+
+def test_text_in_any_charset(limits: LimitSettings) -> None:
+    simplified = "关于征地拆迁补偿方案的说明，请各单位遵照执行。"
+    traditional = "關於徵地拆遷補償方案的說明，請各單位遵照執行。"
+    for codec, text in (
+        ("gb18030", simplified),
+        ("gbk", simplified),
+        ("big5", traditional),
+        ("utf-16", simplified),
+        ("utf-8", simplified),
+    ):
+        result = extract_document(text.encode(codec), "x.txt", limits)
+        assert all_text(result) == text, codec
+
+
+def test_csv_in_gbk(limits: LimitSettings) -> None:
+    data = "姓名,身份证号,职务\n张三,110101199003077777,拟提拔\n".encode("gbk")
+    assert "拟提拔" in all_text(extract_document(data, "名单.csv", limits))
+
+
+def gbk_named_zip(name: str, data: bytes) -> bytes:
+    """A zip whose member name is GBK bytes without the UTF-8 flag (bit 11), as old Chinese
+    Windows archivers write it: written with a same-length ASCII placeholder, then patched."""
+    gbk = name.encode("gbk")
+    placeholder = b"N" * len(gbk)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(placeholder.decode(), data)
+    raw = buf.getvalue()
+    assert raw.count(placeholder) == 2  # local header and central directory
+    return raw.replace(placeholder, gbk)
+
+
+def test_zip_with_gbk_member_names_without_utf8_flag(limits: LimitSettings) -> None:
+    raw = gbk_named_zip("干部名单.txt", "内容：维稳预案".encode())
+    found = texts(extract_document(raw, "资料.zip", limits))
+    assert found["资料.zip › 干部名单.txt"] == "内容：维稳预案"
+    assert found["资料.zip › 干部名单.txt › 文件名"] == "干部名单.txt"
+
+
+def test_gbk_zip_from_corpus_decodes_member_names(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "tika/test-documents/gbk.zip").read_bytes()
+    found = texts(extract_document(data, "gbk.zip", limits))
+    assert any("集团邮件审计系统2021年自动巡检需求文档_V4.0.doc" in t for t in found.values())
+
+
+def test_sensitive_sentence_found_at_depth_with_full_location(
+    extract_data: Path, limits: LimitSettings
+) -> None:
+    docx = (extract_data / "lo-notice.docx").read_bytes()
+    inner = zip_of([("通报.docx", docx)])
+    outer = zip_of([("内层.zip", inner)])
+    raw = message(attachments=[("资料.zip", outer)])
+    result = extract_message(raw, limits)
+    found = texts(result)
+    assert SENSITIVE in found["附件 资料.zip › 内层.zip › 通报.docx › 正文"]
+    assert found["附件 资料.zip › 文件名"] == "资料.zip"
+    statuses = {p.location: p.status for p in result.parts}
+    assert statuses["附件 资料.zip › 内层.zip › 通报.docx"] == "scanned"
+
+
+def test_7z_tar_gz_bz2_xz_members_are_read(limits: LimitSettings) -> None:
+    payload = "征地拆迁补偿方案（征求意见稿）".encode()
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w") as archive:
+        archive.writestr(payload, "方案.txt")
+    seven = buf.getvalue()
+    tar_buf = io.BytesIO()
+    with tarfile.open(fileobj=tar_buf, mode="w:gz") as tar:
+        info = tarfile.TarInfo("目录/方案.txt")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+    import bz2
+    import lzma
+
+    cases = {
+        "a.7z": (seven, "a.7z › 方案.txt"),
+        "a.tgz": (tar_buf.getvalue(), "a.tgz › a.tar › 目录/方案.txt"),
+        "a.txt.bz2": (bz2.compress(payload), "a.txt.bz2 › a.txt"),
+        "a.txt.xz": (lzma.compress(payload), "a.txt.xz › a.txt"),
+    }
+    for name, (data, location) in cases.items():
+        result = extract_document(data, name, limits)
+        assert texts(result).get(location) == payload.decode(), (name, texts(result))
+        assert result.unscannable == ()
+
+
+def test_images_are_recorded_as_images_not_unscannable(limits: LimitSettings) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    result = extract_message(message(attachments=[("扫描件.png", png)]), limits)
+    assert {p.location: p.status for p in result.parts}["附件 扫描件.png"] == "image"
+    assert result.unscannable == ()
+
+
+def test_unknown_binary_is_held_as_unsupported(limits: LimitSettings) -> None:
+    blob = bytes(range(256)) * 8
+    result = extract_message(message(attachments=[("data.bin", blob)]), limits)
+    assert reasons(result) == {"附件 data.bin": "unsupported"}
+
+
+def test_corrupt_documents_are_unscannable_not_crashes(limits: LimitSettings) -> None:
+    docx = docx_bytes()
+    for name, data in (("坏.docx", docx[: len(docx) // 2]), ("坏.pdf", b"%PDF-1.7\n garbage")):
+        assert reasons(extract_document(data, name, limits)) == {name: "corrupt"}
+
+
+def test_outlook_msg_non_unicode_big5_uses_file_codepage(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "tika/test-documents/testMSG_chinese.msg").read_bytes()
+    found = texts(extract_document(data, "a.msg", limits))
+    assert found["a.msg › 主题"] == "Alfresco MSG format testing ( MSG 格式測試 )"
+    assert "張毓倫" in found["a.msg › 发件人"]
+    assert "中文測試" in found["a.msg › 正文"]
+
+
+def test_msg_attachments_are_read(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "tika/test-documents/testMSG_att_msg.msg").read_bytes()
+    result = extract_document(data, "a.msg", limits)
+    assert any(p.location.startswith("a.msg › 附件 ") for p in result.parts)
+    assert result.unscannable == ()
+
+
+def test_tnef_attachments_are_read(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "mimekit/UnitTests/TestData/tnef/winmail.tnef").read_bytes()
+    result = extract_document(data, "winmail.dat", limits)
+    assert [p for p in result.parts if p.location.startswith("winmail.dat › 附件 ")]
+
+
+def test_embedded_objects_in_office_files_are_read(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "poi/test-data/slideshow/bug64693.pptx").read_bytes()
+    found = texts(extract_document(data, "a.pptx", limits))
+    assert found["a.pptx › 嵌入对象 oleObject1.bin › 嵌入对象 新建文本文档.txt"] == "这是测试未加密的pdf文档"
