@@ -148,7 +148,7 @@ def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole
         "3f2a9c0d1e4b5a69",
         "两人放行",
         "审核通过（审核）",
-        "held",
+        "扣留待审",
     ):
         assert text in page, text
     assert ("shen", "view", held.id) in _audit(live_console)

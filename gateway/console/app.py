@@ -85,6 +85,26 @@ class Console:
         return HTMLResponse(body, status_code=status_code)
 
 
+EVENT_LABELS = {
+    "received": "收到",
+    "held": "扣留待审",
+    "blocked": "拦截",
+    "notified_sender": "已通知发件人",
+    "notified_officers": "已通知保密员",
+    "notify_failed": "通知发送失败",
+    "viewed": "查看",
+    "downloaded": "下载原始邮件",
+    "reviewed": "审核通过",
+    "released": "放行",
+    "release_attempt": "投递尝试",
+    "release_delivered": "上游已接收",
+    "release_failed": "上游拒收",
+    "rejected": "退回",
+    "expired": "过期退回",
+    "purged": "清除原始邮件",
+}
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -96,6 +116,9 @@ def _templates() -> Environment:
         STATE_LABELS={s.value: label for s, label in STATE_LABELS.items()},
         ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         SEVERITY_LABELS={"low": "低", "medium": "中", "high": "高", "critical": "严重"},
+        ACTION_LABELS={"monitor": "仅记录", "quarantine": "扣留审查", "reject": "拦截"},
+        KIND_LABELS={"term": "关键词", "near": "邻近组合", "pattern": "模式", "detector": "检测器"},
+        EVENT_LABELS=EVENT_LABELS,
     )
     return env
 

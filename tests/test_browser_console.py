@@ -1,0 +1,243 @@
+"""The console in a real browser (Debian chromium driven by Playwright): what an officer does.
+
+Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png`` and ``docs/console-case.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT, require_tool
+from tests.fixtures_console import EXTERNAL, PASSWORD, LiveConsole, Sink, days_ago, insert_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_tool(CHROMIUM, "the console's browser tests")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def log_in(page: Page, base: str, name: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def decide(page: Page, button: str, reason: str) -> None:
+    page.fill("textarea[name=reason]", reason)
+    page.get_by_role("button", name=button).click()
+
+
+def test_an_officer_finds_reviews_and_releases_a_held_mail(
+    live_console: LiveConsole, sink: Sink, page: Page
+) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+
+    log_in(page, base, "shen")
+    expect(page).to_have_url(f"{base}/cases")
+    row = page.locator("tr", has_text=held.id)
+    expect(row).to_contain_text("关于征地拆迁补偿方案的请示")
+    row.get_by_role("link", name=held.id).click()
+
+    hit = page.locator("mark.hit", has_text="征地拆迁补偿方案").first
+    expect(hit).to_be_visible()
+    assert hit.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 224, 71)"
+    decide(page, "放行", "经核实，内容已公开发布")
+
+    expect(page.locator("#message")).to_contain_text("上游服务器已接收")
+    [got] = sink.handler.delivered()
+    assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
+
+
+def test_two_person_release_in_two_browser_contexts(
+    live_console: LiveConsole, sink: Sink, browser: Browser
+) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    base = live_console.base_url
+    reviewer = browser.new_context(locale="zh-CN").new_page()
+    approver = browser.new_context(locale="zh-CN").new_page()
+    try:
+        log_in(approver, base, "wang")
+        approver.goto(f"{base}/cases/{held.id}")
+        expect(approver.locator(".actions")).to_contain_text("等待审核人审核")
+        expect(approver.get_by_role("button", name="审批放行（审批）")).to_have_count(0)
+
+        log_in(reviewer, base, "shen")
+        reviewer.goto(f"{base}/cases/{held.id}")
+        decide(reviewer, "审核通过（审核）", "内容核实，同意外发")
+        expect(reviewer.locator("#message")).to_contain_text("等待另一位审批人放行")
+        assert sink.handler.delivered() == []
+
+        approver.goto(f"{base}/cases/{held.id}")
+        expect(approver.locator(".actions")).to_contain_text("已由 shen 审核")
+        decide(approver, "审批放行（审批）", "同意")
+        expect(approver.locator("#message")).to_contain_text("上游服务器已接收")
+        assert len(sink.handler.delivered()) == 1
+        approver.goto(f"{base}/cases/{held.id}")
+        expect(approver.locator(".timeline")).to_contain_text("shen 审核通过")
+        expect(approver.locator(".timeline")).to_contain_text("wang 放行")
+    finally:
+        reviewer.context.close()
+        approver.context.close()
+
+
+def test_script_in_subject_body_and_attachment_name_is_inert(
+    live_console: LiveConsole, page: Page
+) -> None:
+    evil = "<script>window.__pwned = 1; alert(1)</script><img src=http://203.0.113.9/x.png onerror=alert(2)>"
+    held = live_console.call(
+        lambda s: insert_case(
+            s,
+            subject=f"征地拆迁补偿方案{evil}",
+            body=f"征地拆迁补偿方案\n{evil}\n",
+            attachment_name=f"{evil}.docx",
+        )
+    )
+    base = live_console.base_url
+    dialogs: list[str] = []
+    requests_seen: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests_seen.append(r.url))
+
+    log_in(page, base, "shen")
+    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("#subject")).to_contain_text("<script>window.__pwned = 1")
+    expect(page.locator("td.filename").nth(1)).to_contain_text("<img src=http://203.0.113.9/x.png")
+    page.goto(f"{base}/cases")
+    expect(page.locator("td.subject").first).to_contain_text("<script>")
+
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("script").count() == 0
+    assert all(url.startswith(base) for url in requests_seen), requests_seen
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(
+    live_console: LiveConsole, sink: Sink, page: Page
+) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    log_in(page, base, "li")
+    page.goto(f"{base}/cases/{held.id}")
+    page.evaluate("document.querySelector('.actions input[name=csrf_token]').remove()")
+    decide(page, "放行", "同意")
+    expect(page.locator("#message")).to_contain_text("CSRF")
+    assert sink.handler.delivered() == []
+    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("h1 .state")).to_have_text("待审查")
+
+
+def test_repeated_wrong_passwords_lock_the_account(live_console: LiveConsole, page: Page) -> None:
+    base = live_console.base_url
+    for _ in range(live_console.settings.console.lockout_failures - 1):
+        log_in(page, base, "shen", "wrong-password")
+        expect(page.locator("#login-error")).to_contain_text("用户名或密码错误")
+    log_in(page, base, "shen", "wrong-password")
+    expect(page.locator("#login-error")).to_contain_text("账号已锁定")
+    log_in(page, base, "shen", PASSWORD)  # the right password no longer helps
+    expect(page.locator("#login-error")).to_contain_text("账号已锁定")
+    expect(page).to_have_url(f"{base}/login")
+
+
+def test_audit_verify_catches_a_row_edited_in_the_database(
+    live_console: LiveConsole, page: Page
+) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    log_in(page, base, "shen")
+    page.goto(f"{base}/cases/{held.id}")
+    decide(page, "退回", "含征地拆迁方案，不得外发")
+    expect(page.locator("#message")).to_contain_text("已退回")
+
+    env = {**os.environ, "DLP_DATABASE_URL": live_console.db_url}
+    clean = subprocess.run(
+        [sys.executable, "-m", "gateway", "audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert clean.returncode == 0 and clean.stdout.startswith("OK: audit chain intact")
+
+    with sqlite3.connect(live_console.db_path) as conn:
+        (seq,) = conn.execute("SELECT seq FROM audit_log WHERE action = 'reject'").fetchone()
+        conn.execute(
+            'UPDATE audit_log SET detail = \'{"reason": "同意外发"}\' WHERE seq = ?', (seq,)
+        )
+    broken = subprocess.run(
+        [sys.executable, "-m", "gateway", "audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert broken.returncode == 1
+    assert broken.stdout == f"BROKEN at entry {seq}: hash mismatch: the entry was altered\n"
+
+    log_in(page, base, "auditor")
+    page.goto(f"{base}/audit")
+    page.get_by_role("button", name="校验哈希链").click()
+    expect(page.locator("#verify-result")).to_contain_text(f"第 {seq} 条记录")
+
+
+def test_screenshots_of_the_queue_and_the_case_page(
+    live_console: LiveConsole, page: Page, tmp_path: Path
+) -> None:
+    live_console.call(lambda s: insert_case(s, received_at=days_ago(3)))
+    shown = live_console.call(lambda s: insert_case(s, two_person=True, received_at=days_ago(2)))
+    live_console.call(
+        lambda s: insert_case(
+            s, rcpt=["friend@163.com"], mail_from="wang.wu@gov.example.cn", received_at=days_ago(1)
+        )
+    )
+    live_console.call(lambda s: insert_case(s, state="released", received_at=days_ago(4)))
+    out = ROOT / "docs" if os.environ.get("DLP_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    out.mkdir(exist_ok=True)
+    base = live_console.base_url
+
+    log_in(page, base, "shen")
+    expect(page.locator("table.queue tbody tr")).to_have_count(3)
+    page.screenshot(path=str(out / "console-queue.png"), full_page=True)
+    page.goto(f"{base}/cases/{shown.id}")
+    expect(page.locator("mark.hit").first).to_be_visible()
+    page.screenshot(path=str(out / "console-case.png"), full_page=True)
+
+    assert (out / "console-queue.png").stat().st_size > 10_000
+    assert (out / "console-case.png").stat().st_size > 10_000
