@@ -54,6 +54,8 @@ class Sink:
     messages: list[Received] = field(default_factory=list)
     connections: int = 0
     data_reply: str | None = None  # e.g. "550 5.7.1 refused" or "451 4.3.0 later"
+    data_delay: float = 0.0  # seconds before answering DATA (a slow smarthost)
+    in_data: int = 0  # DATA transactions the sink has started
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     port: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -82,6 +84,9 @@ class _SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.sink.in_data += 1
+        if self.sink.data_delay:
+            await asyncio.sleep(self.sink.data_delay)
         if self.sink.data_reply:
             return self.sink.data_reply
         self.sink.messages.append(
@@ -345,3 +350,139 @@ def no_dlp_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.startswith("DLP_") and key != "DLP_TEST_REQUIRE_SYSTEM":
             monkeypatch.delenv(key)
     yield
+
+
+# -- the gateway as a separate process (signals: SIGTERM, SIGHUP, SIGKILL) -----------------
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_config(path: Path, values: dict[str, Any]) -> Path:
+    """A settings TOML file: top-level keys first, then one [section] per dict."""
+    lines = [f"{k} = {toml_value(v)}" for k, v in values.items() if not isinstance(v, dict)]
+    for section, table in values.items():
+        if isinstance(table, dict):
+            lines.append(f"\n[{section}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class GatewayProcess:
+    """``dlp-gateway serve --config FILE`` as a child process; stderr collected line by line."""
+
+    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
+        import os
+        import subprocess
+        import sys
+        import threading
+
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("DLP_")}
+        full_env.update(env or {})
+        self.lines: list[str] = []
+        self._seen = threading.Condition()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve", "--config", str(config)],
+            cwd=ROOT,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.smtp_port = 0
+        self.console_port = 0
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            with self._seen:
+                self.lines.append(line.rstrip("\n"))
+                self._seen.notify_all()
+        self.proc.stderr.close()
+        with self._seen:
+            self._seen.notify_all()
+
+    def wait_for_line(self, needle: str, timeout: float = 60.0) -> str:
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._seen:
+            while True:
+                for line in self.lines:
+                    if needle in line:
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
+                    raise AssertionError(f"{needle!r} not seen; stderr:\n" + "\n".join(self.lines))
+                self._seen.wait(timeout=min(left, 0.5))
+
+    def started(self) -> GatewayProcess:
+        import re
+
+        line = self.wait_for_line("dlp-gateway: SMTP on ")
+        match = re.search(r"SMTP on [^:]+:(\d+), console on http://[^:]+:(\d+)/", line)
+        assert match, line
+        self.smtp_port, self.console_port = int(match.group(1)), int(match.group(2))
+        return self
+
+    def signal(self, signum: int) -> None:
+        self.proc.send_signal(signum)
+
+    def wait(self, timeout: float = 60.0) -> int:
+        code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        return code
+
+    def close(self) -> None:
+        import signal as signals
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signals.SIGKILL)
+        self.wait()
+
+
+@pytest.fixture
+def gateway_process() -> Iterator[Callable[..., GatewayProcess]]:
+    """``gateway_process(config_path, env=None)`` → a started child; killed at teardown."""
+    started: list[GatewayProcess] = []
+
+    def factory(
+        config: Path, env: dict[str, str] | None = None, wait: bool = True
+    ) -> GatewayProcess:
+        process = GatewayProcess(config, env)
+        started.append(process)
+        return process.started() if wait else process
+
+    yield factory
+    for process in started:
+        process.close()
+
+
+def process_config(tmp_path: Path, upstream_port: int | None, **sections: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "data_dir": str(tmp_path / "var"),
+        "scope_dir": str(SCOPE),
+        "internal_domains": ["example.gov.cn"],
+        "smtp": {"listen": "127.0.0.1:0"},
+        "console": {"listen": "127.0.0.1:0"},
+        "notify": {"officers": ["baomi@example.gov.cn"], "sender": "dlp@example.gov.cn"},
+    }
+    if upstream_port:
+        values["relay"] = {"host": "127.0.0.1", "port": upstream_port, "timeout": 10}
+    for key, value in sections.items():
+        if isinstance(value, dict) and isinstance(values.get(key), dict):
+            values[key] = {**values[key], **value}
+        else:
+            values[key] = value
+    return values
