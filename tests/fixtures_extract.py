@@ -8,6 +8,7 @@ from collections.abc import Callable
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def message(
         part = MIMEApplication(data)
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         msg.attach(part)
-    return msg.as_bytes()
+    return msg.as_bytes(policy=compat32.clone(linesep="\r\n"))  # CRLF, as on the wire
 
 
 def zip_of(members: list[tuple[str, bytes]]) -> bytes:

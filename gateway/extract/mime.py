@@ -166,16 +166,17 @@ def _walk(part: Message, walker: Walker, state: _WalkState, info: MessageInfo) -
     walker.check_deadline()
     ctype = part.get_content_type()
     payload = part.get_payload()
-    if part.is_multipart() and isinstance(payload, list):
-        for sub in payload:
-            if isinstance(sub, Message):
-                _walk(sub, walker, state, info)
-        return
+    # compat32 reports message/rfc822 as multipart (its payload is a list of one Message)
     if ctype == "message/rfc822" and isinstance(payload, list) and payload:
         inner = payload[0]
         if isinstance(inner, Message):
             _nested_message(part, inner, walker, state)
             return
+    if part.is_multipart() and isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, Message):
+                _walk(sub, walker, state, info)
+        return
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         data = b""
