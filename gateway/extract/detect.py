@@ -118,7 +118,7 @@ _ENVELOPED_DATA = bytes.fromhex("06092a864886f70d010703")  # OID 1.2.840.113549.
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]", re.MULTILINE)
 _MAIL_HEADERS = re.compile(
     rb"^(from|received|subject|message-id|mime-version|return-path|date|to|content-type|"
-    rb"delivered-to|x-[a-z-]+):",
+    rb"delivered-to|content-transfer-encoding|content-disposition|x-[a-z-]+):",
     re.IGNORECASE | re.MULTILINE,
 )
 _FIRST_HEADER = re.compile(rb"(?m)^(?:Date|From|Return-Path|Received|Message-ID|Subject):")

@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
-from gateway.extract.walker import Node, Unreadable, Walker
+from gateway.extract.walker import ImageOnly, Node, Unreadable, Walker
 from matchers.model import UnscannableReason
 
 _MAX_PAGES = 5000
@@ -29,6 +29,7 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
         pages = len(pdf)
         if pages > _MAX_PAGES:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"PDF 页数 {pages} 超过 {_MAX_PAGES}")
+        found_text = False
         for index in range(pages):
             walker.check_deadline()
             page = pdf[index]
@@ -41,6 +42,7 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             finally:
                 page.close()
             walker.add_expanded(len(text) * 2)
+            found_text = found_text or bool(text.strip())
             walker.text(node.at(f"第 {index + 1} 页"), text)
         for index in range(pdf.count_attachments()):
             attachment = pdf.get_attachment(index)
@@ -55,3 +57,5 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             walker.document(blob, name, node.at(f"PDF 附件 {name}"), node.depth + 1)
     finally:
         pdf.close()
+    if pages and not found_text:
+        raise ImageOnly("PDF 无文字层（扫描件）")

@@ -39,6 +39,11 @@ class Unreadable(ExtractionError):
         super().__init__(f"{reason}: {detail}" if detail else str(reason))
 
 
+class ImageOnly(ExtractionError):
+    """The document holds only pictures (a scanned PDF): status ``image``, like a photo (OCR is
+    future work)."""
+
+
 class DeadlineExceeded(ExtractionError):
     """The per-message time limit passed; the whole message is held as ``timeout``."""
 
@@ -164,6 +169,8 @@ class Walker:
             except Unreadable as exc:
                 status, reason = "unscannable", exc.reason
                 self.fail(location, exc.reason, exc.detail)
+            except ImageOnly:
+                status = "image"
             except DeadlineExceeded:
                 raise
             except (RecursionError, MemoryError) as exc:
