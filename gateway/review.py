@@ -341,6 +341,7 @@ class Review:
         return CaseState.RELEASED
 
     async def _delivery_deferred(self, case_id: str, attempt: int, error: str) -> CaseState:
+        self._metrics.relay_errors_total.labels(kind="temporary").inc()
         backoff = self._settings.quarantine.release_retry_seconds or [300]
         delay = backoff[min(attempt - 1, len(backoff) - 1)]
         async with self._sessions() as session, session.begin():
@@ -361,6 +362,7 @@ class Review:
         return CaseState.RELEASE_PENDING
 
     async def _delivery_failed(self, case_id: str, exc: RelayError) -> CaseState:
+        self._metrics.relay_errors_total.labels(kind="permanent").inc()
         async with self._sessions() as session, session.begin():
             case = await self._case(session, case_id, for_update=True)
             case.state = CaseState.RELEASE_FAILED.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import requests
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from tests.fixtures_console import (
     PASSWORD,
     LiveConsole,
     Sink,
+    add_officers,
     csrf_of,
     days_ago,
     insert_case,
@@ -307,3 +309,25 @@ def test_logout_ends_the_session(live_console: LiveConsole) -> None:
 def test_metrics_are_served(live_console: LiveConsole) -> None:
     reply = requests.get(f"{live_console.base_url}/metrics", timeout=10)
     assert reply.status_code == 200 and "dlp_releases_total" in reply.text
+
+
+def test_cookies_are_secure_behind_tls(tmp_path: Path, sink: Sink) -> None:
+    live = LiveConsole(tmp_path, sink.port, console={"secure_cookies": True}).start()
+    try:
+        live.call(lambda s: add_officers(s, live.settings))
+        http = requests.Session()
+        form = http.get(f"{live.base_url}/login", timeout=10)
+        assert "Secure" in form.headers["set-cookie"]
+        token = csrf_of(form.text)
+        # A browser would send the Secure cookie only over TLS; this test speaks plain HTTP.
+        reply = requests.post(
+            f"{live.base_url}/login",
+            data={"name": "shen", "password": PASSWORD, "csrf_token": token},
+            headers={"Cookie": f"dlp_login_csrf={token}"},
+            timeout=30,
+            allow_redirects=False,
+        )
+        assert reply.status_code == 303
+        assert "Secure" in reply.headers["set-cookie"] and "HttpOnly" in reply.headers["set-cookie"]
+    finally:
+        live.stop()

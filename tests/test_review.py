@@ -153,6 +153,7 @@ async def test_temporary_refusal_keeps_the_release_pending_and_retries(services:
     case = await _case(services, held.id)
     assert case.state == "release_pending" and "451" in (case.last_release_error or "")
     assert audit.utc(case.next_release_at) > datetime.now(UTC) + timedelta(seconds=50)  # type: ignore[arg-type]
+    assert services.metrics.relay_errors_total.labels(kind="temporary")._value.get() == 1
     assert await services.review.deliver_pending() == 0  # not yet due
     assert services.sink.delivered() == []
 
