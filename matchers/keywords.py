@@ -4,33 +4,42 @@ Why the alphabet is remapped. pyahocorasick stores a trie node's children as an 
 and finds a child by linear search (``trienode_get_next``). With thousands of distinct first
 characters the root has thousands of children, and every character of the text that does not
 continue a match is looked up at the root: measured here, 10,000 Chinese terms scan at about
-3 MB/s against 180 MB/s for 10 terms. Splitting the terms into buckets by first character would
+7 MB/s against 180 MB/s for a hundred. Splitting the terms into buckets by first character would
 mean one pass over the text per bucket, so instead the *text* is translated (one C-speed
 ``str.translate``) into a small private alphabet before the scan:
 
 - every character that occurs in some scope word gets a dense code, ranked by how common the
-  character is in Chinese (character frequencies summed from jieba's dictionary), and every code
-  is made a child of the root in rank order, so a common character is found after a few
+  character is in Chinese (character frequencies summed from jieba's dictionary), and the codes
+  are made children of the root in rank order, so a common character is found after a few
   comparisons;
 - every other character becomes one separator code, inserted as the root's *first* child, so
   most of the text costs one comparison per character;
 - whitespace, punctuation, symbols and marks are deleted in the same translation: that is the
   squeezed view in which ``干 部 调 整`` and ``干*部*调*整`` read ``干部调整``.
 
-The root children that no word starts with are dead ends (``code + NEVER``) that only exist to
-fix the order. With this, 10,000 terms scan at 30+ MB/s (``benchmarks/matcher.py``).
+Up to :data:`SINGLE_MAX` distinct characters (the default tables use about 200) a code is one
+symbol. Above that (10,000 terms use about 3,400 characters) a rank ``r`` becomes two symbols,
+``HI[r // b]`` then ``LO[r % b]`` with ``b = ceil(sqrt(n))``: no node then has more than about
+60 children, and the frequent characters sit at the front of both levels. Because HI and LO
+symbols are disjoint and only HI symbols start a word, a match can never start in the middle of
+a character. The root children that no word starts with are dead ends (``code + NEVER``) that
+only exist to fix the order.
+
 Hits come back as spans of the folded text; the squeeze is undone and bounded per hit
-(:func:`matchers.normalize.gap_allowed`).
+(:func:`matchers.normalize.gap_allowed`). Figures: ``benchmarks/matcher.py``.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 from pathlib import Path
 
 import ahocorasick
@@ -41,6 +50,7 @@ SEP = "\x01"  # every character no scope word contains
 NEVER = "\x02"  # never produced by the translation: ends the ordering-only paths
 CODE_BASE = 0x100
 CHUNK = 256  # folded characters translated at a time (see :meth:`Keywords.find`)
+SINGLE_MAX = 256  # alphabets up to this size use one symbol per character
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +65,11 @@ class KeywordHit:
 
 @cache
 def _skip_mask() -> bytes:
-    """Which code points the squeeze deletes (whitespace, punctuation, symbols, marks, controls)."""
-    return bytes(unicodedata.category(chr(code))[0] in "ZPSMC" for code in range(TABLE_SIZE))
+    """Which code points the squeeze deletes: whitespace, punctuation, symbols, marks, controls
+    (and unassigned or private-use code points); planes 0–2 by category, plane 3 (CJK
+    ideographs) kept, planes 4–16 (unassigned, tags, private use) deleted."""
+    low = bytes(unicodedata.category(chr(code))[0] in "ZPSMC" for code in range(TABLE_SIZE))
+    return low + bytes(0x10000) + b"\x01" * (sys.maxunicode + 1 - TABLE_SIZE - 0x10000)
 
 
 @cache
@@ -88,13 +101,18 @@ class Keywords:
         alphabet = sorted(
             {ch for w in self.words for ch in w}, key=lambda c: (ranks.get(c, len(ranks)), c)
         )
-        self.codes = {ch: chr(CODE_BASE + i) for i, ch in enumerate(alphabet)}
-        mask = self._mask = _skip_mask()
-        table: list[str | None] = [None if skip else SEP for skip in mask]
+        self.width = 1 if len(alphabet) <= SINGLE_MAX else 2
+        self.codes = _codes(alphabet, self.width)
+        mask = _skip_mask()
+        # Whole-Unicode tables (shared objects, ~9 MB of pointers): every character has an
+        # entry, so the width of the translation never depends on the text.
+        separator = SEP * self.width
+        table: list[str | None] = [None if skip else separator for skip in mask]
         for ch, code in self.codes.items():
-            if ord(ch) < TABLE_SIZE:
-                table[ord(ch)] = code
+            table[ord(ch)] = code
         self._table = table
+        # "\x01" where the squeeze keeps a character: the positions of the kept characters
+        self._keep = mask.translate(bytes.maketrans(b"\x00\x01", b"\x01\x00")).decode("latin-1")
         self._automaton = self._build(alphabet)
 
     def _build(self, alphabet: list[str]) -> ahocorasick.Automaton:
@@ -103,7 +121,7 @@ class Keywords:
         by_first: dict[str, list[int]] = {}
         for index, word in enumerate(self.words):
             by_first.setdefault(word[0], []).append(index)
-        for ch in alphabet:  # root children in frequency order
+        for ch in alphabet:  # root children (and second symbols) in frequency order
             indexes = by_first.get(ch)
             if not indexes:
                 automaton.add_word(self.codes[ch] + NEVER, None)
@@ -128,11 +146,12 @@ class Keywords:
         # only: mapping the whole text would cost a Python step per punctuation run.
         chunks = [folded[i : i + CHUNK] for i in range(0, len(folded), CHUNK)]
         coded_chunks = [chunk.translate(self._table) for chunk in chunks]
-        starts = [0]
+        width = self.width
+        starts = [0]  # squeezed position where each chunk starts
         for coded in coded_chunks:
-            starts.append(starts[-1] + len(coded))
+            starts.append(starts[-1] + len(coded) // width)
         raw = [
-            (end + 1 - length, end + 1, index)
+            ((end + 1 - length) // width, (end + 1) // width, index)
             for end, value in self._automaton.iter("".join(coded_chunks))
             if value is not None
             for index, length in (value,)
@@ -166,8 +185,17 @@ class Keywords:
 
     def _kept(self, chunk: str) -> list[int]:
         """Offsets in ``chunk`` of the characters the squeeze keeps."""
-        mask = self._mask
-        return [i for i, ch in enumerate(chunk) if (o := ord(ch)) >= TABLE_SIZE or not mask[o]]
+        flags = chunk.translate(self._keep).encode("latin-1")
+        return list(compress(range(len(chunk)), flags))
 
     def __len__(self) -> int:
         return len(self.words)
+
+
+def _codes(alphabet: list[str], width: int) -> dict[str, str]:
+    """Each character's code: one symbol, or a HI and a LO symbol (see the module docstring)."""
+    if width == 1:
+        return {ch: chr(CODE_BASE + i) for i, ch in enumerate(alphabet)}
+    base = math.isqrt(len(alphabet) - 1) + 1  # ceil(sqrt(n))
+    low = CODE_BASE + (len(alphabet) + base - 1) // base  # LO symbols follow the HI ones
+    return {ch: chr(CODE_BASE + i // base) + chr(low + i % base) for i, ch in enumerate(alphabet)}

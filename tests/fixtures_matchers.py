@@ -40,3 +40,24 @@ def compile_table(tmp_path: Path) -> Callable[[str], Engine]:
         return Engine.compile(load_scope(directory))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def large_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The default tables plus 3,000 real words (an alphabet large enough for two-symbol codes)."""
+    import shutil
+
+    import jieba
+
+    directory = tmp_path_factory.mktemp("scope")
+    for table in (ROOT / "config" / "scope").glob("*.toml"):
+        shutil.copy(table, directory)
+    dictionary = Path(jieba.__file__).parent / "dict.txt"
+    words = [line.split(" ", 1)[0] for line in dictionary.read_text("utf-8").splitlines()]
+    chosen = [w for w in words if len(w) >= 3][::50][:3000]
+    quoted = ", ".join(f'"{w}"' for w in chosen)
+    (directory / "large.toml").write_text(
+        f'id = "large"\nname = "大表"\naction = "monitor"\n[[terms]]\nwords = [{quoted}]\n',
+        encoding="utf-8",
+    )
+    return Engine.compile(load_scope(directory))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -257,3 +258,20 @@ def test_hostile_repetition_is_bounded(engine: Engine) -> None:
     decision = engine.decide([Segment("正文", "思维稳定" * 250_000)])
     assert decision.verdict is Verdict.PASS
     assert decision.findings == ()
+
+
+def test_large_alphabet_uses_two_symbol_codes(compile_table: Callable[[str], Engine]) -> None:
+    import jieba
+
+    from matchers.keywords import Keywords
+
+    dictionary = Path(jieba.__file__).parent / "dict.txt"
+    words = [line.split(" ", 1)[0] for line in dictionary.read_text("utf-8").splitlines()]
+    chosen = [w for w in words if len(w) >= 4][::40][:2000]
+    quoted = ", ".join(f'"{w}"' for w in [*chosen, "拆迁补偿方案"])
+    engine = compile_table(f'id = "big"\nname = "大表"\n[[terms]]\nwords = [{quoted}]\n')
+    assert engine._keywords.width == 2 and isinstance(engine._keywords, Keywords)
+    text = f"前言。拆 迁*补\u200b偿方案，另见{chosen[7]}与{chosen[1500]}。"
+    found = {f.rule: f.match for f in engine.match([Segment("正文", text)])}
+    assert found["拆迁补偿方案"] == "拆 迁*补\u200b偿方案"
+    assert found[chosen[7]] == chosen[7] and found[chosen[1500]] == chosen[1500]

@@ -31,6 +31,22 @@ def test_findings_point_into_the_original(engine: Engine, text: str) -> None:
         assert finding.context[finding.context_start : finding.context_end] == finding.match
 
 
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXT)
+def test_large_alphabet_engine_agrees_with_the_default_one(
+    engine: Engine, large_engine: Engine, text: str
+) -> None:
+    """Two-symbol codes find exactly what one-symbol codes find for the same tables."""
+    small = engine.decide([Segment("正文", text)])
+    large = large_engine.decide([Segment("正文", text)])
+    assert large.verdict == small.verdict
+    assert [f for f in large.findings if f.category != "large"] == list(small.findings)
+    for finding in large.findings:
+        assert finding.match == text[finding.start : finding.end]
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=TEXT)
 def test_fold_offsets_stay_in_range_and_ordered(text: str) -> None:
