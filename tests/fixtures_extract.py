@@ -93,10 +93,10 @@ def _w_para(*runs: str) -> str:
 def docx_bytes() -> bytes:
     """A docx with text in every place officers care about, and 宋体 only in the theme/fonts."""
     body = (
-        f'<w:document {W}><w:body>'
+        f"<w:document {W}><w:body>"
         + _w_para("<w:r><w:t>正文第一段</w:t></w:r>")
-        + _w_para('<w:ins><w:r><w:t>插入的修订内容</w:t></w:r></w:ins>')
-        + _w_para('<w:del><w:r><w:delText>删除的拟提拔名单</w:delText></w:r></w:del>')
+        + _w_para("<w:ins><w:r><w:t>插入的修订内容</w:t></w:r></w:ins>")
+        + _w_para("<w:del><w:r><w:delText>删除的拟提拔名单</w:delText></w:r></w:del>")
         + _w_para(
             '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
             "<mc:Choice><w:txbxContent>"
@@ -110,21 +110,48 @@ def docx_bytes() -> bytes:
     parts = [
         ("[Content_Types].xml", CT),
         ("word/document.xml", body),
-        ("word/header1.xml", f"<w:hdr {W}>" + _w_para("<w:r><w:t>内部资料 注意保存</w:t></w:r>") + "</w:hdr>"),
-        ("word/footer1.xml", f"<w:ftr {W}>" + _w_para("<w:r><w:t>页脚文字</w:t></w:r>") + "</w:ftr>"),
-        ("word/footnotes.xml", f"<w:footnotes {W}><w:footnote>" + _w_para("<w:r><w:t>脚注说明</w:t></w:r>") + "</w:footnote></w:footnotes>"),
-        ("word/endnotes.xml", f"<w:endnotes {W}><w:endnote>" + _w_para("<w:r><w:t>尾注说明</w:t></w:r>") + "</w:endnote></w:endnotes>"),
-        ("word/comments.xml", f"<w:comments {W}><w:comment>" + _w_para("<w:r><w:t>批注：此稿勿外发</w:t></w:r>") + "</w:comment></w:comments>"),
-        ("word/theme/theme1.xml", f'<a:theme {A}><a:font script="Hans" typeface="宋体"/></a:theme>'),
+        (
+            "word/header1.xml",
+            f"<w:hdr {W}>" + _w_para("<w:r><w:t>内部资料 注意保存</w:t></w:r>") + "</w:hdr>",
+        ),
+        (
+            "word/footer1.xml",
+            f"<w:ftr {W}>" + _w_para("<w:r><w:t>页脚文字</w:t></w:r>") + "</w:ftr>",
+        ),
+        (
+            "word/footnotes.xml",
+            f"<w:footnotes {W}><w:footnote>"
+            + _w_para("<w:r><w:t>脚注说明</w:t></w:r>")
+            + "</w:footnote></w:footnotes>",
+        ),
+        (
+            "word/endnotes.xml",
+            f"<w:endnotes {W}><w:endnote>"
+            + _w_para("<w:r><w:t>尾注说明</w:t></w:r>")
+            + "</w:endnote></w:endnotes>",
+        ),
+        (
+            "word/comments.xml",
+            f"<w:comments {W}><w:comment>"
+            + _w_para("<w:r><w:t>批注：此稿勿外发</w:t></w:r>")
+            + "</w:comment></w:comments>",
+        ),
+        (
+            "word/theme/theme1.xml",
+            f'<a:theme {A}><a:font script="Hans" typeface="宋体"/></a:theme>',
+        ),
         ("word/fontTable.xml", f'<w:fonts {W}><w:font w:name="宋体"/></w:fonts>'),
-        ("word/styles.xml", f'<w:styles {W}><w:style><w:name w:val="标题 1"/></w:style></w:styles>'),
+        (
+            "word/styles.xml",
+            f'<w:styles {W}><w:style><w:name w:val="标题 1"/></w:style></w:styles>',
+        ),
     ]
     return zip_of([(n, d.encode()) for n, d in parts])
 
 
 def xlsx_bytes() -> bytes:
     workbook = (
-        f'<workbook {S} {R}><sheets>'
+        f"<workbook {S} {R}><sheets>"
         '<sheet name="公开" sheetId="1" r:id="rId1"/>'
         '<sheet name="名单" sheetId="2" state="hidden" r:id="rId2"/>'
         "</sheets></workbook>"
@@ -135,7 +162,7 @@ def xlsx_bytes() -> bytes:
         '<Relationship Id="rId2" Target="worksheets/sheet2.xml"/>'
         "</Relationships>"
     )
-    shared = f'<sst {S}><si><t>姓名</t></si><si><r><t>拟提拔</t></r><r><t>人选</t></r></si><si><t>张三</t><rPh><t>ZHANGSAN</t></rPh></si></sst>'
+    shared = f"<sst {S}><si><t>姓名</t></si><si><r><t>拟提拔</t></r><r><t>人选</t></r></si><si><t>张三</t><rPh><t>ZHANGSAN</t></rPh></si></sst>"
     sheet1 = f'<worksheet {S}><sheetData><row><c t="inlineStr"><is><t>公开数据</t></is></c><c><v>13662615434</v></c></row></sheetData></worksheet>'
     sheet2 = f'<worksheet {S}><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row><c t="s"><v>2</v></c></row></sheetData></worksheet>'
     parts = [
@@ -173,3 +200,36 @@ def run_extract(limits: LimitSettings) -> Callable[[bytes, str], Extracted]:
         return extract_message(data, limits)
 
     return run
+
+
+# -- hostile extractors for the isolation tests (installed in worker processes) ----------------
+
+HANG = b"HANG-DLP-TEST"
+CRASH = b"CRASH-DLP-TEST"
+HOG = b"HOG-DLP-TEST"
+
+
+def install_hostile_extractors() -> None:
+    """``Inspector(worker_init="tests.fixtures_extract:install_hostile_extractors")``: text
+    attachments starting with a marker hang forever, kill the process, or exhaust memory —
+    without ever checking the walker's deadline, like a stuck third-party parser."""
+    import os
+    import time
+
+    from gateway.extract import registry
+    from gateway.extract.detect import Kind
+
+    original = registry.lookup(Kind.TEXT)
+    assert original is not None
+
+    def hostile(data: bytes, node: object, walker: object) -> None:
+        if data.startswith(HANG):
+            time.sleep(3600)
+        if data.startswith(CRASH):
+            os._exit(3)
+        if data.startswith(HOG):
+            hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]  # 64 GB: hits RLIMIT_AS
+            del hog
+        original(data, node, walker)  # type: ignore[arg-type]
+
+    registry.extractor(Kind.TEXT)(hostile)

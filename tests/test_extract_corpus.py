@@ -26,7 +26,9 @@ def _corpus_files() -> list[str]:
     if not CORPUS.is_dir():
         return []
     return sorted(
-        os.path.relpath(os.path.join(d, f), CORPUS) for d, _, files in os.walk(CORPUS) for f in files
+        os.path.relpath(os.path.join(d, f), CORPUS)
+        for d, _, files in os.walk(CORPUS)
+        for f in files
     )
 
 
@@ -42,15 +44,24 @@ def test_every_corpus_file_is_extracted_without_escaping_errors(corpus: Path, re
 
 
 MANIFEST_TEXT = {
-    "poi/test-data/spreadsheet/61287.xls": ["资产负债表", "编制单位：上海大众汽车石汇销售服务有限公司"],
+    "poi/test-data/spreadsheet/61287.xls": [
+        "资产负债表",
+        "编制单位：上海大众汽车石汇销售服务有限公司",
+    ],
     "poi/test-data/spreadsheet/19599-2.xls": ["汇总", "“家家e”业务统计月报"],
     "poi/test-data/spreadsheet/44235.xls": ["还原利润表", "三农属性", "编制单位"],
     "poi/test-data/spreadsheet/12843-1.xls": ["中華電信網路容量及使用現況雙週報表"],
     "poi/test-data/spreadsheet/12843-2.xls": ["婆婆買了十兩蘿蔔"],
     "poi/test-data/spreadsheet/49273.xlsx": ["合并单元格", "中文字体"],
     "poi/test-data/document/61490.doc": ["居中的大标题", "章节1的内容，一段话"],
-    "poi/test-data/integration/stress009.docx": ["NANDrive 微型固态硬盘设计方案", "本款固态硬盘是一款微型尺寸"],
-    "poi/test-data/integration/stress020.xlsx": ["2019年泰州市7月份银行业金融机构存贷款情况", "一、本外币各项存款"],
+    "poi/test-data/integration/stress009.docx": [
+        "NANDrive 微型固态硬盘设计方案",
+        "本款固态硬盘是一款微型尺寸",
+    ],
+    "poi/test-data/integration/stress020.xlsx": [
+        "2019年泰州市7月份银行业金融机构存贷款情况",
+        "一、本外币各项存款",
+    ],
     "poi/test-data/slideshow/bug64693.pptx": ["嘿嘿", "哈哈哈哈哈", "呵呵呵"],
     "poi/test-data/hpsf/TestChineseProperties.doc": ["巴西", "墨西哥", "香港"],
     "poi/test-data/hsmf/chinese-traditional.msg": ["MSG 格式測試"],
@@ -59,7 +70,9 @@ MANIFEST_TEXT = {
     "tika/test-documents/gbk.zip": ["集团邮件审计系统2021年自动巡检需求文档_V4.0.doc"],
     "pdfminer.six/samples/contrib/issue_566_test_2.pdf": ["甲方：中国饮料有限公司（盖章）"],
     "pypdf/resources/multilang.pdf": ["你好世界"],
-    "cpython/cjkencodings/gb2312.txt": ["Python（派森）语言是一种功能强大而完善的通用型计算机程序设计语言"],
+    "cpython/cjkencodings/gb2312.txt": [
+        "Python（派森）语言是一种功能强大而完善的通用型计算机程序设计语言"
+    ],
     "cpython/cjkencodings/gbk.txt": ["Python（派森）语言"],
     "cpython/cjkencodings/big5.txt": ["如何在 Python 中使用既有的 C library"],
     "mail-parser/tests/mails/mail_test_12": ["代开各地增值税发票", "我公司可代开各类增值税发票"],
@@ -78,7 +91,12 @@ def test_chinese_samples_yield_the_manifest_text(corpus: Path, rel: str) -> None
         assert expected in text, expected
 
 
-ENCRYPTED = """
+def _paths(block: str) -> list[str]:
+    return block.split()
+
+
+ENCRYPTED = _paths(
+    """
 tika/test-documents/testWORD_protected_passtika.doc tika/test-documents/testWORD_protected_passtika.docx
 tika/test-documents/testEXCEL_protected_passtika.xls tika/test-documents/testEXCEL_protected_passtika.xlsx
 tika/test-documents/testPPT_protected_passtika.ppt tika/test-documents/testPPT_protected_passtika.pptx
@@ -110,7 +128,8 @@ rarfile/test/files/rar3-comment-hpsw.rar rarfile/test/files/rar5-psw.rar rarfile
 tika/test-documents/testZipEncrypted.zip tika/test-documents/testODTEncrypted.odt
 tika/test-documents/testPGPEncrypted.gpg spamassassin/t/data/spam/olevbmacro/encrypted.eml
 spamassassin/t/data/spam/olevbmacro/zippwmacro.eml tika/test-documents/testRFC822_encrypted_zip
-""".split()
+"""
+)
 
 
 @pytest.mark.parametrize("rel", ENCRYPTED)

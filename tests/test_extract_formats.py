@@ -218,7 +218,9 @@ def test_corrupt_documents_are_unscannable_not_crashes(limits: LimitSettings) ->
         assert reasons(extract_document(data, name, limits)) == {name: "corrupt"}
 
 
-def test_outlook_msg_non_unicode_big5_uses_file_codepage(corpus: Path, limits: LimitSettings) -> None:
+def test_outlook_msg_non_unicode_big5_uses_file_codepage(
+    corpus: Path, limits: LimitSettings
+) -> None:
     data = (corpus / "tika/test-documents/testMSG_chinese.msg").read_bytes()
     found = texts(extract_document(data, "a.msg", limits))
     assert found["a.msg › 主题"] == "Alfresco MSG format testing ( MSG 格式測試 )"
@@ -242,4 +244,7 @@ def test_tnef_attachments_are_read(corpus: Path, limits: LimitSettings) -> None:
 def test_embedded_objects_in_office_files_are_read(corpus: Path, limits: LimitSettings) -> None:
     data = (corpus / "poi/test-data/slideshow/bug64693.pptx").read_bytes()
     found = texts(extract_document(data, "a.pptx", limits))
-    assert found["a.pptx › 嵌入对象 oleObject1.bin › 嵌入对象 新建文本文档.txt"] == "这是测试未加密的pdf文档"
+    assert (
+        found["a.pptx › 嵌入对象 oleObject1.bin › 嵌入对象 新建文本文档.txt"]
+        == "这是测试未加密的pdf文档"
+    )

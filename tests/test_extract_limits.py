@@ -70,7 +70,9 @@ def test_droste_zip_and_quine_gz_are_limit_depth(corpus: Path, limits: LimitSett
         "poi/test-data/spreadsheet/poc-shared-strings.xlsx",
     ],
 )
-def test_xml_bomb_spreadsheets_are_limit_size(corpus: Path, limits: LimitSettings, rel: str) -> None:
+def test_xml_bomb_spreadsheets_are_limit_size(
+    corpus: Path, limits: LimitSettings, rel: str
+) -> None:
     result = extract_document((corpus / rel).read_bytes(), Path(rel).name, limits)
     assert _reason_set(result) == {"limit_size"}
 

@@ -129,7 +129,11 @@ def test_message_parts_are_listed_for_the_officer(limits: LimitSettings) -> None
     (body, attachment) = result.parts
     assert (body.location, body.content_type, body.status) == ("正文", "text/plain", "scanned")
     assert (attachment.location, attachment.filename) == ("附件 名单.txt", "名单.txt")
-    assert (attachment.content_type, attachment.size, attachment.status) == ("text/plain", 6, "scanned")
+    assert (attachment.content_type, attachment.size, attachment.status) == (
+        "text/plain",
+        6,
+        "scanned",
+    )
     assert len(attachment.sha256) == 64
     assert result.subject == "资料"
     assert result.message_id.startswith("<")
