@@ -17,6 +17,7 @@ from typing import Any, TextIO
 MESSAGE_LOGGER = "dlp_gateway.message"
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
+_SKIP = {"message", "asctime", "color_message"}  # uvicorn adds an ANSI-coloured copy
 
 
 def _value(value: Any) -> str:
@@ -45,11 +46,7 @@ class LogfmtFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if (
-                key not in _RESERVED
-                and not key.startswith("_")
-                and key not in {"message", "asctime"}
-            ):
+            if key not in _RESERVED and not key.startswith("_") and key not in _SKIP:
                 fields[key] = value
         line = " ".join(f"{k}={_value(v)}" for k, v in fields.items())
         if record.exc_info:
