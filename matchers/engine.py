@@ -21,7 +21,7 @@ else quarantine if a ``quarantine`` category did or anything was unscannable, el
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,17 +29,17 @@ from pathlib import Path
 
 from matchers.boundary import on_boundaries
 from matchers.detectors import DETECTORS
-from matchers.keywords import Keywords
+from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
-from matchers.scope import Category, ScopeSet, load_scope, squeeze
+from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze
 
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
 #: Findings kept per rule and message; the rest are counted in a note (the score is unchanged).
 MAX_FINDINGS_PER_RULE = 50
-#: Per word and segment: hits used (for near rules and findings) and boundary refusals before
-#: the word is skipped in that segment; bounds the work on hostile input (a megabyte of 维稳).
+#: Per word and segment: hits kept for near rules, and boundary refusals before the word is
+#: given up in that segment; bounds the work on hostile input (a megabyte of 思维稳定).
 MAX_HITS_PER_WORD = 1000
 MAX_BOUNDARY_REFUSALS = 200
 
@@ -73,6 +73,18 @@ class _Hit:
     end: int
     weight: int
     value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _NearHit:
+    """A word of a near rule, before its boundary is checked."""
+
+    start: int
+    end: int
+    group: int
+    word: str
+    keyword: KeywordHit
+    boundary: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,72 +261,60 @@ class Engine:
 
     def _segment_hits(self, segment: Segment) -> Iterator[_Hit]:
         folded = fold(segment.text)
+        boundaries = _Boundaries(folded.text)
         terms: list[_Hit] = []
-        near: dict[tuple[int, int], list[tuple[int, int, int, str]]] = defaultdict(list)
+        near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
         excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        boundary_ok: dict[tuple[int, int], bool] = {}
-        kept: dict[int, int] = defaultdict(int)
-        refused: dict[int, int] = defaultdict(int)
+        listed: dict[int, int] = defaultdict(int)
         for kw in self._keywords.find(folded.text):
             word = self._keywords.words[kw.word]
-            if kept[kw.word] >= MAX_HITS_PER_WORD or refused[kw.word] >= MAX_BOUNDARY_REFUSALS:
-                continue  # enough of this word here: the score cannot change, the work could
             if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
                 continue
             start, end = folded.to_original(kw.start, kw.end)
-            used = False
             for use in self._uses[kw.word]:
-                if use.boundary:
-                    span = (kw.start, kw.end)
-                    if span not in boundary_ok:
-                        boundary_ok[span] = kw.squeezed or on_boundaries(folded.text, *span)
-                    if not boundary_ok[span]:
+                if use.role == "near":
+                    # boundaries are checked later, only where all groups come together
+                    found = near[(use.category, use.rule)]
+                    if len(found) < MAX_HITS_PER_WORD * len(self._near_rule(use).groups):
+                        found.append(_NearHit(start, end, use.group, use.word, kw, use.boundary))
+                elif use.role == "exclude":
+                    excludes[use.category].append((start, end, use.window))
+                elif listed[kw.word] <= MAX_FINDINGS_PER_RULE:  # one more shows "more hits"
+                    if use.boundary and not boundaries.check(kw):
                         continue
-                used = True
-                if use.role == "term":
+                    listed[kw.word] += 1
                     key: RuleKey = (use.category, "term", use.key)
                     terms.append(_Hit(use.category, key, "term", use.word, start, end, use.weight))
-                elif use.role == "near":
-                    near[(use.category, use.rule)].append((start, end, use.group, use.word))
-                else:
-                    excludes[use.category].append((start, end, use.window))
-            if used:
-                kept[kw.word] += 1
-            else:
-                refused[kw.word] += 1
         zones = {category: _Zones(found) for category, found in excludes.items()}
-        hits = terms + list(self._near_hits(near)) + list(self._pattern_hits(folded))
-        for hit in hits:
+        near_hits = self._near_hits(near, boundaries)
+        for hit in [*terms, *near_hits, *self._pattern_hits(folded)]:
             zone = zones.get(hit.category)
             if zone is None or not zone.covers(hit.start, hit.end):
                 yield hit
 
+    def _near_rule(self, use: _Use) -> NearRule:
+        return self.scope.categories[use.category].near[use.rule]
+
     def _near_hits(
-        self, near: dict[tuple[int, int], list[tuple[int, int, int, str]]]
+        self, near: dict[tuple[int, int], list[_NearHit]], boundaries: _Boundaries
     ) -> Iterator[_Hit]:
         for (ci, ri), found in near.items():
             rule = self.scope.categories[ci].near[ri]
-            found.sort()
-            groups = len(rule.groups)
-            after = -1
-            for i, (start, _, _, _) in enumerate(found):
-                if start < after:
-                    continue
-                best: dict[int, tuple[int, str]] = {}
-                for j in range(i, len(found)):
-                    s, e, g, word = found[j]
-                    if s > start + rule.window:
-                        break
-                    if g not in best or e < best[g][0]:
-                        best[g] = (e, word)
-                if len(best) < groups:
-                    continue
-                end = max(e for e, _ in best.values())
-                if end - start > rule.window:
-                    continue
-                label = "+".join(best[g][1] for g in sorted(best))
-                yield _Hit(ci, (ci, "near", ri), "near", label, start, end, rule.weight)
-                after = end
+            starts: dict[int, list[int]] = defaultdict(list)
+            for hit in found:
+                starts[hit.group].append(hit.start)
+            if len(starts) < len(rule.groups):
+                continue
+            for group_starts in starts.values():
+                group_starts.sort()
+
+            usable = sorted(
+                (h.start, h.end, h.group, h.word)
+                for h in found
+                if _close(h, starts, rule.window)
+                and (not h.boundary or boundaries.check(h.keyword))
+            )
+            yield from _windows(ci, ri, rule, usable)
 
     def _pattern_hits(self, folded: Folded) -> Iterator[_Hit]:
         cache: dict[str, list[tuple[int, int, str]]] = {}
@@ -345,6 +345,63 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _close(hit: _NearHit, starts: dict[int, list[int]], window: int) -> bool:
+    """Is a word of every other group within ``window`` of this one (sorted ``starts``)?"""
+    for group, group_starts in starts.items():
+        if group == hit.group:
+            continue
+        k = bisect_left(group_starts, hit.end - window)
+        if k == len(group_starts) or group_starts[k] > hit.start + window:
+            return False
+    return True
+
+
+def _windows(
+    ci: int, ri: int, rule: NearRule, found: list[tuple[int, int, int, str]]
+) -> Iterator[_Hit]:
+    """Non-overlapping spans holding one word of each group within ``rule.window``."""
+    after = -1
+    for i, (start, _, _, _) in enumerate(found):
+        if start < after:
+            continue
+        best: dict[int, tuple[int, str]] = {}
+        for j in range(i, len(found)):
+            s, e, g, word = found[j]
+            if s > start + rule.window:
+                break
+            if g not in best or e < best[g][0]:
+                best[g] = (e, word)
+        if len(best) < len(rule.groups):
+            continue
+        end = max(e for e, _ in best.values())
+        if end - start > rule.window:
+            continue
+        label = "+".join(best[g][1] for g in sorted(best))
+        yield _Hit(ci, (ci, "near", ri), "near", label, start, end, rule.weight)
+        after = end
+
+
+class _Boundaries:
+    """jieba boundary checks for one folded text, cached, and given up on after a while."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._seen: dict[tuple[int, int], bool] = {}
+        self._refused: dict[int, int] = defaultdict(int)
+
+    def check(self, hit: KeywordHit) -> bool:
+        if hit.squeezed:
+            return True  # spaced out on purpose: an evasion, not part of another word
+        span = (hit.start, hit.end)
+        if span not in self._seen:
+            if self._refused[hit.word] >= MAX_BOUNDARY_REFUSALS:
+                return False  # hostile repetition: the same word inside other words, again
+            self._seen[span] = on_boundaries(self._text, hit.start, hit.end)
+            if not self._seen[span]:
+                self._refused[hit.word] += 1
+        return self._seen[span]
 
 
 class _Zones:

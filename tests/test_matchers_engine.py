@@ -174,6 +174,9 @@ def test_near_rule_window(compile_table: Callable[[str], Engine]) -> None:
     assert inside.verdict is Verdict.QUARANTINE
     outside = "征收工作的补偿" + "还" * 30 + "方案"
     assert engine.decide([Segment("正文", outside)]).verdict is Verdict.PASS
+    # two-character near words need word boundaries too: 征收 inside 特征收集 is no 征收
+    inside_other_words = engine.decide([Segment("正文", "特征收集的补偿方案")])
+    assert inside_other_words.verdict is Verdict.PASS
 
 
 def test_min_count_counts_distinct_values_across_segments(engine: Engine) -> None:
