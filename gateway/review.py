@@ -25,7 +25,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -334,9 +334,7 @@ class Review:
                 session, GATEWAY, "release_delivered", case.id, {"reply": reply[:200]}
             )
         self._metrics.releases_total.inc()
-        released = getattr(self._notifier, "released", None)
-        if released is not None:
-            await released(case)
+        await self._notifier.released(case)
         log.info("case %s released: upstream said %s", case_id, reply[:200])
         return CaseState.RELEASED
 
@@ -498,18 +496,3 @@ _DELIVERY_MESSAGES: dict[CaseState, str] = {
     CaseState.RELEASE_PENDING: "已放行，上游暂时不可用，将自动重试投递",
     CaseState.RELEASE_FAILED: "已放行，但上游服务器拒收：请查看原因后重新处理",
 }
-
-
-def case_json(case: Case) -> dict[str, Any]:
-    """The DESIGN's ``quarantine list --format json`` object for one case."""
-    return {
-        "id": case.id,
-        "state": case.state,
-        "mail_from": case.mail_from,
-        "rcpt_to": list(case.rcpt_to),
-        "categories": [
-            {k: c.get(k) for k in ("id", "name", "score", "threshold", "action")}
-            for c in case.categories or ()
-        ],
-        "received_at": audit.utc(case.received_at).isoformat(),
-    }

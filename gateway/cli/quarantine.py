@@ -11,13 +11,14 @@ import asyncio
 import json
 from typing import Any
 
+from gateway import audit
 from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.metrics import Metrics
 from gateway.migrations import migrated_store
 from gateway.models import Case, CaseState
 from gateway.notify import Notifier
 from gateway.relay import make_relay
-from gateway.review import STATE_LABELS, OfficerAction, Review, case_json
+from gateway.review import STATE_LABELS, OfficerAction, Review
 from gateway.settings import Settings, load_settings
 
 
@@ -113,3 +114,18 @@ def _print_case(case: Case) -> None:
         )
     for event in case.events:
         print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.actor} {event.action} {event.detail}")
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    """The DESIGN's ``quarantine list --format json`` object for one case."""
+    return {
+        "id": case.id,
+        "state": case.state,
+        "mail_from": case.mail_from,
+        "rcpt_to": list(case.rcpt_to),
+        "categories": [
+            {k: c.get(k) for k in ("id", "name", "score", "threshold", "action")}
+            for c in case.categories or ()
+        ],
+        "received_at": audit.utc(case.received_at).isoformat(),
+    }
