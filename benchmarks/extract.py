@@ -93,7 +93,11 @@ def per_format(rounds: int, limits: LimitSettings) -> list[tuple[str, int, int, 
 
 def build_messages(count: int, text: str) -> list[bytes]:
     rng = random.Random(20261127)
-    docs = [((CORPUS / rel).read_bytes(), Path(rel).name) for rel in ATTACHMENTS if (CORPUS / rel).exists()]
+    docs = [
+        ((CORPUS / rel).read_bytes(), Path(rel).name)
+        for rel in ATTACHMENTS
+        if (CORPUS / rel).exists()
+    ]
     docs += [(p.read_bytes(), p.name) for p in sorted(FIXTURES.glob("lo-*"))]
     lines = text.splitlines()
     out = []
