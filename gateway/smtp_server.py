@@ -73,7 +73,7 @@ class Authenticator:
             if not hashed.startswith("$argon2"):
                 raise SettingsError(
                     [
-                        f"setting smtp.auth_users.{name}: not an argon2 hash (run `dlp-gateway user hash`)"
+                        f'setting smtp.auth_users.{name}: not an argon2 hash (see docs/deployment.md, "SMTP AUTH")'
                     ]
                 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import signal
 import socket
@@ -218,3 +219,14 @@ def test_unwritable_data_dir_is_one_line(
     assert line.startswith(
         f"dlp-gateway: setting data_dir: directory {blocker / 'var'} is not writable"
     )
+
+
+def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway.settings import load_settings
+
+    for key in [k for k in os.environ if k.startswith("DLP_")]:
+        monkeypatch.delenv(key)
+    settings = load_settings(SCOPE.parent / "gateway.example.toml")
+    assert settings.relay.host == "smtp.example.net"
+    assert settings.smtp.allowed_networks[-1] == "10.20.0.0/16"
+    assert settings.notify.officers == ["baomi@example.gov.cn"]
