@@ -248,3 +248,11 @@ def test_embedded_objects_in_office_files_are_read(corpus: Path, limits: LimitSe
         found["a.pptx › 嵌入对象 oleObject1.bin › 嵌入对象 新建文本文档.txt"]
         == "这是测试未加密的pdf文档"
     )
+
+
+def test_objects_embedded_in_rtf_are_unpacked(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "tika/test-documents/testRTFEmbeddedFiles.rtf").read_bytes()
+    found = texts(extract_document(data, "a.rtf", limits))
+    assert found["a.rtf › 嵌入对象 1 Word.Document.8 › 正文"] == "This file is embedded"
+    assert "Numbers and their Squares" in found["a.rtf › 嵌入对象 6 Excel.Sheet.8 › 单元格"]
+    assert found["a.rtf › 嵌入对象 testMSG_????.msg › 主题"] == "MIME registry use cases"

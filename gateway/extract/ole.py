@@ -116,7 +116,7 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
         walker.text(node.at("幻灯片"), ole_ppt.text(storage.read("PowerPoint Document")))
     if "\x01Ole10Native" in names:
         understood = True
-        _ole10_native(storage.read("\x01Ole10Native"), node, walker)
+        ole10_native(storage.read("\x01Ole10Native"), node, walker)
     for name in ("Package", "CONTENTS", "Contents"):
         if name in names and storage.has(name):
             understood = True
@@ -156,7 +156,7 @@ def _embedded(storage: Storage, names: set[str], node: Node, walker: Walker) -> 
     return found
 
 
-def _ole10_native(blob: bytes, node: Node, walker: Walker) -> None:
+def ole10_native(blob: bytes, node: Node, walker: Walker) -> None:
     """OLE1 "Package" object: size, type, label\\0, path\\0, …, data ([MS-OLEDS] §2.3.6)."""
     try:
         pos = 6

@@ -4,13 +4,14 @@ spec, "Character set" and "Unicode RTF"). ``\\ansicpg936`` / ``\\fcharset134`` �
 GB18030); ``\\fcharset136`` → Big5.
 
 Skipped destinations: font/colour/style tables, pictures, object data, field instructions and
-every ``\\*`` destination. Embedded OLE objects inside RTF (``\\objdata``) are not unpacked; their
-``\\result`` text, which Word stores beside them, is read.
+every ``\\*`` destination. Embedded objects (``\\objdata``, OLE1: [MS-OLEDS] §2.2) are unpacked and
+read as nested documents; ``Package`` objects carry a file (Ole10Native).
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, replace
 
 from gateway.extract.charset import codec_for
@@ -58,11 +59,17 @@ _SYMBOLS = {b"~": "\u00a0", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"-": 
 @dataclass(frozen=True, slots=True)
 class _State:
     skip: bool = False
+    objdata: bool = False  # inside \objdata: hex digits of an embedded OLE1 object
     uc: int = 1
     codec: str = "cp1252"
 
 
 def rtf_to_text(data: bytes) -> str:
+    return parse(data)[0]
+
+
+def parse(data: bytes) -> tuple[str, list[bytes]]:
+    """(text, embedded objects' OLE1 data) of an RTF document."""
     fonts = {int(f): _CHARSETS.get(int(c), "") for f, c in _FONT.findall(data[:200_000])}
     ansi = "cp1252"
     match = re.search(rb"\\ansicpg(\d+)", data[:4096])
@@ -71,9 +78,9 @@ def rtf_to_text(data: bytes) -> str:
     state = _State(codec=ansi)
     stack: list[_State] = []
     out: list[str] = []
+    objects: list[bytearray] = []
     pending = bytearray()
     skip_chars = 0
-    new_group = False
 
     def flush() -> None:
         if pending:
@@ -86,24 +93,23 @@ def rtf_to_text(data: bytes) -> str:
             flush()
             if brace == b"{":
                 stack.append(state)
-                new_group = True
-            else:
-                state = stack.pop() if stack else state
+            elif stack:
+                state = stack.pop()
             skip_chars = 0
             continue
-        starts_group = new_group
-        new_group = False
         if word is not None:
-            if word in _SKIP_DESTINATIONS or (word == b"fonttbl"):
+            if word == b"objdata":
+                state = replace(state, skip=True, objdata=True)
+                objects.append(bytearray())
+            elif word in _SKIP_DESTINATIONS:
                 state = replace(state, skip=True)
             elif state.skip:
                 continue
             elif word == b"u" and param is not None:
                 flush()
                 code = int(param)
-                out.append(
-                    chr(code + 65536 if code < 0 else code) if -32768 <= code <= 65535 else ""
-                )
+                if -32768 <= code <= 65535:
+                    out.append(chr(code + 65536 if code < 0 else code))
                 skip_chars = state.uc
             elif word == b"uc" and param is not None:
                 state = replace(state, uc=max(0, min(int(param), 10)))
@@ -113,32 +119,28 @@ def rtf_to_text(data: bytes) -> str:
             elif word in _BREAKS:
                 flush()
                 out.append(_BREAKS[word])
-            elif word in (b"bin",) and param is not None:
-                # \binN: N raw bytes follow; they are not text.
-                skip_chars = 0
             continue
         if symbol is not None:
-            if symbol == b"*" and starts_group is False and stack:
+            if symbol == b"*":  # \* marks a destination a reader may ignore
                 state = replace(state, skip=True)
-                continue
-            if symbol == b"*":
-                state = replace(state, skip=True)
-                continue
-            if state.skip:
-                continue
-            if skip_chars:
+            elif state.skip:
+                pass
+            elif skip_chars:
                 skip_chars -= 1
-                continue
-            flush()
-            out.append(_SYMBOLS.get(symbol, ""))
+            else:
+                flush()
+                out.append(_SYMBOLS.get(symbol, ""))
+            continue
+        if state.objdata and text is not None and objects:
+            objects[-1] += text
             continue
         if state.skip:
             continue
         if hexbyte is not None:
             if skip_chars:
                 skip_chars -= 1
-                continue
-            pending.append(int(hexbyte, 16))
+            else:
+                pending.append(int(hexbyte, 16))
             continue
         if text is not None:
             if skip_chars:
@@ -147,9 +149,46 @@ def rtf_to_text(data: bytes) -> str:
                 skip_chars -= drop
             pending.extend(text)
     flush()
-    return "".join(out)
+    blobs = []
+    for hex_digits in objects:
+        digits = re.sub(rb"[^0-9a-fA-F]", b"", bytes(hex_digits))
+        blobs.append(bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii")))
+    return "".join(out), blobs
+
+
+def ole1_object(blob: bytes) -> tuple[str, bytes] | None:
+    """(class name, native data) of an embedded OLE1 object ([MS-OLEDS] §2.2.4 ObjectHeader,
+    §2.2.5 EmbeddedObject); ``None`` for links and anything malformed."""
+    try:
+        _version, format_id = struct.unpack_from("<II", blob, 0)
+        if format_id != 2:  # 1 = linked: the data is elsewhere
+            return None
+        pos = 8
+        names: list[bytes] = []
+        for _ in range(3):  # ClassName, TopicName, ItemName (length-prefixed ANSI)
+            (length,) = struct.unpack_from("<I", blob, pos)
+            names.append(blob[pos + 4 : pos + 4 + length].rstrip(b"\x00"))
+            pos += 4 + length
+        (size,) = struct.unpack_from("<I", blob, pos)
+        return names[0].decode("latin-1"), blob[pos + 4 : pos + 4 + size]
+    except struct.error:
+        return None
 
 
 @extractor(Kind.RTF)
 def extract_rtf(data: bytes, node: Node, walker: Walker) -> None:
-    walker.text(node.location or "正文", rtf_to_text(data))
+    from gateway.extract.ole import ole10_native
+
+    text, objects = parse(data)
+    walker.text(node.location or "正文", text)
+    for index, blob in enumerate(objects, start=1):
+        walker.add_expanded(len(blob))
+        found = ole1_object(blob)
+        if found is None:
+            continue
+        class_name, native = found
+        if class_name.startswith("Package"):
+            ole10_native(struct.pack("<I", len(native)) + native, node, walker)
+        else:
+            label = f"嵌入对象 {index} {class_name}"
+            walker.document(native, class_name, node.at(label), node.depth + 1)
