@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway import audit
+from gateway.db import make_engine, make_sessionmaker
 from gateway.models import AuditEntry
 
 
@@ -131,3 +132,17 @@ async def test_an_append_rolls_back_with_its_action(
     await _append(store, 1)
     result = await audit.verify(store)
     assert result.ok and result.count == 2
+
+
+async def test_two_gateway_instances_share_one_chain(
+    db_url: str, store: async_sessionmaker[AsyncSession]
+) -> None:
+    """Two engines on one database stand for two gateway instances behind one MTA."""
+    other_engine = make_engine(db_url)
+    try:
+        other = make_sessionmaker(other_engine)
+        await asyncio.gather(_append(store, 10, "gw1"), _append(other, 10, "gw2"))
+    finally:
+        await other_engine.dispose()
+    result = await audit.verify(store)
+    assert result.ok and result.count == 20

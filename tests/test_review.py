@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -249,3 +250,17 @@ async def test_view_and_download_are_audited(services: Services) -> None:
     assert raw == held.raw
     entries = await _audit(services)
     assert ("li", "view", held.id) in entries and ("li", "download", held.id) in entries
+
+
+async def test_two_officers_releasing_at_once_deliver_once(services: Services) -> None:
+    held = await insert_case(services.sessions)
+
+    results = await asyncio.gather(
+        services.review.release(held.id, "shen", "同意"),
+        services.review.release(held.id, "li", "同意"),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["ActionResult", "ReviewError"]
+    assert len(services.sink.delivered()) == 1
+    assert (await _case(services, held.id)).state == "released"
