@@ -183,6 +183,8 @@ def sniff(data: bytes, name: str = "") -> Kind:
 
 def _pgp_encrypted_packet(head: bytes) -> bool:
     """A binary OpenPGP message opening with a session-key packet (RFC 4880 §4.2, §5.1, §5.3)."""
+    if len(head) < 8:
+        return False
     first = head[0]
     if not first & 0x80:
         return False

@@ -151,7 +151,11 @@ class Walker:
         self.check_deadline()
         index = len(self.parts)
         self.parts.append(_placeholder(location, name))
-        kind = sniff(data, name)
+        try:
+            kind = sniff(data, name)
+        except Exception:  # detection must not take the walk down: unknown bytes are held
+            log.debug("type detection failed at %s", location, exc_info=True)
+            kind = Kind.BINARY
         status, reason = "scanned", ""
         if depth > self.limits.max_depth:
             status, reason = "unscannable", UnscannableReason.LIMIT_DEPTH
