@@ -137,11 +137,13 @@ def spawn(code: str, *args: str) -> tuple[subprocess.Popen[str], int]:
     return proc, int(proc.stdout.readline())
 
 
-def spawn_gateway(sink_port: int, workdir: Path) -> tuple[subprocess.Popen[str], int]:
+def spawn_gateway(
+    sink_port: int, workdir: Path, log_level: str = "WARNING"
+) -> tuple[subprocess.Popen[str], int]:
     config = workdir / "gw.toml"
     config.write_text(
         f'data_dir = "{workdir / "var"}"\nscope_dir = "{ROOT / "config" / "scope"}"\n'
-        f'log_level = "WARNING"\n'
+        f'log_level = "{log_level}"\n'
         f'[smtp]\nlisten = "127.0.0.1:0"\n[console]\nlisten = "127.0.0.1:0"\n'
         f'[relay]\nhost = "127.0.0.1"\nport = {sink_port}\n'
     )
