@@ -56,3 +56,31 @@ def test_truncated_attachments_are_held_or_read_never_escape(blob: bytes, cut: i
     result = extract_message(raw, LIMITS)
     statuses = {p.status for p in result.parts}
     assert statuses <= {"scanned", "image", "unscannable", "empty"}
+
+
+_MAGIC = [
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"%PDF-1.7\n",
+    b"{\\rtf1\\ansi\\ansicpg936 ",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07\x01\x00",
+    b"Rar!\x1a\x07\x00",
+    b"\x1f\x8b\x08\x00",
+    b"BZh9",
+    b"\xfd7zXZ\x00",
+    b"\x78\x9f\x3e\x22\x01\x00",
+    b"\x85\x02\x0c\x03",
+    b"0\x82\x01\x00\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02",
+    b"From: a@b\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n",
+    b"<html><body>",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(magic=st.sampled_from(_MAGIC), rest=st.binary(max_size=2048))
+def test_documents_with_real_magic_and_garbage_never_escape(magic: bytes, rest: bytes) -> None:
+    from gateway.extract import extract_document
+
+    result = extract_document(magic + rest, "x", LIMITS)
+    assert result.parts[0].status in {"scanned", "image", "unscannable", "empty"}

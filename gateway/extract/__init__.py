@@ -63,6 +63,8 @@ def extract_message(raw: bytes, limits: LimitSettings, deadline: float | None = 
         walker.fail("邮件", UnscannableReason.TIMEOUT, str(exc))
     except (RecursionError, MemoryError) as exc:
         walker.fail("邮件", UnscannableReason.LIMIT_SIZE, f"资源耗尽：{type(exc).__name__}")
+    except Exception as exc:  # the stdlib parser or header decoding gave up: hold, never crash
+        walker.fail("邮件", UnscannableReason.CORRUPT, f"邮件无法解析：{type(exc).__name__}")
     return _result(walker, subject, message_id)
 
 

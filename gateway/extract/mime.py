@@ -16,6 +16,7 @@ import binascii
 import email.header
 import email.message
 import email.utils
+import logging
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -26,8 +27,10 @@ from gateway.extract import charset
 from gateway.extract.detect import Kind, mail_start
 from gateway.extract.html import decode_html, html_to_text
 from gateway.extract.registry import extractor
-from gateway.extract.walker import Node, Walker, join
+from gateway.extract.walker import DeadlineExceeded, Node, Walker, join
 from matchers.model import UnscannableReason
+
+log = logging.getLogger(__name__)
 
 _SHOWN_HEADERS = (("subject", "主题"), ("from", "发件人"), ("to", "收件人"), ("cc", "抄送"))
 _UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} (.+?)\r?$", re.MULTILINE)
@@ -177,6 +180,17 @@ def _walk(part: Message, walker: Walker, state: _WalkState, info: MessageInfo) -
             if isinstance(sub, Message):
                 _walk(sub, walker, state, info)
         return
+    try:
+        _leaf(part, ctype, walker, state, info)
+    except DeadlineExceeded:
+        raise
+    except Exception as exc:  # a part the stdlib cannot decode: hold it, keep walking
+        log.debug("MIME part failed", exc_info=True)
+        where = join(state.location, f"第 {state.parts} 部分")
+        walker.fail(where, UnscannableReason.CORRUPT, f"MIME 部分无法解码：{type(exc).__name__}")
+
+
+def _leaf(part: Message, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         data = b""
