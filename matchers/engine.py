@@ -38,9 +38,8 @@ from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze
 CONTEXT = 30
 #: Findings kept per rule and message; the rest are counted in a note (the score is unchanged).
 MAX_FINDINGS_PER_RULE = 50
-#: Per word and segment: hits kept for near rules, and boundary refusals before the word is
-#: given up in that segment; bounds the work on hostile input (a megabyte of 思维稳定).
-MAX_HITS_PER_WORD = 1000
+#: Boundary refusals per word and segment before the word is given up in that segment: bounds
+#: the jieba work on hostile input (a megabyte of 思维稳定).
 MAX_BOUNDARY_REFUSALS = 200
 
 RuleKey = tuple[int, str, int | str]  # (category index, kind, rule index or word)
@@ -112,49 +111,26 @@ class Engine:
 
     @classmethod
     def compile(cls, scope: ScopeSet) -> Engine:
-        index: dict[str, int] = {}
-        uses: list[list[_Use]] = []
-
-        def add(word: str, use: _Use) -> None:
-            key = use.key
-            if key not in index:
-                index[key] = len(uses)
-                uses.append([])
-            uses[index[key]].append(use)
-
-        patterns: list[_Pattern] = []
+        """Build the automaton and the patterns (CPU work: call it off the event loop)."""
+        by_key: dict[str, list[_Use]] = {}
         for ci, category in enumerate(scope.categories):
-            for ri, term in enumerate(category.terms):
-                for word in term.words:
-                    boundary = term.boundary
-                    if boundary is None:
-                        boundary = len(squeeze(word)) == 2
-                    add(
-                        word, _Use(ci, "term", ri, 0, term.weight, 0, boundary, word, squeeze(word))
-                    )
-            for ri, near in enumerate(category.near):
-                for gi, group in enumerate(near.groups):
-                    for word in group:
-                        boundary = len(squeeze(word)) == 2
-                        add(
-                            word,
-                            _Use(ci, "near", ri, gi, near.weight, near.window, boundary, word,
-                                 squeeze(word)),
-                        )  # fmt: skip
-            for ri, exclude in enumerate(category.excludes):
-                for word in exclude.words:
-                    add(
-                        word,
-                        _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word)),
-                    )
-            for ri, pattern in enumerate(category.patterns):
-                regex = re.compile(pattern.regex) if pattern.regex is not None else None
-                patterns.append(
-                    _Pattern(ci, ri, pattern.label, pattern.detector, regex, pattern.min_count,
-                             pattern.weight)
-                )  # fmt: skip
-        keywords = Keywords(list(index))
-        return cls(scope, keywords, tuple(tuple(u) for u in uses), tuple(patterns))
+            for use in _uses(ci, category):
+                by_key.setdefault(use.key, []).append(use)
+        patterns = tuple(
+            _Pattern(
+                category=ci,
+                index=ri,
+                label=pattern.label,
+                detector=pattern.detector,
+                regex=re.compile(pattern.regex) if pattern.regex is not None else None,
+                min_count=pattern.min_count,
+                weight=pattern.weight,
+            )
+            for ci, category in enumerate(scope.categories)
+            for ri, pattern in enumerate(category.patterns)
+        )
+        keywords = Keywords(list(by_key))  # dicts keep insertion order: word i ↔ uses[i]
+        return cls(scope, keywords, tuple(tuple(u) for u in by_key.values()), patterns)
 
     @property
     def version(self) -> str:
@@ -180,9 +156,7 @@ class Engine:
     ) -> Decision:
         findings, keys, notes = self._evaluate(segments)
         scores: dict[int, int] = defaultdict(int)
-        weights: dict[RuleKey, int] = {}
         for key, weight in keys.items():
-            weights[key] = weight
             scores[key[0]] += weight
         categories: list[CategoryScore] = []
         for ci, category in enumerate(self.scope.categories):
@@ -262,38 +236,44 @@ class Engine:
     def _segment_hits(self, segment: Segment) -> Iterator[_Hit]:
         folded = fold(segment.text)
         boundaries = _Boundaries(folded.text)
-        terms: list[_Hit] = []
-        near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
-        excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        listed: dict[int, int] = defaultdict(int)
+        found: list[tuple[KeywordHit, int, int]] = []
         for kw in self._keywords.find(folded.text):
             word = self._keywords.words[kw.word]
             if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
                 continue
-            start, end = folded.to_original(kw.start, kw.end)
+            found.append((kw, *folded.to_original(kw.start, kw.end)))
+        # excludes first, so that excluded hits never use up the per-word limits below
+        excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for kw, start, end in found:
             for use in self._uses[kw.word]:
+                if use.role == "exclude":
+                    excludes[use.category].append((start, end, use.window))
+        zones = {category: _Zones(spans) for category, spans in excludes.items()}
+        terms: list[_Hit] = []
+        near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
+        listed: dict[tuple[int, str], int] = defaultdict(int)
+        for kw, start, end in found:
+            for use in self._uses[kw.word]:
+                if use.role == "exclude":
+                    continue
+                zone = zones.get(use.category)
                 if use.role == "near":
                     # boundaries are checked later, only where all groups come together
-                    found = near[(use.category, use.rule)]
-                    if len(found) < MAX_HITS_PER_WORD * len(self._near_rule(use).groups):
-                        found.append(_NearHit(start, end, use.group, use.word, kw, use.boundary))
-                elif use.role == "exclude":
-                    excludes[use.category].append((start, end, use.window))
-                elif listed[kw.word] <= MAX_FINDINGS_PER_RULE:  # one more shows "more hits"
+                    word_hit = _NearHit(start, end, use.group, use.word, kw, use.boundary)
+                    near[(use.category, use.rule)].append(word_hit)
+                elif zone is not None and zone.covers(start, end):
+                    continue
+                elif listed[(use.category, use.key)] <= MAX_FINDINGS_PER_RULE:  # +1: "more"
                     if use.boundary and not boundaries.check(kw):
                         continue
-                    listed[kw.word] += 1
+                    listed[(use.category, use.key)] += 1
                     key: RuleKey = (use.category, "term", use.key)
                     terms.append(_Hit(use.category, key, "term", use.word, start, end, use.weight))
-        zones = {category: _Zones(found) for category, found in excludes.items()}
-        near_hits = self._near_hits(near, boundaries)
-        for hit in [*terms, *near_hits, *self._pattern_hits(folded)]:
+        yield from terms
+        for hit in [*self._near_hits(near, boundaries), *self._pattern_hits(folded)]:
             zone = zones.get(hit.category)
             if zone is None or not zone.covers(hit.start, hit.end):
                 yield hit
-
-    def _near_rule(self, use: _Use) -> NearRule:
-        return self.scope.categories[use.category].near[use.rule]
 
     def _near_hits(
         self, near: dict[tuple[int, int], list[_NearHit]], boundaries: _Boundaries
@@ -308,13 +288,11 @@ class Engine:
             for group_starts in starts.values():
                 group_starts.sort()
 
-            usable = sorted(
-                (h.start, h.end, h.group, h.word)
-                for h in found
-                if _close(h, starts, rule.window)
-                and (not h.boundary or boundaries.check(h.keyword))
+            close = sorted(
+                (h for h in found if _close(h, starts, rule.window)),
+                key=lambda h: (h.start, h.end, h.group),
             )
-            yield from _windows(ci, ri, rule, usable)
+            yield from _windows(ci, ri, rule, close, boundaries)
 
     def _pattern_hits(self, folded: Folded) -> Iterator[_Hit]:
         cache: dict[str, list[tuple[int, int, str]]] = {}
@@ -347,6 +325,23 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
+def _uses(ci: int, category: Category) -> Iterator[_Use]:
+    """Every word of a table with the role it plays there."""
+    for ri, term in enumerate(category.terms):
+        for word in term.words:
+            key = squeeze(word)
+            boundary = len(key) == 2 if term.boundary is None else term.boundary
+            yield _Use(ci, "term", ri, 0, term.weight, 0, boundary, word, key)
+    for ri, near in enumerate(category.near):
+        for gi, group in enumerate(near.groups):
+            for word in group:
+                key = squeeze(word)
+                yield _Use(ci, "near", ri, gi, near.weight, near.window, len(key) == 2, word, key)
+    for ri, exclude in enumerate(category.excludes):
+        for word in exclude.words:
+            yield _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word))
+
+
 def _close(hit: _NearHit, starts: dict[int, list[int]], window: int) -> bool:
     """Is a word of every other group within ``window`` of this one (sorted ``starts``)?"""
     for group, group_starts in starts.items():
@@ -359,28 +354,40 @@ def _close(hit: _NearHit, starts: dict[int, list[int]], window: int) -> bool:
 
 
 def _windows(
-    ci: int, ri: int, rule: NearRule, found: list[tuple[int, int, int, str]]
+    ci: int, ri: int, rule: NearRule, found: list[_NearHit], boundaries: _Boundaries
 ) -> Iterator[_Hit]:
-    """Non-overlapping spans holding one word of each group within ``rule.window``."""
+    """Non-overlapping spans holding one word of each group within ``rule.window``.
+
+    Word boundaries are checked only for the words a window would use, and the search stops
+    once the officer has enough examples, so repetition cannot make it slow.
+    """
+
+    def usable(hit: _NearHit) -> bool:
+        return not hit.boundary or boundaries.check(hit.keyword)
+
     after = -1
-    for i, (start, _, _, _) in enumerate(found):
-        if start < after:
+    shown = 0
+    for i, first in enumerate(found):
+        if first.start < after or not usable(first):
             continue
-        best: dict[int, tuple[int, str]] = {}
+        best: dict[int, _NearHit] = {}
         for j in range(i, len(found)):
-            s, e, g, word = found[j]
-            if s > start + rule.window:
+            hit = found[j]
+            if hit.start > first.start + rule.window:
                 break
-            if g not in best or e < best[g][0]:
-                best[g] = (e, word)
+            if (hit.group not in best or hit.end < best[hit.group].end) and usable(hit):
+                best[hit.group] = hit
         if len(best) < len(rule.groups):
             continue
-        end = max(e for e, _ in best.values())
-        if end - start > rule.window:
+        end = max(h.end for h in best.values())
+        if end - first.start > rule.window:
             continue
-        label = "+".join(best[g][1] for g in sorted(best))
-        yield _Hit(ci, (ci, "near", ri), "near", label, start, end, rule.weight)
+        label = "+".join(best[g].word for g in sorted(best))
+        yield _Hit(ci, (ci, "near", ri), "near", label, first.start, end, rule.weight)
         after = end
+        shown += 1
+        if shown > MAX_FINDINGS_PER_RULE:
+            return
 
 
 class _Boundaries:

@@ -278,3 +278,19 @@ def test_large_alphabet_uses_two_symbol_codes(compile_table: Callable[[str], Eng
     found = {f.rule: f.match for f in engine.match([Segment("正文", text)])}
     assert found["拆迁补偿方案"] == "拆 迁*补\u200b偿方案"
     assert found[chosen[7]] == chosen[7] and found[chosen[1500]] == chosen[1500]
+
+
+def test_excluded_hits_do_not_use_up_the_listing_limit(
+    compile_table: Callable[[str], Engine],
+) -> None:
+    engine = compile_table(EXCLUDES)
+    cover = "新闻稿：补偿方案。" * 80  # 80 excluded hits first
+    decision = engine.decide([Segment("正文", cover + "。" * 20 + "内部补偿方案")])
+    assert decision.verdict is Verdict.QUARANTINE
+    assert [f.start for f in decision.findings] == [len(cover) + 22]
+
+
+def test_repeated_near_rule_words_list_a_bounded_number_of_windows(engine: Engine) -> None:
+    decision = engine.decide([Segment("正文", "征地补偿方案，" * 20_000)])
+    assert decision.verdict is Verdict.QUARANTINE
+    assert sum(f.kind == "near" for f in decision.findings) == 50
