@@ -34,6 +34,8 @@ EVASIONS = [
     ("干部调整方\n案请审阅", "personnel", "干部调整方\n案"),
     ("ｗｏｒｄ：干部调整方案", "personnel", "干部调整方案"),
     ("⼯作秘密\n会议纪要", "work-secret", "⼯作秘密"),
+    ("⼲部调整⽅案", "personnel", "⼲部调整⽅案"),  # Kangxi radicals ⼲ ⽅
+    ("征地拆 迁补偿 方案", "land", "征地拆 迁补偿 方案"),  # spacing from PDF extraction
     ("徵地拆遷補償方案", "land", "徵地拆遷補償方案"),
     ("征 地 拆 迁 补 偿 方 案", "land", "征 地 拆 迁 补 偿 方 案"),
     ("秘密★⑥个月", "state-secret", "秘密★⑥个月"),
