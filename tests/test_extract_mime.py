@@ -142,3 +142,25 @@ def test_message_parts_are_listed_for_the_officer(limits: LimitSettings) -> None
 def test_encrypted_attachment_in_real_mail(corpus: Path, limits: LimitSettings) -> None:
     raw = (corpus / "spamassassin/t/data/spam/olevbmacro/encrypted.eml").read_bytes()
     assert set(reasons(extract_message(raw, limits)).values()) == {"encrypted"}
+
+
+def test_every_message_of_an_attached_mbox_is_read(limits: LimitSettings) -> None:
+    first = message(body="第一封：会议通知")
+    second = message(attachments=[("方案.txt", "第二封附件：维稳预案".encode())])
+    mbox = (
+        b"From a@b Mon Jan  1 00:00:00 2024\r\n"
+        + first
+        + b"\r\nFrom c@d Mon Jan  1 00:00:00 2024\r\n"
+        + second
+    )
+    found = texts(extract_message(message(attachments=[("存档.mbox", mbox)]), limits))
+    assert found["附件 存档.mbox › 邮件 1 › 正文"] == "第一封：会议通知"
+    assert found["附件 存档.mbox › 邮件 2 › 附件 方案.txt"] == "第二封附件：维稳预案"
+
+
+def test_hz_encoded_text_is_decoded(corpus: Path, limits: LimitSettings) -> None:
+    raw = _raw(
+        "From: a@b\nSubject: x\nContent-Type: text/plain\n",
+        (corpus / "cpython/cjkencodings/hz.txt").read_bytes(),
+    )
+    assert "己所不欲，勿施於人" in texts(extract_message(raw, limits))["正文"]

@@ -75,6 +75,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
     if bom:
         return data.decode(bom, errors="replace")
     codec = codec_for(declared)
+    if codec in (None, "ascii", "cp1252") and b"~{" in data and b"~}" in data:
+        return detect(data)  # undeclared or ASCII-labelled HZ (RFC 1843)
     if codec and codec not in ("utf-8", "cp1252"):
         try:
             return data.decode(codec)
@@ -92,9 +94,16 @@ def decode(data: bytes, declared: str | None = None) -> str:
 def detect(data: bytes) -> str:
     """Decode bytes whose charset is unknown (or a lie)."""
     try:
-        return data.decode("ascii")
+        text = data.decode("ascii")
     except UnicodeDecodeError:
         pass
+    else:
+        if "~{" in text and "~}" in text:  # HZ-GB-2312 (RFC 1843): 7-bit GB2312 in old mail
+            try:
+                return data.decode("hz")
+            except UnicodeDecodeError:
+                pass
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

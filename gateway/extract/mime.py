@@ -27,12 +27,13 @@ from gateway.extract import charset
 from gateway.extract.detect import Kind, mail_start
 from gateway.extract.html import decode_html, html_to_text
 from gateway.extract.registry import extractor
-from gateway.extract.walker import DeadlineExceeded, Node, Walker, join
+from gateway.extract.walker import DeadlineExceeded, Node, Unreadable, Walker, join
 from matchers.model import UnscannableReason
 
 log = logging.getLogger(__name__)
 
 _SHOWN_HEADERS = (("subject", "主题"), ("from", "发件人"), ("to", "收件人"), ("cc", "抄送"))
+_MBOX_FROM = re.compile(rb"\r?\n(?=From [^\r\n]*\r?\n)")
 _UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} (.+?)\r?$", re.MULTILINE)
 _MAX_PARTS = 10_000  # a message with more MIME parts than this is held as limit_members
 
@@ -117,9 +118,20 @@ def filename_of(part: Message, hint: str | None) -> str:
 
 @extractor(Kind.EMAIL)
 def extract_email(data: bytes, node: Node, walker: Walker) -> None:
-    start = mail_start(data[:4096].removeprefix(b"\xef\xbb\xbf"))
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    messages = _MBOX_FROM.split(data) if data.startswith(b"From ") else [data]
+    messages = [m for m in messages if m.strip()]
+    if len(messages) > 1:  # an mbox file (RFC 4155): every message, not only the first
+        if len(messages) > walker.limits.max_members:
+            raise Unreadable(UnscannableReason.LIMIT_MEMBERS, f"邮箱文件含 {len(messages)} 封邮件")
+        for index, raw in enumerate(messages, start=1):
+            location = node.at(f"邮件 {index}")
+            walker.part(location, "", "message/rfc822", raw, "scanned")
+            walk_message(parse(raw.split(b"\n", 1)[-1]), walker, location, node.depth + 1)
+        return
+    start = mail_start(data[:4096])
     if start > 0:
-        data = data.removeprefix(b"\xef\xbb\xbf")[start:]
+        data = data[start:]
     walk_message(parse(data), walker, node.location, node.depth)
 
 
