@@ -255,3 +255,11 @@ async def test_mixed_recipients_internal_failure_is_kept_for_retry(
     assert retry.rcpt_to == [INTERNAL] and retry.verdict == "pass"
     assert "4.2.0 mailbox busy" in (retry.last_release_error or "")
     assert upstream.to(INTERNAL) == []
+
+    # The release job retries it; once upstream takes it, the internal copy arrives once.
+    del upstream.rcpt_replies[INTERNAL]
+    assert smtp_gateway.review is not None
+    assert await smtp_gateway.review.deliver_pending() == 1
+    [delivered] = [m for m in upstream.to(INTERNAL) if m.mail_from == SENDER]
+    assert delivered.rcpt_to == [INTERNAL]
+    assert await smtp_gateway.review.deliver_pending() == 0
