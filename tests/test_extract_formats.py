@@ -256,3 +256,15 @@ def test_objects_embedded_in_rtf_are_unpacked(corpus: Path, limits: LimitSetting
     assert found["a.rtf › 嵌入对象 1 Word.Document.8 › 正文"] == "This file is embedded"
     assert "Numbers and their Squares" in found["a.rtf › 嵌入对象 6 Excel.Sheet.8 › 单元格"]
     assert found["a.rtf › 嵌入对象 testMSG_????.msg › 主题"] == "MIME registry use cases"
+
+
+@pytest.mark.parametrize("suffix", ["doc", "docx", "xls", "ppt"])
+def test_objects_embedded_by_wps_office_are_read(
+    corpus: Path, limits: LimitSettings, suffix: str
+) -> None:
+    name = f"testWPSAttachment.{suffix}"
+    result = extract_document((corpus / "tika/test-documents" / name).read_bytes(), name, limits)
+    text = all_text(result)
+    for content in ("txt_content", "pdf_content", "doc_content", "xls_content"):
+        assert content in text
+    assert result.unscannable == ()

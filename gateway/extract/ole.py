@@ -113,12 +113,18 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
             break
     if "PowerPoint Document" in names:
         understood = True
-        walker.text(node.at("幻灯片"), ole_ppt.text(storage.read("PowerPoint Document")))
+        stream = storage.read("PowerPoint Document")
+        walker.text(node.at("幻灯片"), ole_ppt.text(stream))
+        for index, blob in enumerate(ole_ppt.embedded(stream, walker.cap(len(stream))), start=1):
+            walker.add_expanded(len(blob))
+            label = f"嵌入对象 {index}"
+            walker.document(blob, label, node.at(label), node.depth + 1)
     if "\x01Ole10Native" in names:
         understood = True
         ole10_native(storage.read("\x01Ole10Native"), node, walker)
-    for name in ("Package", "CONTENTS", "Contents"):
-        if name in names and storage.has(name):
+    for name in sorted(names):
+        # Word/Excel write "Package"/"CONTENTS"; WPS writes "package"
+        if name.lower() in ("package", "contents") and storage.has(name):
             understood = True
             walker.document(storage.read(name), name, node.at(f"嵌入对象 {name}"), node.depth + 1)
     understood |= _embedded(storage, names, node, walker)
