@@ -90,6 +90,8 @@ def extract_ole(data: bytes, node: Node, walker: Walker) -> None:
 
 def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
     names = storage.children()
+    if not names:
+        return  # an empty compound file (PowerPoint writes these for some objects): no content
     if "EncryptedPackage" in names or "EncryptionInfo" in names:
         raise Unreadable(UnscannableReason.ENCRYPTED, "Office 文档已加密（需要密码）")
     if "\tDRMContent" in names or "\x09DRMContent" in names:
