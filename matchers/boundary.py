@@ -13,6 +13,8 @@ import threading
 from functools import cache
 from typing import Any
 
+from matchers.normalize import skippable
+
 #: Characters of context on each side given to jieba.
 WINDOW = 8
 
@@ -30,14 +32,27 @@ def _tokenizer() -> Any:
 
 
 def on_boundaries(text: str, start: int, end: int) -> bool:
-    """Does a word segmentation of ``text`` around ``[start, end)`` cut at both ends?"""
-    lo = max(0, start - WINDOW)
-    hi = min(len(text), end + WINDOW)
+    """Does a word segmentation of ``text`` around ``[start, end)`` cut at both ends?
+
+    Whitespace is layout in Chinese, not a word boundary, so it is removed from the window
+    first (a hard-wrapped mail breaks lines anywhere: ``网上\n访谈`` does not contain the word
+    ``上访``), and so is whatever the hit itself skipped (``维 * 稳``). Punctuation outside the
+    hit stays: it does separate words.
+    """
+    lo = max(0, start - 2 * WINDOW)
+    hi = min(len(text), end + 2 * WINDOW)
+    kept = [
+        i
+        for i in range(lo, hi)
+        if not (text[i].isspace() or (start < i < end - 1 and skippable(text[i])))
+    ]
+    window = "".join(text[i] for i in kept)
+    first, last = kept.index(start), kept.index(end - 1) + 1
     with _lock:  # jieba's tokenizer keeps state while it initialises
-        tokens = _tokenizer().lcut(text[lo:hi], HMM=False)
+        tokens = _tokenizer().lcut(window, HMM=False)
     cuts = {0}
     pos = 0
     for token in tokens:
         pos += len(token)
         cuts.add(pos)
-    return (start - lo) in cuts and (end - lo) in cuts
+    return first in cuts and last in cuts

@@ -399,8 +399,6 @@ class _Boundaries:
         self._refused: dict[int, int] = defaultdict(int)
 
     def check(self, hit: KeywordHit) -> bool:
-        if hit.squeezed:
-            return True  # spaced out on purpose: an evasion, not part of another word
         span = (hit.start, hit.end)
         if span not in self._seen:
             if self._refused[hit.word] >= MAX_BOUNDARY_REFUSALS:

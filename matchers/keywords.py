@@ -136,10 +136,6 @@ class Keywords:
     def encode(self, word: str) -> str:
         return "".join(self.codes[ch] for ch in word)
 
-    def translate(self, folded: str) -> str:
-        """The folded text in the automaton's alphabet, squeezed."""
-        return folded.translate(self._table)
-
     def find(self, folded: str) -> list[KeywordHit]:
         """Every occurrence of every word in ``folded`` whose squeeze stays within bounds."""
         # Translate in chunks so that a hit can be mapped back by looking at its own chunk

@@ -296,3 +296,11 @@ def test_repeated_near_rule_words_list_a_bounded_number_of_windows(engine: Engin
     decision = engine.decide([Segment("正文", "征地补偿方案，" * 20_000)])
     assert decision.verdict is Verdict.QUARANTINE
     assert sum(f.kind == "near" for f in decision.findings) == 50
+
+
+def test_line_breaks_are_not_word_boundaries(engine: Engine) -> None:
+    # a hard-wrapped mail breaks lines anywhere: 上访 and 维稳 are still not words here
+    assert triggered(engine, "今晚的网上\n访谈节目") == []
+    assert triggered(engine, "今晚的网上访谈节目，思\n维稳定性训练") == []
+    # spaced out on purpose, 维稳 and 上访 are words
+    assert triggered(engine, "请 做 好 维 稳 和 上 访 工 作") == ["public-security"]
