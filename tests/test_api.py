@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.fixtures_console import LiveConsole, Sink, insert_case, sign_in
+from tests.fixtures_console import LiveConsole, Sink, days_ago, insert_case, sign_in
 
 
 def _me(http: requests.Session, base: str) -> str:
@@ -153,3 +153,19 @@ def test_generated_requests_cause_no_server_error(live_console: LiveConsole) -> 
             )
 
         check()
+
+
+def test_paging_keeps_oldest_first_across_pages(live_console: LiveConsole) -> None:
+    ids = [
+        live_console.call(lambda s, d=d: insert_case(s, received_at=days_ago(d))).id
+        for d in (5, 4, 3, 2, 1)
+    ]
+    http = sign_in(live_console.base_url, "shen")
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        body = http.get(
+            f"{live_console.base_url}/api/cases?per_page=2&page={page}", timeout=10
+        ).json()
+        assert body["total"] == 5
+        seen += [c["id"] for c in body["cases"]]
+    assert seen == ids
