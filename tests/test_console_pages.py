@@ -331,3 +331,21 @@ def test_cookies_are_secure_behind_tls(tmp_path: Path, sink: Sink) -> None:
         assert "Secure" in reply.headers["set-cookie"] and "HttpOnly" in reply.headers["set-cookie"]
     finally:
         live.stop()
+
+
+def test_a_permanent_refusal_is_shown_to_officers(live_console: LiveConsole, sink: Sink) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    sink.handler.replies.append("554 5.7.1 relay access denied")
+    http = sign_in(live_console.base_url, "li")
+    page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+    done = http.post(
+        f"{live_console.base_url}/cases/{held.id}/action",
+        data={"csrf_token": csrf_of(page), "action": "release", "reason": "同意"},
+        timeout=30,
+    )
+    assert "上游服务器拒收" in done.text
+    page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+    assert re.search(r'id="release-error">上游服务器拒收：554 5.7.1 relay access denied', page)
+    assert "放行被拒收" in page and 'value="release"' in page  # officers can decide again
+    queue = http.get(f"{live_console.base_url}/cases", timeout=10).text
+    assert held.id in queue and "放行被拒收" in queue
