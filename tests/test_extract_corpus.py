@@ -69,6 +69,7 @@ MANIFEST_TEXT = {
     "tika/test-documents/testODT_svgTitleInStyledSpan.odt": ["國立雲林科技大學", "學生證影印本"],
     "tika/test-documents/gbk.zip": ["集团邮件审计系统2021年自动巡检需求文档_V4.0.doc"],
     "pdfminer.six/samples/contrib/issue_566_test_2.pdf": ["甲方：中国饮料有限公司（盖章）"],
+    "pdfminer.six/samples/contrib/issue_566_test_1.pdf": ["Buyer：黎荣"],  # broken CID map
     "pypdf/resources/multilang.pdf": ["你好世界"],
     "cpython/cjkencodings/gb2312.txt": [
         "Python（派森）语言是一种功能强大而完善的通用型计算机程序设计语言"

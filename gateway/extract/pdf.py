@@ -1,10 +1,20 @@
 """PDF via pdfium (pypdfium2): page text with ToUnicode maps, and embedded file attachments.
 
+Some real Chinese PDFs carry CID fonts whose ToUnicode table is missing or wrong; pdfium then
+returns look-alike code points (the corpus's ``issue_566_test_1.pdf``: 黎荣 → 哾㦓, all in CJK
+Extension A). A page whose text holds Extension A, private-use or replacement characters is
+read a second time with pdfminer.six, which maps CIDs through the Adobe-GB1/CNS1 character
+collections; both readings are scanned (``第 N 页`` and ``第 N 页（CID 重新解码）``).
+
 An encrypted PDF that opens with the empty user password (owner password only) is readable and
 is scanned; one that needs a user password is ``encrypted``.
 """
 
 from __future__ import annotations
+
+import io
+import logging
+import re
 
 import pypdfium2 as pdfium
 
@@ -13,7 +23,11 @@ from gateway.extract.registry import extractor
 from gateway.extract.walker import ImageOnly, Node, Unreadable, Walker
 from matchers.model import UnscannableReason
 
+log = logging.getLogger(__name__)
+
 _MAX_PAGES = 5000
+_MAX_SECOND_READINGS = 50  # pages; pdfminer runs ~1 MB/s
+_SUSPECT = re.compile("[\u3400-\u4dbf\ue000-\uf8ff\ufffd]")
 
 
 @extractor(Kind.PDF)
@@ -30,6 +44,7 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
         if pages > _MAX_PAGES:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"PDF 页数 {pages} 超过 {_MAX_PAGES}")
         found_text = False
+        suspect: list[int] = []
         for index in range(pages):
             walker.check_deadline()
             page = pdf[index]
@@ -43,6 +58,8 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
                 page.close()
             walker.add_expanded(len(text) * 2)
             found_text = found_text or bool(text.strip())
+            if _SUSPECT.search(text):
+                suspect.append(index)
             walker.text(node.at(f"第 {index + 1} 页"), text)
         for index in range(pdf.count_attachments()):
             attachment = pdf.get_attachment(index)
@@ -57,5 +74,20 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             walker.document(blob, name, node.at(f"PDF 附件 {name}"), node.depth + 1)
     finally:
         pdf.close()
+    if suspect:
+        _second_reading(data, suspect[:_MAX_SECOND_READINGS], node, walker)
     if pages and not found_text:
         raise ImageOnly("PDF 无文字层（扫描件）")
+
+
+def _second_reading(data: bytes, pages: list[int], node: Node, walker: Walker) -> None:
+    from pdfminer.high_level import extract_text
+
+    for index in pages:
+        walker.check_deadline()
+        try:
+            text = extract_text(io.BytesIO(data), page_numbers=[index], maxpages=index + 1)
+        except Exception:  # a second opinion only: pdfium's reading of the page is already in
+            log.debug("pdfminer could not re-read page %d of %s", index + 1, node.location)
+            continue
+        walker.text(node.at(f"第 {index + 1} 页（CID 重新解码）"), text)
