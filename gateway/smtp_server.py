@@ -17,6 +17,8 @@ pipeline's ``Reply`` into the line the client reads.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
 import ipaddress
 import logging
@@ -24,7 +26,7 @@ import ssl
 from collections.abc import Iterable
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -58,22 +60,26 @@ def tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
 
 
 class Authenticator:
-    """aiosmtpd authenticator over ``smtp.auth_users`` (name → argon2 hash).
+    """Checks AUTH credentials against ``smtp.auth_users`` (name → argon2 hash).
 
-    argon2 is deliberately slow (tens of ms); a verified (user, password digest) pair is
-    remembered so that an MTA logging in on every connection does not stall the event loop
-    each time. A wrong password is never cached.
+    argon2 is deliberately slow (tens of ms of CPU), so a check runs in a worker thread, at
+    most two at a time: a client guessing passwords can neither stall the event loop nor
+    take every core. A verified (user, password digest) pair is remembered so that an MTA
+    logging in on every connection costs one argon2 run per process; a wrong password is
+    never remembered.
     """
 
     def __init__(self, users: dict[str, SecretStr]) -> None:
         self._users = {name: secret.get_secret_value() for name, secret in users.items()}
         self._hasher = PasswordHasher()
         self._verified: set[tuple[str, str]] = set()
+        self._slots = asyncio.Semaphore(2)
         for name, hashed in self._users.items():
             if not hashed.startswith("$argon2"):
                 raise SettingsError(
                     [
-                        f'setting smtp.auth_users.{name}: not an argon2 hash (see docs/deployment.md, "SMTP AUTH")'
+                        f"setting smtp.auth_users.{name}: not an argon2 hash"
+                        ' (see docs/deployment.md, "SMTP AUTH")'
                     ]
                 )
 
@@ -82,10 +88,11 @@ class Authenticator:
         return bool(self._users)
 
     def check(self, login: str, password: str) -> bool:
+        """Blocking check (argon2); see :meth:`verify` for the event loop."""
         hashed = self._users.get(login)
-        digest = hashlib.sha256(f"{login}\0{password}".encode()).hexdigest()
         if hashed is None:
             return False
+        digest = hashlib.sha256(f"{login}\0{password}".encode()).hexdigest()
         if (login, digest) in self._verified:
             return True
         try:
@@ -95,17 +102,15 @@ class Authenticator:
         self._verified.add((login, digest))
         return True
 
-    def __call__(
-        self, server: SMTP, session: Session, envelope: SmtpEnvelope, mechanism: str, auth_data: Any
-    ) -> AuthResult:
-        if not isinstance(auth_data, LoginPassword):
-            return AuthResult(success=False, handled=False)
-        login = auth_data.login.decode("utf-8", "replace")
-        password = auth_data.password.decode("utf-8", "replace")
-        if self.check(login, password):
-            log.info("auth ok user=%s peer=%s", login, _peer_ip(session))
+    async def verify(self, login_bytes: bytes, password_bytes: bytes, peer: str) -> AuthResult:
+        login = login_bytes.decode("utf-8", "replace")
+        password = password_bytes.decode("utf-8", "replace")
+        async with self._slots:
+            ok = await asyncio.to_thread(self.check, login, password)
+        if ok:
+            log.info("auth ok user=%s peer=%s", login, peer)
             return AuthResult(success=True, auth_data=login)
-        log.warning("auth failed user=%s peer=%s", login, _peer_ip(session))
+        log.warning("auth failed user=%s peer=%s", login, peer)
         return AuthResult(success=False, handled=False)
 
 
@@ -187,6 +192,46 @@ class _GatewaySMTP(SMTP):
             await self.push("530 5.7.0 Must issue a STARTTLS command first")
             return
         await super().smtp_AUTH(arg)
+
+    # PLAIN (RFC 4616) and LOGIN as aiosmtpd parses them, but checked off the event loop.
+    async def auth_PLAIN(self, _: Any, args: list[str]) -> AuthResult:
+        data = await self._initial(args, "")
+        if data is None:
+            return AuthResult(success=False, handled=True)
+        try:
+            _authz, login, password = data.split(b"\x00")
+        except ValueError:
+            await self.push("501 5.5.2 Can't split auth value")
+            return AuthResult(success=False, handled=True)
+        return await self._gateway.authenticator.verify(login, password, self._peer())
+
+    async def auth_LOGIN(self, _: Any, args: list[str]) -> AuthResult:
+        login = await self._initial(args, self.AuthLoginUsernameChallenge)
+        if login is None:
+            return AuthResult(success=False, handled=True)
+        password = await self.challenge_auth(self.AuthLoginPasswordChallenge)
+        if not isinstance(password, bytes):
+            return AuthResult(success=False, handled=True)
+        return await self._gateway.authenticator.verify(login, password, self._peer())
+
+    async def _initial(self, args: list[str], challenge: str) -> bytes | None:
+        """The initial response (RFC 4954 §4), given inline or after a 334 challenge."""
+        if len(args) > 1:
+            return await self._b64(args[1])
+        answer = await self.challenge_auth(challenge)
+        if not isinstance(answer, bytes):  # "*" cancelled, or not base64: already answered
+            return None
+        return answer
+
+    async def _b64(self, text: str) -> bytes | None:
+        try:
+            return base64.b64decode(text.encode(), validate=True)
+        except (binascii.Error, ValueError):
+            await self.push("501 5.5.2 Can't decode base64")
+            return None
+
+    def _peer(self) -> str:
+        return _peer_ip(self.session) if self.session is not None else ""
 
     async def smtp_MAIL(self, arg: str | None) -> None:
         if self._gateway.closing:
@@ -270,7 +315,6 @@ class SmtpServer:
             tls_context=self._tls,
             timeout=self.settings.timeout,
             auth_require_tls=True,
-            authenticator=self.authenticator,
             auth_exclude_mechanism=_excluded_mechanisms(("PLAIN", "LOGIN")),
             loop=asyncio.get_running_loop(),
         )

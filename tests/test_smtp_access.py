@@ -96,6 +96,24 @@ async def test_auth_after_starttls_relays_from_anywhere(
     [got] = upstream.messages
     assert b"with ESMTPSA id" in got.data.split(b"\r\n\r\n")[0]  # RFC 3848
 
+    def login_mechanism(password: str) -> int:
+        with smtplib.SMTP("127.0.0.1", smtp_gateway_port, timeout=30) as client:
+            client.ehlo("mta.example.gov.cn")
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            client.starttls(context=context)
+            client.ehlo("mta.example.gov.cn")
+            client.user, client.password = "mta", password
+            try:
+                return client.auth("LOGIN", client.auth_login)[0]
+            except smtplib.SMTPAuthenticationError as exc:
+                return exc.smtp_code
+
+    smtp_gateway_port = gateway.smtp_port
+    assert await asyncio.to_thread(login_mechanism, "correct horse") == 235
+    assert await asyncio.to_thread(login_mechanism, "nope") == 535
+
 
 async def test_oversize_message_gets_552(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
