@@ -157,3 +157,28 @@ def test_an_unknown_role_is_an_argument_error(
         run(capsys, monkeypatch, "user", "add", "x", "--role", "boss")
     assert exit_info.value.code == 2
     assert "invalid choice: 'boss'" in capsys.readouterr().err
+
+
+def test_several_own_addresses(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, _ = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "li",
+        "--role",
+        "approver",
+        "--email",
+        "li@gov.example.cn",
+        "Li.Si@Home.example.cn",
+        "--email",
+        "li2@gov.example.cn",
+        "--password-stdin",
+        stdin="a-good-password\n",
+    )
+    assert code == 0
+    assert run(capsys, monkeypatch, "user", "list")[1] == (
+        "li\tapprover\tactive\tli.si@home.example.cn,li2@gov.example.cn,li@gov.example.cn\n"
+    )

@@ -43,10 +43,11 @@ def register(sub: Any) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument(
         "--email",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="ADDR",
-        help="the user's own mail address (repeatable): they may not review mail from it",
+        help="the user's own mail addresses: they may not review mail sent from them",
     )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.set_defaults(func=run)
