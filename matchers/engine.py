@@ -249,27 +249,19 @@ class Engine:
                 if use.role == "exclude":
                     excludes[use.category].append((start, end, use.window))
         zones = {category: _Zones(spans) for category, spans in excludes.items()}
-        terms: list[_Hit] = []
+        terms: dict[int, list[tuple[_Use, KeywordHit, int, int]]] = defaultdict(list)
         near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
-        listed: dict[tuple[int, str], int] = defaultdict(int)
         for kw, start, end in found:
             for use in self._uses[kw.word]:
-                if use.role == "exclude":
-                    continue
                 zone = zones.get(use.category)
                 if use.role == "near":
                     # boundaries are checked later, only where all groups come together
                     word_hit = _NearHit(start, end, use.group, use.word, kw, use.boundary)
                     near[(use.category, use.rule)].append(word_hit)
-                elif zone is not None and zone.covers(start, end):
-                    continue
-                elif listed[(use.category, use.key)] <= MAX_FINDINGS_PER_RULE:  # +1: "more"
-                    if use.boundary and not boundaries.check(kw):
-                        continue
-                    listed[(use.category, use.key)] += 1
-                    key: RuleKey = (use.category, "term", use.key)
-                    terms.append(_Hit(use.category, key, "term", use.word, start, end, use.weight))
-        yield from terms
+                elif use.role == "term" and (zone is None or not zone.covers(start, end)):
+                    terms[use.category].append((use, kw, start, end))
+        for candidates in terms.values():
+            yield from _longest_terms(candidates, boundaries)
         for hit in [*self._near_hits(near, boundaries), *self._pattern_hits(folded)]:
             zone = zones.get(hit.category)
             if zone is None or not zone.covers(hit.start, hit.end):
@@ -340,6 +332,29 @@ def _uses(ci: int, category: Category) -> Iterator[_Use]:
     for ri, exclude in enumerate(category.excludes):
         for word in exclude.words:
             yield _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word))
+
+
+def _longest_terms(
+    candidates: list[tuple[_Use, KeywordHit, int, int]], boundaries: _Boundaries
+) -> Iterator[_Hit]:
+    """One category's term hits in a segment, leaving out a word inside a longer one.
+
+    ``越级上访`` is one piece of evidence, not ``越级上访`` plus ``上访``. Word boundaries are
+    checked only for hits that are not covered already, and each word is listed at most
+    :data:`MAX_FINDINGS_PER_RULE` + 1 times (the one more tells the officer there are more).
+    """
+    candidates.sort(key=lambda c: (c[2], -c[3]))
+    listed: dict[str, int] = defaultdict(int)
+    reach = -1  # the furthest end of an accepted hit so far (all of them start earlier)
+    for use, kw, start, end in candidates:
+        if end <= reach or listed[use.key] > MAX_FINDINGS_PER_RULE:
+            continue
+        if use.boundary and not boundaries.check(kw):
+            continue
+        reach = end
+        listed[use.key] += 1
+        key: RuleKey = (use.category, "term", use.key)
+        yield _Hit(use.category, key, "term", use.word, start, end, use.weight)
 
 
 def _close(hit: _NearHit, starts: dict[int, list[int]], window: int) -> bool:

@@ -304,3 +304,17 @@ def test_line_breaks_are_not_word_boundaries(engine: Engine) -> None:
     assert triggered(engine, "今晚的网上访谈节目，思\n维稳定性训练") == []
     # spaced out on purpose, 维稳 and 上访 are words
     assert triggered(engine, "请 做 好 维 稳 和 上 访 工 作") == ["public-security"]
+
+
+def test_a_word_inside_a_longer_word_is_not_extra_evidence(
+    compile_table: Callable[[str], Engine],
+) -> None:
+    engine = compile_table(
+        'id = "p"\nname = "P"\n[[terms]]\nwords = ["上访", "越级上访"]\nweight = 50\n'
+    )
+    once = engine.decide([Segment("正文", "他曾越级上访")])
+    assert [(f.match, f.start) for f in once.findings] == [("越级上访", 2)]
+    assert once.categories[0].score == 50
+    twice = engine.decide([Segment("正文", "他曾越级上访，多次上访")])
+    assert [f.match for f in twice.findings] == ["越级上访", "上访"]
+    assert twice.verdict is Verdict.QUARANTINE
