@@ -1,0 +1,42 @@
+"""Queue filters and counts, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.console.queue import ALL, QueueFilter, list_cases
+from tests.fixtures_console import days_ago, insert_case
+
+
+async def test_filters_and_counts(store: async_sessionmaker[AsyncSession]) -> None:
+    land = await insert_case(store, rcpt=["a@163.com", "b@QQ.com"], received_at=days_ago(3))
+    personnel = await insert_case(
+        store,
+        two_person=True,
+        mail_from="li.si@gov.example.cn",
+        rcpt=["c@126.com"],
+        received_at=days_ago(2),
+    )
+    released = await insert_case(store, state="released", received_at=days_ago(1))
+
+    async def ids(flt: QueueFilter) -> list[str]:
+        async with store() as session:
+            return [c.id for c in (await list_cases(session, flt)).cases]
+
+    assert await ids(QueueFilter()) == [land.id, personnel.id]
+    assert await ids(QueueFilter(state=ALL)) == [land.id, personnel.id, released.id]
+    assert await ids(QueueFilter(state="released")) == [released.id]
+    assert await ids(QueueFilter(category="personnel")) == [personnel.id]
+    assert await ids(QueueFilter(category="person")) == []  # whole ids only
+    assert await ids(QueueFilter(severity="critical")) == [personnel.id]
+    assert await ids(QueueFilter(sender="LI.SI")) == [personnel.id]
+    assert await ids(QueueFilter(domain="qq.com")) == [land.id]  # any recipient, any case
+    assert await ids(QueueFilter(domain="q.com")) == []  # whole domains only
+    assert await ids(QueueFilter(sender="%")) == []  # LIKE wildcards are literal
+    assert await ids(QueueFilter(since=days_ago(2.5).date(), until=days_ago(1.5).date())) == [
+        personnel.id
+    ]
+
+    async with store() as session:
+        page = await list_cases(session, QueueFilter(category="land"))
+    assert page.counts["pending"] == 2 and page.counts["released"] == 1 and page.total == 2
