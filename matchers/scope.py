@@ -11,10 +11,19 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from matchers.detectors import DETECTORS
 from matchers.errors import ScopeError
@@ -151,9 +160,14 @@ class Category(BaseModel):
 
     @field_validator("severity", "action", "release", mode="before")
     @classmethod
-    def _enum(cls, value: Any, info: Any) -> Any:
+    def _enum(cls, value: Any, info: ValidationInfo) -> Any:
         # strict mode would refuse the plain TOML string; accept exactly the enum's values
-        enum = {"severity": Severity, "action": Action, "release": Release}[info.field_name]
+        enums: dict[str | None, type[StrEnum]] = {
+            "severity": Severity,
+            "action": Action,
+            "release": Release,
+        }
+        enum = enums[info.field_name]
         if isinstance(value, str) and value in {m.value for m in enum}:
             return enum(value)
         allowed = " | ".join(m.value for m in enum)
