@@ -50,3 +50,26 @@ def test_a_row_deleted_from_the_database_is_named(
         conn.execute("DELETE FROM audit_log WHERE seq = 2")
     assert main(["audit", "verify"]) == 1
     assert capsys.readouterr().out.startswith("BROKEN at entry 2: entry missing")
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "not a url"])
+def test_an_unsupported_database_is_one_line(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DLP_DATABASE_URL", url)
+    assert main(["audit", "verify"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"dlp-gateway: database URL {url} is not supported: use sqlite+aiosqlite:///PATH "
+        "or postgresql+asyncpg://USER@HOST/DB (setting database_url)\n"
+    )
+
+
+def test_an_unreachable_database_is_one_line_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DLP_DATABASE_URL", "postgresql+asyncpg://dlp:s3cret@127.0.0.1:1/dlp")
+    assert main(["audit", "verify"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dlp-gateway: database postgresql+asyncpg://***@127.0.0.1:1/dlp: ")
+    assert "s3cret" not in err and err.count("\n") == 1

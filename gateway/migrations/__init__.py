@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.db import make_engine, make_sessionmaker
@@ -42,7 +42,15 @@ def _upgrade(connection: Connection, config: Config) -> None:
 
 async def upgrade(url: str) -> None:
     """Migrate the database at ``url`` to the newest schema (idempotent)."""
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ImportError, NoSuchModuleError) as exc:
+        raise StoreError(
+            f"database URL {_safe(url)} is not supported: use sqlite+aiosqlite:///PATH "
+            "or postgresql+asyncpg://USER@HOST/DB (setting database_url)"
+        ) from exc
+    except OSError as exc:
+        raise StoreError(f"database {_safe(url)}: {exc.strerror or exc}") from exc
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_upgrade, alembic_config(url))
