@@ -163,3 +163,20 @@ def test_notice_builder_marks_and_encodes(tmp_path: Path) -> None:
     assert "退回原因：测试" in body(parsed)
     assert notifier.signer.verify(raw)
     assert not Notifier(NoRelay(), settings, Metrics()).signer.verify(raw)  # another key
+
+
+async def test_daily_digest_lists_waiting_cases(smtp_gateway: Gateway, upstream: Sink) -> None:
+    first = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT))
+    second = await submit(smtp_gateway.smtp_port, "", [EXTERNAL], message(SENSITIVE_TEXT))
+    await smtp_gateway.wait_background()
+    upstream.messages.clear()
+
+    await smtp_gateway.send_digest()
+
+    [digest] = upstream.messages
+    assert digest.rcpt_to == [OFFICER]
+    text = body(parse(digest.data))
+    assert "共有 2 封邮件等待审核" in text
+    for answer in (first, second):
+        assert answer.text.rsplit(" ", 1)[1] in text
+    assert "补偿方案" not in text
