@@ -13,7 +13,8 @@ from matchers.normalize import fold
 # skips, invisible characters, expansions (⑴, …), full-width digits, stars and random text.
 PIECES = st.sampled_from(
     ["干部调整方案", "拆迁", "补偿", "方案", "工作秘密", "机密", "★", "\n", " ", "。", "*",
-     "\u200b", "\u202e", "⑴", "…", "１１０１０５", "\ufe0f", "\U000e0101", "维稳", "思维", "\r\n"]
+     "\u200b", "\u202e", "⑴", "…", "１１０１０５", "\ufe0f", "\U000e0101", "维稳", "思维", "\r\n",
+     "\x00", "網上\n訪談", "越级上访", "\U00030000", "新闻稿", "征收", "\ud800"]
 )  # fmt: skip
 TEXT = st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=40).map("".join)
 
