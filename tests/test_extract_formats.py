@@ -235,10 +235,42 @@ def test_msg_attachments_are_read(corpus: Path, limits: LimitSettings) -> None:
     assert result.unscannable == ()
 
 
-def test_tnef_attachments_are_read(corpus: Path, limits: LimitSettings) -> None:
-    data = (corpus / "mimekit/UnitTests/TestData/tnef/winmail.tnef").read_bytes()
-    result = extract_document(data, "winmail.dat", limits)
-    assert [p for p in result.parts if p.location.startswith("winmail.dat › 附件 ")]
+def test_tnef_attachments_and_compressed_rtf_body_are_read(
+    corpus: Path, limits: LimitSettings
+) -> None:
+    data = (corpus / "tika/test-documents/testWINMAIL.dat").read_bytes()
+    found = texts(extract_document(data, "winmail.dat", limits))
+    assert "Five files from Hell!" in found["winmail.dat › 正文（RTF）"]
+    assert (
+        found["winmail.dat › 附件 quick.doc › 正文"]
+        == "The quick brown fox jumps over the lazy dog"
+    )
+    assert "The quick brown fox" in found["winmail.dat › 附件 quick.pdf › 第 1 页"]
+
+
+def test_messages_embedded_in_tnef_are_read(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "mimekit/UnitTests/TestData/tnef/rich-text.eml").read_bytes()
+    result = extract_message(data, limits)
+    inner = "附件 winmail.dat › 附件 Untitled Attachment"
+    assert texts(result)[f"{inner} › 主题"] == "Build a train table"
+    assert (
+        texts(result)[f"{inner} › 正文"] == "Build my nephew an HO-scale train table for Christmas."
+    )
+    second = texts(result)[f"{inner} (2) › 主题"]
+    assert second == "Christmas Celebration!"
+    assert result.unscannable == ()
+
+
+def test_compressed_rtf_decodes_to_the_body(corpus: Path) -> None:
+    import olefile
+
+    from gateway.extract.lzfu import decompress
+    from gateway.extract.rtf import rtf_to_text
+
+    with olefile.OleFileIO(str(corpus / "tika/test-documents/testMSG_chinese.msg")) as ole:
+        blob = ole.openstream("__substg1.0_10090102").read()
+    text = rtf_to_text(decompress(blob, 10**6))
+    assert "中文測試" in text and "陳奎良" in text
 
 
 def test_embedded_objects_in_office_files_are_read(corpus: Path, limits: LimitSettings) -> None:

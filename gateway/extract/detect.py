@@ -273,6 +273,10 @@ def _looks_like_tar(data: bytes) -> bool:
 
 def _is_text(data: bytes) -> bool:
     sample = data[:8192]
+    if len(data) <= 8192:
+        sample = sample.rstrip(b"\x00")  # C strings (TNEF, MAPI) end in NUL
+    if not sample:
+        return False
     if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return True
     if b"\x00" in sample:

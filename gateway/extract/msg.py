@@ -3,8 +3,8 @@ attachments (binary data and embedded messages), read from ``__substg1.0_<id><ty
 
 Non-Unicode messages (PT_STRING8, type ``001E``) take their charset from the file:
 PR_INTERNET_CPID (0x3FDE) or PR_MESSAGE_CODEPAGE (0x3FFD) in ``__properties_version1.0``
-(e.g. 950 = Big5 in the corpus's Chinese MSG). The compressed RTF body (0x1009) is not read; Outlook
-always stores the plain body beside it.
+(e.g. 950 = Big5 in the corpus's Chinese MSG). The compressed RTF body (0x1009, [MS-OXRTFCP])
+is read when a message has no plain body.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from gateway.extract import charset
+from gateway.extract import charset, lzfu
 from gateway.extract.html import decode_html, html_to_text
+from gateway.extract.rtf import rtf_to_text
 from gateway.extract.walker import Node, Walker
 
 if TYPE_CHECKING:
@@ -71,13 +72,19 @@ def read_message(storage: Storage, node: Node, walker: Walker, header: int = 32)
             seen.add((label, value))
             walker.text(node.at(label), value)
     names = storage.children()
+    has_body = bool(_string(storage, "1000", codec))
+    if not has_body and "__substg1.0_10090102" in names:  # compressed RTF only
+        cap = walker.limits.max_expanded_bytes - walker.expanded
+        rtf = lzfu.decompress(storage.read("__substg1.0_10090102"), cap)
+        walker.add_expanded(len(rtf))
+        walker.text(node.at("正文（RTF）"), rtf_to_text(rtf))
     if "__substg1.0_10130102" in names or "__substg1.0_1013001F" in names:
         raw = (
             storage.read("__substg1.0_10130102")
             if "__substg1.0_10130102" in names
             else storage.read("__substg1.0_1013001F").decode("utf-16-le", "replace").encode()
         )
-        if not _string(storage, "1000", codec):
+        if not has_body:
             walker.text(node.at("正文（HTML）"), html_to_text(decode_html(raw, codec)))
     for name in sorted(n for n in names if n.startswith("__attach_version1.0_")):
         _attachment(storage.sub(name), node, walker, codec)

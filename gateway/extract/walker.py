@@ -80,12 +80,14 @@ class Walker:
         self.parts: list[PartInfo] = []
         self.unscannable: list[Unscannable] = []
         self.expanded = 0
+        self._seen: set[tuple[str, str]] = set()
 
     # -- results ---------------------------------------------------------------------------
 
     def text(self, location: str, text: str) -> None:
         text = text.replace("\x00", "").strip()
-        if text:
+        if text and (location, text) not in self._seen:
+            self._seen.add((location, text))  # the same words twice add nothing for the officer
             self.segments.append(Segment(location=location, text=text))
 
     def fail(self, location: str, reason: UnscannableReason, detail: str = "") -> None:
