@@ -165,8 +165,9 @@ class Pipeline:
             fields["case"] = case.id
             self._metrics.messages_total.labels(verdict="reject").inc()
             self._background(self._notifier.blocked(case))
-            names = ", ".join(c.name for c in blocking_categories(inspection))
-            return Reply(550, f"5.7.1 blocked by data-protection policy ({names})")
+            return Reply(
+                550, f"5.7.1 blocked by data-protection policy ({_names(inspection, envelope)})"
+            )
 
         case = await self._quarantine.hold(envelope, raw, inspection, scanned)
         fields["case"] = case.id
@@ -249,6 +250,16 @@ class Pipeline:
             envelope, raw, inspection, rcpts, error, permanent=permanent, parent_id=held.id
         )
         fields["deferred_case"] = copy.id
+
+
+def _names(inspection: Inspection, envelope: Envelope) -> str:
+    """Category names for the 550; ids when the names are not ASCII and the client did not
+    negotiate SMTPUTF8 (RFC 5321 §4.2 reply text is ASCII; RFC 6531 lifts that)."""
+    blocking = blocking_categories(inspection)
+    names = ", ".join(c.name for c in blocking)
+    if names.isascii() or envelope.smtputf8:
+        return names
+    return ", ".join(c.id for c in blocking)
 
 
 def temporary_reply(exc: RelayError) -> Reply:

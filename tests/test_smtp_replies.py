@@ -82,9 +82,19 @@ async def test_reject_category_gets_550_and_is_recorded(
     answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SECRET_TEXT))
 
     assert answer.code == 550
-    assert answer.text.startswith("5.7.1 blocked by data-protection policy (")
-    [case] = await cases(smtp_gateway)
+    [case, *_] = await cases(smtp_gateway)
     assert case.state == CaseState.BLOCKED
+    blocking = [
+        c for c in case.categories if c["action"] == "reject" and c["score"] >= c["threshold"]
+    ]
+    # Reply text is ASCII (RFC 5321 §4.2): category ids, names only with SMTPUTF8.
+    ids = ", ".join(c["id"] for c in blocking)
+    assert answer.text == f"5.7.1 blocked by data-protection policy ({ids})"
+    utf8 = await submit(
+        smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SECRET_TEXT), mail_options=("SMTPUTF8",)
+    )
+    names = ", ".join(c["name"] for c in blocking)
+    assert (utf8.code, utf8.text) == (550, f"5.7.1 blocked by data-protection policy ({names})")
     assert case.id and case.raw is not None
     await smtp_gateway.wait_background()
     assert upstream.to(EXTERNAL) == []
