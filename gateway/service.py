@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gateway.console.app import create_app
 from gateway.db import make_engine, make_sessionmaker
 from gateway.errors import SettingsError
+from gateway.inspection import Inspector
 from gateway.logs import setup_logging
 from gateway.metrics import Metrics
 from gateway.migrations import upgrade
@@ -140,8 +141,6 @@ class Gateway:
             log.warning(message)
             print(f"dlp-gateway: WARNING: {message}", file=sys.stderr, flush=True)
         if self.inspector is None:
-            from gateway.inspection import Inspector
-
             inspector = Inspector(s.scope_dir, s.limits)
             await inspector.start()
             self.inspector = inspector
