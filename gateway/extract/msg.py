@@ -86,11 +86,14 @@ def read_message(storage: Storage, node: Node, walker: Walker, header: int = 32)
         )
         if not has_body:
             walker.text(node.at("正文（HTML）"), html_to_text(decode_html(raw, codec)))
+    seen_names: dict[str, int] = {}
     for name in sorted(n for n in names if n.startswith("__attach_version1.0_")):
-        _attachment(storage.sub(name), node, walker, codec)
+        _attachment(storage.sub(name), node, walker, codec, seen_names)
 
 
-def _attachment(storage: Storage, node: Node, walker: Walker, codec: str) -> None:
+def _attachment(
+    storage: Storage, node: Node, walker: Walker, codec: str, seen: dict[str, int]
+) -> None:
     codec = _codepage(storage, 8) if storage.has(_PROPS) else codec
     name = (
         _string(storage, "3707", codec)
@@ -98,8 +101,10 @@ def _attachment(storage: Storage, node: Node, walker: Walker, codec: str) -> Non
         or _string(storage, "3001", codec)
         or "未命名附件"
     )
-    location = node.at(f"附件 {name}")
-    walker.text(node.at(f"附件 {name} › 文件名"), name)
+    seen[name] = seen.get(name, 0) + 1
+    label = f"附件 {name}" if seen[name] == 1 else f"附件 {name} ({seen[name]})"
+    location = node.at(label)
+    walker.text(node.at(f"{label} › 文件名"), name)
     children = storage.children()
     if "__substg1.0_37010102" in children:
         walker.document(storage.read("__substg1.0_37010102"), name, location, node.depth + 1)
