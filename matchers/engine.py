@@ -261,7 +261,7 @@ class Engine:
                 elif use.role == "term" and (zone is None or not zone.covers(start, end)):
                     terms[use.category].append((use, kw, start, end))
         for candidates in terms.values():
-            yield from _longest_terms(candidates, boundaries)
+            yield from _listed_terms(candidates, boundaries)
         for hit in [*self._near_hits(near, boundaries), *self._pattern_hits(folded)]:
             zone = zones.get(hit.category)
             if zone is None or not zone.covers(hit.start, hit.end):
@@ -334,24 +334,22 @@ def _uses(ci: int, category: Category) -> Iterator[_Use]:
             yield _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word))
 
 
-def _longest_terms(
+def _listed_terms(
     candidates: list[tuple[_Use, KeywordHit, int, int]], boundaries: _Boundaries
 ) -> Iterator[_Hit]:
-    """One category's term hits in a segment, leaving out a word inside a longer one.
+    """One category's term hits in a segment, in text order.
 
-    ``越级上访`` is one piece of evidence, not ``越级上访`` plus ``上访``. Word boundaries are
-    checked only for hits that are not covered already, and each word is listed at most
-    :data:`MAX_FINDINGS_PER_RULE` + 1 times (the one more tells the officer there are more).
+    Every distinct word counts (DESIGN): ``越级上访`` also contains the word ``上访``. Each word is
+    listed at most :data:`MAX_FINDINGS_PER_RULE` + 1 times (the one more tells the officer there
+    are more), and word boundaries are checked only for hits that will be listed.
     """
     candidates.sort(key=lambda c: (c[2], -c[3]))
     listed: dict[str, int] = defaultdict(int)
-    reach = -1  # the furthest end of an accepted hit so far (all of them start earlier)
     for use, kw, start, end in candidates:
-        if end <= reach or listed[use.key] > MAX_FINDINGS_PER_RULE:
+        if listed[use.key] > MAX_FINDINGS_PER_RULE:
             continue
         if use.boundary and not boundaries.check(kw):
             continue
-        reach = end
         listed[use.key] += 1
         key: RuleKey = (use.category, "term", use.key)
         yield _Hit(use.category, key, "term", use.word, start, end, use.weight)

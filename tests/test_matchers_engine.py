@@ -306,15 +306,11 @@ def test_line_breaks_are_not_word_boundaries(engine: Engine) -> None:
     assert triggered(engine, "请 做 好 维 稳 和 上 访 工 作") == ["public-security"]
 
 
-def test_a_word_inside_a_longer_word_is_not_extra_evidence(
-    compile_table: Callable[[str], Engine],
-) -> None:
+def test_a_word_inside_a_longer_word_counts_too(compile_table: Callable[[str], Engine]) -> None:
+    # DESIGN: the score sums the weights of the distinct matched terms
     engine = compile_table(
         'id = "p"\nname = "P"\n[[terms]]\nwords = ["上访", "越级上访"]\nweight = 50\n'
     )
-    once = engine.decide([Segment("正文", "他曾越级上访")])
-    assert [(f.match, f.start) for f in once.findings] == [("越级上访", 2)]
-    assert once.categories[0].score == 50
-    twice = engine.decide([Segment("正文", "他曾越级上访，多次上访")])
-    assert [f.match for f in twice.findings] == ["越级上访", "上访"]
-    assert twice.verdict is Verdict.QUARANTINE
+    decision = engine.decide([Segment("正文", "他曾越级上访")])
+    assert [(f.match, f.start) for f in decision.findings] == [("越级上访", 2), ("上访", 4)]
+    assert decision.categories[0].score == 100
