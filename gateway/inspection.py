@@ -217,6 +217,9 @@ class _Worker:
         except (EOFError, OSError):
             self.stop()
             return "error", "检查进程异常退出"
+        except Exception as exc:  # e.g. an unpicklable reply: this worker is not trusted again
+            self.stop()
+            return "error", f"检查进程通信失败：{type(exc).__name__}"
         self.stop()
         return "timeout", f"超过 {timeout:g} 秒，检查进程已终止"
 
@@ -366,8 +369,9 @@ class Inspector:
         while kind == "retry" and generation is not None:
             try:
                 kind, value = await loop.run_in_executor(self._threads, generation.run, raw)
-            except RuntimeError as exc:  # executor shut down while closing
-                kind, value = "error", str(exc)
+            except Exception as exc:  # never raise to the SMTP layer: fail closed instead
+                log.exception("inspection pool failed")
+                kind, value = "error", type(exc).__name__
             if kind == "retry":
                 generation = self._gen  # a reload swapped generations: use the new one
         if generation is None:

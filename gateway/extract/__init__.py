@@ -6,10 +6,12 @@ Public entry points::
     extract_document(data, name, limits, deadline=None) -> Extracted  # any single file
 
 Modules: :mod:`.walker` (limits, dispatch, results), :mod:`.detect` (type by content),
-:mod:`.registry` (extractors by type), :mod:`.charset`, and one module per format family —
-:mod:`.mime`, :mod:`.text`, :mod:`.html`, :mod:`.ooxml`, :mod:`.odf`, :mod:`.pdf`, :mod:`.rtf`,
-:mod:`.ole` (doc/xls/ppt/wps/et/dps, embedded objects), :mod:`.archive`, :mod:`.msg`,
-:mod:`.tnef`. Everything happens in memory; no member name is ever used as a path.
+:mod:`.registry` (extractors by type), :mod:`.charset`, :mod:`.xmltext` (safe XML),
+:mod:`.zipread` (zip members under limits), and one module per format family — :mod:`.mime`,
+:mod:`.text`, :mod:`.html`, :mod:`.ooxml`, :mod:`.odf`, :mod:`.pdf`, :mod:`.rtf`, :mod:`.ole`
+(compound files and embedded objects) with :mod:`.ole_word`, :mod:`.ole_excel`, :mod:`.ole_ppt`,
+:mod:`.msg`, :mod:`.tnef` with :mod:`.mapi` and :mod:`.lzfu`, :mod:`.archive`, :mod:`.rar`.
+Everything happens in memory; no member name is ever used as a path.
 """
 
 from __future__ import annotations
