@@ -41,7 +41,7 @@ from gateway.reload import ScopeWatcher, update_term_gauge
 from gateway.review import Review
 from gateway.settings import Settings, check_writable
 from gateway.smtp_pipeline import Inspecting, Pipeline
-from gateway.smtp_server import SmtpServer
+from gateway.smtp_server import Authenticator, SmtpServer, tls_context
 
 log = logging.getLogger("dlp_gateway.service")
 
@@ -127,6 +127,8 @@ class Gateway:
     async def _start(self) -> None:
         s = self.settings
         check_writable(s)
+        tls_context(s.smtp)  # a bad certificate pair fails now, before anything starts
+        Authenticator(s.smtp.auth_users)
         url = s.effective_database_url
         await upgrade(url)
         self._engine = make_engine(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -10,7 +11,7 @@ import socket
 import sqlite3
 import threading
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,16 @@ async def test_without_upstream_mail_lands_in_the_outbox_and_says_so(
     assert await asyncio.to_thread(gw.wait) == 0
 
 
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """``serve`` configures the root logger; give the other tests theirs back."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 def test_bad_settings_are_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = write_config(
         tmp_path / "gw.toml",
@@ -230,3 +241,45 @@ def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.relay.host == "smtp.example.net"
     assert settings.smtp.allowed_networks[-1] == "10.20.0.0/16"
     assert settings.notify.officers == ["baomi@example.gov.cn"]
+
+
+@pytest.mark.usefixtures("keep_logging")
+def test_start_up_problems_are_one_line_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "cert.pem"
+    garbage.write_text("not a certificate")
+    config = write_config(
+        tmp_path / "tls.toml",
+        process_config(tmp_path, None, smtp={"tls_cert": str(garbage), "tls_key": str(garbage)}),
+    )
+    assert main(["serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(
+        "dlp-gateway: setting smtp.tls_cert/smtp.tls_key: cannot load the certificate pair"
+    )
+    assert not any("Traceback" in line for line in err)
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = write_config(
+            tmp_path / "port.toml",
+            process_config(tmp_path, None, smtp={"listen": f"127.0.0.1:{port}"}),
+        )
+        assert main(["serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(
+        f"dlp-gateway: setting smtp.listen: cannot listen on 127.0.0.1:{port}"
+    )
+
+    scope = tmp_path / "scope"
+    shutil.copytree(SCOPE, scope)
+    (scope / "zz_broken.toml").write_text('id = "broken"\nname = "坏表"\nseverity = "extreme"\n')
+    config = write_config(
+        tmp_path / "scope.toml", process_config(tmp_path, None, scope_dir=str(scope))
+    )
+    assert main(["serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("dlp-gateway: ") and "zz_broken.toml" in err[-1]
