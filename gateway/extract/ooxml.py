@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind
@@ -115,7 +116,7 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
             ("备注", re.compile(r"ppt/notesSlides/notesSlide(\d+)\.xml$")),
         ):
             for name in pkg.names(pattern):
-                number = pattern.match(name).group(1)  # type: ignore[union-attr]
+                number = _NUMBER.findall(posixpath.basename(name))[-1]
                 text = xmltext.paragraphs(pkg.read(name), name, frozenset({"t"}), _PARA)
                 walker.text(node.at(f"{label} {number}"), text)
         for name in pkg.names(re.compile(r"ppt/comments/.*\.xml$")):
@@ -174,13 +175,14 @@ def _shared_strings(pkg: _Package) -> list[str]:
     return strings
 
 
-def _rich_text(si: Iterable[object]) -> Iterable[str]:
+def _rich_text(si: ET.Element) -> Iterator[str]:
+    """Text of a shared string: plain ``t`` or rich-text runs; phonetic guides (``rPh``) skipped."""
     for child in si:
-        name = xmltext.local(child.tag)  # type: ignore[attr-defined]
+        name = xmltext.local(child.tag)
         if name == "t":
-            yield child.text or ""  # type: ignore[attr-defined]
+            yield child.text or ""
         elif name == "r":
-            for sub in child:  # type: ignore[attr-defined]
+            for sub in child:
                 if xmltext.local(sub.tag) == "t":
                     yield sub.text or ""
 
