@@ -286,7 +286,8 @@ def _problem(error: Any) -> str:
 
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
-_TABLE = re.compile(r"^\s*\[")
+# a table header, not the continuation line of a multi-line array such as  ["征地", "征收"],
+_TABLE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_-][A-Za-z0-9_.-]*\s*\]\]?\s*(?:#.*)?$")
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:

@@ -103,6 +103,14 @@ def test_bad_tables(tmp_path: Path, old: str, new: str, message: str) -> None:
     assert error(tmp_path, GOOD.replace(old, new, 1)) == message
 
 
+def test_line_numbers_inside_multi_line_arrays(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'groups = [["征地"], ["补偿"]]\nwindow = 60',
+        'groups = [\n  ["征地"],\n  ["补偿"],\n]\nwindow = "sixty"',
+    )
+    assert error(tmp_path, text) == "land.toml:17: near[0].window: must be an integer (got 'sixty')"
+
+
 def test_toml_syntax_error(tmp_path: Path) -> None:
     text = GOOD.replace('name = "征地拆迁"', 'name = "征地拆迁')
     assert error(tmp_path, text).startswith("land.toml:2: toml: syntax error: ")
