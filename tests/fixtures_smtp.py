@@ -141,7 +141,7 @@ def make_settings(tmp_path: Path, upstream_port: int | None, **overrides: Any) -
         if upstream_port
         else {},
         "notify": {"officers": ["baomi@example.gov.cn"], "sender": "dlp@example.gov.cn"},
-        "limits": {"timeout": 20.0},
+        "limits": {"timeout": 20.0, "workers": 1},  # one worker process: quicker to start
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(values.get(key), dict):
@@ -155,11 +155,16 @@ GatewayFactory = Callable[..., Any]
 
 
 @pytest.fixture
-async def start_gateway(tmp_path: Path) -> AsyncIterator[GatewayFactory]:
-    """``await start_gateway(settings, inspector=None)`` → a running in-process Gateway."""
+async def start_gateway(tmp_path: Path, shared_inspector: Any) -> AsyncIterator[GatewayFactory]:
+    """``await start_gateway(settings, **kwargs)`` → a running in-process Gateway.
+
+    Unless the test gives its own ``inspector``, the session's shared real Inspector (default
+    scope tables) is used: starting its worker processes takes seconds.
+    """
     started: list[Gateway] = []
 
     async def factory(settings: Settings, **kwargs: Any) -> Gateway:
+        kwargs.setdefault("inspector", shared_inspector)
         gateway = Gateway(settings, **kwargs)
         await gateway.start()
         started.append(gateway)
@@ -227,13 +232,28 @@ def real_inspector_available() -> bool:
     return hasattr(inspection, "Inspector") and any(SCOPE.glob("*.toml"))
 
 
+@pytest.fixture(scope="session")
+def shared_inspector() -> Iterator[Any]:
+    """One real Inspector (default tables, one worker) for every in-process gateway test.
+
+    It is loop-agnostic (worker processes behind a thread pool), so a session-wide instance
+    serves each test's own event loop.
+    """
+    if not real_inspector_available():
+        yield KeywordInspector()
+        return
+    from gateway.settings import LimitSettings
+
+    shared = inspection.Inspector(SCOPE, LimitSettings(workers=1, timeout=20.0))
+    asyncio.run(shared.start())
+    yield shared
+    asyncio.run(shared.close())
+
+
 @pytest.fixture
 async def smtp_gateway(upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory) -> Gateway:
-    """The gateway with default scope tables (the real Inspector), relaying to ``sink``."""
-    kwargs: dict[str, Any] = {"smtp_port": 0, "console_port": 0}
-    if not real_inspector_available():
-        kwargs["inspector"] = KeywordInspector()
-    result: Gateway = await start_gateway(make_settings(tmp_path, upstream.port), **kwargs)
+    """The gateway with default scope tables (the real Inspector), relaying to ``upstream``."""
+    result: Gateway = await start_gateway(make_settings(tmp_path, upstream.port))
     return result
 
 
@@ -478,6 +498,7 @@ def process_config(tmp_path: Path, upstream_port: int | None, **sections: Any) -
         "smtp": {"listen": "127.0.0.1:0"},
         "console": {"listen": "127.0.0.1:0"},
         "notify": {"officers": ["baomi@example.gov.cn"], "sender": "dlp@example.gov.cn"},
+        "limits": {"workers": 1},
     }
     if upstream_port:
         values["relay"] = {"host": "127.0.0.1", "port": upstream_port, "timeout": 10}

@@ -13,11 +13,9 @@ from gateway.service import Gateway
 from tests.fixtures_smtp import (
     CLEAN_TEXT,
     GatewayFactory,
-    KeywordInspector,
     Sink,
     make_settings,
     message,
-    real_inspector_available,
     submit,
 )
 
@@ -25,15 +23,11 @@ SENDER = "zhang.san@example.gov.cn"
 EXTERNAL = "partner@example.com"
 
 
-def _kw() -> dict[str, object]:
-    return {} if real_inspector_available() else {"inspector": KeywordInspector()}
-
-
 async def test_client_outside_allowed_networks_is_refused(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
 ) -> None:
     settings = make_settings(tmp_path, upstream.port, smtp={"allowed_networks": ["10.0.0.0/8"]})
-    gateway = await start_gateway(settings, **_kw())
+    gateway = await start_gateway(settings)
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(CLEAN_TEXT))
 
     assert (answer.stage, answer.code) == ("rcpt", 554)
@@ -56,7 +50,7 @@ async def _tls_gateway(
             "auth_users": {"mta": hashed},
         },
     )
-    gateway: Gateway = await start_gateway(settings, **_kw())
+    gateway: Gateway = await start_gateway(settings)
     return gateway
 
 
@@ -119,7 +113,7 @@ async def test_oversize_message_gets_552(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
 ) -> None:
     settings = make_settings(tmp_path, upstream.port, smtp={"max_message_size": 20_000})
-    gateway = await start_gateway(settings, **_kw())
+    gateway = await start_gateway(settings)
 
     declared = await submit(
         gateway.smtp_port, SENDER, [EXTERNAL], b"x", mail_options=("SIZE=50000",)
@@ -136,7 +130,7 @@ async def test_too_many_recipients_gets_452(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
 ) -> None:
     settings = make_settings(tmp_path, upstream.port, smtp={"max_recipients": 3})
-    gateway = await start_gateway(settings, **_kw())
+    gateway = await start_gateway(settings)
 
     def attempt() -> list[int]:
         with smtplib.SMTP("127.0.0.1", gateway.smtp_port, timeout=30) as client:
@@ -177,7 +171,7 @@ async def test_starttls_is_offered_and_works(
 ) -> None:
     cert, key = smtp_tls_files
     settings = make_settings(tmp_path, upstream.port, smtp={"tls_cert": cert, "tls_key": key})
-    gateway = await start_gateway(settings, **_kw())
+    gateway = await start_gateway(settings)
 
     def attempt() -> str | None:
         with smtplib.SMTP("127.0.0.1", gateway.smtp_port, timeout=30) as client:

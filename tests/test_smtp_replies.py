@@ -19,7 +19,6 @@ from tests.fixtures_smtp import (
     free_port,
     make_settings,
     message,
-    real_inspector_available,
     submit,
 )
 
@@ -33,10 +32,6 @@ async def cases(gateway: Gateway) -> list[Case]:
     assert gateway.sessionmaker is not None
     async with gateway.sessionmaker() as session:
         return list((await session.scalars(select(Case).order_by(Case.received_at))).all())
-
-
-def inspector_kwargs() -> dict[str, object]:
-    return {} if real_inspector_available() else {"inspector": KeywordInspector()}
 
 
 async def test_clean_mail_reaches_upstream_intact(smtp_gateway: Gateway, upstream: Sink) -> None:
@@ -103,7 +98,7 @@ async def test_reject_category_gets_550_and_is_recorded(
 async def test_upstream_down_is_451_and_nothing_kept(
     tmp_path: Path, start_gateway: GatewayFactory
 ) -> None:
-    gateway = await start_gateway(make_settings(tmp_path, free_port()), **inspector_kwargs())
+    gateway = await start_gateway(make_settings(tmp_path, free_port()))
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(CLEAN_TEXT))
 
     assert answer.code == 451
@@ -203,9 +198,7 @@ async def test_unknown_fault_is_451_without_exception_text(
         async def close(self) -> None:
             return None
 
-    gateway = await start_gateway(
-        make_settings(tmp_path, upstream.port), relay=ExplodingRelay(), **inspector_kwargs()
-    )
+    gateway = await start_gateway(make_settings(tmp_path, upstream.port), relay=ExplodingRelay())
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(CLEAN_TEXT))
 
     assert (answer.code, answer.text) == (451, "4.3.0 temporary gateway failure, try again later")
@@ -239,7 +232,7 @@ async def test_scan_internal_holds_internal_only_mail(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
 ) -> None:
     settings = make_settings(tmp_path, upstream.port, scan_internal=True)
-    gateway = await start_gateway(settings, **inspector_kwargs())
+    gateway = await start_gateway(settings)
     answer = await submit(gateway.smtp_port, SENDER, [INTERNAL], message(SENSITIVE_TEXT))
 
     assert HELD.match(answer.text)
