@@ -149,6 +149,9 @@ class SmtpRelay:
                     await client.rset()
                 code, text = min(refused, key=lambda r: 0 if r[0] >= 500 else 1)
                 raise _map_response(code, text)
+            # A connection lost after the final dot is ambiguous: upstream may have taken the
+            # message. We answer 4xx and the client retries, accepting a possible duplicate
+            # over a possible loss (RFC 1047; RFC 5321 §4.1.1.4 and §6.1).
             response = await client.data(raw)
         except (PermanentRelayError, TemporaryRelayError, _StaleConnection):
             raise
