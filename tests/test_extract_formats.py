@@ -300,3 +300,19 @@ def test_objects_embedded_by_wps_office_are_read(
     for content in ("txt_content", "pdf_content", "doc_content", "xls_content"):
         assert content in text
     assert result.unscannable == ()
+
+
+def test_files_attached_inside_a_pdf_are_read(corpus: Path, limits: LimitSettings) -> None:
+    rel = "tika/test-documents/testPDF_deeplyEmbeddedAttachments.pdf"
+    result = extract_document((corpus / rel).read_bytes(), "a.pdf", limits)
+    assert "a.pdf › PDF 附件 files/orig.pdf › 第 1 页" in texts(result)
+    assert len([p for p in result.parts if p.location.startswith("a.pdf › PDF 附件 ")]) == 20
+
+
+def test_zip_appended_to_a_script_reads_both(corpus: Path, limits: LimitSettings) -> None:
+    result = extract_document(
+        (corpus / "cpython/archivetestdata/exe_with_zip").read_bytes(), "x", limits
+    )
+    found = texts(result)
+    assert found["x › 前置内容"].startswith("#!")
+    assert "FAVORITE_NUMBER = 5" in found["x › testdata_module_inside_zip.py"]

@@ -137,6 +137,12 @@ def test_message_parts_are_listed_for_the_officer(limits: LimitSettings) -> None
     assert len(attachment.sha256) == 64
     assert result.subject == "资料"
     assert result.message_id.startswith("<")
+    found = texts(result)
+    assert (found["主题"], found["发件人"], found["收件人"]) == (
+        "资料",
+        "张三 <zhangsan@example.gov.cn>",
+        "lisi@example.com",
+    )
 
 
 def test_encrypted_attachment_in_real_mail(corpus: Path, limits: LimitSettings) -> None:

@@ -22,6 +22,7 @@ import py7zr
 import py7zr.exceptions
 import py7zr.io
 
+from gateway.extract import charset
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
@@ -48,6 +49,11 @@ def _member(node: Node, name: str, walker: Walker, data: bytes) -> None:
 
 @extractor(Kind.ZIP)
 def extract_zip(data: bytes, node: Node, walker: Walker) -> None:
+    start = data.find(b"PK\x03\x04")
+    if start > 0:  # a zip appended to something (self-extractor, script): read the prefix too
+        prefix = data[:start]
+        if b"\x00" not in prefix[:4096]:
+            walker.text(node.at("前置内容"), charset.decode(prefix))
     with open_zip(data, node.name) as zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         _too_many(node, len(infos), walker)
