@@ -163,7 +163,11 @@ def xlsx_bytes() -> bytes:
         "</Relationships>"
     )
     shared = f"<sst {S}><si><t>姓名</t></si><si><r><t>拟提拔</t></r><r><t>人选</t></r></si><si><t>张三</t><rPh><t>ZHANGSAN</t></rPh></si></sst>"
-    sheet1 = f'<worksheet {S}><sheetData><row><c t="inlineStr"><is><t>公开数据</t></is></c><c><v>13662615434</v></c></row></sheetData></worksheet>'
+    sheet1 = (
+        f'<worksheet {S}><sheetData><row><c t="inlineStr"><is><t>公开数据</t></is></c>'
+        "<c><v>13662615434</v></c></row></sheetData>"
+        "<headerFooter><oddHeader>&amp;C内部资料</oddHeader></headerFooter></worksheet>"
+    )
     sheet2 = f'<worksheet {S}><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row><c t="s"><v>2</v></c></row></sheetData></worksheet>'
     parts = [
         ("[Content_Types].xml", CT),
@@ -188,6 +192,13 @@ def pptx_bytes() -> bytes:
         ("ppt/slides/slide2.xml", slide("sld", "征地拆迁补偿方案")),
         ("ppt/notesSlides/notesSlide2.xml", slide("notes", "演讲者备注：重点人员名单")),
         ("ppt/slideLayouts/slideLayout1.xml", slide("sldLayout", "单击此处添加标题")),
+        (
+            "ppt/diagrams/data1.xml",
+            f'<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" {A}>'
+            "<dgm:ptLst><dgm:pt><dgm:t><a:p><a:r><a:t>拟任局长</a:t></a:r></a:p></dgm:t></dgm:pt>"
+            "<dgm:pt><dgm:t><a:p><a:r><a:t>张三</a:t></a:r></a:p></dgm:t></dgm:pt></dgm:ptLst>"
+            "</dgm:dataModel>",
+        ),
     ]
     return zip_of([(n, d.encode()) for n, d in parts])
 

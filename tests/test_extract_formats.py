@@ -45,8 +45,9 @@ def test_docx_reads_every_story_but_not_theme_or_font_names(limits: LimitSetting
 def test_xlsx_reads_hidden_sheets_and_resolves_shared_strings(limits: LimitSettings) -> None:
     result = extract_document(xlsx_bytes(), "名单.xlsx", limits)
     found = texts(result)
-    assert found["名单.xlsx › 工作表 公开"] == "公开数据\t13662615434"
+    assert found["名单.xlsx › 工作表 公开"] == "公开数据\t13662615434\n&C内部资料"
     assert found["名单.xlsx › 工作表 名单（隐藏）"] == "姓名\t拟提拔人选\n张三"
+    assert found["名单.xlsx › 工作表名称"] == "公开\n名单"
     assert "ZHANGSAN" not in all_text(result)  # phonetic guide, not content
     assert "宋体" not in all_text(result)
 
@@ -56,6 +57,7 @@ def test_pptx_reads_slides_and_speaker_notes_not_layout_prompts(limits: LimitSet
     found = texts(result)
     assert found["汇报.pptx › 幻灯片 2"] == "征地拆迁补偿方案"
     assert found["汇报.pptx › 备注 2"] == "演讲者备注：重点人员名单"
+    assert found["汇报.pptx › SmartArt 图形"] == "拟任局长\n张三"
     assert "单击此处添加标题" not in all_text(result)
 
 

@@ -2,8 +2,9 @@
 
 Read: document body (with text boxes and tracked insertions *and* deletions — ``w:delText``),
 headers, footers, footnotes, endnotes, comments; every worksheet including hidden ones, with
-shared strings resolved per cell; slides, speaker notes and comments; core properties (title,
-subject, keywords); embedded objects (recursively, as documents). Not read: theme, font table,
+shared strings resolved per cell, sheet names and page headers/footers; slides, speaker notes
+and comments; SmartArt and chart text; core properties (title, subject, keywords); embedded
+objects (recursively, as documents). Not read: theme, font table,
 styles, layouts and masters — they hold font names such as 宋体 and placeholder prompts, which
 are not content. Elements are matched by local name so Strict OOXML namespaces work too.
 """
@@ -34,6 +35,7 @@ _WORD_PARTS = (
     (re.compile(r"word/comments\w*\.xml$"), "批注"),
 )
 _NUMBER = re.compile(r"(\d+)")
+_GRAPHIC_PARA = frozenset({"p", "pt", "v"})
 
 
 def _natural(name: str) -> list[object]:
@@ -77,6 +79,19 @@ class _Package:
                     self.node.depth + 1,
                 )
 
+    def graphics(self, root: str) -> None:
+        """SmartArt (``diagrams/data*.xml``) and chart (``charts/chart*.xml``) text: an org chart
+        of candidates is as sensitive as a table of them."""
+        for label, pattern in (
+            ("SmartArt 图形", re.compile(rf"{root}/diagrams/data\d*\.xml$")),
+            ("图表", re.compile(rf"{root}/charts/chart\d*\.xml$")),
+        ):
+            for name in self.names(pattern):
+                text = xmltext.paragraphs(
+                    self.read(name), name, frozenset({"t", "v"}), _GRAPHIC_PARA
+                )
+                self.walker.text(self.node.at(label), re.sub(r"\n\s*\n+", "\n", text))
+
     def properties(self) -> None:
         if not self.has("docProps/core.xml"):
             return
@@ -101,6 +116,7 @@ def extract_docx(data: bytes, node: Node, walker: Walker) -> None:
             for name in pkg.names(pattern):
                 text = xmltext.paragraphs(pkg.read(name), name, _WORD_TEXT, _PARA, skip_tags=_SKIP)
                 walker.text(node.at(label), text)
+        pkg.graphics("word")
         pkg.properties()
         pkg.embeddings("word/embeddings/")
     finally:
@@ -124,6 +140,7 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
                 node.at("批注"),
                 xmltext.paragraphs(pkg.read(name), name, frozenset({"text"}), frozenset({"cm"})),
             )
+        pkg.graphics("ppt")
         pkg.properties()
         pkg.embeddings("ppt/embeddings/")
     finally:
@@ -136,8 +153,10 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
     try:
         shared = _shared_strings(pkg) if pkg.has("xl/sharedStrings.xml") else []
         sheets = _sheets(pkg)
+        walker.text(node.at("工作表名称"), "\n".join(name for name, _, _ in sheets))
         done: set[str] = set()
-        for label, part in sheets:
+        for sheet, hidden, part in sheets:
+            label = f"工作表 {sheet}（隐藏）" if hidden else f"工作表 {sheet}"
             if part in pkg.infos and part not in done:
                 done.add(part)
                 walker.text(node.at(label), _sheet_text(pkg.read(part), part, shared, walker))
@@ -159,6 +178,7 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
                 node.at("图形文字"),
                 xmltext.paragraphs(pkg.read(part), part, frozenset({"t"}), _PARA),
             )
+        pkg.graphics("xl")
         pkg.properties()
         pkg.embeddings("xl/embeddings/")
     finally:
@@ -187,8 +207,8 @@ def _rich_text(si: ET.Element) -> Iterator[str]:
                     yield sub.text or ""
 
 
-def _sheets(pkg: _Package) -> list[tuple[str, str]]:
-    """(location label, part name) for every sheet the workbook lists, hidden ones marked."""
+def _sheets(pkg: _Package) -> list[tuple[str, bool, str]]:
+    """(name, hidden, part name) for every sheet the workbook lists."""
     if not pkg.has("xl/workbook.xml"):
         return []
     targets: dict[str, str] = {}
@@ -204,16 +224,19 @@ def _sheets(pkg: _Package) -> list[tuple[str, str]]:
                     else posixpath.normpath(posixpath.join("xl", target))
                 )
                 targets[elem.get("Id", "")] = target
-    result: list[tuple[str, str]] = []
+    result: list[tuple[str, bool, str]] = []
     for event, elem in xmltext.events(pkg.read("xl/workbook.xml"), "xl/workbook.xml"):
         if event != "end" or xmltext.local(elem.tag) != "sheet":
             continue
         rid = next((v for k, v in elem.attrib.items() if xmltext.local(k) == "id"), "")
-        label = f"工作表 {elem.get('name', '')}"
-        if elem.get("state") in ("hidden", "veryHidden"):
-            label += "（隐藏）"
-        result.append((label, targets.get(rid, "")))
+        hidden = elem.get("state") in ("hidden", "veryHidden")
+        result.append((elem.get("name", ""), hidden, targets.get(rid, "")))
     return result
+
+
+_SHEET_HEADERS = frozenset(
+    {"oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"}
+)
 
 
 def _sheet_text(data: bytes, part: str, shared: list[str], walker: Walker) -> str:
@@ -234,6 +257,9 @@ def _sheet_text(data: bytes, part: str, shared: list[str], walker: Walker) -> st
             continue
         if name == "v":
             value = elem.text
+        elif name in _SHEET_HEADERS:  # page header/footer text (&L, &C, &R codes kept)
+            if elem.text:
+                rows.append(elem.text)
         elif name == "t":
             inline.append(elem.text or "")
         elif name == "c":
