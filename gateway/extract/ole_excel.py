@@ -3,7 +3,8 @@
 [MS-XLS] §2.4: FILEPASS (0x002F) means the workbook is encrypted (RC4 or XOR); BOUNDSHEET8
 (0x0085) gives sheet names; SST (0x00FC, continued in CONTINUE 0x003C records) holds every shared
 string of every sheet, hidden sheets included; LABEL (0x0204, BIFF5/7 ``Book`` streams and some
-writers) holds inline cell strings in the CODEPAGE (0x0042) charset. Strings split across a
+writers) holds inline cell strings in the CODEPAGE (0x0042) charset; STRING (0x0207) the text
+results of formulas; HEADER/FOOTER (0x0014/0x0015) the page header and footer. Strings split across a
 CONTINUE record restart with a fresh option byte (§2.5.293), which :class:`_Reader` honours.
 """
 
@@ -21,7 +22,9 @@ _CONTINUE = 0x003C
 _LABEL = 0x0204
 _BOUNDSHEET = 0x0085
 _CODEPAGE = 0x0042
-_BOF = 0x0809
+_STRING = 0x0207
+_HEADER = 0x0014
+_FOOTER = 0x0015
 
 
 def records(stream: bytes) -> list[tuple[int, bytes]]:
@@ -59,6 +62,12 @@ def text(stream: bytes, biff8: bool) -> list[tuple[str, str]]:
             strings = _Reader(chunks).strings(unique)
         elif rtype == _LABEL and len(body) > 8:
             labels.append(_long_string(body[6:], biff8, codec))
+        elif rtype == _STRING and len(body) > 2:  # a formula's cached text result
+            labels.append(_long_string(body, biff8, codec))
+        elif rtype in (_HEADER, _FOOTER) and len(body) > 2:
+            labels.append(
+                _long_string(body, biff8, codec) if biff8 else _short_string(body, False, codec)
+            )
     out: list[tuple[str, str]] = []
     if sheets:
         out.append(("工作表名称", "\n".join(sheets)))
