@@ -179,6 +179,9 @@ def _worker_main(
 
 
 _STARTUP_SECONDS = 120.0
+# The worker stops itself at ``limits.timeout`` (a ``timeout`` verdict that keeps the parts read
+# so far); the parent kills it only if that answer has not arrived shortly after.
+_KILL_GRACE = 1.0
 
 
 class _Worker:
@@ -276,7 +279,7 @@ class _Generation:
         with self.lock:
             self.busy += 1
         try:
-            return worker.call(raw, self.limits.timeout)
+            return worker.call(raw, self.limits.timeout + _KILL_GRACE)
         finally:
             with self.lock:
                 self.busy -= 1
