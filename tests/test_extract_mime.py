@@ -74,12 +74,13 @@ def test_alternative_parts_are_both_scanned(limits: LimitSettings) -> None:
         "From: a@b\nSubject: x\nContent-Type: multipart/alternative; boundary=B\n",
         "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n纯文本部分\r\n"
         "--B\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-        "<html><style>p{color:red}</style><p>HTML&nbsp;部分：干部&#35843;整</p></html>\r\n"
+        "<html><style>p{color:red}</style><p>HTML&nbsp;部分：干部&#35843;整</p>"
+        "<!-- 隐藏的维稳预案 --></html>\r\n"
         "--B--\r\n".encode(),
     )
     found = texts(extract_message(raw, limits))
     assert found["正文"] == "纯文本部分"
-    assert found["正文（HTML）"] == "HTML\xa0部分：干部调整"
+    assert found["正文（HTML）"] == "HTML\xa0部分：干部调整\n\n 隐藏的维稳预案"
 
 
 def test_forwarded_message_is_walked_with_nested_locations(limits: LimitSettings) -> None:

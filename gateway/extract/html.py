@@ -1,7 +1,8 @@
 """HTML to text: tags and entities removed, never rendered (DESIGN "Normalisation").
 
-Script and style contents are dropped; ``alt`` and ``title`` attributes are kept (text a reader
-sees); block elements break lines so words from separate cells do not run together.
+Script and style contents are dropped; ``alt`` and ``title`` attributes and comments are kept
+(text that travels with the mail, seen or not); block elements break lines so words from
+separate cells do not run together.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ class _TextParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.skip:
             self.out.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        # invisible to the reader, but still leaves with the mail: a hiding place worth reading
+        self.out.append(f"\n{data}\n")
 
 
 def html_to_text(markup: str) -> str:
