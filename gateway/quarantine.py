@@ -5,9 +5,12 @@ Each method commits in its own transaction and returns only once the commit is d
 default), because the SMTP layer answers 250 right after. Any database fault becomes
 ``StoreError``, which the SMTP layer answers with ``451 4.3.0``.
 
-The JSON shapes of the ``Case`` columns are the contract with the console (see
-``/tmp/briefs/contracts.md``): ``categories`` holds every category with a score above zero,
-``findings``/``parts`` are the dataclasses as dicts, ``segments`` are capped per text.
+The JSON shapes of the ``Case`` columns are the contract with the console (``gateway/review.py``
+and ``gateway/console`` read them): ``categories`` holds every category with a score above zero
+(enum values as plain strings), ``category_ids`` is `` id1 id2 `` for LIKE filtering,
+``findings``/``parts`` are the dataclasses as dicts, ``unscannable`` is
+``[{location, reason, detail}]`` and ``segments`` ``[{location, text}]`` with each text capped
+at ``SEGMENT_CAP`` characters.
 """
 
 from __future__ import annotations
