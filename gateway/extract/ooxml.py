@@ -138,7 +138,9 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
         for name in pkg.names(re.compile(r"ppt/comments/.*\.xml$")):
             walker.text(
                 node.at("批注"),
-                xmltext.paragraphs(pkg.read(name), name, frozenset({"text"}), frozenset({"cm"})),
+                xmltext.paragraphs(  # legacy comments (p:text) and modern ones (a:t)
+                    pkg.read(name), name, frozenset({"text", "t"}), frozenset({"cm", "p"})
+                ),
             )
         pkg.graphics("ppt")
         pkg.properties()
@@ -166,11 +168,15 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
                     node.at(f"工作表 {posixpath.basename(part)}"),
                     _sheet_text(pkg.read(part), part, shared, walker),
                 )
-        for part in pkg.names(re.compile(r"xl/comments\d*\.xml$")):
+        for part in pkg.names(re.compile(r"xl/(comments\d*|threadedComments/\w+)\.xml$")):
             walker.text(
                 node.at("批注"),
                 xmltext.paragraphs(
-                    pkg.read(part), part, frozenset({"t"}), frozenset({"comment"}), skip_tags=_SKIP
+                    pkg.read(part),
+                    part,
+                    frozenset({"t", "text"}),
+                    frozenset({"comment", "threadedComment"}),
+                    skip_tags=_SKIP,
                 ),
             )
         for part in pkg.names(re.compile(r"xl/drawings/drawing\d+\.xml$")):
