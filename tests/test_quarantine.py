@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.db import create_schema, make_engine, make_sessionmaker
 from gateway.inspection import Inspection, PartInfo
+from gateway.models import Case
 from gateway.quarantine import SEGMENT_CAP, Quarantine, new_case_id
 from gateway.smtp_envelope import Envelope, split_recipients
 from matchers.model import (
@@ -25,6 +28,15 @@ from matchers.model import (
     Unscannable,
     UnscannableReason,
     Verdict,
+)
+from tests.fixtures_smtp import (
+    SECRET_TEXT,
+    SENSITIVE_TEXT,
+    GatewayFactory,
+    Sink,
+    make_settings,
+    message,
+    submit,
 )
 
 ENVELOPE = Envelope(
@@ -126,3 +138,30 @@ def test_recipients_split_on_internal_domains() -> None:
     )
     assert internal == ("a@Example.gov.cn", "b@mail.example.gov.cn")
     assert external == ("c@example.com", "d@notexample.gov.cn")
+
+
+async def test_gateway_holds_and_blocks_into_sqlite_or_postgresql(
+    db_url: str, upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory
+) -> None:
+    gateway = await start_gateway(make_settings(tmp_path, upstream.port, database_url=db_url))
+    raw = message(SENSITIVE_TEXT)
+    held = await submit(gateway.smtp_port, "zhang.san@example.gov.cn", ["p@example.com"], raw)
+    blocked = await submit(
+        gateway.smtp_port, "zhang.san@example.gov.cn", ["p@example.com"], message(SECRET_TEXT)
+    )
+    await gateway.wait_background()
+
+    assert held.code == 250 and blocked.code == 550
+    assert gateway.sessionmaker is not None
+    case = await Quarantine(gateway.sessionmaker).get(held.text.rsplit(" ", 1)[1])
+    assert case is not None and case.state == "pending" and case.raw is not None
+    assert case.raw.endswith(raw) and case.sha256 == hashlib.sha256(case.raw).hexdigest()
+    assert [e.action for e in case.events] == [
+        "received",
+        "held",
+        "notified_sender",
+        "notified_officers",
+    ]
+    async with gateway.sessionmaker() as session:
+        states = sorted((await session.scalars(select(Case.state))).all())
+    assert states == ["blocked", "pending"]
