@@ -266,3 +266,24 @@ async def test_mixed_recipients_internal_failure_is_kept_for_retry(
     [delivered] = [m for m in upstream.to(INTERNAL) if m.mail_from == SENDER]
     assert delivered.rcpt_to == [INTERNAL]
     assert await smtp_gateway.review.deliver_pending() == 0
+
+
+async def test_real_inspection_overrunning_its_limit_is_held(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    from gateway.inspection import Inspector
+
+    settings = make_settings(tmp_path, upstream.port, limits={"timeout": 0.05, "workers": 1})
+    inspector = Inspector(settings.scope_dir, settings.limits)
+    await inspector.start()
+    try:
+        gateway = await start_gateway(settings, inspector=inspector)
+        big = message(CLEAN_TEXT * 20000)  # ~2 MB of text: far more than 50 ms of work
+        answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], big)
+        assert answer.code == 250 and HELD.match(answer.text), answer.text
+        [case] = await cases(gateway)
+        assert [u["reason"] for u in case.unscannable] == ["timeout"]
+        await gateway.wait_background()
+        assert upstream.to(EXTERNAL) == []
+    finally:
+        await inspector.close()
