@@ -29,8 +29,6 @@ from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import member_name, open_zip, read_member
 from matchers.model import UnscannableReason
 
-_CHUNK = 1 << 20
-
 
 def _too_many(node: Node, count: int, walker: Walker) -> None:
     if count > walker.limits.max_members:

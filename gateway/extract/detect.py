@@ -97,19 +97,6 @@ _LABELS = {
     Kind.PGP: "加密数据（PGP/S/MIME）",
 }
 
-_IMAGE_MAGIC = (
-    b"\x89PNG\r\n\x1a\n",
-    b"\xff\xd8\xff",
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",
-    b"II*\x00",
-    b"MM\x00*",
-    b"\x00\x00\x01\x00",  # ICO
-    b"\xd7\xcd\xc6\x9a",  # WMF (placeable)
-    b"\x01\x00\x09\x00",  # WMF
-    b"\x01\x00\x00\x00",  # EMF (checked further below)
-)
 _IMAGE_EXACT = {b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*"}
 
 _SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")  # OID 1.2.840.113549.1.7.2
