@@ -171,3 +171,21 @@ def test_hz_encoded_text_is_decoded(corpus: Path, limits: LimitSettings) -> None
         (corpus / "cpython/cjkencodings/hz.txt").read_bytes(),
     )
     assert "己所不欲，勿施於人" in texts(extract_message(raw, limits))["正文"]
+
+
+def test_an_invented_transfer_encoding_cannot_hide_a_document(
+    extract_data: Path, limits: LimitSettings
+) -> None:
+    docx = base64.encodebytes((extract_data / "lo-notice.docx").read_bytes())
+    raw = _raw(
+        "From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=B\n",
+        b"--B\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-private\r\n"
+        b'Content-Disposition: attachment; filename="a.docx"\r\n\r\n' + docx + b"\r\n--B--\r\n",
+    )
+    assert "关于干部调整方案的请示" in texts(extract_message(raw, limits))["附件 a.docx › 正文"]
+
+
+def test_x_gzip64_part_is_decoded(corpus: Path, limits: LimitSettings) -> None:
+    rel = "james-mime4j/core/src/test/resources/mimetools-testmsgs/x-gzip64.msg"
+    text = all_text(extract_message((corpus / rel).read_bytes(), limits))
+    assert "Hughes STX, NASA/Goddard" in text

@@ -12,6 +12,7 @@ nests as ``附件 转发.eml › 正文``.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import email.header
 import email.message
@@ -35,7 +36,23 @@ log = logging.getLogger(__name__)
 _SHOWN_HEADERS = (("subject", "主题"), ("from", "发件人"), ("to", "收件人"), ("cc", "抄送"))
 _MBOX_FROM = re.compile(rb"\r?\n(?=From [^\r\n]*\r?\n)")
 _UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} (.+?)\r?$", re.MULTILINE)
-_MAX_PARTS = 10_000  # a message with more MIME parts than this is held as limit_members
+_MAX_PARTS = 10_000
+_KNOWN_CTE = frozenset(
+    {
+        "7bit",
+        "8bit",
+        "binary",
+        "base64",
+        "quoted-printable",
+        "x-uuencode",
+        "uuencode",
+        "uue",
+        "x-uue",
+    }
+)
+_BASE64_BODY = re.compile(
+    rb"\s*(?:[A-Za-z0-9+/]{4,}={0,2}\s*)+"
+)  # a message with more MIME parts than this is held as limit_members
 
 
 @dataclass(slots=True)
@@ -202,10 +219,24 @@ def _walk(part: Message, walker: Walker, state: _WalkState, info: MessageInfo) -
         walker.fail(where, UnscannableReason.CORRUPT, f"MIME 部分无法解码：{type(exc).__name__}")
 
 
-def _leaf(part: Message, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
+def payload(part: Message) -> bytes:
+    """The decoded body of a leaf part. The stdlib leaves an unknown Content-Transfer-Encoding
+    (``x-gzip64``, made-up names) undecoded; base64-looking content under such a label is
+    decoded anyway, so an invented encoding cannot smuggle a document past the scan."""
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
-        data = b""
+        return b""
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte and cte not in _KNOWN_CTE and _BASE64_BODY.fullmatch(data[:65536]):
+        try:
+            return base64.b64decode(re.sub(rb"\s+", b"", data) + b"==", validate=False)
+        except (binascii.Error, ValueError):
+            return data
+    return data
+
+
+def _leaf(part: Message, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
+    data = payload(part)
     filename = filename_of(part, state.hint)
     disposition = _raw_header(part, "content-disposition").split(";")[0].strip().lower()
     is_body = not filename and disposition != "attachment" and ctype.startswith("text/")
