@@ -189,3 +189,11 @@ def test_x_gzip64_part_is_decoded(corpus: Path, limits: LimitSettings) -> None:
     rel = "james-mime4j/core/src/test/resources/mimetools-testmsgs/x-gzip64.msg"
     text = all_text(extract_message((corpus / rel).read_bytes(), limits))
     assert "Hughes STX, NASA/Goddard" in text
+
+
+def test_content_wrapped_in_an_smime_signature_is_read(corpus: Path, limits: LimitSettings) -> None:
+    raw = (corpus / "flanker/tests/fixtures/messages/signed.eml").read_bytes()
+    result = extract_message(raw, limits)
+    assert result.unscannable == ()
+    wrapped = [s for s in result.segments if s.location.startswith("附件 smime.p7s › 签名内容")]
+    assert any("a pöstal sign of our times" in s.text for s in wrapped)

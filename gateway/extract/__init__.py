@@ -10,7 +10,7 @@ Modules: :mod:`.walker` (limits, dispatch, results), :mod:`.detect` (type by con
 :mod:`.zipread` (zip members under limits), and one module per format family — :mod:`.mime`,
 :mod:`.text`, :mod:`.html`, :mod:`.ooxml`, :mod:`.odf`, :mod:`.pdf`, :mod:`.rtf`, :mod:`.ole`
 (compound files and embedded objects) with :mod:`.ole_word`, :mod:`.ole_excel`, :mod:`.ole_ppt`,
-:mod:`.msg`, :mod:`.tnef` with :mod:`.mapi` and :mod:`.lzfu`, :mod:`.archive`, :mod:`.rar`.
+:mod:`.cms` (S/MIME signatures), :mod:`.msg`, :mod:`.tnef` with :mod:`.mapi` and :mod:`.lzfu`, :mod:`.archive`, :mod:`.rar`.
 Everything happens in memory; no member name is ever used as a path.
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 # Importing the format modules fills the registry.
 from gateway.extract import (  # noqa: F401
     archive,
+    cms,
     html,
     mime,
     msg,

@@ -44,7 +44,7 @@ class Kind(StrEnum):
     TNEF = "tnef"
     IMAGE = "image"
     PGP = "pgp"  # OpenPGP or S/MIME encrypted data
-    SIGNATURE = "signature"  # a detached signature: no content to read
+    SIGNATURE = "signature"  # S/MIME CMS SignedData: detached, or wrapping the content
     BINARY = "binary"
 
     @property
@@ -154,9 +154,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
     if head.startswith(b"BM") and len(data) > 18 and data[14] in (12, 40, 52, 56, 64, 108, 124):
         return Kind.IMAGE
     if head[:1] == b"\x30" and _SIGNED_DATA in data[:32]:
-        # CMS SignedData (RFC 5652 §5): a detached S/MIME signature carries no content. A large
-        # one may wrap the content itself (opaque signing) and is not read: held as unsupported.
-        return Kind.SIGNATURE if len(data) < 32 * 1024 else Kind.BINARY
+        return Kind.SIGNATURE  # CMS SignedData (RFC 5652 §5): see gateway.extract.cms
     if head[:1] == b"\x30" and _ENVELOPED_DATA in data[:32]:
         return Kind.PGP  # S/MIME EnvelopedData: encrypted
     if _looks_like_tar(data):

@@ -237,6 +237,13 @@ def payload(part: Message) -> bytes:
 
 def _leaf(part: Message, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
     data = payload(part)
+    if ctype == "message/partial":  # RFC 2046 §5.2.2: one fragment cannot be read on its own
+        location = state.attachment_location(f"分段邮件 {state.parts}")
+        walker.part(location, "", ctype, data, "unscannable", UnscannableReason.UNSUPPORTED.value)
+        walker.fail(
+            location, UnscannableReason.UNSUPPORTED, "分段发送的邮件（message/partial）无法完整检查"
+        )
+        return
     filename = filename_of(part, state.hint)
     disposition = _raw_header(part, "content-disposition").split(";")[0].strip().lower()
     is_body = not filename and disposition != "attachment" and ctype.startswith("text/")

@@ -17,8 +17,3 @@ def extract_text(data: bytes, node: Node, walker: Walker) -> None:
 @extractor(Kind.PGP)
 def extract_pgp(data: bytes, node: Node, walker: Walker) -> None:
     raise Unreadable(UnscannableReason.ENCRYPTED, "PGP/S/MIME 加密内容，无法检查")
-
-
-@extractor(Kind.SIGNATURE)
-def extract_signature(data: bytes, node: Node, walker: Walker) -> None:
-    """A detached signature has no content of its own (the signed part is read separately)."""
