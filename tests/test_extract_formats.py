@@ -318,3 +318,19 @@ def test_zip_appended_to_a_script_reads_both(corpus: Path, limits: LimitSettings
     found = texts(result)
     assert found["x › 前置内容"].startswith("#!")
     assert "FAVORITE_NUMBER = 5" in found["x › testdata_module_inside_zip.py"]
+
+
+def test_a_document_smuggled_as_an_unreferenced_part_is_read(
+    extract_data: Path, limits: LimitSettings
+) -> None:
+    docx = docx_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("word/media/secret.pdf", (extract_data / "lo-notice.pdf").read_bytes())
+        dst.writestr("word/notes.txt", "夹带的拟提拔名单".encode())
+    found = texts(extract_document(buf.getvalue(), "通报.docx", limits))
+    assert found["通报.docx › 其他部件 word/notes.txt"] == "夹带的拟提拔名单"
+    assert SENSITIVE in found["通报.docx › 其他部件 word/media/secret.pdf › 第 1 页"]
+    assert not any("theme" in location or "fontTable" in location for location in found)

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from gateway.extract import xmltext
-from gateway.extract.detect import Kind
+from gateway.extract.detect import Kind, sniff
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import member_name, open_zip, read_member
@@ -35,6 +35,18 @@ _WORD_PARTS = (
     (re.compile(r"word/comments\w*\.xml$"), "批注"),
 )
 _NUMBER = re.compile(r"(\d+)")
+# Parts that hold formatting, layout, relationships or machine state rather than content.
+_NOISE = re.compile(
+    r"(^|/)(_rels/|\[Content_Types\]\.xml$|theme/|fontTable\.xml$|styles\w*\.xml$|"
+    r"settings\.xml$|webSettings\.xml$|numbering\.xml$|app\.xml$|slideLayouts/|slideMasters/|"
+    r"notesMasters/|handoutMasters/|presProps\.xml$|viewProps\.xml$|tableStyles\.xml$|"
+    r"calcChain\.xml$|printerSettings/|vbaProject\.bin$|vbaData\.xml$|itemProps\d*\.xml$|"
+    r"fonts/|glossary/|commentsIds\.xml$|commentsExtended\.xml$|commentsExtensible\.xml$|"
+    r"people\.xml$|persons/|connections\.xml$|"
+    r"diagrams/(layout|colors|quickStyle|drawing)\d*\.xml$|charts/(style|colors)\d*\.xml$|"
+    r"drawings/vmlDrawing\d*\.vml$|activeX/|ink/|revisionInfo\.xml$|metadata\.xml$|"
+    r"ppt/presentation\.xml$)"
+)
 _GRAPHIC_PARA = frozenset({"p", "pt", "v"})
 
 
@@ -50,6 +62,7 @@ class _Package:
         self.node = node
         self.walker = walker
         self.infos = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
+        self.done: set[str] = set()
         if len(self.infos) > walker.limits.max_members:
             raise Unreadable(
                 UnscannableReason.LIMIT_MEMBERS,
@@ -60,7 +73,23 @@ class _Package:
         return sorted((n for n in self.infos if pattern.match(n)), key=_natural)
 
     def read(self, name: str) -> bytes:
+        self.done.add(name)
         return read_member(self.zf, self.infos[name], self.walker, f"{self.node.name}/{name}")
+
+    def leftovers(self) -> None:
+        """Parts nothing above read and that are not known formatting. Office ignores a part
+        its relationships do not name, but the part still leaves with the file: anything in
+        it that looks like text or a document is read (opaque binaries and images are not)."""
+        for name in sorted(self.infos, key=_natural):
+            if name in self.done or _NOISE.search(name):
+                continue
+            data = self.read(name)
+            if sniff(data, name) in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
+                continue
+            label = f"其他部件 {name}"
+            self.walker.document(
+                data, posixpath.basename(name), self.node.at(label), self.node.depth + 1
+            )
 
     def has(self, name: str) -> bool:
         return name in self.infos
@@ -119,6 +148,7 @@ def extract_docx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("word")
         pkg.properties()
         pkg.embeddings("word/embeddings/")
+        pkg.leftovers()
     finally:
         pkg.close()
 
@@ -145,6 +175,7 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("ppt")
         pkg.properties()
         pkg.embeddings("ppt/embeddings/")
+        pkg.leftovers()
     finally:
         pkg.close()
 
@@ -187,6 +218,7 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("xl")
         pkg.properties()
         pkg.embeddings("xl/embeddings/")
+        pkg.leftovers()
     finally:
         pkg.close()
 
