@@ -5,15 +5,21 @@ header/footer text in ``styles.xml``; encrypted packages (manifest ``encryption-
 from __future__ import annotations
 
 import posixpath
+import re
 
 from gateway.extract import xmltext
-from gateway.extract.detect import Kind
+from gateway.extract.detect import Kind, sniff
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import open_zip, read_member
 from matchers.model import UnscannableReason
 
 _PARA = frozenset({"p", "h"})
+_META = frozenset({"title", "subject", "description", "keyword"})
+_NOISE = re.compile(
+    r"^(mimetype|settings\.xml|manifest\.rdf|META-INF/|Configurations2/|Thumbnails/)"
+    r"|(^|/)(styles|settings|meta)\.xml$"
+)
 
 
 @extractor(Kind.ODF, Kind.ODT, Kind.ODS, Kind.ODP)
@@ -23,7 +29,10 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
         if len(infos) > walker.limits.max_members:
             raise Unreadable(UnscannableReason.LIMIT_MEMBERS, f"{node.name} 部件过多")
 
+        done: set[str] = set()
+
         def read(name: str) -> bytes:
+            done.add(name)
             return read_member(zf, infos[name], walker, f"{node.name}/{name}")
 
         if "META-INF/manifest.xml" in infos and b"encryption-data" in read("META-INF/manifest.xml"):
@@ -39,4 +48,15 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
                 walker.text(
                     node.at(f"嵌入对象 {posixpath.dirname(name)}"),
                     xmltext.all_text(read(name), name, _PARA),
+                )
+        if "meta.xml" in infos:
+            walker.text(node.at("文档属性"), xmltext.all_text(read("meta.xml"), "meta.xml", _META))
+        # anything else that holds text or a document (embedded files, smuggled parts)
+        for name in sorted(infos):
+            if name in done or _NOISE.search(name):
+                continue
+            blob = read(name)
+            if sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
+                walker.document(
+                    blob, posixpath.basename(name), node.at(f"其他部件 {name}"), node.depth + 1
                 )
