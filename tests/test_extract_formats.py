@@ -334,3 +334,10 @@ def test_a_document_smuggled_as_an_unreferenced_part_is_read(
     assert found["通报.docx › 其他部件 word/notes.txt"] == "夹带的拟提拔名单"
     assert SENSITIVE in found["通报.docx › 其他部件 word/media/secret.pdf › 第 1 页"]
     assert not any("theme" in location or "fontTable" in location for location in found)
+
+
+def test_pdf_form_field_values_are_read(extract_data: Path, limits: LimitSettings) -> None:
+    result = extract_document((extract_data / "lo-form.pdf").read_bytes(), "申请表.pdf", limits)
+    found = texts(result)
+    assert found["申请表.pdf › 第 1 页"] == "申请表"
+    assert found["申请表.pdf › 第 1 页 表单与注释"] == "拟提拔人选张三"  # not in the page text

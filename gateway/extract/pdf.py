@@ -6,17 +6,21 @@ Extension A). A page whose text holds Extension A, private-use or replacement ch
 read a second time with pdfminer.six, which maps CIDs through the Adobe-GB1/CNS1 character
 collections; both readings are scanned (``第 N 页`` and ``第 N 页（CID 重新解码）``).
 
+Form-field values and the text of notes/comments (annotations) are read too (``第 N 页 表单与注释``).
 An encrypted PDF that opens with the empty user password (owner password only) is readable and
 is scanned; one that needs a user password is ``encrypted``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import re
+from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
@@ -26,6 +30,8 @@ from matchers.model import UnscannableReason
 log = logging.getLogger(__name__)
 
 _MAX_PAGES = 5000
+_MAX_ANNOTATIONS = 2000  # per page
+_MAX_FIELD_BYTES = 4 * 1024 * 1024
 _MAX_SECOND_READINGS = 50  # pages; pdfminer runs ~1 MB/s
 _SUSPECT = re.compile("[\u3400-\u4dbf\ue000-\uf8ff\ufffd]")
 
@@ -43,6 +49,7 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
         pages = len(pdf)
         if pages > _MAX_PAGES:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"PDF 页数 {pages} 超过 {_MAX_PAGES}")
+        forms = _init_forms(pdf)
         found_text = False
         suspect: list[int] = []
         for index in range(pages):
@@ -54,6 +61,7 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
                     text = textpage.get_text_range()
                 finally:
                     textpage.close()
+                notes = _annotations(page, forms)
             finally:
                 page.close()
             walker.add_expanded(len(text) * 2)
@@ -61,6 +69,9 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             if _SUSPECT.search(text):
                 suspect.append(index)
             walker.text(node.at(f"第 {index + 1} 页"), text)
+            if notes:
+                found_text = True
+                walker.text(node.at(f"第 {index + 1} 页 表单与注释"), notes)
         for index in range(pdf.count_attachments()):
             attachment = pdf.get_attachment(index)
             name = str(attachment.get_name() or "") or f"附件{index + 1}"
@@ -91,3 +102,66 @@ def _second_reading(data: bytes, pages: list[int], node: Node, walker: Walker) -
             log.debug("pdfminer could not re-read page %d of %s", index + 1, node.location)
             continue
         walker.text(node.at(f"第 {index + 1} 页（CID 重新解码）"), text)
+
+
+def _init_forms(pdf: pdfium.PdfDocument) -> Any:
+    """The form environment (needed to read field values), or ``None`` when there is none."""
+    noisy = logging.getLogger("pypdfium2._helpers.document")
+    level = noisy.level
+    noisy.setLevel(logging.ERROR)  # it logs a warning for every XFA form this build cannot run
+    try:
+        pdf.init_forms()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        noisy.setLevel(level)
+    return pdf.formenv.raw if pdf.formenv is not None else None
+
+
+def _annotations(page: pdfium.PdfPage, forms: Any) -> str:
+    """Form-field values and the text of notes/comments (annotation ``Contents``): neither is
+    part of the page text, and both travel with the file."""
+    out: list[str] = []
+    count = min(int(raw.FPDFPage_GetAnnotCount(page.raw)), _MAX_ANNOTATIONS)
+    for index in range(count):
+        annot = raw.FPDFPage_GetAnnot(page.raw, index)
+        if not annot:
+            continue
+        try:
+            if forms is not None:
+                out.append(_field_value(forms, annot))
+            out.append(_contents(annot))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return "\n".join(t for t in out if t.strip())
+
+
+def _field_value(forms: Any, annot: Any) -> str:
+    size = int(raw.FPDFAnnot_GetFormFieldValue(forms, annot, None, 0))
+    buffer = _buffer(size)
+    if buffer is None:
+        return ""
+    raw.FPDFAnnot_GetFormFieldValue(forms, annot, _wchars(buffer), size)
+    return _utf16(buffer)
+
+
+def _contents(annot: Any) -> str:
+    size = int(raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0))
+    buffer = _buffer(size)
+    if buffer is None:
+        return ""
+    raw.FPDFAnnot_GetStringValue(annot, b"Contents", _wchars(buffer), size)
+    return _utf16(buffer)
+
+
+def _buffer(size: int) -> Any:
+    """A buffer for a UTF-16LE string of ``size`` bytes (terminator included), if sensible."""
+    return ctypes.create_string_buffer(size) if 2 < size <= _MAX_FIELD_BYTES else None
+
+
+def _wchars(buffer: Any) -> Any:
+    return ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR))
+
+
+def _utf16(buffer: Any) -> str:
+    return bytes(buffer.raw[:-2]).decode("utf-16-le", errors="replace")
