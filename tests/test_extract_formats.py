@@ -84,7 +84,7 @@ def test_office_suite_documents_yield_the_sentence(
     ("fixture", "location"),
     [
         ("lo-roster.xlsx", "lo-roster.xlsx › 工作表 名单"),
-        ("lo-roster.xls", "lo-roster.xls › 单元格"),
+        ("lo-roster.xls", "lo-roster.xls › 工作表 名单"),
         ("lo-roster.ods", "lo-roster.ods › 正文"),
     ],
 )
@@ -288,7 +288,7 @@ def test_objects_embedded_in_rtf_are_unpacked(corpus: Path, limits: LimitSetting
     data = (corpus / "tika/test-documents/testRTFEmbeddedFiles.rtf").read_bytes()
     found = texts(extract_document(data, "a.rtf", limits))
     assert found["a.rtf › 嵌入对象 1 Word.Document.8 › 正文"] == "This file is embedded"
-    assert "Numbers and their Squares" in found["a.rtf › 嵌入对象 6 Excel.Sheet.8 › 单元格"]
+    assert "Numbers and their Squares" in found["a.rtf › 嵌入对象 6 Excel.Sheet.8 › 工作表 Feuil1"]
     assert found["a.rtf › 嵌入对象 testMSG_????.msg › 主题"] == "MIME registry use cases"
 
 
@@ -341,3 +341,13 @@ def test_pdf_form_field_values_are_read(extract_data: Path, limits: LimitSetting
     found = texts(result)
     assert found["申请表.pdf › 第 1 页"] == "申请表"
     assert found["申请表.pdf › 第 1 页 表单与注释"] == "拟提拔人选张三"  # not in the page text
+
+
+def test_xls_cells_per_sheet_with_numbers_and_hidden_sheets(
+    extract_data: Path, limits: LimitSettings
+) -> None:
+    result = extract_document((extract_data / "lo-hidden.xls").read_bytes(), "名单.xls", limits)
+    found = texts(result)
+    assert found["名单.xls › 工作表名称"] == "公开\n名单"
+    assert found["名单.xls › 工作表 公开"].startswith("会议安排")
+    assert found["名单.xls › 工作表 名单（隐藏）"].startswith("拟提拔\t张三\t13662615434")

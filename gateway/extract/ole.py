@@ -110,7 +110,8 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
     for book in ("Workbook", "Book"):
         if book in names:
             understood = True
-            for label, text in ole_excel.text(storage.read(book), biff8=book == "Workbook"):
+            budget = walker.limits.max_expanded_bytes - walker.expanded
+            for label, text in ole_excel.text(storage.read(book), book == "Workbook", budget):
                 walker.text(node.at(label), text)
             break
     if "PowerPoint Document" in names:

@@ -23,6 +23,14 @@ _LABEL = 0x0204
 _BOUNDSHEET = 0x0085
 _CODEPAGE = 0x0042
 _STRING = 0x0207
+_LABELSST = 0x00FD
+_RSTRING = 0x00D6
+_NUMBER = 0x0203
+_RK = 0x027E
+_MULRK = 0x00BD
+_FORMULA = 0x0006
+_BOF = 0x0809
+_EOF = 0x000A
 _HEADER = 0x0014
 _FOOTER = 0x0015
 
@@ -37,13 +45,14 @@ def records(stream: bytes) -> list[tuple[int, bytes]]:
     return out
 
 
-def text(stream: bytes, biff8: bool) -> list[tuple[str, str]]:
-    """[(label, text)]: sheet names and every string cell."""
+def text(stream: bytes, biff8: bool, budget: int) -> list[tuple[str, str]]:
+    """[(label, text)]: the sheet names, then every sheet's cells row by row (text, numbers,
+    formula results) with its page header/footer. ``budget`` caps the characters produced
+    (a shared string referenced by many cells is counted each time)."""
     recs = records(stream)
     codec = "cp1252"
-    sheets: list[str] = []
+    sheets: list[tuple[str, bool]] = []
     strings: list[str] = []
-    labels: list[str] = []
     for index, (rtype, body) in enumerate(recs):
         if rtype == _FILEPASS:
             raise Unreadable(UnscannableReason.ENCRYPTED, "Excel 工作簿已加密（需要密码）")
@@ -51,7 +60,8 @@ def text(stream: bytes, biff8: bool) -> list[tuple[str, str]]:
             (cp,) = struct.unpack_from("<H", body)
             codec = "utf-16-le" if cp == 1200 else codec_for(f"cp{cp}") or "cp1252"
         elif rtype == _BOUNDSHEET and len(body) > 6:
-            sheets.append(_short_string(body[6:], biff8, codec))
+            hidden = body[4] & 0x03 != 0  # hsState: 1 hidden, 2 very hidden
+            sheets.append((_short_string(body[6:], biff8, codec), hidden))
         elif rtype == _SST and biff8:
             chunks = [body[8:]]
             for ctype, cbody in recs[index + 1 :]:
@@ -60,21 +70,115 @@ def text(stream: bytes, biff8: bool) -> list[tuple[str, str]]:
                 chunks.append(cbody)
             (unique,) = struct.unpack_from("<I", body, 4) if len(body) >= 8 else (0,)
             strings = _Reader(chunks).strings(unique)
-        elif rtype == _LABEL and len(body) > 8:
-            labels.append(_long_string(body[6:], biff8, codec))
-        elif rtype == _STRING and len(body) > 2:  # a formula's cached text result
-            labels.append(_long_string(body, biff8, codec))
-        elif rtype in (_HEADER, _FOOTER) and len(body) > 2:
-            labels.append(
-                _long_string(body, biff8, codec) if biff8 else _short_string(body, False, codec)
-            )
+    grid = _Grid(budget)
+    depth = 0
+    sheet = -2  # the first substream is the workbook globals
+    formula_cell: tuple[int, int] | None = None
+    for rtype, body in recs:
+        if rtype == _BOF:
+            depth += 1
+            if depth == 1:
+                sheet += 1
+            continue
+        if rtype == _EOF:
+            depth = max(0, depth - 1)
+            continue
+        if sheet < 0 or depth != 1:
+            continue  # globals, or a chart embedded in a sheet
+        try:
+            formula_cell = _cell(rtype, body, sheet, grid, strings, biff8, codec, formula_cell)
+        except (struct.error, IndexError):
+            continue  # one malformed record: the rest of the sheet still counts
     out: list[tuple[str, str]] = []
     if sheets:
-        out.append(("工作表名称", "\n".join(sheets)))
-    cells = [s for s in strings + labels if s]
-    if cells:
-        out.append(("单元格", "\n".join(cells)))
+        out.append(("工作表名称", "\n".join(name for name, _ in sheets)))
+    for number, lines in grid.sheets():
+        name, hidden = sheets[number] if number < len(sheets) else (f"Sheet{number + 1}", False)
+        out.append((f"工作表 {name}（隐藏）" if hidden else f"工作表 {name}", lines))
     return out
+
+
+def _cell(
+    rtype: int,
+    body: bytes,
+    sheet: int,
+    grid: _Grid,
+    strings: list[str],
+    biff8: bool,
+    codec: str,
+    formula_cell: tuple[int, int] | None,
+) -> tuple[int, int] | None:
+    """Add one cell record to ``grid``; returns the formula cell awaiting a STRING record."""
+    if rtype == _LABELSST:
+        row, col, _xf, isst = struct.unpack_from("<HHHI", body)
+        grid.add(sheet, row, col, strings[isst] if isst < len(strings) else "")
+    elif rtype in (_LABEL, _RSTRING):
+        row, col = struct.unpack_from("<HH", body)
+        grid.add(sheet, row, col, _long_string(body[6:], biff8, codec))
+    elif rtype == _NUMBER:
+        row, col, _xf, value = struct.unpack_from("<HHHd", body)
+        grid.add(sheet, row, col, _number(value))
+    elif rtype == _RK:
+        row, col, _xf, rk = struct.unpack_from("<HHHi", body)
+        grid.add(sheet, row, col, _number(_rk(rk)))
+    elif rtype == _MULRK:
+        row, first = struct.unpack_from("<HH", body)
+        for i in range((len(body) - 6) // 6):
+            (rk,) = struct.unpack_from("<i", body, 4 + 6 * i + 2)
+            grid.add(sheet, row, first + i, _number(_rk(rk)))
+    elif rtype == _FORMULA:
+        row, col = struct.unpack_from("<HH", body)
+        if body[12:14] == b"\xff\xff":  # a non-numeric result
+            return (row, col) if body[6] == 0 else None  # 0: the text follows in STRING
+        (value,) = struct.unpack_from("<d", body, 6)
+        grid.add(sheet, row, col, _number(value))
+    elif rtype == _STRING and formula_cell is not None:
+        grid.add(sheet, *formula_cell, _long_string(body, biff8, codec))
+    elif rtype in (_HEADER, _FOOTER) and len(body) > 2:
+        value = _long_string(body, biff8, codec) if biff8 else _short_string(body, False, codec)
+        grid.add(sheet, 1 << 20, 0, value)  # after the last row
+    return None
+
+
+def _rk(rk: int) -> float:
+    """[MS-XLS] §2.5.217 RkNumber: a 30-bit integer or the high bits of a double, maybe /100."""
+    if rk & 0x02:
+        value = float(rk >> 2)
+    else:
+        (value,) = struct.unpack("<d", struct.pack("<q", (rk & ~0x03) << 32))
+    return value / 100 if rk & 0x01 else value
+
+
+def _number(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return ""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # 13662615434, not 13662615434.0
+    return repr(value)
+
+
+class _Grid:
+    """Cells per sheet, row and column, under a character budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.cells: dict[int, dict[int, dict[int, str]]] = {}
+        self.budget = budget
+
+    def add(self, sheet: int, row: int, col: int, value: str) -> None:
+        if not value:
+            return
+        self.budget -= len(value)
+        if self.budget < 0:
+            raise Unreadable(UnscannableReason.LIMIT_SIZE, "Excel 单元格文本展开后超过上限")
+        self.cells.setdefault(sheet, {}).setdefault(row, {})[col] = value
+
+    def sheets(self) -> list[tuple[int, str]]:
+        out = []
+        for sheet in sorted(self.cells):
+            rows = self.cells[sheet]
+            lines = ["\t".join(rows[r][c] for c in sorted(rows[r])) for r in sorted(rows)]
+            out.append((sheet, "\n".join(lines)))
+        return out
 
 
 def _short_string(body: bytes, biff8: bool, codec: str) -> str:
