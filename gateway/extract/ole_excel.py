@@ -1,11 +1,13 @@
-"""Excel 97-2003 ``.xls`` and Kingsoft ``.et`` text from the BIFF Workbook stream.
+"""Excel 97-2003 ``.xls`` and Kingsoft ``.et`` cells, sheet by sheet, from the BIFF stream.
 
 [MS-XLS] §2.4: FILEPASS (0x002F) means the workbook is encrypted (RC4 or XOR); BOUNDSHEET8
-(0x0085) gives sheet names; SST (0x00FC, continued in CONTINUE 0x003C records) holds every shared
-string of every sheet, hidden sheets included; LABEL (0x0204, BIFF5/7 ``Book`` streams and some
-writers) holds inline cell strings in the CODEPAGE (0x0042) charset; STRING (0x0207) the text
-results of formulas; HEADER/FOOTER (0x0014/0x0015) the page header and footer. Strings split across a
-CONTINUE record restart with a fresh option byte (§2.5.293), which :class:`_Reader` honours.
+(0x0085) gives sheet names and hidden state; SST (0x00FC, continued in CONTINUE 0x003C records)
+holds the shared strings that LABELSST (0x00FD) cells point to. Each sheet is a BOF…EOF
+substream after the workbook globals; its cells are LABELSST, LABEL/RSTRING (inline text in the
+CODEPAGE charset, BIFF5/7), NUMBER, RK and MULRK (numbers: a phone number in a roster is one),
+FORMULA results (text ones in the following STRING record), and HEADER/FOOTER. Strings split
+across a CONTINUE record restart with a fresh option byte (§2.5.293), which :class:`_Reader`
+honours.
 """
 
 from __future__ import annotations
