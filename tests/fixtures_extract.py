@@ -192,6 +192,7 @@ def pptx_bytes() -> bytes:
         ("ppt/slides/slide2.xml", slide("sld", "征地拆迁补偿方案")),
         ("ppt/notesSlides/notesSlide2.xml", slide("notes", "演讲者备注：重点人员名单")),
         ("ppt/slideLayouts/slideLayout1.xml", slide("sldLayout", "单击此处添加标题")),
+        ("ppt/slideMasters/slideMaster1.xml", slide("sldMaster", "内部资料 注意保存")),
         (
             "ppt/diagrams/data1.xml",
             f'<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" {A}>'

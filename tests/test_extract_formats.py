@@ -58,6 +58,7 @@ def test_pptx_reads_slides_and_speaker_notes_not_layout_prompts(limits: LimitSet
     assert found["汇报.pptx › 幻灯片 2"] == "征地拆迁补偿方案"
     assert found["汇报.pptx › 备注 2"] == "演讲者备注：重点人员名单"
     assert found["汇报.pptx › SmartArt 图形"] == "拟任局长\n张三"
+    assert found["汇报.pptx › 母版"] == "内部资料 注意保存"  # a marking on every slide
     assert "单击此处添加标题" not in all_text(result)
 
 
@@ -351,3 +352,10 @@ def test_xls_cells_per_sheet_with_numbers_and_hidden_sheets(
     assert found["名单.xls › 工作表名称"] == "公开\n名单"
     assert found["名单.xls › 工作表 公开"].startswith("会议安排")
     assert found["名单.xls › 工作表 名单（隐藏）"].startswith("拟提拔\t张三\t13662615434")
+
+
+def test_legacy_ppt_separates_slides_notes_and_masters(corpus: Path, limits: LimitSettings) -> None:
+    data = (corpus / "poi/test-data/slideshow/bug46441.ppt").read_bytes()
+    found = texts(extract_document(data, "a.ppt", limits))
+    assert found["a.ppt › 幻灯片"] == "2222\n123\n555"
+    assert "单击此处编辑母版标题样式" in found["a.ppt › 母版"]

@@ -117,7 +117,8 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
     if "PowerPoint Document" in names:
         understood = True
         stream = storage.read("PowerPoint Document")
-        walker.text(node.at("幻灯片"), ole_ppt.text(stream))
+        for label, text in ole_ppt.stories(stream):
+            walker.text(node.at(label), text)
         for index, blob in enumerate(ole_ppt.embedded(stream, walker.cap(len(stream))), start=1):
             walker.add_expanded(len(blob))
             label = f"嵌入对象 {index}"

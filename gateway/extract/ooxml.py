@@ -165,6 +165,11 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
                 number = _NUMBER.findall(posixpath.basename(name))[-1]
                 text = xmltext.paragraphs(pkg.read(name), name, frozenset({"t"}), _PARA)
                 walker.text(node.at(f"{label} {number}"), text)
+        # masters carry the footer and markings every slide shows (内部资料, 秘密★); layouts
+        # only repeat placeholder prompts and are not read
+        for name in pkg.names(re.compile(r"ppt/slideMasters/slideMaster\d+\.xml$")):
+            text = xmltext.paragraphs(pkg.read(name), name, frozenset({"t"}), _PARA)
+            walker.text(node.at("母版"), text)
         for name in pkg.names(re.compile(r"ppt/comments/.*\.xml$")):
             walker.text(
                 node.at("批注"),
