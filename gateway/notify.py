@@ -27,9 +27,10 @@ from email.policy import SMTP as SMTP_POLICY
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.errors import DlpError
+from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
-from gateway.models import Case, CaseEvent
+from gateway.models import Case
+from gateway.quarantine import Quarantine
 from gateway.relay import Relay
 from gateway.settings import Settings
 
@@ -314,15 +315,6 @@ class Notifier:
         if case_id is None or self._sessionmaker is None:
             return
         try:
-            async with self._sessionmaker() as session, session.begin():
-                session.add(
-                    CaseEvent(
-                        case_id=case_id,
-                        at=dt.datetime.now(dt.UTC),
-                        actor="gateway",
-                        action=action,
-                        detail=detail,
-                    )
-                )
-        except Exception:  # the timeline is a courtesy here; the notice itself is done
+            await Quarantine(self._sessionmaker).add_event(case_id, action, detail)
+        except StoreError:  # the timeline is a courtesy here; the notice itself is done
             log.warning("could not record %s on case %s", action, case_id, exc_info=True)

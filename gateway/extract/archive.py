@@ -103,23 +103,33 @@ class _Factory(py7zr.io.WriterFactory):
         return product
 
 
+# What py7zr lets escape from a damaged archive (it does not wrap its decoders' errors).
+_SEVENZIP_FAULTS: tuple[type[BaseException], ...] = (
+    py7zr.exceptions.Bad7zFile,
+    py7zr.exceptions.ArchiveError,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    lzma.LZMAError,
+)
+# ... and while decoding members.
+_SEVENZIP_DECODE_FAULTS: tuple[type[BaseException], ...] = (
+    py7zr.exceptions.CrcError,
+    zlib.error,
+    *_SEVENZIP_FAULTS,
+)
+
+
 @extractor(Kind.SEVEN_Z)
 def extract_7z(data: bytes, node: Node, walker: Walker) -> None:
     try:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.exceptions.PasswordRequired as exc:
         raise Unreadable(UnscannableReason.ENCRYPTED, "7z 文件名已加密（需要密码）") from exc
-    except (
-        py7zr.exceptions.Bad7zFile,
-        py7zr.exceptions.ArchiveError,
-        EOFError,
-        OSError,
-        ValueError,
-        KeyError,
-        IndexError,
-        TypeError,
-        lzma.LZMAError,
-    ) as exc:
+    except _SEVENZIP_FAULTS as exc:
         raise Unreadable(UnscannableReason.CORRUPT, f"7z 无法打开：{exc}") from exc
     with archive:
         if archive.needs_password():
@@ -138,19 +148,7 @@ def extract_7z(data: bytes, node: Node, walker: Walker) -> None:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"{node.name} 解压超过上限") from exc
         except py7zr.exceptions.UnsupportedCompressionMethodError as exc:
             raise Unreadable(UnscannableReason.UNSUPPORTED, f"7z 压缩方法不受支持：{exc}") from exc
-        except (
-            py7zr.exceptions.CrcError,
-            py7zr.exceptions.Bad7zFile,
-            py7zr.exceptions.ArchiveError,
-            EOFError,
-            OSError,
-            ValueError,
-            KeyError,
-            IndexError,
-            TypeError,
-            lzma.LZMAError,
-            zlib.error,
-        ) as exc:
+        except _SEVENZIP_DECODE_FAULTS as exc:
             raise Unreadable(
                 UnscannableReason.CORRUPT, f"7z 解压失败：{type(exc).__name__}: {exc}"
             ) from exc
