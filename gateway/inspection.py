@@ -109,15 +109,20 @@ def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettin
     except Exception as exc:
         log.exception("inspection failed")
         return failed_inspection(
-            b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started
+            b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started, name
         )
     return Inspection(decision, extracted.parts, extracted.segments, "", "", _elapsed_ms(started))
 
 
 def failed_inspection(
-    raw: bytes, reason: UnscannableReason, detail: str, version: str, started: float
+    raw: bytes,
+    reason: UnscannableReason,
+    detail: str,
+    version: str,
+    started: float,
+    location: str = WHOLE_MESSAGE,
 ) -> Inspection:
-    """The fail-closed answer: QUARANTINE with one ``邮件`` unscannable item."""
+    """The fail-closed answer: QUARANTINE with one unscannable item for the whole input."""
     subject = message_id = ""
     if raw:
         try:
@@ -132,7 +137,7 @@ def failed_inspection(
         verdict=Verdict.QUARANTINE,
         categories=(),
         findings=(),
-        unscannable=(Unscannable(WHOLE_MESSAGE, reason, detail),),
+        unscannable=(Unscannable(location, reason, detail),),
         scope_version=version,
     )
     return Inspection(decision, (), (), subject, message_id, _elapsed_ms(started))
@@ -168,11 +173,16 @@ def _worker_main(
     conn.send(("ready", None))
     while True:
         try:
+            name = conn.recv()  # None for a message, else the document's file name
             raw = conn.recv_bytes()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", inspect_message(raw, engine, limits)))
+            if name is None:
+                result = inspect_message(raw, engine, limits)
+            else:
+                result = inspect_document(raw, str(name), engine, limits)
+            conn.send(("ok", result))
         except MemoryError:
             conn.send(("error", "内存超过上限"))
             return  # the heap may be fragmented or half-built: let the pool replace us
@@ -208,11 +218,12 @@ class _Worker:
             self.ready = False
         return self.ready
 
-    def call(self, raw: bytes, timeout: float) -> tuple[str, Any]:
+    def call(self, raw: bytes, name: str | None, timeout: float) -> tuple[str, Any]:
         if not self.wait_ready(_STARTUP_SECONDS):
             self.stop()
             return "error", "检查进程未能启动"
         try:
+            self.conn.send(name)
             self.conn.send_bytes(raw)
             if self.conn.poll(timeout):
                 kind, value = self.conn.recv()
@@ -267,7 +278,7 @@ class _Generation:
     def wait_ready(self) -> bool:
         return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
 
-    def run(self, raw: bytes) -> tuple[str, Any]:
+    def run(self, raw: bytes, name: str | None = None) -> tuple[str, Any]:
         """Blocking: borrow a worker, inspect, give it back (or replace it). Thread-side.
         ``("retry", None)`` when this generation was retired while waiting for a worker."""
         worker: _Worker | None = None
@@ -279,7 +290,7 @@ class _Generation:
         with self.lock:
             self.busy += 1
         try:
-            return worker.call(raw, self.limits.timeout + _KILL_GRACE)
+            return worker.call(raw, name, self.limits.timeout + _KILL_GRACE)
         finally:
             with self.lock:
                 self.busy -= 1
@@ -363,28 +374,49 @@ class Inspector:
             return new.version
 
     async def inspect(self, raw: bytes) -> Inspection:
+        """Inspect one RFC 5322 message in a worker; never raises (fails closed)."""
+        return await self._run(raw, None)
+
+    async def inspect_document(self, data: bytes, name: str) -> Inspection:
+        """Inspect one file of any type in a worker (``dlp-gateway scan``); never raises."""
+        return await self._run(data, name)
+
+    async def _run(self, raw: bytes, name: str | None) -> Inspection:
         generation = self._gen
         started = time.monotonic()
+        # a failed document has no headers to show; a failed message keeps its subject
+        headers, location = (raw, WHOLE_MESSAGE) if name is None else (b"", name)
         if generation is None:
-            return failed_inspection(raw, UnscannableReason.ERROR, "检查器未启动", "", started)
+            return failed_inspection(
+                headers, UnscannableReason.ERROR, "检查器未启动", "", started, location
+            )
         loop = asyncio.get_running_loop()
         kind, value = "retry", None
         while kind == "retry" and generation is not None:
             try:
-                kind, value = await loop.run_in_executor(self._threads, generation.run, raw)
+                kind, value = await loop.run_in_executor(self._threads, generation.run, raw, name)
             except Exception as exc:  # never raise to the SMTP layer: fail closed instead
                 log.exception("inspection pool failed")
                 kind, value = "error", type(exc).__name__
             if kind == "retry":
                 generation = self._gen  # a reload swapped generations: use the new one
         if generation is None:
-            return failed_inspection(raw, UnscannableReason.ERROR, "检查器已关闭", "", started)
+            return failed_inspection(
+                headers, UnscannableReason.ERROR, "检查器已关闭", "", started, location
+            )
         if kind == "ok" and isinstance(value, Inspection):
             return value
         reason = UnscannableReason.TIMEOUT if kind == "timeout" else UnscannableReason.ERROR
         log.warning("inspection %s: %s", kind, value)
         return await loop.run_in_executor(
-            None, failed_inspection, raw, reason, str(value), generation.version, started
+            None,
+            failed_inspection,
+            headers,
+            reason,
+            str(value),
+            generation.version,
+            started,
+            location,
         )
 
     async def close(self) -> None:

@@ -69,6 +69,25 @@ async def test_hanging_extractor_is_killed_and_the_pool_keeps_serving(scope_dir:
     assert clean.decision.verdict == "pass"
 
 
+async def test_hanging_document_is_killed_and_named_as_the_unscannable_input(
+    scope_dir: Path,
+) -> None:
+    """What ``dlp-gateway scan 名单.txt`` relies on: documents get the same deadline and kill."""
+    inspector = await _started(scope_dir, workers=1, timeout=2)
+    try:
+        hung = await asyncio.wait_for(inspector.inspect_document(HANG + b" x", "名单.txt"), GUARD)
+        sensitive = await asyncio.wait_for(
+            inspector.inspect_document(SENSITIVE_DOC, "请示.txt"), GUARD
+        )
+    finally:
+        await inspector.close()
+    assert hung.decision.verdict == "quarantine"
+    assert _unscannable(hung) == {("名单.txt", "timeout")}
+    assert sensitive.decision.verdict == "quarantine"
+    assert "personnel" in {c.id for c in sensitive.decision.triggered}
+    assert not sensitive.decision.unscannable
+
+
 async def test_crashing_worker_fails_closed_and_is_replaced(scope_dir: Path) -> None:
     inspector = await _started(scope_dir, workers=1)
     try:

@@ -9,15 +9,15 @@ scope tables are broken (one line on stderr each).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from gateway.inspection import Inspection, inspect_document, inspect_message
+from gateway.inspection import Inspection, Inspector
 from gateway.settings import LimitSettings, load_settings
-from matchers.engine import Engine, load_engine
 from matchers.model import Finding, Verdict
 
 _ONE_LINE = re.compile(r"\s+")
@@ -38,31 +38,39 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     directory = Path(args.scope) if args.scope else settings.scope_dir
-    engine = load_engine(directory)  # a ScopeError is printed as one line by cli.main (exit 2)
+    # One worker process, killed at limits.timeout like the gateway's: a hostile file cannot
+    # hang or crash the command (DESIGN: isolate extraction; kill on timeout).
+    limits = settings.limits.model_copy(update={"workers": 1})
+    return asyncio.run(_scan(args.paths, args.format, directory, limits))
+
+
+async def _scan(paths: list[str], fmt: str, directory: Path, limits: LimitSettings) -> int:
+    inspector = Inspector(directory, limits)
+    await inspector.start()  # a ScopeError is printed as one line by cli.main (exit 2)
     status = 0
-    for name in args.paths:
-        path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            print(f"dlp-gateway: {name}: cannot read ({reason})", file=sys.stderr)
-            status = 2
-            continue
-        inspection = _inspect(path, data, engine, settings.limits)
-        if args.format == "json":
-            print(json.dumps(as_json(name, inspection), ensure_ascii=False), flush=True)
-        else:
-            print(as_text(name, inspection), flush=True)
-        if inspection.decision.verdict is not Verdict.PASS and status == 0:
-            status = 1
+    try:
+        for name in paths:
+            path = Path(name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                print(f"dlp-gateway: {name}: cannot read ({reason})", file=sys.stderr)
+                status = 2
+                continue
+            if path.suffix.lower() == ".eml":
+                inspection = await inspector.inspect(data)
+            else:
+                inspection = await inspector.inspect_document(data, path.name)
+            if fmt == "json":
+                print(json.dumps(as_json(name, inspection), ensure_ascii=False), flush=True)
+            else:
+                print(as_text(name, inspection), flush=True)
+            if inspection.decision.verdict is not Verdict.PASS and status == 0:
+                status = 1
+    finally:
+        await inspector.close()
     return status
-
-
-def _inspect(path: Path, data: bytes, engine: Engine, limits: LimitSettings) -> Inspection:
-    if path.suffix.lower() == ".eml":
-        return inspect_message(data, engine, limits)
-    return inspect_document(data, path.name, engine, limits)
 
 
 def as_json(path: str, inspection: Inspection) -> dict[str, Any]:
