@@ -127,7 +127,7 @@ class Notifier:
         self._settings = settings
         self._notify = settings.notify
         self._metrics = metrics
-        self._sessionmaker = sessionmaker
+        self._timeline = Quarantine(sessionmaker) if sessionmaker is not None else None
         key = settings.notify.signing_key
         self.signer = signer or NoticeSigner(key.get_secret_value().encode() if key else None)
 
@@ -312,9 +312,9 @@ class Notifier:
         await self._event(case_id, action, "、".join(to))
 
     async def _event(self, case_id: str | None, action: str, detail: str) -> None:
-        if case_id is None or self._sessionmaker is None:
+        if case_id is None or self._timeline is None:
             return
         try:
-            await Quarantine(self._sessionmaker).add_event(case_id, action, detail)
+            await self._timeline.add_event(case_id, action, detail)
         except StoreError:  # the timeline is a courtesy here; the notice itself is done
             log.warning("could not record %s on case %s", action, case_id, exc_info=True)

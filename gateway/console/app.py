@@ -183,17 +183,14 @@ def create_app(
             return JSONResponse({"detail": str(exc)}, status_code=404)
         return console.render("message.html", 404, title="找不到案件", message=str(exc), user=None)
 
-    @app.exception_handler(ReviewError)
-    async def review_error(request: Request, exc: ReviewError) -> Response:
+    async def refused(request: Request, exc: Exception) -> Response:
+        """A review or account rule said no (409): the rule's own words, in both forms."""
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
         return console.render("message.html", 409, title="无法执行", message=str(exc), user=None)
 
-    @app.exception_handler(AccountError)
-    async def account_error(request: Request, exc: AccountError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=409)
-        return console.render("message.html", 409, title="无法执行", message=str(exc), user=None)
+    app.add_exception_handler(ReviewError, refused)
+    app.add_exception_handler(AccountError, refused)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

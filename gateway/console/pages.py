@@ -84,6 +84,18 @@ async def _form(request: Request) -> dict[str, Any]:
     return data
 
 
+async def _posted(
+    request: Request, roles: frozenset[Role] | None = None
+) -> tuple[SessionInfo, dict[str, Any]]:
+    """Every form POST: a signed-in user (of ``roles``), then the form with its CSRF token."""
+    info = await signed_in(request)
+    if roles is not None:
+        require_role(info, roles)
+    form = await _form(request)
+    check_csrf(info, form.get(CSRF_FIELD))
+    return info, form
+
+
 # -- sign-in -----------------------------------------------------------------------------------
 
 
@@ -144,9 +156,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    info = await signed_in(request)
-    form = await _form(request)
-    check_csrf(info, form.get(CSRF_FIELD))
+    info, _form_data = await _posted(request)
     await console(request).accounts.logout(request.cookies.get(SESSION_COOKIE, ""), info.name)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -201,10 +211,7 @@ async def queue(request: Request) -> Response:
 
 @router.post("/cases/bulk", response_class=HTMLResponse)
 async def bulk(request: Request) -> Response:
-    info = await signed_in(request)
-    require_role(info, OFFICERS)
-    form = await _form(request)
-    check_csrf(info, form.get(CSRF_FIELD))
+    info, form = await _posted(request, OFFICERS)
     ctx = console(request)
     try:
         action = OfficerAction(str(form.get("action", "")))
@@ -293,10 +300,7 @@ async def case_page(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/action", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: str) -> Response:
-    info = await signed_in(request)
-    require_role(info, OFFICERS)
-    form = await _form(request)
-    check_csrf(info, form.get(CSRF_FIELD))
+    info, form = await _posted(request, OFFICERS)
     ctx = console(request)
     try:
         action = OfficerAction(str(form.get("action", "")))
@@ -384,10 +388,7 @@ async def users(request: Request) -> Response:
 
 @router.post("/users", response_class=HTMLResponse)
 async def add_user(request: Request) -> Response:
-    info = await signed_in(request)
-    require_role(info, ADMINS)
-    form = await _form(request)
-    check_csrf(info, form.get(CSRF_FIELD))
+    info, form = await _posted(request, ADMINS)
     emails = re.split(r"[\s,;，；]+", str(form.get("emails", "")))
     await console(request).accounts.add(
         str(form.get("name", "")).strip(),
@@ -401,10 +402,7 @@ async def add_user(request: Request) -> Response:
 
 @router.post("/users/{name}/{change}", response_class=HTMLResponse)
 async def change_user(request: Request, name: str, change: str) -> Response:
-    info = await signed_in(request)
-    require_role(info, ADMINS)
-    form = await _form(request)
-    check_csrf(info, form.get(CSRF_FIELD))
+    info, _form_data = await _posted(request, ADMINS)
     if change not in ("disable", "enable"):
         return console(request).render(
             "message.html", 404, user=info, title="出错了", message="未知操作。"
