@@ -165,9 +165,7 @@ class Pipeline:
             fields["case"] = case.id
             self._metrics.messages_total.labels(verdict="reject").inc()
             self._background(self._notifier.blocked(case))
-            return Reply(
-                550, f"5.7.1 blocked by data-protection policy ({_names(inspection, envelope)})"
-            )
+            return Reply(550, f"5.7.1 blocked by data-protection policy ({_names(inspection)})")
 
         case = await self._quarantine.hold(envelope, raw, inspection, scanned)
         fields["case"] = case.id
@@ -252,14 +250,11 @@ class Pipeline:
         fields["deferred_case"] = copy.id
 
 
-def _names(inspection: Inspection, envelope: Envelope) -> str:
-    """Category names for the 550; ids when the names are not ASCII and the client did not
-    negotiate SMTPUTF8 (RFC 5321 §4.2 reply text is ASCII; RFC 6531 lifts that)."""
-    blocking = blocking_categories(inspection)
-    names = ", ".join(c.name for c in blocking)
-    if names.isascii() or envelope.smtputf8:
-        return names
-    return ", ".join(c.id for c in blocking)
+def _names(inspection: Inspection) -> str:
+    """The blocking categories' names, as DESIGN's reply table fixes them. They are usually
+    Chinese; RFC 5321 §4.2 expects ASCII reply text (RFC 6531 lifts that), so a client without
+    SMTPUTF8 receives UTF-8 octets here — raised with the design owner, followed meanwhile."""
+    return ", ".join(c.name for c in blocking_categories(inspection))
 
 
 def temporary_reply(exc: RelayError) -> Reply:
