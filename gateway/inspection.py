@@ -36,6 +36,7 @@ from email.policy import compat32
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gateway.extract.part import PartInfo
 from matchers.errors import DlpError
 from matchers.model import Decision, Segment, Unscannable, UnscannableReason, Verdict
 
@@ -47,19 +48,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WHOLE_MESSAGE = "邮件"
-
-
-@dataclass(frozen=True, slots=True)
-class PartInfo:
-    """One MIME part or attachment (or archive member), as the officer sees it."""
-
-    location: str  # "附件 资料.zip › 通报.docx"
-    filename: str
-    content_type: str  # detected by content, e.g. "application/vnd.openxmlformats-…"
-    size: int
-    sha256: str
-    status: str  # "scanned" | "image" | "unscannable" | "empty"
-    reason: str = ""  # the UnscannableReason when status == "unscannable"
 
 
 @dataclass(frozen=True, slots=True)

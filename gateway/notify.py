@@ -29,10 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
-from gateway.models import Case
-from gateway.quarantine import Quarantine
 from gateway.relay import Relay
 from gateway.settings import Settings
+from gateway.store.models import Case
+from gateway.store.quarantine import Quarantine
 
 log = logging.getLogger("dlp_gateway.notify")
 

@@ -31,11 +31,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from gateway import audit
 from gateway.errors import PermanentRelayError, RelayError, ReviewError, TemporaryRelayError
-from gateway.models import OPEN_STATES, Case, CaseEvent, CaseState, Role, User
 from gateway.relay import Relay
 from gateway.settings import Settings
+from gateway.store import audit
+from gateway.store.models import OPEN_STATES, Case, CaseEvent, CaseState, Role, User
 
 if TYPE_CHECKING:
     from gateway.metrics import Metrics

@@ -27,21 +27,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.console.app import create_app
-from gateway.db import make_engine, make_sessionmaker
 from gateway.errors import SettingsError
 from gateway.inspection import Inspector
 from gateway.logs import setup_logging
 from gateway.metrics import Metrics
-from gateway.migrations import upgrade
-from gateway.models import OPEN_STATES, Case
 from gateway.notify import Notifier
-from gateway.quarantine import Quarantine
 from gateway.relay import OutboxRelay, Relay, make_relay
 from gateway.reload import ScopeWatcher, update_term_gauge
 from gateway.review import Review
 from gateway.settings import Settings, check_writable
-from gateway.smtp_pipeline import Inspecting, Pipeline
-from gateway.smtp_server import Authenticator, SmtpServer, tls_context
+from gateway.smtp.pipeline import Inspecting, Pipeline
+from gateway.smtp.server import Authenticator, SmtpServer, tls_context
+from gateway.store.engine import make_engine, make_sessionmaker
+from gateway.store.migrations import upgrade
+from gateway.store.models import OPEN_STATES, Case
+from gateway.store.quarantine import Quarantine
 
 log = logging.getLogger("dlp_gateway.service")
 

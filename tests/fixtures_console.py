@@ -29,17 +29,17 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.accounts import hash_password
 from gateway.console.app import create_app
-from gateway.db import make_engine, make_sessionmaker
 from gateway.metrics import Metrics
-from gateway.migrations import upgrade
-from gateway.models import Case, CaseEvent, User
 from gateway.notify import Notifier
-from gateway.quarantine import new_case_id
 from gateway.relay import SmtpRelay
 from gateway.review import Review
 from gateway.settings import Settings, load_settings
+from gateway.store.accounts import hash_password
+from gateway.store.engine import make_engine, make_sessionmaker
+from gateway.store.migrations import upgrade
+from gateway.store.models import Case, CaseEvent, User
+from gateway.store.quarantine import new_case_id
 from tests.conftest import require_tool
 
 T = TypeVar("T")

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway import audit
-from gateway.accounts import Accounts, LoginOutcome
 from gateway.errors import AccountError
-from gateway.models import AuditEntry, ConsoleSession, User
 from gateway.settings import ConsoleSettings
+from gateway.store import audit
+from gateway.store.accounts import Accounts, LoginOutcome
+from gateway.store.models import AuditEntry, ConsoleSession, User
 
 PASSWORD = "long-enough-1"
 

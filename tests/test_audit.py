@@ -7,9 +7,9 @@ import asyncio
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway import audit
-from gateway.db import make_engine, make_sessionmaker
-from gateway.models import AuditEntry
+from gateway.store import audit
+from gateway.store.engine import make_engine, make_sessionmaker
+from gateway.store.models import AuditEntry
 
 
 async def _append(sessions: async_sessionmaker[AsyncSession], n: int, actor: str = "shen") -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gateway import audit
 from gateway.cli import main
-from gateway.migrations import migrated_store
+from gateway.store import audit
+from gateway.store.migrations import migrated_store
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from gateway.cli import main
-from gateway.migrations import migrated_store
-from gateway.models import AuditEntry, Case
+from gateway.store.migrations import migrated_store
+from gateway.store.models import AuditEntry, Case
 from tests.fixtures_console import (
     EXTERNAL,
     SENDER,

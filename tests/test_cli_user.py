@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gateway.accounts import Accounts, LoginOutcome
 from gateway.cli import main
-from gateway.migrations import migrated_store
 from gateway.settings import ConsoleSettings
+from gateway.store.accounts import Accounts, LoginOutcome
+from gateway.store.migrations import migrated_store
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import select
 
-from gateway.models import AuditEntry, Case
+from gateway.store.models import AuditEntry, Case
 from tests.fixtures_console import (
     EXTERNAL,
     PASSWORD,

@@ -1,4 +1,4 @@
-"""Alembic migrations build exactly the schema of ``gateway/models.py``, on both stores."""
+"""Alembic migrations build exactly the schema of ``gateway/store/models.py``, on both stores."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
-from gateway.db import create_schema, make_engine
-from gateway.migrations import upgrade
-from gateway.models import Base
+from gateway.store.engine import create_schema, make_engine
+from gateway.store.migrations import upgrade
+from gateway.store.models import Base
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -27,7 +27,7 @@ async def test_upgrade_builds_the_models_schema_and_is_idempotent(db_url: str) -
     finally:
         await engine.dispose()
     assert diff == [], (
-        "gateway/models.py changed: add a migration under gateway/migrations/versions"
+        "gateway/store/models.py changed: add a migration under gateway/store/migrations/versions"
     )
     assert version is not None
 

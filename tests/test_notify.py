@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gateway.metrics import Metrics
-from gateway.models import CaseEvent
 from gateway.notify import Notifier
 from gateway.service import Gateway
+from gateway.store.models import CaseEvent
 from tests.fixtures_smtp import (
     SECRET_TEXT,
     SENSITIVE_TEXT,

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gateway.models import Case
 from gateway.service import Gateway
+from gateway.store.models import Case
 from tests.conftest import require_tool
 from tests.fixtures_smtp import CLEAN_TEXT, SENSITIVE_TEXT, Sink, message
 

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.db import create_schema, make_engine, make_sessionmaker
-from gateway.inspection import Inspection, PartInfo
-from gateway.models import Case
-from gateway.quarantine import SEGMENT_CAP, Quarantine, new_case_id
-from gateway.smtp_envelope import Envelope, split_recipients
+from gateway.extract.part import PartInfo
+from gateway.inspection import Inspection
+from gateway.smtp.envelope import Envelope, split_recipients
+from gateway.store.engine import create_schema, make_engine, make_sessionmaker
+from gateway.store.models import Case
+from gateway.store.quarantine import SEGMENT_CAP, Quarantine, new_case_id
 from matchers.model import (
     Action,
     CategoryScore,

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from gateway import audit
 from gateway.errors import ReviewError
-from gateway.models import AuditEntry, Case, CaseEvent
 from gateway.review import OfficerAction
+from gateway.store import audit
+from gateway.store.models import AuditEntry, Case, CaseEvent
 from tests.fixtures_console import Services, build_raw, days_ago, insert_case
 
 

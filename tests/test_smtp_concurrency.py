@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from gateway.models import Case
 from gateway.service import Gateway
+from gateway.store.models import Case
 from tests.fixtures_smtp import CLEAN_TEXT, SENSITIVE_TEXT, Answer, Sink, message, submit_sync
 
 

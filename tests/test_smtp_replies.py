@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from gateway.models import Case, CaseState
 from gateway.service import Gateway
+from gateway.store.models import Case, CaseState
 from tests.fixtures_smtp import (
     CLEAN_TEXT,
     SECRET_TEXT,

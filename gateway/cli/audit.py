@@ -6,9 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
-from gateway import audit
-from gateway.migrations import migrated_store
 from gateway.settings import load_settings
+from gateway.store import audit
+from gateway.store.migrations import migrated_store
 
 
 def register(sub: Any) -> None:

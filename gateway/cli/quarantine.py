@@ -11,15 +11,15 @@ import asyncio
 import json
 from typing import Any
 
-from gateway import audit
 from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.metrics import Metrics
-from gateway.migrations import migrated_store
-from gateway.models import Case, CaseState
 from gateway.notify import Notifier
 from gateway.relay import make_relay
 from gateway.review import STATE_LABELS, OfficerAction, Review
 from gateway.settings import Settings, load_settings
+from gateway.store import audit
+from gateway.store.migrations import migrated_store
+from gateway.store.models import Case, CaseState
 
 
 def register(sub: Any) -> None:

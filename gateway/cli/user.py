@@ -13,11 +13,11 @@ import os
 import sys
 from typing import Any
 
-from gateway.accounts import Accounts
 from gateway.errors import AccountError
-from gateway.migrations import migrated_store
-from gateway.models import Role
 from gateway.settings import Settings, load_settings
+from gateway.store.accounts import Accounts
+from gateway.store.migrations import migrated_store
+from gateway.store.models import Role
 
 
 def _default_actor() -> str:

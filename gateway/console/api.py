@@ -13,11 +13,11 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from gateway import audit
 from gateway.console.auth import AUDITORS, OFFICERS, check_csrf, console, require_role, signed_in
 from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
-from gateway.models import AuditEntry, Case, CaseState
 from gateway.review import OfficerAction
+from gateway.store import audit
+from gateway.store.models import AuditEntry, Case, CaseState
 
 router: APIRouter = APIRouter(prefix="/api", tags=["console"])
 

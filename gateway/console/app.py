@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.accounts import Accounts
 from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.pages import router as pages_router
@@ -31,6 +30,7 @@ from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
 from gateway.settings import Settings
+from gateway.store.accounts import Accounts
 
 log = logging.getLogger("dlp_gateway.console")
 HERE = Path(__file__).resolve().parent

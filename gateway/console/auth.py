@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from fastapi import Request
 
-from gateway.accounts import SessionInfo
-from gateway.models import Role
+from gateway.store.accounts import SessionInfo
+from gateway.store.models import Role
 
 if TYPE_CHECKING:
     from gateway.console.app import Console

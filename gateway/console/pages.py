@@ -16,8 +16,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from gateway import audit
-from gateway.accounts import LoginOutcome, SessionInfo
 from gateway.console.auth import (
     ADMINS,
     AUDITORS,
@@ -34,8 +32,10 @@ from gateway.console.auth import (
 )
 from gateway.console.highlight import highlight_context, highlight_segments
 from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
-from gateway.models import OPEN_STATES, AuditEntry, Case, CaseState, Role
 from gateway.review import OfficerAction, sender_addresses
+from gateway.store import audit
+from gateway.store.accounts import LoginOutcome, SessionInfo
+from gateway.store.models import OPEN_STATES, AuditEntry, Case, CaseState, Role
 
 router: APIRouter = APIRouter(include_in_schema=False)
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from gateway.models import OPEN_STATES, Case, CaseState
+from gateway.store.models import OPEN_STATES, Case, CaseState
 
 OPEN = "open"  # the default view: cases that still need an officer
 ALL = "all"

@@ -35,8 +35,8 @@ from gateway.extract import (  # noqa: F401
     text,
     tnef,
 )
+from gateway.extract.part import PartInfo
 from gateway.extract.walker import DeadlineExceeded, Walker
-from gateway.inspection import PartInfo
 from gateway.settings import LimitSettings
 from matchers.model import Segment, Unscannable, UnscannableReason
 

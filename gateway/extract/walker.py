@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from gateway.errors import ExtractionError
 from gateway.extract import registry
 from gateway.extract.detect import Kind, sniff
-from gateway.inspection import PartInfo
+from gateway.extract.part import PartInfo
 from gateway.settings import LimitSettings
 from matchers.model import Segment, Unscannable, UnscannableReason
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection :func:`gateway.migrations.upgrade` hands over, or
+"""Alembic environment: runs on the connection :func:`gateway.store.migrations.upgrade` hands over, or
 (for the ``alembic`` command line) on a fresh async engine for ``sqlalchemy.url``."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
-from gateway.db import make_engine
-from gateway.models import Base
+from gateway.store.engine import make_engine
+from gateway.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

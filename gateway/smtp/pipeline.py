@@ -33,12 +33,12 @@ from gateway.errors import PermanentRelayError, RelayError, StoreError, Temporar
 from gateway.inspection import Inspection
 from gateway.logs import log_message
 from gateway.metrics import Metrics
-from gateway.models import Case
 from gateway.notify import Notifier
-from gateway.quarantine import Quarantine, blocking_categories
 from gateway.relay import Relay
 from gateway.settings import Settings
-from gateway.smtp_envelope import Envelope, split_recipients
+from gateway.smtp.envelope import Envelope, split_recipients
+from gateway.store.models import Case
+from gateway.store.quarantine import Quarantine, blocking_categories
 from matchers.model import Decision, Unscannable, UnscannableReason, Verdict
 
 log = logging.getLogger("dlp_gateway.smtp")

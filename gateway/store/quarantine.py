@@ -1,7 +1,7 @@
 """Writes to the quarantine store at SMTP time: held and blocked cases, with their timeline.
 
 Each method commits in its own transaction and returns only once the commit is durable
-(SQLite WAL with ``synchronous=FULL``, see ``gateway/db.py``; PostgreSQL's commit is durable by
+(SQLite WAL with ``synchronous=FULL``, see ``gateway/store/engine.py``; PostgreSQL's commit is durable by
 default), because the SMTP layer answers 250 right after. Any database fault becomes
 ``StoreError``, which the SMTP layer answers with ``451 4.3.0``.
 
@@ -30,8 +30,8 @@ from sqlalchemy.orm import selectinload
 
 from gateway.errors import StoreError
 from gateway.inspection import Inspection
-from gateway.models import Case, CaseEvent, CaseState
-from gateway.smtp_envelope import Envelope
+from gateway.smtp.envelope import Envelope
+from gateway.store.models import Case, CaseEvent, CaseState
 from matchers.model import CategoryScore, Release, Severity, Verdict
 
 __all__ = ["SEGMENT_CAP", "Quarantine", "new_case_id"]

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from gateway.models import Base
+from gateway.store.models import Base
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +45,6 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables (the migrations in ``gateway/migrations`` are the upgrade path)."""
+    """Create missing tables (the migrations in ``gateway/store/migrations`` are the upgrade path)."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)

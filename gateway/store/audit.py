@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.models import AuditEntry
+from gateway.store.models import AuditEntry
 
 GENESIS = "0" * 64
 # Any constant works; it names "the audit chain" among the database's advisory locks.

@@ -34,8 +34,8 @@ from pydantic import SecretStr
 
 from gateway.errors import SettingsError
 from gateway.settings import SmtpSettings
-from gateway.smtp_envelope import Envelope
-from gateway.smtp_pipeline import INTERNAL_FAULT, Pipeline
+from gateway.smtp.envelope import Envelope
+from gateway.smtp.pipeline import INTERNAL_FAULT, Pipeline
 
 log = logging.getLogger("dlp_gateway.smtp")
 

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.db import make_engine, make_sessionmaker
 from gateway.errors import StoreError
+from gateway.store.engine import make_engine, make_sessionmaker
 
 HERE = Path(__file__).resolve().parent
 INITIAL = "0001"

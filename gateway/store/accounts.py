@@ -22,10 +22,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway import audit
 from gateway.errors import AccountError
-from gateway.models import ConsoleSession, Role, User
 from gateway.settings import ConsoleSettings
+from gateway.store import audit
+from gateway.store.models import ConsoleSession, Role, User
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MIN_PASSWORD = 8
