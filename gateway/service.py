@@ -23,8 +23,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.console.app import create_app
 from gateway.errors import SettingsError
@@ -38,9 +36,9 @@ from gateway.review import Review
 from gateway.settings import Settings, check_writable
 from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
-from gateway.store.engine import make_engine, make_sessionmaker
+from gateway.store import cases as store_cases
+from gateway.store.engine import AsyncEngine, Sessions, make_engine, make_sessionmaker
 from gateway.store.migrations import upgrade
-from gateway.store.models import OPEN_STATES, Case
 from gateway.store.quarantine import Quarantine
 
 log = logging.getLogger("dlp_gateway.service")
@@ -111,7 +109,7 @@ class Gateway:
         self.relay: Relay | None = relay
         self.smtp: SmtpServer | None = None
         self.watcher: ScopeWatcher | None = None
-        self.sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self.sessionmaker: Sessions | None = None
         self.review: Review | None = None
         self.notifier: Notifier | None = None
 
@@ -309,16 +307,7 @@ class Gateway:
 
     async def send_digest(self) -> None:
         assert self.sessionmaker is not None and self.notifier is not None
-        async with self.sessionmaker() as session:
-            cases = (
-                await session.scalars(
-                    select(Case)
-                    .where(Case.state.in_([s.value for s in OPEN_STATES]))
-                    .order_by(Case.received_at)
-                    .limit(500)
-                )
-            ).all()
-        await self.notifier.digest(list(cases))
+        await self.notifier.digest(await store_cases.open_cases(self.sessionmaker))
 
 
 async def serve(settings: Settings) -> int:

@@ -114,3 +114,17 @@ class Decision:
     def triggered(self) -> tuple[CategoryScore, ...]:
         """Categories whose score reached their threshold (monitor ones included)."""
         return tuple(c for c in self.categories if c.triggered)
+
+    @property
+    def holding(self) -> tuple[CategoryScore, ...]:
+        """Triggered categories that stop the mail (``quarantine`` or ``reject``): the hold rule.
+
+        The 550 reply, the notices, the stored case and the console all name these (or
+        :attr:`blocking`); none of them re-derives the rule.
+        """
+        return tuple(c for c in self.triggered if c.action != Action.MONITOR)
+
+    @property
+    def blocking(self) -> tuple[CategoryScore, ...]:
+        """Triggered ``reject`` categories: the mail is refused at SMTP time (550)."""
+        return tuple(c for c in self.triggered if c.action == Action.REJECT)

@@ -6,10 +6,13 @@ the gateway answers 250.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,7 +20,39 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from gateway.errors import StoreError
 from gateway.store.models import Base
+
+__all__ = [
+    "AsyncEngine",
+    "Sessions",
+    "create_schema",
+    "make_engine",
+    "make_sessionmaker",
+    "store_errors",
+    "transaction",
+]
+
+Sessions: TypeAlias = async_sessionmaker[AsyncSession]
+"""How the rest of the gateway holds the store: a session factory it passes to store functions."""
+
+
+@contextmanager
+def store_errors(what: str = "quarantine store") -> Iterator[None]:
+    """The one translator of database faults: any driver or SQLAlchemy error becomes
+    :class:`~gateway.errors.StoreError` naming only the fault's type (never its SQL or values)."""
+    try:
+        yield
+    except (SQLAlchemyError, OSError) as exc:
+        raise StoreError(f"{what} unavailable: {type(exc).__name__}") from exc
+
+
+@asynccontextmanager
+async def transaction(sessions: Sessions) -> AsyncIterator[AsyncSession]:
+    """One committed transaction with database faults translated to ``StoreError``."""
+    with store_errors():
+        async with sessions() as session, session.begin():
+            yield session
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,6 +69,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # Values never reach log lines or exception texts (mail addresses, reasons, raw mail).
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -24,13 +24,14 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from gateway.errors import StoreError
 from gateway.inspection import Inspection
 from gateway.smtp.envelope import Envelope
+from gateway.store.engine import store_errors
 from gateway.store.models import Case, CaseEvent, CaseState
 from matchers.model import CategoryScore, Release, Severity, Verdict
 
@@ -187,19 +188,17 @@ class Quarantine:
         )
 
     async def get(self, case_id: str) -> Case | None:
-        try:
+        with store_errors():
             async with self._sessionmaker() as session:
                 result = await session.execute(
                     select(Case).where(Case.id == case_id).options(selectinload(Case.events))
                 )
                 return result.scalar_one_or_none()
-        except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
 
     async def add_event(
         self, case_id: str, action: str, detail: str = "", actor: str = GATEWAY
     ) -> None:
-        try:
+        with store_errors():
             async with self._sessionmaker() as session, session.begin():
                 session.add(
                     CaseEvent(
@@ -210,8 +209,6 @@ class Quarantine:
                         detail=detail,
                     )
                 )
-        except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
 
     async def _insert(
         self,
@@ -251,22 +248,23 @@ class Quarantine:
                 CaseEvent(at=now, actor=GATEWAY, action=action, detail=detail),
             ]
             try:
-                async with self._sessionmaker() as session, session.begin():
-                    session.add(case)
+                with store_errors():
+                    async with self._sessionmaker() as session, session.begin():
+                        session.add(case)
                 return case
-            except IntegrityError:
-                continue
-            except (SQLAlchemyError, OSError) as exc:
-                raise StoreError(f"quarantine store unavailable: {type(exc).__name__}") from exc
+            except StoreError as exc:
+                if isinstance(exc.__cause__, IntegrityError):
+                    continue
+                raise
         raise StoreError("could not allocate a unique case id")
 
 
 def blocking_categories(inspection: Inspection) -> tuple[CategoryScore, ...]:
-    return tuple(c for c in inspection.decision.triggered if c.action == "reject")
+    return inspection.decision.blocking
 
 
 def holding_categories(inspection: Inspection) -> tuple[CategoryScore, ...]:
-    return tuple(c for c in inspection.decision.triggered if c.action != "monitor")
+    return inspection.decision.holding
 
 
 def _held_detail(inspection: Inspection) -> str:
