@@ -57,7 +57,7 @@ async def test_bad_account_changes_are_refused_with_a_reason(
     accounts: Accounts, name: str, role: str, password: str, message: str
 ) -> None:
     with pytest.raises(AccountError, match=message):
-        await accounts.add(name, role, password, [], "admin")
+        await accounts.add(name, role, password, [f"{name}@gov.example.cn"], "admin")
 
 
 async def test_login_gives_a_session_that_names_the_user(accounts: Accounts) -> None:

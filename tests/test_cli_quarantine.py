@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
+import io
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from sqlalchemy import select
 
 from gateway.cli import main
+from gateway.settings import ConsoleSettings
+from gateway.store.accounts import Accounts
 from gateway.store.migrations import migrated_store
 from gateway.store.models import AuditEntry, Case
 from tests.fixtures_console import (
     EXTERNAL,
+    PASSWORD,
     SENDER,
     Sink,
     add_officers,
@@ -56,10 +62,28 @@ def audit_rows(url: str) -> list[tuple[str, str, str]]:
     return asyncio.run(read())
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+def run(
+    capsys: pytest.CaptureFixture[str], *args: str, password: str | None = PASSWORD
+) -> tuple[int, str, str]:
+    """Run the CLI; officer commands get ``--password-stdin`` with ``password`` on stdin."""
+    argv = list(args)
+    if password is not None and "--actor" in argv:
+        argv.append("--password-stdin")
+    with mock.patch("sys.stdin", io.StringIO(f"{password or ''}\n")):
+        code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def audit_details(url: str, action: str) -> list[dict[str, object]]:
+    async def read() -> list[dict[str, object]]:
+        async with migrated_store(url) as sessions, sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+            )
+            return [{"actor": e.actor, **e.detail} for e in rows]
+
+    return asyncio.run(read())
 
 
 def test_list_is_oldest_first_and_json_has_the_design_keys(
@@ -141,7 +165,7 @@ def test_reject_notifies_the_sender(
 
 @pytest.mark.parametrize(
     ("actor", "message"),
-    [("zhang", "本人发出"), ("auditor", "无权处理"), ("ghost", "不存在或已停用")],
+    [("zhang", "本人发出"), ("auditor", "无权处理"), ("ghost", "authentication failed")],
 )
 def test_forbidden_actors_get_one_line_and_exit_2(
     url: str, capsys: pytest.CaptureFixture[str], actor: str, message: str
@@ -161,3 +185,75 @@ def test_unknown_case_and_missing_reason(url: str, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as exit_info:
         main(["quarantine", "reject", "Q20990101-ZZZZZZ", "--actor", "shen"])
     assert exit_info.value.code == 2
+
+
+def test_two_person_release_by_one_person_is_refused(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """shen reviews; shen then tries to act as the approver wang without wang's password."""
+
+    async def wang_has_own_password() -> None:
+        async with migrated_store(url) as sessions:
+            await Accounts(sessions, ConsoleSettings()).passwd("wang", "wangs-own-secret", "admin")
+
+    asyncio.run(wang_has_own_password())
+    case = held(url, two_person=True)
+    assert (
+        run(capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审核")[0] == 0
+    )
+
+    code, out, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "wang", "--reason", "审批"
+    )
+    assert (code, out) == (
+        2,
+        "",
+    ) and err == "dlp-gateway: authentication failed for account 'wang'\n"
+    code, _, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审批"
+    )
+    assert code == 2 and "须由审批人" in err
+    assert sink.handler.delivered() == []
+    failed = audit_details(url, "login_failed")
+    assert failed[-1]["actor"] == "wang" and failed[-1]["channel"] == "cli"
+
+    code, _, _ = run(
+        capsys,
+        "quarantine",
+        "release",
+        case.id,
+        "--actor",
+        "wang",
+        "--reason",
+        "审批",
+        password="wangs-own-secret",
+    )
+    assert code == 0 and len(sink.handler.delivered()) == 1
+    release = audit_details(url, "release")[-1]
+    assert release == {
+        "actor": "wang",
+        "reason": "审批",
+        "reviewed_by": "shen",
+        "channel": "cli",
+        "client": f"os:{getpass.getuser()}",
+    }
+
+
+def test_wrong_passwords_lock_the_officer_out_of_the_cli_too(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url)
+    for _ in range(ConsoleSettings().lockout_failures):
+        code, _, _ = run(
+            capsys, "quarantine", "show", case.id, "--actor", "shen", password="wrong-guess"
+        )
+        assert code == 2
+    code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen")
+    assert code == 2 and "is locked until" in err
+    assert ("shen", "view", case.id) not in audit_rows(url)
+
+
+def test_no_password_no_action(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    case = held(url)
+    code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen", password="")
+    assert code == 2 and err == "dlp-gateway: empty password\n"

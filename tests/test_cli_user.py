@@ -81,6 +81,8 @@ def test_passwd_from_a_prompt(
         "li",
         "--role",
         "approver",
+        "--email",
+        "li@gov.example.cn",
         "--password-stdin",
         stdin="first-password\n",
     )
@@ -96,11 +98,25 @@ def test_passwd_from_a_prompt(
     ("args", "stdin", "message"),
     [
         (
-            ["user", "add", "x", "--role", "reviewer", "--password-stdin"],
+            ["user", "add", "x", "--role", "reviewer", "--email", "x@a.cn", "--password-stdin"],
             "short\n",
             "password too short",
         ),
-        (["user", "add", "x", "--role", "reviewer", "--password-stdin"], "", "empty password"),
+        (
+            ["user", "add", "x", "--role", "reviewer", "--email", "x@a.cn", "--password-stdin"],
+            "",
+            "empty password",
+        ),
+        (
+            ["user", "add", "x", "--role", "approver", "--password-stdin"],
+            "long-enough-9\n",
+            "the approver account needs its own mail address",
+        ),
+        (
+            ["user", "add", "x", "--role", "reviewer", "--email", "x.cn", "--password-stdin"],
+            "long-enough-9\n",
+            "'x.cn' is not a mail address",
+        ),
         (
             ["user", "passwd", "ghost", "--password-stdin"],
             "long-enough-9\n",
@@ -134,6 +150,8 @@ def test_a_duplicate_account_is_refused(
             "shen",
             "--role",
             "reviewer",
+            "--email",
+            "shen@gov.example.cn",
             "--password-stdin",
             stdin="a-good-password\n",
         )
@@ -182,3 +200,21 @@ def test_several_own_addresses(
     assert run(capsys, monkeypatch, "user", "list")[1] == (
         "li\tapprover\tactive\tli.si@home.example.cn,li2@gov.example.cn,li@gov.example.cn\n"
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_user_add_asks_an_officer_for_their_address(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Terminal(" Li@Gov.Example.CN ， li2@gov.example.cn\n"))
+    answers = iter(["a-good-password", "a-good-password"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code = main(["user", "add", "li", "--role", "approver"])
+    out, _ = capsys.readouterr()
+    assert (code, out.splitlines()[-1]) == (0, "account li created (role approver)")
+    listed = run(capsys, monkeypatch, "user", "list")[1]
+    assert listed == "li\tapprover\tactive\tli2@gov.example.cn,li@gov.example.cn\n"

@@ -44,6 +44,8 @@ def service(tmp_path: Path) -> Iterator[tuple[dict[str, str], int, str]]:
             "shen",
             "--role",
             "reviewer",
+            "--email",
+            "shen@gov.example.cn",
             "--password-stdin",
         ],
         input="officer-pass-1\n",

@@ -1,7 +1,11 @@
 """`dlp-gateway quarantine list|show|release|reject`: the review queue for scripts.
 
 The same rules and audit as the console (``gateway.review``): ``--actor`` must be a reviewer or
-approver account, a reason is required for decisions, and every view and decision is audited.
+approver account and is authenticated with the account's password (prompted, or the first line
+of stdin with ``--password-stdin``; failures count towards the console's lockout), a reason is
+required for decisions, and every view and decision is audited with channel ``cli`` and the
+operating-system user. A two-person release therefore needs two officers who each know their
+own password, whichever channel each of them uses.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ import asyncio
 import json
 from typing import Any
 
+from gateway.cli.auth import os_user, read_password
 from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import make_relay
-from gateway.review import STATE_LABELS, OfficerAction, Review
+from gateway.review import STATE_LABELS, Actor, Channel, OfficerAction, Review
 from gateway.settings import Settings, load_settings
 from gateway.store import audit
+from gateway.store.accounts import Accounts
 from gateway.store.migrations import migrated_store
 from gateway.store.models import Case, CaseState
 
@@ -46,31 +52,44 @@ def register(sub: Any) -> None:
         cmd.add_argument("case_id", metavar="CASE")
         cmd.add_argument("--actor", required=True, metavar="USER", help="the officer's account")
         cmd.add_argument("--reason", required=action != "show", default="", metavar="TEXT")
+        cmd.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the officer's password from the first line of stdin (else: prompt)",
+        )
         cmd.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    return asyncio.run(_run(args, settings))
+    password = ""
+    if args.quarantine_command != "list":
+        password = read_password(args.password_stdin, f"{args.actor} 的密码 / password: ")
+    return asyncio.run(_run(args, settings, password))
 
 
-async def _run(args: argparse.Namespace, settings: Settings) -> int:
+async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
     async with migrated_store(settings.effective_database_url) as sessions:
         if args.quarantine_command == "list":
             async with sessions() as session:
                 page = await list_cases(session, QueueFilter(state=args.state), 1, args.limit)
             _print_list(page.cases, args.format)
             return 0
+        client = os_user()
+        await Accounts(sessions, settings.console).authenticate(
+            args.actor, password, client, Channel.CLI.value
+        )
+        actor = Actor(args.actor, Channel.CLI, client)
         relay = make_relay(settings)
         metrics = Metrics()
         notifier = Notifier(relay, settings, metrics, sessionmaker=sessions)
         review = Review(sessions, relay, notifier, metrics, settings)
         try:
             if args.quarantine_command == "show":
-                _print_case(await review.view(args.case_id, args.actor))
+                _print_case(await review.view(args.case_id, actor))
                 return 0
             result = await review.decide(
-                OfficerAction(args.quarantine_command), args.case_id, args.actor, args.reason
+                OfficerAction(args.quarantine_command), args.case_id, actor, args.reason
             )
         finally:
             await relay.close()

@@ -9,22 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
+import re
 import sys
 from typing import Any
 
+from gateway.cli.auth import os_user
 from gateway.errors import AccountError
 from gateway.settings import Settings, load_settings
-from gateway.store.accounts import Accounts
+from gateway.store.accounts import Accounts, check_emails, parse_role
 from gateway.store.migrations import migrated_store
 from gateway.store.models import Role
-
-
-def _default_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return f"cli:uid{os.getuid()}"
 
 
 def register(sub: Any) -> None:
@@ -47,7 +41,8 @@ def register(sub: Any) -> None:
         nargs="+",
         default=[],
         metavar="ADDR",
-        help="the user's own mail addresses: they may not review mail sent from them",
+        help="the user's own mail addresses: they may not review mail sent from them "
+        "(required for reviewer and approver; asked for when missing on a terminal)",
     )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.set_defaults(func=run)
@@ -83,25 +78,41 @@ def _password(args: argparse.Namespace) -> str:
     return password
 
 
+def _ask_emails(args: argparse.Namespace) -> None:
+    """Officers must have their own addresses: ask on a terminal when ``--email`` is missing."""
+    if args.email or args.role not in (Role.REVIEWER.value, Role.APPROVER.value):
+        return
+    if args.password_stdin or not sys.stdin.isatty():
+        return  # Accounts.add refuses with the reason
+    print(f"{args.name} 本人的邮箱地址（多个用逗号分隔）/ own mail address(es): ", file=sys.stderr)
+    answer = sys.stdin.readline()
+    args.email = [a for a in re.split(r"[\s,;，；]+", answer) if a]
+
+
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    if args.user_command == "add":
+        _ask_emails(args)
+        check_emails(args.email, parse_role(args.role))
     password = _password(args) if args.user_command in ("add", "passwd") else ""
     return asyncio.run(_run(args, settings, password))
 
 
 async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
-    actor = args.actor or _default_actor()
+    client = os_user()
+    actor = args.actor or f"cli:{client.removeprefix('os:')}"
+    via = {"channel": "cli", "client": client}
     async with migrated_store(settings.effective_database_url) as sessions:
         accounts = Accounts(sessions, settings.console)
         command = args.user_command
         if command == "add":
-            await accounts.add(args.name, args.role, password, args.email, actor)
+            await accounts.add(args.name, args.role, password, args.email, actor, **via)
             print(f"account {args.name} created (role {args.role})")
         elif command == "passwd":
-            await accounts.passwd(args.name, password, actor)
+            await accounts.passwd(args.name, password, actor, **via)
             print(f"password of {args.name} changed; their sessions were ended")
         elif command in ("disable", "enable"):
-            await accounts.set_disabled(args.name, command == "disable", actor)
+            await accounts.set_disabled(args.name, command == "disable", actor, **via)
             print(f"account {args.name} {command}d")
         else:
             users = await accounts.list()

@@ -98,6 +98,23 @@ def check_password(password: str) -> str:
     return password
 
 
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_emails(emails: Sequence[str], role: Role) -> list[str]:
+    """The account's own addresses, lower-cased; reviewers and approvers must have one."""
+    addresses = sorted({e.strip().lower() for e in emails if e.strip()})
+    for address in addresses:
+        if not _EMAIL_RE.match(address):
+            raise AccountError(f"{address!r} is not a mail address (expected name@domain)")
+    if role in (Role.REVIEWER, Role.APPROVER) and not addresses:
+        raise AccountError(
+            f"the {role.value} account needs its own mail address (--email ADDR): "
+            "officers may not review mail they sent, which is only known from their addresses"
+        )
+    return addresses
+
+
 def parse_role(value: str) -> Role:
     try:
         return Role(value)
@@ -118,13 +135,21 @@ class Accounts:
     # -- administration (CLI ``dlp-gateway user`` and the admin page) -------------------------
 
     async def add(
-        self, name: str, role: str, password: str, emails: Sequence[str], actor: str
+        self,
+        name: str,
+        role: str,
+        password: str,
+        emails: Sequence[str],
+        actor: str,
+        *,
+        channel: str = "console",
+        client: str = "",
     ) -> User:
         check_name(name)
         parsed = parse_role(role)
+        addresses = check_emails(emails, parsed)
         check_password(password)
         digest = await asyncio.to_thread(hash_password, password)
-        addresses = sorted({e.strip().lower() for e in emails if e.strip()})
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             if await session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -146,11 +171,13 @@ class Accounts:
                 actor,
                 "user_add",
                 f"user:{name}",
-                {"role": parsed.value, "emails": addresses},
+                {"role": parsed.value, "emails": addresses, "channel": channel, "client": client},
             )
         return user
 
-    async def passwd(self, name: str, password: str, actor: str) -> None:
+    async def passwd(
+        self, name: str, password: str, actor: str, *, channel: str = "console", client: str = ""
+    ) -> None:
         check_password(password)
         digest = await asyncio.to_thread(hash_password, password)
         async with self._sessions() as session, session.begin():
@@ -161,9 +188,17 @@ class Accounts:
             user.failed_logins = 0
             user.locked_until = None
             await session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
-            await audit.append(session, actor, "user_passwd", f"user:{name}", {})
+            await audit.append(
+                session,
+                actor,
+                "user_passwd",
+                f"user:{name}",
+                {"channel": channel, "client": client},
+            )
 
-    async def set_disabled(self, name: str, disabled: bool, actor: str) -> None:
+    async def set_disabled(
+        self, name: str, disabled: bool, actor: str, *, channel: str = "console", client: str = ""
+    ) -> None:
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             user = await self._get(session, name)
@@ -173,7 +208,9 @@ class Accounts:
                     delete(ConsoleSession).where(ConsoleSession.user_id == user.id)
                 )
             action = "user_disable" if disabled else "user_enable"
-            await audit.append(session, actor, action, f"user:{name}", {})
+            await audit.append(
+                session, actor, action, f"user:{name}", {"channel": channel, "client": client}
+            )
 
     async def list(self) -> list[User]:
         async with self._sessions() as session:
@@ -192,8 +229,29 @@ class Accounts:
 
     # -- sign-in -----------------------------------------------------------------------------
 
-    async def login(self, name: str, password: str, client: str = "") -> LoginResult:
+    async def login(
+        self, name: str, password: str, client: str = "", channel: str = "console"
+    ) -> LoginResult:
         """Check a password; count failures and lock the account after too many."""
+        return await self._sign_in(name, password, client, channel, start_session=True)
+
+    async def authenticate(self, name: str, password: str, client: str, channel: str) -> None:
+        """Check an officer's password for one command-line action (no session is created).
+
+        The same failure counting and lockout as the console's sign-in; the outcome is audited
+        with ``channel`` and ``client`` (for the CLI: the operating-system user). Raises
+        :class:`~gateway.errors.AccountError` unless the password is right and the account usable.
+        """
+        result = await self._sign_in(name, password, client, channel, start_session=False)
+        if result.outcome is LoginOutcome.LOCKED and result.locked_until is not None:
+            until = result.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+            raise AccountError(f"account {name!r} is locked until {until} (too many failures)")
+        if result.outcome is not LoginOutcome.OK:
+            raise AccountError(f"authentication failed for account {name!r}")
+
+    async def _sign_in(
+        self, name: str, password: str, client: str, channel: str, *, start_session: bool
+    ) -> LoginResult:
         name = name.strip()[:64]
         async with self._sessions() as session:
             user = await session.scalar(select(User).where(User.name == name))
@@ -205,7 +263,7 @@ class Accounts:
             )
         # Verify even for locked or unknown accounts: the answer takes the same time.
         matches = await asyncio.to_thread(_password_matches, stored, password)
-        detail = {"client": client}
+        detail = {"channel": channel, "client": client}
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             user = await session.scalar(select(User).where(User.name == name))
@@ -243,6 +301,9 @@ class Accounts:
                 return LoginResult(LoginOutcome.BAD_CREDENTIALS)
             user.failed_logins = 0
             user.locked_until = None
+            if not start_session:
+                await audit.append(session, name, "authenticated", "", detail)
+                return LoginResult(LoginOutcome.OK)
             token = secrets.token_urlsafe(32)
             csrf = secrets.token_urlsafe(32)
             now = _now()

@@ -52,7 +52,10 @@ class CaseTx:
     async def audit(
         self, actor: str, action: str, target: str = "", detail: Mapping[str, Any] | None = None
     ) -> None:
-        await audit.append(self._session, actor, action, target, detail)
+        """Append to the audit chain; entries without a channel are the gateway's own."""
+        body = dict(detail or {})
+        body.setdefault("channel", "gateway")
+        await audit.append(self._session, actor, action, target, body)
 
     async def claim_release(self, case_id: str, now: datetime, lease_until: datetime) -> bool:
         """Take a due ``release_pending`` case for one delivery attempt (one instance wins)."""
