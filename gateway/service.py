@@ -37,7 +37,14 @@ from gateway.settings import Settings, check_writable
 from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
-from gateway.store.engine import AsyncEngine, Sessions, make_engine, make_sessionmaker
+from gateway.store.audit import adopt_legacy, load_key, write_checkpoint
+from gateway.store.engine import (
+    AsyncEngine,
+    Sessions,
+    make_engine,
+    make_sessionmaker,
+    store_errors,
+)
 from gateway.store.migrations import upgrade
 from gateway.store.quarantine import Quarantine
 
@@ -128,9 +135,12 @@ class Gateway:
         tls_context(s.smtp)  # a bad certificate pair fails now, before anything starts
         Authenticator(s.smtp.auth_users)
         url = s.effective_database_url
+        audit_key = load_key(s)
         await upgrade(url)
         self._engine = make_engine(url)
-        self.sessionmaker = make_sessionmaker(self._engine)
+        self.sessionmaker = make_sessionmaker(self._engine, audit_key=audit_key)
+        with store_errors():
+            await adopt_legacy(self.sessionmaker)
         if self.relay is None:
             self.relay = make_relay(s)
         if isinstance(self.relay, OutboxRelay):
@@ -173,6 +183,9 @@ class Gateway:
                 self._every(HOUSEKEEPING_INTERVAL, self._housekeeping_job), name="housekeeping"
             ),
             asyncio.create_task(self._digest_loop(), name="digest"),
+            asyncio.create_task(
+                self._every(s.audit.checkpoint_seconds, self.checkpoint), name="audit-checkpoint"
+            ),
         ]
         log.info(
             "gateway started",
@@ -243,6 +256,10 @@ class Gateway:
         if self.relay is not None and self._given_relay is None:
             await self.relay.close()
         if self._engine is not None:
+            try:
+                await self.checkpoint()  # anchors the entries of this run (tail-cut detection)
+            except Exception:
+                log.exception("audit checkpoint at shutdown failed")
             await self._engine.dispose()
             self._engine = None
 
@@ -282,6 +299,11 @@ class Gateway:
         delivered = await self.review.deliver_pending()
         if delivered:
             log.info("released cases delivered", extra={"count": delivered})
+
+    async def checkpoint(self) -> None:
+        """Append a signed checkpoint of the audit chain's head outside the database."""
+        if self.sessionmaker is not None:
+            await write_checkpoint(self.sessionmaker, self.settings.audit_checkpoint_file)
 
     async def _housekeeping_job(self) -> None:
         assert self.review is not None

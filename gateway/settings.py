@@ -124,6 +124,18 @@ class NotifySettings(_Section):
     signing_key: SecretStr | None = None
 
 
+class AuditSettings(_Section):
+    # HMAC key of the audit chain, kept outside the database and the same on every instance
+    # sharing it (DLP_AUDIT__KEY, at least 32 characters). Unset: the file ``key_file``
+    # (default <data_dir>/audit.key, created with mode 0600 on first use).
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # signed checkpoints (sequence, head hash) appended here and logged; default
+    # <data_dir>/audit-checkpoints.jsonl
+    checkpoint_file: Path | None = None
+    checkpoint_seconds: float = Field(default=300.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DLP_", env_nested_delimiter="__", extra="forbid", toml_file=None
@@ -142,6 +154,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -167,6 +180,14 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.relay.outbox_dir or self.data_dir / "outbox"
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self.audit.key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.audit.checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
 
 def _format_error(err: dict[str, Any]) -> str:

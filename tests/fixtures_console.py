@@ -44,6 +44,8 @@ from tests.conftest import require_tool
 
 T = TypeVar("T")
 PASSWORD = "correct-horse-9"
+# the audit chain's HMAC key in tests (production: audit.key / <data_dir>/audit.key)
+AUDIT_KEY = b"test-audit-key-0123456789abcdef-0123456789"
 SENDER = "zhang.san@gov.example.cn"
 EXTERNAL = "partner@qq.com"
 
@@ -180,7 +182,7 @@ async def store(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     await upgrade(db_url)
     engine = make_engine(db_url)
     try:
-        yield make_sessionmaker(engine)
+        yield make_sessionmaker(engine, audit_key=AUDIT_KEY)
     finally:
         await engine.dispose()
 
@@ -504,7 +506,7 @@ class LiveConsole:
         self._loop = asyncio.get_running_loop()
         await upgrade(self.db_url)
         engine = make_engine(self.db_url)
-        self.sessions = make_sessionmaker(engine)
+        self.sessions = make_sessionmaker(engine, audit_key=AUDIT_KEY)
         relay = SmtpRelay(self.settings.relay)
         metrics = Metrics()
         notifier = Notifier(relay, self.settings, metrics, sessionmaker=self.sessions)

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from gateway.cli import main
-from gateway.settings import ConsoleSettings
+from gateway.settings import ConsoleSettings, load_settings
 from gateway.store.accounts import Accounts
-from gateway.store.migrations import migrated_store
+from gateway.store.migrations import migrated_store, open_store
 from gateway.store.models import AuditEntry, Case
 from tests.fixtures_console import (
     EXTERNAL,
@@ -193,7 +193,7 @@ def test_two_person_release_by_one_person_is_refused(
     """shen reviews; shen then tries to act as the approver wang without wang's password."""
 
     async def wang_has_own_password() -> None:
-        async with migrated_store(url) as sessions:
+        async with open_store(load_settings()) as sessions:
             await Accounts(sessions, ConsoleSettings()).passwd("wang", "wangs-own-secret", "admin")
 
     asyncio.run(wang_has_own_password())

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from gateway.settings import ConsoleSettings
+from gateway.settings import ConsoleSettings, load_settings
 from gateway.store.accounts import Accounts, LoginOutcome
-from gateway.store.migrations import migrated_store
+from gateway.store.migrations import open_store
 
 
 @pytest.fixture
@@ -32,8 +32,7 @@ def run(
 
 def login(data_dir: Path, name: str, password: str) -> LoginOutcome:
     async def attempt() -> LoginOutcome:
-        url = f"sqlite+aiosqlite:///{(data_dir / 'dlp-gateway.sqlite3').resolve()}"
-        async with migrated_store(url) as sessions:
+        async with open_store(load_settings()) as sessions:
             return (await Accounts(sessions, ConsoleSettings()).login(name, password)).outcome
 
     return asyncio.run(attempt())

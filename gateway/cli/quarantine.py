@@ -24,7 +24,7 @@ from gateway.review import STATE_LABELS, Actor, Channel, OfficerAction, Review
 from gateway.settings import Settings, load_settings
 from gateway.store import audit
 from gateway.store.accounts import Accounts
-from gateway.store.migrations import migrated_store
+from gateway.store.migrations import open_store
 from gateway.store.models import Case, CaseState
 
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
-    async with migrated_store(settings.effective_database_url) as sessions:
+    async with open_store(settings) as sessions:
         if args.quarantine_command == "list":
             async with sessions() as session:
                 page = await list_cases(session, QueueFilter(state=args.state), 1, args.limit)

@@ -17,7 +17,7 @@ from gateway.cli.auth import os_user
 from gateway.errors import AccountError
 from gateway.settings import Settings, load_settings
 from gateway.store.accounts import Accounts, check_emails, parse_role
-from gateway.store.migrations import migrated_store
+from gateway.store.migrations import open_store
 from gateway.store.models import Role
 
 
@@ -102,7 +102,7 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
     client = os_user()
     actor = args.actor or f"cli:{client.removeprefix('os:')}"
     via = {"channel": "cli", "client": client}
-    async with migrated_store(settings.effective_database_url) as sessions:
+    async with open_store(settings) as sessions:
         accounts = Accounts(sessions, settings.console)
         command = args.user_command
         if command == "add":

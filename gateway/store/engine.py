@@ -77,8 +77,13 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, *, audit_key: bytes | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; ``audit_key`` (from ``audit.load_key``) lets them write the audit
+    chain — without it an audit append raises ``StoreError`` (read-only use)."""
+    info = {"audit_key": audit_key} if audit_key else {}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 async def create_schema(engine: AsyncEngine) -> None:

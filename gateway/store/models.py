@@ -151,7 +151,11 @@ class ConsoleSession(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained: ``hash = sha256(prev_hash + canonical(entry))``."""
+    """Append-only, chained: ``hash = HMAC-SHA256(key, canonical(entry with prev_hash))``.
+
+    ``mac`` names how ``hash`` was made: ``hmac-sha256`` (keyed, every entry since migration
+    0002) or ``sha256`` (an unkeyed entry from before; re-keyed at the first start with a key).
+    """
 
     __tablename__ = "audit_log"
 
@@ -163,3 +167,15 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(16), server_default="sha256")
+
+
+class JobClaim(Base):
+    """One row per periodic job and period: whoever inserts it first runs the job (cluster-wide)."""
+
+    __tablename__ = "job_claims"
+
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. "digest"
+    period: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. "2026-12-05"
+    claimed_by: Mapped[str] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

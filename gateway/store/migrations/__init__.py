@@ -18,7 +18,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import StoreError
-from gateway.store.engine import make_engine, make_sessionmaker
+from gateway.settings import Settings
+from gateway.store.audit import adopt_legacy, load_key
+from gateway.store.engine import make_engine, make_sessionmaker, store_errors
 
 HERE = Path(__file__).resolve().parent
 INITIAL = "0001"
@@ -69,11 +71,26 @@ def _safe(url: str) -> str:
 
 
 @asynccontextmanager
-async def migrated_store(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Upgrade the schema, then yield sessions on it (the CLI's way into the store)."""
+async def migrated_store(
+    url: str, audit_key: bytes | None = None
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Upgrade the schema, then yield sessions on it; with ``audit_key`` they may write the
+    audit chain (and an unkeyed chain from before migration 0002 is re-keyed first)."""
     await upgrade(url)
     engine = make_engine(url)
     try:
-        yield make_sessionmaker(engine)
+        sessions = make_sessionmaker(engine, audit_key=audit_key)
+        if audit_key:
+            with store_errors():
+                await adopt_legacy(sessions)
+        yield sessions
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The store of ``settings`` with its audit key: the CLI's way in."""
+    key = load_key(settings)
+    async with migrated_store(settings.effective_database_url, key) as sessions:
+        yield sessions
