@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import signal
 import socket
 import sys
@@ -37,6 +38,7 @@ from gateway.settings import Settings, check_writable
 from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
+from gateway.store import claims
 from gateway.store.audit import adopt_legacy, load_key, write_checkpoint
 from gateway.store.engine import (
     AsyncEngine,
@@ -119,6 +121,8 @@ class Gateway:
         self.sessionmaker: Sessions | None = None
         self.review: Review | None = None
         self.notifier: Notifier | None = None
+        # names this process in cluster-wide claims (several instances share one database)
+        self.instance_id = f"{settings.smtp.hostname}:{socket.gethostname()}:{os.getpid()}"
 
     # -- start / stop -----------------------------------------------------------------------
 
@@ -323,9 +327,23 @@ class Gateway:
             if await self._pause((due - now).total_seconds()):
                 return
             try:
-                await self.send_digest()
+                await self.daily_digest(due.date())
             except Exception:
                 log.exception("daily digest failed")
+
+    async def daily_digest(self, day: dt.date) -> bool:
+        """Send the digest of ``day`` unless another instance of the cluster has claimed it."""
+        assert self.sessionmaker is not None
+        period = day.isoformat()
+        if not await claims.claim(self.sessionmaker, "digest", period, self.instance_id):
+            log.info("daily digest already claimed by another instance", extra={"day": period})
+            return False
+        try:
+            await self.send_digest()
+        except BaseException:
+            await claims.release(self.sessionmaker, "digest", period)
+            raise
+        return True
 
     async def send_digest(self) -> None:
         assert self.sessionmaker is not None and self.notifier is not None
