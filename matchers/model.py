@@ -122,9 +122,19 @@ class Decision:
         The 550 reply, the notices, the stored case and the console all name these (or
         :attr:`blocking`); none of them re-derives the rule.
         """
-        return tuple(c for c in self.triggered if c.action != Action.MONITOR)
+        return holding(self.categories)
 
     @property
     def blocking(self) -> tuple[CategoryScore, ...]:
         """Triggered ``reject`` categories: the mail is refused at SMTP time (550)."""
-        return tuple(c for c in self.triggered if c.action == Action.REJECT)
+        return blocking(self.categories)
+
+
+def holding(categories: tuple[CategoryScore, ...]) -> tuple[CategoryScore, ...]:
+    """The hold rule (see :attr:`Decision.holding`), also for a stored case's categories."""
+    return tuple(c for c in categories if c.triggered and c.action != Action.MONITOR)
+
+
+def blocking(categories: tuple[CategoryScore, ...]) -> tuple[CategoryScore, ...]:
+    """The block rule (see :attr:`Decision.blocking`), also for a stored case's categories."""
+    return tuple(c for c in categories if c.triggered and c.action == Action.REJECT)

@@ -22,10 +22,10 @@ from gateway.notify import Notifier
 from gateway.relay import make_relay
 from gateway.review import STATE_LABELS, Actor, Channel, OfficerAction, Review
 from gateway.settings import Settings, load_settings
-from gateway.store import audit
 from gateway.store.accounts import Accounts
 from gateway.store.migrations import open_store
 from gateway.store.models import Case, CaseState
+from gateway.store.records import case_record
 
 
 def register(sub: Any) -> None:
@@ -105,46 +105,54 @@ def _print_list(cases: list[Case], fmt: str) -> None:
     if not cases:
         print("no cases")
         return
-    for case in cases:
-        names = ",".join(str(c.get("id")) for c in case.categories or ()) or "unscannable"
+    for record in map(case_record, cases):
+        names = ",".join(c.id for c in record.categories) or "unscannable"
         print(
-            f"{case.id}  {case.state:<15} {case.received_at:%Y-%m-%d %H:%M}  "
-            f"{case.mail_from or '<>'} -> {','.join(case.rcpt_to)}  [{names}]"
+            f"{record.id}  {record.state.value:<15} {record.received_at:%Y-%m-%d %H:%M}  "
+            f"{record.mail_from or '<>'} -> {','.join(record.rcpt_to)}  [{names}]"
         )
 
 
-def _print_case(case: Case) -> None:
-    print(f"案件 {case.id}  {case.state}（{STATE_LABELS[CaseState(case.state)]}）")
+def _print_case(stored: Case) -> None:
+    case = case_record(stored)
+    print(f"案件 {case.id}  {case.state.value}（{STATE_LABELS[case.state]}）")
     print(f"收到: {case.received_at:%Y-%m-%d %H:%M:%S} UTC   范围表版本: {case.scope_version}")
     print(f"发件人: {case.mail_from or '<>'}")
     print(f"收件人: {', '.join(case.rcpt_to)}")
     print(f"主题: {case.subject}")
-    print(f"放行方式: {case.release_mode}   程度: {case.severity}")
-    for cat in case.categories or ():
-        print(f"类别 {cat.get('id')} {cat.get('name')}: {cat.get('score')}/{cat.get('threshold')}")
-    for f in case.findings or ():
-        print(f"  命中 [{f.get('category')}] {f.get('location')}: {f.get('match')}")
-    for u in case.unscannable or ():
-        print(f"  无法检查 {u.get('location')}: {u.get('reason')} {u.get('detail', '')}")
-    for part in case.parts or ():
+    print(f"放行方式: {case.release_mode.value}   程度: {case.severity}")
+    for cat in case.categories:
+        print(f"类别 {cat.id} {cat.name}: {cat.score}/{cat.threshold}")
+    for f in case.findings:
+        print(f"  命中 [{f.category}] {f.location}: {f.match}")
+    for u in case.unscannable:
+        print(f"  无法检查 {u.location}: {u.reason.value} {u.detail}")
+    for part in case.parts:
         print(
-            f"  部分 {part.get('location')}  {part.get('content_type')}  {part.get('size')} 字节  "
-            f"{part.get('status')} {part.get('reason', '')}"
+            f"  部分 {part.location}  {part.content_type}  {part.size} 字节  "
+            f"{part.status} {part.reason}"
         )
-    for event in case.events:
+    for event in stored.events:
         print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.actor} {event.action} {event.detail}")
 
 
-def case_json(case: Case) -> dict[str, Any]:
+def case_json(stored: Case) -> dict[str, Any]:
     """The DESIGN's ``quarantine list --format json`` object for one case."""
+    case = case_record(stored)
     return {
         "id": case.id,
-        "state": case.state,
+        "state": case.state.value,
         "mail_from": case.mail_from,
         "rcpt_to": list(case.rcpt_to),
         "categories": [
-            {k: c.get(k) for k in ("id", "name", "score", "threshold", "action")}
-            for c in case.categories or ()
+            {
+                "id": c.id,
+                "name": c.name,
+                "score": c.score,
+                "threshold": c.threshold,
+                "action": c.action.value,
+            }
+            for c in case.categories
         ],
-        "received_at": audit.utc(case.received_at).isoformat(),
+        "received_at": case.received_at.isoformat(),
     }

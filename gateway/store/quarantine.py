@@ -15,12 +15,10 @@ at ``SEGMENT_CAP`` characters.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +31,7 @@ from gateway.inspection import Inspection
 from gateway.smtp.envelope import Envelope
 from gateway.store.engine import store_errors
 from gateway.store.models import Case, CaseEvent, CaseState
+from gateway.store.records import to_json
 from matchers.model import CategoryScore, Release, Severity, Verdict
 
 __all__ = ["SEGMENT_CAP", "Quarantine", "new_case_id"]
@@ -53,21 +52,6 @@ def new_case_id(now: dt.datetime | None = None) -> str:
     return f"Q{day}-{tail}"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _as_json(record: Any) -> dict[str, Any]:
-    result: dict[str, Any] = _plain(dataclasses.asdict(record))
-    return result
-
-
 def _cap(text: str) -> str:
     if len(text) <= SEGMENT_CAP:
         return text
@@ -82,15 +66,15 @@ def _summary(inspection: Inspection) -> dict[str, Any]:
     return {
         "verdict": decision.verdict.value,
         "scope_version": decision.scope_version,
-        "categories": [_as_json(c) for c in scored],
+        "categories": [to_json(c) for c in scored],
         # spaces around every id so that LIKE '% land %' finds it (console filter)
         "category_ids": "".join(f" {c.id} " for c in scored).replace("  ", " "),
-        "findings": [_as_json(f) for f in decision.findings],
+        "findings": [to_json(f) for f in decision.findings],
         "unscannable": [
             {"location": u.location, "reason": u.reason.value, "detail": u.detail}
             for u in decision.unscannable
         ],
-        "parts": [_as_json(p) for p in inspection.parts],
+        "parts": [to_json(p) for p in inspection.parts],
         "segments": [{"location": s.location, "text": _cap(s.text)} for s in inspection.segments],
         "release_mode": release_mode(triggered),
         "severity": severity(triggered),

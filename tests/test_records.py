@@ -1,0 +1,54 @@
+"""The typed case record: what the hold path stores comes back as the inspection's records."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import defer
+
+from gateway.store.models import Case, CaseState
+from gateway.store.quarantine import Quarantine
+from gateway.store.records import case_record
+from matchers.model import Release
+from tests.test_quarantine import ENVELOPE, _inspection
+
+
+async def test_a_held_case_reads_back_as_the_inspections_records(
+    store: async_sessionmaker[AsyncSession],
+) -> None:
+    inspection = _inspection("征地拆迁补偿方案")
+    held = await Quarantine(store).hold(ENVELOPE, b"raw", inspection, ["partner@example.com"])
+    async with store() as session:
+        stored = await session.get(Case, held.id)
+        assert stored is not None
+        record = case_record(stored)
+    decision = inspection.decision
+    assert record.state is CaseState.PENDING and record.release_mode is Release.TWO_PERSON
+    assert record.categories == decision.categories  # every category scored above zero
+    assert record.holding == decision.holding  # the one hold rule, on the stored copy too
+    assert [c.id for c in record.holding] == ["land", "personnel"]
+    assert record.blocking == ()
+    assert record.findings == decision.findings
+    assert record.unscannable == decision.unscannable
+    assert record.parts == inspection.parts
+    assert record.segments == inspection.segments
+    assert record.rcpt_to == ("partner@example.com",) and not record.content_purged
+
+
+async def test_old_rows_and_listing_queries_read_with_defaults(
+    store: async_sessionmaker[AsyncSession],
+) -> None:
+    held = await Quarantine(store).hold(ENVELOPE, b"raw", _inspection(), ["partner@example.com"])
+    async with store() as session, session.begin():
+        stored = await session.get(Case, held.id)
+        assert stored is not None
+        stored.categories = [{"id": "land", "score": 120}]  # a row from an older version
+        stored.release_mode = "unheard-of"
+    async with store() as session:
+        listed = await session.scalar(select(Case).options(defer(Case.raw), defer(Case.segments)))
+        assert listed is not None
+        record = case_record(listed)
+    [land] = record.categories
+    assert (land.name, land.threshold, land.action.value) == ("land", 1, "quarantine")
+    assert record.release_mode is Release.TWO_PERSON  # unknown: the stricter mode
+    assert record.segments == ()
