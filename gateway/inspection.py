@@ -255,7 +255,6 @@ class _Generation:
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
         self.retired = False
-        self.busy = 0
         self.workers = [self._spawn() for _ in range(max(1, limits.workers))]
         for worker in self.workers:
             self.idle.put(worker)
@@ -275,13 +274,10 @@ class _Generation:
                 return "retry", None
             with contextlib.suppress(queue.Empty):
                 worker = self.idle.get(timeout=0.2)
-        with self.lock:
-            self.busy += 1
         try:
             return worker.call(raw, name, self.limits.timeout + _KILL_GRACE)
         finally:
             with self.lock:
-                self.busy -= 1
                 if not worker.alive and not self.retired:
                     self.workers.remove(worker)
                     worker = self._spawn()

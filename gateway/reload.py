@@ -60,7 +60,6 @@ class ScopeWatcher:
         self._interval = interval
         self._lock = asyncio.Lock()
         self._seen = snapshot(directory)
-        self.last_error: str | None = None
 
     async def reload(self, trigger: str) -> bool:
         """Reload now (serialised); True when the new tables are live."""
@@ -70,7 +69,6 @@ class ScopeWatcher:
             try:
                 version = await self._inspector.reload()
             except ScopeError as exc:
-                self.last_error = str(exc)
                 self._metrics.scope_reloads_total.labels(result="error").inc()
                 log.error(
                     "scope reload failed, keeping version %s: %s",
@@ -79,7 +77,6 @@ class ScopeWatcher:
                     extra={"trigger": trigger},
                 )
                 return False
-            self.last_error = None
             self._metrics.scope_reloads_total.labels(result="ok").inc()
             update_term_gauge(self._inspector, self._metrics)
             log.info(

@@ -176,7 +176,7 @@ async def start_gateway(tmp_path: Path, shared_inspector: Any) -> AsyncIterator[
 
 
 class KeywordInspector:
-    """Stand-in used only while ``gateway.inspection.Inspector`` has not landed."""
+    """A controllable inspector for tests of the SMTP paths (slow, broken, keyword verdicts)."""
 
     version = "standin-0001"
     term_count = 2
@@ -228,10 +228,6 @@ class KeywordInspector:
         return None
 
 
-def real_inspector_available() -> bool:
-    return hasattr(inspection, "Inspector") and any(SCOPE.glob("*.toml"))
-
-
 @pytest.fixture(scope="session")
 def shared_inspector() -> Iterator[Any]:
     """One real Inspector (default tables, one worker) for every in-process gateway test.
@@ -239,9 +235,6 @@ def shared_inspector() -> Iterator[Any]:
     It is loop-agnostic (worker processes behind a thread pool), so a session-wide instance
     serves each test's own event loop.
     """
-    if not real_inspector_available():
-        yield KeywordInspector()
-        return
     from gateway.settings import LimitSettings
 
     shared = inspection.Inspector(SCOPE, LimitSettings(workers=1, timeout=20.0))

@@ -98,7 +98,7 @@ class Pipeline:
         quarantine: Quarantine,
         notifier: Notifier,
         metrics: Metrics,
-        background: Callable[[Any], None] | None = None,
+        background: Callable[[Any], None],
     ) -> None:
         self._settings = settings
         self.inspector = inspector
@@ -106,7 +106,7 @@ class Pipeline:
         self._quarantine = quarantine
         self._notifier = notifier
         self._metrics = metrics
-        self._background = background or _fire_and_forget
+        self._background = background
 
     async def process(self, envelope: Envelope, data: bytes) -> Reply:
         """Inspect, then relay / hold / block; return the reply for the client."""
@@ -284,12 +284,3 @@ def received_header(envelope: Envelope, txid: str, hostname: str) -> bytes:
         f" id {txid}{recipient};\r\n\t{date}\r\n"
     )
     return line.encode("utf-8")
-
-
-def _fire_and_forget(coro: Any) -> None:
-    task = asyncio.get_running_loop().create_task(coro)
-    _PENDING.add(task)
-    task.add_done_callback(_PENDING.discard)
-
-
-_PENDING: set[asyncio.Task[Any]] = set()
