@@ -16,17 +16,14 @@ import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import requests
 import uvicorn
-from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.console.app import create_app
@@ -34,18 +31,21 @@ from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import SmtpRelay
 from gateway.review import Review
-from gateway.settings import Settings, load_settings
+from gateway.settings import Settings
 from gateway.store.accounts import hash_password
 from gateway.store.engine import make_engine, make_sessionmaker
 from gateway.store.migrations import upgrade
 from gateway.store.models import Case, CaseEvent, User
 from gateway.store.quarantine import new_case_id
 from tests.conftest import require_tool
+from tests.support.messages import message
+from tests.support.settings import AUDIT_KEY as AUDIT_KEY
+from tests.support.settings import make_settings as support_settings
+from tests.support.upstream import Received as Received
+from tests.support.upstream import RunningUpstream, Upstream
 
 T = TypeVar("T")
 PASSWORD = "correct-horse-9"
-# the audit chain's HMAC key in tests (production: audit.key / <data_dir>/audit.key)
-AUDIT_KEY = b"test-audit-key-0123456789abcdef-0123456789"
 SENDER = "zhang.san@gov.example.cn"
 EXTERNAL = "partner@qq.com"
 
@@ -190,59 +190,26 @@ async def store(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
 # -- the upstream smarthost: a real aiosmtpd sink ------------------------------------------------
 
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_to: list[str]
-    data: bytes
-
-
-@dataclass
-class SinkHandler:
-    messages: list[Received] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)  # forced answers to DATA, used first
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.replies:
-            return self.replies.pop(0)
-        data = envelope.original_content or envelope.content
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(data)))
-        return f"250 2.0.0 Ok: queued as SINK{len(self.messages)}"
-
-    def delivered(self) -> list[Received]:
-        """Messages that are not the gateway's own notices (those have a null sender)."""
-        return [m for m in self.messages if m.mail_from not in ("", "<>")]
-
-    def notices(self) -> list[Received]:
-        return [m for m in self.messages if m.mail_from in ("", "<>")]
-
-
-@dataclass
-class Sink:
-    handler: SinkHandler
-    port: int
+Sink = Upstream  # the one fake upstream (tests/support/upstream.py)
+SinkHandler = Upstream  # ``sink.handler`` is the upstream itself
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
-    handler = SinkHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
-    controller.start()
-    try:
-        yield Sink(handler, controller.port)
-    finally:
-        controller.stop()
+def sink() -> Iterator[Upstream]:
+    with RunningUpstream() as running:
+        yield running
 
 
 def make_settings(tmp_path: Path, db_url: str, sink_port: int, **extra: Any) -> Settings:
-    return load_settings(
-        None,
-        data_dir=tmp_path,
-        database_url=db_url,
-        relay={"host": "127.0.0.1", "port": sink_port, "timeout": 10.0},
-        quarantine={"release_retry_seconds": [60, 300]},
+    """The support settings builder, as the console tests use it: no internal domains, no
+    officers' mailbox, short release retries."""
+    values: dict[str, Any] = {
+        "internal_domains": [],
+        "notify": {"officers": [], "sender": "dlp-gateway@localhost"},
+        "quarantine": {"release_retry_seconds": [60, 300]},
         **extra,
-    )
+    }
+    return support_settings(tmp_path, sink_port, database_url=db_url, **values)
 
 
 # -- accounts and cases ------------------------------------------------------------------------
@@ -283,20 +250,17 @@ SUBJECT = "关于征地拆迁补偿方案的请示"
 def build_raw(
     subject: str, body: str, attachment_name: str, mail_from: str, rcpt: list[str]
 ) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"张三 <{mail_from}>"
-    msg["To"] = ", ".join(rcpt)
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain="gov.example.cn")
-    msg.set_content(body)
-    msg.add_attachment(
-        DOC_TEXT.encode("utf-8"),
-        maintype="application",
-        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-        filename=attachment_name,
+    return message(
+        body,
+        subject=subject,
+        sender=mail_from,
+        to=", ".join(rcpt),
+        display_name="张三",
+        attachment=(attachment_name, DOC_TEXT.encode("utf-8"), DOCX),
     )
-    return msg.as_bytes()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _finding(

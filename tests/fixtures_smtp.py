@@ -14,113 +14,38 @@ import email.policy
 import smtplib
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from gateway import inspection
 from gateway.inspection import Inspection
 from gateway.service import Gateway
 from gateway.settings import Settings
 from matchers.model import Action, CategoryScore, Decision, Release, Segment, Severity, Verdict
+from tests.support.messages import message as message
+from tests.support.settings import SCOPE as SCOPE
+from tests.support.settings import make_settings as support_settings
+from tests.support.upstream import Received as Received
+from tests.support.upstream import RunningUpstream, Upstream
 
 ROOT = Path(__file__).resolve().parent.parent
-SCOPE = ROOT / "config" / "scope"
 
 CLEAN_TEXT = "各位同事：\n\n下周二上午九点在三楼会议室召开季度工作例会，请准时参加。\n\n办公室\n"
 SENSITIVE_TEXT = "请查收附件：关于东湖片区征地拆迁补偿方案的初步测算，务必注意保存。\n"
 SECRET_TEXT = "秘密★10年\n\n关于重点人员管控的工作部署\n"
 
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_to: list[str]
-    data: bytes
-    mail_options: list[str]
-
-
-@dataclass
-class Sink:
-    """What the upstream smarthost received, and how it should answer."""
-
-    messages: list[Received] = field(default_factory=list)
-    connections: int = 0
-    data_reply: str | None = None  # e.g. "550 5.7.1 refused" or "451 4.3.0 later"
-    data_delay: float = 0.0  # seconds before answering DATA (a slow smarthost)
-    in_data: int = 0  # DATA transactions the sink has started
-    rcpt_replies: dict[str, str] = field(default_factory=dict)
-    port: int = 0
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def to(self, address: str) -> list[Received]:
-        return [m for m in self.messages if address in m.rcpt_to]
-
-    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
-            while len(self.messages) < count:
-                self.arrived.clear()
-                await self.arrived.wait()
-
-
-class _SinkHandler:
-    def __init__(self, sink: Sink) -> None:
-        self.sink = sink
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        reply = self.sink.rcpt_replies.get(address)
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.sink.in_data += 1
-        if self.sink.data_delay:
-            await asyncio.sleep(self.sink.data_delay)
-        if self.sink.data_reply:
-            return self.sink.data_reply
-        self.sink.messages.append(
-            Received(
-                "" if envelope.mail_from in (None, "<>") else envelope.mail_from,
-                list(envelope.rcpt_tos),
-                envelope.original_content or b"",
-                list(envelope.mail_options),
-            )
-        )
-        self.sink.arrived.set()
-        return f"250 2.0.0 Ok: queued as SINK{len(self.sink.messages):04d}"
-
-
-class _CountingSMTP(SMTP):
-    def __init__(self, sink: Sink, **kwargs: Any) -> None:
-        super().__init__(_SinkHandler(sink), **kwargs)
-        self._sink = sink
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._sink.connections += 1
-        super().connection_made(transport)
+Sink = Upstream  # the one fake upstream (tests/support/upstream.py)
 
 
 @pytest.fixture
-async def upstream() -> AsyncIterator[Sink]:
+def upstream() -> Iterator[Upstream]:
     """A real aiosmtpd server standing in for the upstream smarthost."""
-    state = Sink()
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: _CountingSMTP(state, enable_SMTPUTF8=True, hostname="sink.test", loop=loop),
-        "127.0.0.1",
-        0,
-    )
-    state.port = server.sockets[0].getsockname()[1]
-    yield state
-    server.close()
-    await server.wait_closed()
+    with RunningUpstream() as running:
+        yield running
 
 
 def free_port() -> int:
@@ -131,24 +56,8 @@ def free_port() -> int:
 
 
 def make_settings(tmp_path: Path, upstream_port: int | None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path / "var",
-        "scope_dir": SCOPE,
-        "internal_domains": ["example.gov.cn"],
-        "smtp": {"listen": "127.0.0.1:0"},
-        "console": {"listen": "127.0.0.1:0"},
-        "relay": {"host": "127.0.0.1", "port": upstream_port, "timeout": 10}
-        if upstream_port
-        else {},
-        "notify": {"officers": ["baomi@example.gov.cn"], "sender": "dlp@example.gov.cn"},
-        "limits": {"timeout": 20.0, "workers": 1},  # one worker process: quicker to start
-    }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(values.get(key), dict):
-            values[key] = {**values[key], **value}
-        else:
-            values[key] = value
-    return Settings(**values)
+    """The support settings builder with the data dir under ``tmp_path/var``."""
+    return support_settings(tmp_path / "var", upstream_port, **overrides)
 
 
 GatewayFactory = Callable[..., Any]
@@ -248,27 +157,6 @@ async def smtp_gateway(upstream: Sink, tmp_path: Path, start_gateway: GatewayFac
     """The gateway with default scope tables (the real Inspector), relaying to ``upstream``."""
     result: Gateway = await start_gateway(make_settings(tmp_path, upstream.port))
     return result
-
-
-def message(
-    text: str,
-    *,
-    subject: str = "季度例会通知",
-    sender: str = "zhang.san@example.gov.cn",
-    to: str = "partner@example.com",
-    extra_headers: str = "",
-) -> bytes:
-    """A plain UTF-8 text message as an MUA would write it (CRLF line ends)."""
-    from email.header import Header
-
-    head = (
-        f"From: {sender}\r\nTo: {to}\r\nSubject: {Header(subject, 'utf-8').encode()}\r\n"
-        f"Date: {dt.datetime.now(dt.UTC):%a, %d %b %Y %H:%M:%S +0000}\r\n"
-        f"Message-ID: <{dt.datetime.now().timestamp()}@example.gov.cn>\r\n"
-        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        f"Content-Transfer-Encoding: 8bit\r\n{extra_headers}\r\n"
-    )
-    return head.encode() + text.replace("\n", "\r\n").encode("utf-8")
 
 
 @dataclass

@@ -16,7 +16,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ROOT, require_tool
-from tests.fixtures_console import EXTERNAL, PASSWORD, LiveConsole, Sink, days_ago, insert_case
+from tests.fixtures_console import (
+    AUDIT_KEY,
+    EXTERNAL,
+    PASSWORD,
+    LiveConsole,
+    Sink,
+    days_ago,
+    insert_case,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -186,7 +194,11 @@ def test_audit_verify_catches_a_row_edited_in_the_database(
     decide(page, "退回", "含征地拆迁方案，不得外发")
     expect(page.locator("#message")).to_contain_text("已退回")
 
-    env = {**os.environ, "DLP_DATABASE_URL": live_console.db_url}
+    env = {
+        **os.environ,
+        "DLP_DATABASE_URL": live_console.db_url,
+        "DLP_AUDIT__KEY": AUDIT_KEY.decode(),  # the chain's key (kept outside the database)
+    }
     clean = subprocess.run(
         [sys.executable, "-m", "gateway", "audit", "verify"],
         cwd=ROOT,

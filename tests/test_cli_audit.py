@@ -41,10 +41,7 @@ def test_a_row_edited_in_the_database_is_named(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE audit_log SET actor = 'li' WHERE seq = 3")
     assert main(["audit", "verify"]) == 1
-    assert capsys.readouterr().out == (
-        "BROKEN at entry 3: hash mismatch: the entry was altered "
-        "(or the audit key is not this chain's)\n"
-    )
+    assert capsys.readouterr().out == "BROKEN at entry 3: hash mismatch: the entry was altered\n"
 
 
 def test_a_row_deleted_from_the_database_is_named(

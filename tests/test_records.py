@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import defer
 
-from gateway.store.models import Case, CaseState
+from gateway.review import allowed_actions
+from gateway.settings import load_settings
+from gateway.store.models import Case, CaseState, User
 from gateway.store.quarantine import Quarantine
 from gateway.store.records import case_record
 from matchers.model import Release
+from tests.fixtures_console import add_officers
+from tests.support.cases import hold_case
 from tests.test_quarantine import ENVELOPE, _inspection
 
 
@@ -52,3 +58,22 @@ async def test_old_rows_and_listing_queries_read_with_defaults(
     assert (land.name, land.threshold, land.action.value) == ("land", 1, "quarantine")
     assert record.release_mode is Release.TWO_PERSON  # unknown: the stricter mode
     assert record.segments == ()
+
+
+async def test_a_case_held_through_the_real_path_offers_the_right_actions(
+    store: async_sessionmaker[AsyncSession], shared_inspector: Any
+) -> None:
+    """tests/support/cases.hold_case: real Inspector, real Quarantine.hold, real rules."""
+    await add_officers(store, load_settings(None))
+    held = await hold_case(store, shared_inspector)
+    async with store() as session:
+        stored = await session.get(Case, held.id)
+        officer = await session.scalar(select(User).where(User.name == "li"))
+        assert stored is not None and officer is not None
+        record = case_record(stored)
+        allowed = allowed_actions(stored, officer)
+    assert record.state is CaseState.PENDING and record.holding
+    assert any("征地拆迁" in f.match for f in record.findings)
+    assert [a.value for a in allowed.actions] == (
+        ["release", "reject"] if record.release_mode is Release.SINGLE else ["reject"]
+    )
