@@ -16,7 +16,6 @@ import json
 from typing import Any
 
 from gateway.cli.auth import os_user, read_password
-from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import make_relay
@@ -25,6 +24,7 @@ from gateway.settings import Settings, load_settings
 from gateway.store.accounts import Accounts
 from gateway.store.migrations import open_store
 from gateway.store.models import Case, CaseState
+from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.store.records import case_record
 
 
@@ -71,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
     async with open_store(settings) as sessions:
         if args.quarantine_command == "list":
-            async with sessions() as session:
-                page = await list_cases(session, QueueFilter(state=args.state), 1, args.limit)
+            page = await list_cases(sessions, QueueFilter(state=args.state), 1, args.limit)
             _print_list(page.cases, args.format)
             return 0
         client = os_user()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import StoreError
@@ -269,6 +270,40 @@ async def adopt_legacy(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         )
     log.warning("audit chain: %d unkeyed entries re-keyed under the audit key", len(rows))
     return len(rows)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+async def list_entries(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    actor: str = "",
+    action: str = "",
+    target: str = "",
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[AuditEntry], int]:
+    """Entries newest first (exact-match filters; empty ones do not filter) and the total."""
+    query = select(AuditEntry)
+    count = select(func.count()).select_from(AuditEntry)
+    for column, value in (
+        (AuditEntry.actor, actor),
+        (AuditEntry.action, action),
+        (AuditEntry.target, target),
+    ):
+        if value:
+            query = query.where(column == value)
+            count = count.where(column == value)
+    try:
+        async with sessionmaker() as session:
+            total = int(await session.scalar(count) or 0)
+            rows = await session.scalars(
+                query.order_by(AuditEntry.seq.desc()).offset(max(offset, 0)).limit(limit)
+            )
+            return list(rows.all()), total
+    except (SQLAlchemyError, OSError) as exc:
+        raise StoreError(f"audit log unavailable: {type(exc).__name__}") from exc
 
 
 # -- checkpoints ------------------------------------------------------------------------------
