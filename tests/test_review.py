@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from gateway.errors import ReviewError
-from gateway.review import OfficerAction
+from gateway.review import Actor, Channel, OfficerAction
 from gateway.store import audit
 from gateway.store.models import AuditEntry, Case, CaseEvent
 from tests.fixtures_console import Services, build_raw, days_ago, insert_case
@@ -264,3 +264,22 @@ async def test_two_officers_releasing_at_once_deliver_once(services: Services) -
     assert sorted(type(r).__name__ for r in results) == ["ActionResult", "ReviewError"]
     assert len(services.sink.delivered()) == 1
     assert (await _case(services, held.id)).state == "released"
+
+
+async def test_every_audit_entry_names_its_channel(services: Services) -> None:
+    """Officers' actions say console/api/cli and the client; the gateway's own say gateway."""
+    single = await insert_case(services.sessions)
+    stale = await insert_case(services.sessions, received_at=days_ago(30))
+    await services.review.view(single.id, Actor("shen", Channel.API, "192.0.2.1"))
+    await services.review.release(single.id, Actor("li", Channel.CLI, "os:li"), "已核实")
+    await services.review.reject(stale.id, "shen", "不得外发")
+    await services.review.expire_and_purge()
+    async with services.sessions() as session:
+        rows = (await session.scalars(select(AuditEntry).order_by(AuditEntry.seq))).all()
+    seen = [(e.actor, e.action, e.detail.get("channel"), e.detail.get("client")) for e in rows]
+    assert seen == [
+        ("shen", "view", "api", "192.0.2.1"),
+        ("li", "release", "cli", "os:li"),
+        ("gateway", "release_delivered", "gateway", None),
+        ("shen", "reject", "console", ""),
+    ]

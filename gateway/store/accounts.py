@@ -360,11 +360,13 @@ class Accounts:
                 )
         return info
 
-    async def logout(self, token: str, name: str) -> None:
+    async def logout(
+        self, token: str, name: str, *, channel: str = "console", client: str = ""
+    ) -> None:
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             await session.execute(
                 delete(ConsoleSession).where(ConsoleSession.token_hash == token_digest(token))
             )
             await session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < _now()))
-            await audit.append(session, name, "logout", "", {})
+            await audit.append(session, name, "logout", "", {"channel": channel, "client": client})
