@@ -100,3 +100,15 @@ async def test_someone_elses_mail_is_not_own_mail(services: Services) -> None:
         user = await session.scalar(select(User).where(User.name == "li"))
         assert user is not None
         assert [a.value for a in allowed_actions(case, user).actions] == ["release", "reject"]
+
+
+async def test_an_officer_without_an_address_cannot_act(services: Services) -> None:
+    """Accounts from before addresses were required: own mail cannot be ruled out."""
+    held = await insert_case(services.sessions)
+    async with services.sessions() as session, session.begin():
+        await session.execute(update(User).where(User.name == "li").values(emails=[]))
+    with pytest.raises(ReviewError, match="未登记本人邮箱地址"):
+        await services.review.release(held.id, "li", "放行")
+    with pytest.raises(ReviewError, match="未登记本人邮箱地址"):
+        await services.review.view(held.id, "li")
+    assert services.sink.delivered() == []

@@ -84,6 +84,7 @@ AUDITOR = _Officer("au", "auditor")
         (_Case(), LI, (RELEASE, REJECT)),
         (_Case(), ZHANG, ()),  # own mail, however spelt
         (_Case(), AUDITOR, ()),
+        (_Case(), _Officer("old", "approver"), ()),  # no registered address: cannot rule out own
         (_Case(release_mode="two-person"), SHEN, (APPROVE, RELEASE, REJECT)),
         (_Case(release_mode="two-person"), LI, (REJECT,)),
         (

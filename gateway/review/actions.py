@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gateway.errors import ReviewError
+from gateway.review.addresses import canonical_set
 from gateway.review.base import now
 from gateway.review.delivery import DELIVERY_MESSAGES, ReleaseDelivery
 from gateway.review.rules import (
+    NO_ADDRESS,
     OFFICER_ROLES,
     OWN_MAIL,
     Actor,
@@ -190,6 +192,8 @@ class OfficerActions(ReleaseDelivery):
         """The case, for an officer who did not send it."""
         user = await self._officer(tx, who.name)
         case = await self._case(tx, case_id)
+        if not canonical_set(user.emails or ()):
+            raise ReviewError(NO_ADDRESS)
         if is_own_mail(case, user):
             raise _OwnMail
         return case

@@ -28,6 +28,7 @@ from gateway.store.models import OPEN_STATES, CaseState, Role
 OFFICER_ROLES = (Role.REVIEWER, Role.APPROVER)
 MAX_REASON = 2000
 OWN_MAIL = "不能审查或处理本人发出的邮件：请交由其他保密员处理"
+NO_ADDRESS = "您的账号未登记本人邮箱地址，无法确认邮件是否为本人发出：请管理员补充后再处理案件"
 
 
 class OfficerAction(StrEnum):
@@ -118,6 +119,9 @@ def allowed_actions(case: ReviewedCase, officer: Officer) -> Allowed:
     if role not in OFFICER_ROLES:
         why = f"账号 {officer.name} 的角色（{ROLE_LABELS[role]}）无权处理案件"
         return Allowed((), why, dict.fromkeys(everything, why))
+    if not canonical_set(officer.emails or ()):
+        # an account created before addresses were required: "not own mail" cannot be known
+        return Allowed((), NO_ADDRESS, dict.fromkeys(everything, NO_ADDRESS))
     if is_own_mail(case, officer):
         return Allowed((), OWN_MAIL, dict.fromkeys(everything, OWN_MAIL), own_mail=True)
     state = CaseState(case.state)
