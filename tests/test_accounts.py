@@ -135,3 +135,41 @@ async def test_disable_and_passwd_end_sessions(
 async def test_changes_to_unknown_accounts_are_refused(accounts: Accounts) -> None:
     with pytest.raises(AccountError, match="no account named"):
         await accounts.passwd("ghost", PASSWORD, "admin")
+
+
+async def test_admin_changes_role_addresses_and_unlocks(
+    accounts: Accounts, store: async_sessionmaker[AsyncSession]
+) -> None:
+    await accounts.add("root", "admin", PASSWORD, [], "cli:root")
+    for _ in range(3):
+        await accounts.login("shen", "wrong-guess")
+    assert (await accounts.login("shen", PASSWORD)).outcome is LoginOutcome.LOCKED
+    await accounts.unlock("shen", "root")
+    assert (await accounts.login("shen", PASSWORD)).outcome is LoginOutcome.OK
+
+    await accounts.set_emails("shen", ["shen@new.example.cn", " SHEN@new.example.cn "], "root")
+    await accounts.set_role("shen", "approver", "root")
+    user = await accounts.get("shen")
+    assert user is not None and (user.role, user.emails) == ("approver", ["shen@new.example.cn"])
+    with pytest.raises(AccountError, match="needs its own mail address"):
+        await accounts.set_emails("shen", [], "root")
+    actions = await _actions(store)
+    assert [a for a in actions if a[0] == "root"] == [
+        ("root", "user_unlock"),
+        ("root", "user_emails"),
+        ("root", "user_role"),
+    ]
+
+
+async def test_the_last_admin_and_ones_own_account_stay(accounts: Accounts) -> None:
+    await accounts.add("root", "admin", PASSWORD, [], "cli:root")
+    with pytest.raises(AccountError, match="cannot disable your own account"):
+        await accounts.set_disabled("root", True, "root")
+    with pytest.raises(AccountError, match="last active admin"):
+        await accounts.set_disabled("root", True, "cli:someone")
+    with pytest.raises(AccountError, match="last active admin"):
+        await accounts.set_role("root", "auditor", "cli:someone")
+    await accounts.add("root2", "admin", PASSWORD, [], "root")
+    await accounts.set_role("root", "auditor", "root2")
+    with pytest.raises(AccountError, match="needs its own mail address"):
+        await accounts.set_role("root", "reviewer", "root2")  # an officer needs an address

@@ -217,3 +217,31 @@ def test_user_add_asks_an_officer_for_their_address(
     assert (code, out.splitlines()[-1]) == (0, "account li created (role approver)")
     listed = run(capsys, monkeypatch, "user", "list")[1]
     assert listed == "li\tapprover\tactive\tli2@gov.example.cn,li@gov.example.cn\n"
+
+
+def test_role_email_and_unlock_from_the_command_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("user", "add", "shen", "--role", "auditor", "--password-stdin")
+    assert run(capsys, monkeypatch, *args, stdin="a-good-password\n")[0] == 0
+    code, _, err = run(capsys, monkeypatch, "user", "role", "shen", "reviewer")
+    assert code == 2 and "the reviewer account needs its own mail address" in err
+    assert run(capsys, monkeypatch, "user", "email", "shen", "Shen@Example.gov.cn")[:2] == (
+        0,
+        "addresses of shen set\n",
+    )
+    assert run(capsys, monkeypatch, "user", "role", "shen", "reviewer")[:2] == (
+        0,
+        "account shen is now reviewer\n",
+    )
+    for _ in range(ConsoleSettings().lockout_failures):
+        login(data_dir, "shen", "wrong-guess")
+    assert login(data_dir, "shen", "a-good-password") is LoginOutcome.LOCKED
+    assert run(capsys, monkeypatch, "user", "unlock", "shen")[:2] == (
+        0,
+        "account shen unlocked\n",
+    )
+    assert login(data_dir, "shen", "a-good-password") is LoginOutcome.OK
+    assert run(capsys, monkeypatch, "user", "list")[1] == (
+        "shen\treviewer\tactive\tshen@example.gov.cn\n"
+    )

@@ -1,4 +1,4 @@
-"""`dlp-gateway user add|passwd|disable|enable|list`: console accounts and roles.
+"""`dlp-gateway user add|passwd|role|email|unlock|disable|enable|list`: accounts and roles.
 
 Passwords are prompted (twice, without echo) or read from the first line of stdin with
 ``--password-stdin`` for scripts; they never appear on the command line.
@@ -57,6 +57,20 @@ def register(sub: Any) -> None:
         cmd.add_argument("name")
         cmd.set_defaults(func=run)
 
+    role = commands.add_parser("role", help="change an account's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.set_defaults(func=run)
+
+    email = commands.add_parser("email", help="set an account's own mail addresses")
+    email.add_argument("name")
+    email.add_argument("emails", nargs="+", metavar="ADDR")
+    email.set_defaults(func=run)
+
+    unlock = commands.add_parser("unlock", help="end a lockout after wrong passwords")
+    unlock.add_argument("name")
+    unlock.set_defaults(func=run)
+
     listing = commands.add_parser("list", help="list accounts")
     listing.set_defaults(func=run)
 
@@ -111,6 +125,15 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
         elif command == "passwd":
             await accounts.passwd(args.name, password, actor, **via)
             print(f"password of {args.name} changed; their sessions were ended")
+        elif command == "role":
+            await accounts.set_role(args.name, args.role, actor, **via)
+            print(f"account {args.name} is now {args.role}")
+        elif command == "email":
+            await accounts.set_emails(args.name, args.emails, actor, **via)
+            print(f"addresses of {args.name} set")
+        elif command == "unlock":
+            await accounts.unlock(args.name, actor, **via)
+            print(f"account {args.name} unlocked")
         elif command in ("disable", "enable"):
             await accounts.set_disabled(args.name, command == "disable", actor, **via)
             print(f"account {args.name} {command}d")

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import AccountError
@@ -202,6 +202,10 @@ class Accounts:
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             user = await self._get(session, name)
+            if disabled and name == actor:
+                raise AccountError("you cannot disable your own account")
+            if disabled and Role(user.role) is Role.ADMIN:
+                await self._keep_an_admin(session, user)
             user.disabled = disabled
             if disabled:
                 await session.execute(
@@ -211,6 +215,77 @@ class Accounts:
             await audit.append(
                 session, actor, action, f"user:{name}", {"channel": channel, "client": client}
             )
+
+    async def set_role(
+        self, name: str, role: str, actor: str, *, channel: str = "console", client: str = ""
+    ) -> None:
+        """Change an account's role; an officer role needs an address, one admin must remain."""
+        parsed = parse_role(role)
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await self._get(session, name)
+            before = Role(user.role)
+            if before is Role.ADMIN and parsed is not Role.ADMIN:
+                await self._keep_an_admin(session, user)
+            check_emails(list(user.emails or ()), parsed)
+            user.role = parsed.value
+            await audit.append(
+                session,
+                actor,
+                "user_role",
+                f"user:{name}",
+                {"from": before.value, "to": parsed.value, "channel": channel, "client": client},
+            )
+
+    async def set_emails(
+        self,
+        name: str,
+        emails: Sequence[str],
+        actor: str,
+        *,
+        channel: str = "console",
+        client: str = "",
+    ) -> None:
+        """Replace an account's own addresses (required for reviewers and approvers)."""
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await self._get(session, name)
+            addresses = check_emails(emails, Role(user.role))
+            user.emails = addresses
+            await audit.append(
+                session,
+                actor,
+                "user_emails",
+                f"user:{name}",
+                {"emails": addresses, "channel": channel, "client": client},
+            )
+
+    async def unlock(
+        self, name: str, actor: str, *, channel: str = "console", client: str = ""
+    ) -> None:
+        """End a lockout after too many wrong passwords."""
+        async with self._sessions() as session, session.begin():
+            await audit.begin_write(session)
+            user = await self._get(session, name)
+            user.locked_until = None
+            user.failed_logins = 0
+            await audit.append(
+                session,
+                actor,
+                "user_unlock",
+                f"user:{name}",
+                {"channel": channel, "client": client},
+            )
+
+    @staticmethod
+    async def _keep_an_admin(session: AsyncSession, leaving: User) -> None:
+        others = await session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != leaving.id)
+        )
+        if not others:
+            raise AccountError(f"{leaving.name} is the last active admin: make another admin first")
 
     async def list(self) -> list[User]:
         async with self._sessions() as session:
