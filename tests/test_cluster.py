@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import signal
 import smtplib
@@ -30,6 +31,7 @@ from gateway.notify import Notifier
 from gateway.relay import SmtpRelay
 from gateway.review import Review
 from gateway.store import audit
+from gateway.store.accounts import Accounts
 from gateway.store.engine import make_engine, make_sessionmaker
 from gateway.store.migrations import upgrade
 from gateway.store.models import AuditEntry, Case, CaseState
@@ -298,3 +300,29 @@ async def test_expiry_purge_and_retries_act_once_per_case(
             await relay.close()
         for engine in engines:
             await engine.dispose()
+
+
+async def test_serve_anchors_the_audit_chain_at_shutdown(
+    upstream: AsyncSink, tmp_path: Path, start_gateway: GatewayFactory
+) -> None:
+    settings = gateway_settings(tmp_path / "gw", upstream.port)
+    gateway = await start_gateway(settings)
+    assert gateway.sessionmaker is not None
+    await Accounts(gateway.sessionmaker, settings.console).add(
+        "shen", "reviewer", "long-enough-1", ["shen@example.gov.cn"], "cli:root"
+    )
+    sessions = gateway.sessionmaker
+    await gateway.checkpoint()
+    await gateway.checkpoint()  # nothing new: no second line
+    await Accounts(sessions, settings.console).passwd("shen", "long-enough-2", "cli:root")
+    await gateway.stop()
+    lines = settings.audit_checkpoint_file.read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2]
+    engine = make_engine(settings.effective_database_url)
+    try:
+        result = await audit.verify(
+            make_sessionmaker(engine, audit_key=AUDIT_KEY), settings.audit_checkpoint_file
+        )
+    finally:
+        await engine.dispose()
+    assert result.describe() == "OK: audit chain intact, 2 entries, 2 checkpoints match"
