@@ -22,10 +22,7 @@ from tests.fixtures_smtp import (
     message,
     submit,
 )
-
-SENDER = "zhang.san@example.gov.cn"
-EXTERNAL = "partner@example.com"
-OFFICER = "baomi@example.gov.cn"
+from tests.support.addresses import EXTERNAL, OFFICER, SENDER
 
 
 def parse(data: bytes) -> EmailMessage:

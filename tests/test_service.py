@@ -29,11 +29,10 @@ from tests.fixtures_smtp import (
     submit_sync,
     write_config,
 )
+from tests.support.addresses import EXTERNAL, SENDER
 
 pytestmark = pytest.mark.slow
 
-SENDER = "zhang.san@example.gov.cn"
-EXTERNAL = "partner@example.com"
 Start = Callable[..., GatewayProcess]
 
 

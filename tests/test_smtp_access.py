@@ -18,9 +18,7 @@ from tests.fixtures_smtp import (
     message,
     submit,
 )
-
-SENDER = "zhang.san@example.gov.cn"
-EXTERNAL = "partner@example.com"
+from tests.support.addresses import EXTERNAL, SENDER
 
 
 async def test_client_outside_allowed_networks_is_refused(

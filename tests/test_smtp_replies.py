@@ -21,10 +21,8 @@ from tests.fixtures_smtp import (
     message,
     submit,
 )
+from tests.support.addresses import EXTERNAL, INTERNAL, SENDER
 
-SENDER = "zhang.san@example.gov.cn"
-EXTERNAL = "partner@example.com"
-INTERNAL = "li.si@example.gov.cn"
 HELD = re.compile(r"^2\.6\.0 held for review as (Q\d{8}-[0-9A-HJKMNP-TV-Z]{6})$")
 
 
