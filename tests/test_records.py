@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import defer
 
+from gateway.errors import StoreError
 from gateway.review import allowed_actions
 from gateway.settings import load_settings
+from gateway.store.engine import make_engine, store_errors
 from gateway.store.models import Case, CaseState, User
 from gateway.store.quarantine import Quarantine
 from gateway.store.records import case_record
@@ -77,3 +80,19 @@ async def test_a_case_held_through_the_real_path_offers_the_right_actions(
     assert [a.value for a in allowed.actions] == (
         ["release", "reject"] if record.release_mode is Release.SINGLE else ["reject"]
     )
+
+
+async def test_database_faults_name_no_values(db_url: str) -> None:
+    """hide_parameters: a failed statement's text never carries the values (addresses, mail)."""
+    engine = make_engine(db_url)
+    try:
+        with pytest.raises(StoreError) as info, store_errors():
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT * FROM no_such_table WHERE x = :x"), {"x": "机密"})
+    finally:
+        await engine.dispose()
+    assert str(info.value) in (
+        "quarantine store unavailable: OperationalError",
+        "quarantine store unavailable: ProgrammingError",
+    )
+    assert "机密" not in str(info.value.__cause__)
