@@ -39,7 +39,7 @@ from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
 from gateway.store import claims
-from gateway.store.audit import adopt_legacy, load_key, write_checkpoint
+from gateway.store.audit import adopt_legacy, check_key, load_key, write_checkpoint
 from gateway.store.engine import (
     AsyncEngine,
     Sessions,
@@ -145,6 +145,7 @@ class Gateway:
         self.sessionmaker = make_sessionmaker(self._engine, audit_key=audit_key)
         with store_errors():
             await adopt_legacy(self.sessionmaker)
+            await check_key(self.sessionmaker)
         if self.relay is None:
             self.relay = make_relay(s)
         if isinstance(self.relay, OutboxRelay):

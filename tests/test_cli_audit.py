@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import sqlite3
 from pathlib import Path
 
@@ -117,3 +118,26 @@ def test_another_key_does_not_verify_the_chain(
     monkeypatch.setenv("DLP_AUDIT__KEY", "x" * 40)
     assert main(["audit", "verify"]) == 1
     assert capsys.readouterr().out.startswith("BROKEN at entry 1: hash mismatch")
+
+
+def test_verify_never_makes_a_new_key(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "audit.key").unlink()
+    assert main(["audit", "verify"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"dlp-gateway: audit key file {tmp_path / 'audit.key'} not found: ")
+    assert not (tmp_path / "audit.key").exists()
+
+
+def test_an_instance_with_another_key_writes_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DLP_AUDIT__KEY", "another-key-" + "x" * 30)
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-9\n"))
+    code = main(["user", "add", "x", "--role", "auditor", "--password-stdin"])
+    err = capsys.readouterr().err
+    assert code == 2 and "the newest audit entry (4) does not verify under this audit key" in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (4,)
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)

@@ -47,7 +47,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 async def _verify(settings: Settings, checkpoints: Path) -> audit.VerifyResult:
-    async with open_store(settings) as sessions:
+    async with open_store(settings, writing=False) as sessions:
         return await audit.verify(sessions, checkpoints)
 
 
@@ -62,5 +62,5 @@ def run_checkpoint(args: argparse.Namespace) -> int:
 
 
 async def _checkpoint(settings: Settings) -> audit.Checkpoint | None:
-    async with open_store(settings) as sessions:
+    async with open_store(settings, writing=False) as sessions:
         return await audit.write_checkpoint(sessions, settings.audit_checkpoint_file)

@@ -55,8 +55,9 @@ _PG_LOCK_KEY = 0x646C7061  # "dlpa"
 # -- the key ----------------------------------------------------------------------------------
 
 
-def load_key(settings: Settings) -> bytes:
-    """The audit key: ``audit.key`` (env ``DLP_AUDIT__KEY``) or the key file, created if absent.
+def load_key(settings: Settings, *, create: bool = True) -> bytes:
+    """The audit key: ``audit.key`` (env ``DLP_AUDIT__KEY``) or the key file, created if absent
+    and ``create`` (never for verification: a new key cannot verify an old chain).
 
     The file must be private to the gateway's user (mode 0600 or stricter): a key others can read
     protects nothing, so a wider mode is refused.
@@ -69,10 +70,15 @@ def load_key(settings: Settings) -> bytes:
                 "random characters (e.g. `openssl rand -hex 32`)"
             )
         return value.encode("utf-8")
-    return _key_file(settings.audit_key_file)
+    return _key_file(settings.audit_key_file, create)
 
 
-def _key_file(path: Path) -> bytes:
+def _key_file(path: Path, create: bool) -> bytes:
+    if not create and not path.exists():
+        raise StoreError(
+            f"audit key file {path} not found: the chain can only be checked with the key it was "
+            "written with (set DLP_AUDIT__KEY or audit.key_file)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -304,6 +310,28 @@ async def list_entries(
             return list(rows.all()), total
     except (SQLAlchemyError, OSError) as exc:
         raise StoreError(f"audit log unavailable: {type(exc).__name__}") from exc
+
+
+async def check_key(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Refuse to extend a chain whose newest entry does not verify under this key.
+
+    An instance started with another key (a new key file on a new host) would otherwise append
+    entries nobody can verify alongside the others'. ``audit verify`` says where it breaks.
+    """
+    async with sessionmaker() as session:
+        key = _session_key(session)
+        row = await session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
+        if row is None or row.mac != KEYED:
+            return
+        computed = entry_mac(
+            key, row.seq, row.at, row.actor, row.action, row.target, row.detail, row.prev_hash
+        )
+    if not hmac.compare_digest(computed, row.hash):
+        raise StoreError(
+            f"the newest audit entry ({row.seq}) does not verify under this audit key: a different "
+            "key than the other instances', or the entry was altered (run `dlp-gateway audit "
+            "verify` with the right key); nothing was written"
+        )
 
 
 # -- checkpoints ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import StoreError
 from gateway.settings import Settings
-from gateway.store.audit import adopt_legacy, load_key
+from gateway.store.audit import adopt_legacy, check_key, load_key
 from gateway.store.engine import make_engine, make_sessionmaker, store_errors
 
 HERE = Path(__file__).resolve().parent
@@ -72,25 +72,30 @@ def _safe(url: str) -> str:
 
 @asynccontextmanager
 async def migrated_store(
-    url: str, audit_key: bytes | None = None
+    url: str, audit_key: bytes | None = None, *, writing: bool = True
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Upgrade the schema, then yield sessions on it; with ``audit_key`` they may write the
-    audit chain (and an unkeyed chain from before migration 0002 is re-keyed first)."""
+    audit chain — when ``writing``, an unkeyed chain from before migration 0002 is re-keyed
+    first and a key that does not verify the newest entry is refused."""
     await upgrade(url)
     engine = make_engine(url)
     try:
         sessions = make_sessionmaker(engine, audit_key=audit_key)
-        if audit_key:
+        if audit_key and writing:
             with store_errors():
                 await adopt_legacy(sessions)
+                await check_key(sessions)
         yield sessions
     finally:
         await engine.dispose()
 
 
 @asynccontextmanager
-async def open_store(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """The store of ``settings`` with its audit key: the CLI's way in."""
-    key = load_key(settings)
-    async with migrated_store(settings.effective_database_url, key) as sessions:
+async def open_store(
+    settings: Settings, *, writing: bool = True
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The store of ``settings`` with its audit key: the CLI's way in. ``writing=False`` (audit
+    verification) neither creates a key nor refuses a chain the key does not fit."""
+    key = load_key(settings, create=writing)
+    async with migrated_store(settings.effective_database_url, key, writing=writing) as sessions:
         yield sessions
