@@ -40,7 +40,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "detection"
 REPO = HERE.parent
-SAMPLES = REPO / "tests" / "data" / "scope" / "samples.toml"
+SAMPLES = Path("tests") / "data" / "scope" / "samples.toml"
 CATEGORIES = (
     "personnel",
     "public_security",
@@ -128,11 +128,13 @@ def run_set(engine: Any, limits: Any, split: str) -> list[Outcome]:
 
 
 def run_samples(engine: Any, limits: Any) -> list[Outcome]:
+    import gateway
     from gateway.inspection import inspect_message
 
-    if not SAMPLES.exists():
+    path = samples_path(gateway)
+    if path is None:
         return []
-    with SAMPLES.open("rb") as handle:
+    with path.open("rb") as handle:
         samples = tomllib.load(handle)
     outcomes = []
     for kind, label in (("positive", "sensitive"), ("negative", "public")):
@@ -149,6 +151,14 @@ def run_samples(engine: Any, limits: Any) -> list[Outcome]:
                     judge(inspection, f"{kind} {n}", label, category, sample["text"][:40])
                 )
     return outcomes
+
+
+def samples_path(package: Any) -> Path | None:
+    """The samples of the code under test (PYTHONPATH's repository), else of this one."""
+    for root in (Path(package.__file__).resolve().parent.parent, REPO):
+        if (root / SAMPLES).exists():
+            return root / SAMPLES
+    return None
 
 
 def pct(part: int, whole: int) -> str:
@@ -224,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         misses(outcomes, args.verbose)
     samples = run_samples(engine, limits)
     if samples:
-        table(samples, f"old unit-test samples ({SAMPLES.relative_to(REPO)})")
+        table(samples, f"old unit-test samples ({SAMPLES})")
         if args.verbose:
             misses(samples, False)
     return 0

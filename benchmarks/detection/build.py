@@ -361,6 +361,7 @@ def write_docx(doc: Doc) -> bytes:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
     props = document.core_properties
     props.author = "办公室"
+    props.comments = props.title = props.subject = props.keywords = ""
     props.created = props.modified = props.last_printed = FIXED_DATE
     props.revision = 1
     section = document.sections[0]
@@ -447,6 +448,8 @@ def write_pptx(doc: Doc) -> bytes:
 
     deck = Presentation()
     deck.core_properties.author = "办公室"
+    deck.core_properties.title = deck.core_properties.subject = ""
+    deck.core_properties.comments = deck.core_properties.keywords = ""
     deck.core_properties.created = deck.core_properties.modified = FIXED_DATE
     deck.core_properties.last_printed = FIXED_DATE
     deck.core_properties.revision = 1
