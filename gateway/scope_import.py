@@ -316,14 +316,24 @@ def build_tables(rows: list[list[str]], source: str) -> tuple[list[Table], list[
                     f"add a 关键词: row skipped"
                 )
                 continue
+        level = get(row, "level")
         if category not in ids:
             ids[category] = category_id(category, ids)
-            level = get(row, "level")
             tables[category] = Table(ids[category], category, level)
+        elif _rank(level) > _rank(tables[category].level):
+            tables[category].level = level  # the table is as severe as its strictest row
         tables[category].rules.append(
             Rule(number, item, get(row, "period"), get(row, "scope"), strong, weak)
         )
     return list(tables.values()), problems
+
+
+def _rank(level: str) -> int:
+    """绝密 > 机密 > 秘密 > 工作秘密 > none (工作秘密 contains 秘密: test it first)."""
+    for rank, name in ((4, "绝密"), (3, "机密"), (1, "工作秘密"), (2, "秘密")):
+        if name in level:
+            return rank
+    return 0
 
 
 def _toml_str(value: str) -> str:
@@ -335,7 +345,7 @@ def _comment(text: str) -> str:
 
 
 def render_table(table: Table, source: str) -> str:
-    severity = next((v for k, v in SEVERITY.items() if k in table.level), "high")
+    severity = next((v for k, v in SEVERITY.items() if _rank(k) == _rank(table.level)), "high")
     lines = [
         f"# 由 `dlp-gateway scope import` 从 {Path(source).name} 生成；请核对后再投入使用。",
         f"# 类别：{_comment(table.name)}"

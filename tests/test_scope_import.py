@@ -63,6 +63,9 @@ def test_sample_xlsx_imports_checks_and_holds(
     land = (out / "land.toml").read_text(encoding="utf-8")
     assert 'name = "征地拆迁"' in land  # the merged 类别 cell covers all three rows
     assert "事项：土地收储计划和出让底价；保密期限：挂牌出让前；知悉范围：土储中心、局党组" in land
+    assert 'severity = "medium"' in land  # every row is 工作秘密
+    security = (out / "public-security.toml").read_text(encoding="utf-8")
+    assert 'severity = "high"' in security  # one row is 秘密
     assert main(["scope", "check", str(out)]) == 0
     capsys.readouterr()
 
