@@ -98,7 +98,7 @@ def judge(inspection: Any, key: str, label: str, category: str, family: str) -> 
     evidence = [
         f"{canonical(f.category)} {f.kind} {f.rule!r} +{f.weight} @ {f.location}"
         for f in decision.findings
-    ]
+    ] + [f"note: {note}" for note in decision.notes]  # e.g. hits an exclude suppressed
     return Outcome(
         key, label, category, family, decision.verdict != Verdict.PASS, triggered, scores,
         notes, evidence,

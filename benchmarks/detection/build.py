@@ -8,6 +8,7 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout
+    charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
     text = '''…'''              # the body (eml) or the document content
