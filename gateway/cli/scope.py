@@ -1,7 +1,12 @@
-"""`dlp-gateway scope check [DIR]`: validate and compile the scope tables, print what they hold.
+"""`dlp-gateway scope check|import|export`: the scope tables from the operator's side.
 
-A broken table prints exactly one line ``file:line: key: problem`` on stderr and exits 2, so an
-operator can fix it before the gateway reloads (a running gateway keeps its previous tables).
+``check [DIR]`` validates and compiles the tables and prints what they hold. A broken table
+prints exactly one line ``file:line: key: problem`` on stderr and exits 2, so an operator can
+fix it before the gateway reloads (a running gateway keeps its previous tables).
+
+``import FILE [--out DIR] [--force]`` turns the officers' 范围表 (xlsx, docx, csv) into tables
+(:mod:`gateway.scope_import`); every row it could not map is one ``file:row: problem`` line on
+stderr. ``export [DIR] --out FILE.xlsx`` writes the tables back into a spreadsheet.
 """
 
 from __future__ import annotations
@@ -31,12 +36,62 @@ def register(sub: Any) -> None:
     )
     check.set_defaults(func=run_check)
 
+    imp = actions.add_parser(
+        "import", help="turn a 范围表 (xlsx, docx, csv) into scope tables, one per 类别"
+    )
+    imp.add_argument("file", metavar="FILE", help="the 范围表: .xlsx, .docx or .csv")
+    imp.add_argument(
+        "--out", metavar="DIR", help="where to write the tables (default: ./<FILE name>-scope)"
+    )
+    imp.add_argument("--force", action="store_true", help="overwrite tables that exist")
+    imp.set_defaults(func=run_import)
+
+    exp = actions.add_parser("export", help="write the scope tables into an xlsx for officers")
+    exp.add_argument(
+        "directory", nargs="?", metavar="DIR", help="scope directory (default: scope_dir setting)"
+    )
+    exp.add_argument("--out", metavar="FILE.xlsx", required=True, help="the spreadsheet to write")
+    exp.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    exp.set_defaults(func=run_export)
+
+
+def _directory(args: argparse.Namespace) -> Path:
+    if args.directory is not None:
+        return Path(args.directory)
+    return load_settings(args.config).scope_dir
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from gateway.scope_import import import_table
+
+    source = Path(args.file)
+    out = Path(args.out) if args.out else Path(f"{source.stem}-scope")
+    result = import_table(source, out, force=args.force)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for path in result.written:
+        print(f"wrote {path}")
+    skipped = f", {len(result.problems)} rows reported" if result.problems else ""
+    print(f"{len(result.written)} tables{skipped}; check them with: dlp-gateway scope check {out}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from gateway.scope_import import export_tables
+
+    directory = _directory(args)
+    try:
+        scope = load_scope(directory)
+    except ScopeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    count = export_tables(scope, Path(args.out), force=args.force)
+    print(f"wrote {args.out}: {len(scope.categories)} tables, {count} rules")
+    return 0
+
 
 def run_check(args: argparse.Namespace) -> int:
-    if args.directory is not None:
-        directory = Path(args.directory)
-    else:
-        directory = load_settings(args.config).scope_dir
+    directory = _directory(args)
     try:
         scope = load_scope(directory)
         started = time.perf_counter()

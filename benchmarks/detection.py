@@ -1,0 +1,244 @@
+"""Detection quality on the evaluation set: held % of sensitive mail, false holds on public mail.
+
+The set (``benchmarks/detection/``) was written independently of the scope tables: drafts,
+spreadsheets, slides, PDFs and archives of the kind a district or town office sends, and public
+notices, training material and law texts on the same topics. Each message is a file in
+``detection/files/`` described in ``detection/sources/*.toml`` (label, category, family, split);
+``detection/build.py`` regenerates the files.
+
+Every file goes through the gateway's own in-process inspection
+(:func:`gateway.inspection.inspect_message` for ``.eml``, :func:`inspect_document` otherwise)
+with the default :class:`LimitSettings`, so extraction, normalisation and matching are exactly
+what the relay does. A message counts as *held* when the decision is not PASS (quarantine or
+reject, including fail-closed holds); *right* when one of the triggered categories is the one
+the message was written for.
+
+The figures for the old unit-test samples (``tests/data/scope/samples.toml``) are printed
+alongside; they were written for the tables, the set was not.
+
+Run (the code is imported from PYTHONPATH, the data found next to this file)::
+
+    cd REPO && PYTHONPATH=$PWD python benchmarks/detection.py [--scope config/scope]
+        [--split dev|holdout|all] [--verbose]
+
+``--split holdout`` prints figures only: tuners read misses on ``dev``. Exit status is always 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "detection"
+REPO = HERE.parent
+SAMPLES = Path("tests") / "data" / "scope" / "samples.toml"
+CATEGORIES = (
+    "personnel",
+    "public_security",
+    "land",
+    "state_secret",
+    "work_secret",
+    "personal_data",
+)
+
+
+@dataclass(slots=True)
+class Outcome:
+    key: str  # file name, or "sample N"
+    label: str  # sensitive | public
+    category: str
+    family: str
+    held: bool
+    triggered: tuple[str, ...]
+    scores: str
+    notes: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> bool:
+        return self.category in self.triggered
+
+
+def canonical(category_id: str) -> str:
+    """Table ids may spell the set's ids with hyphens (``public-security``)."""
+    return category_id.replace("-", "_")
+
+
+def load_entries() -> list[dict[str, Any]]:
+    spec = importlib.util.spec_from_file_location("detection_build", DATA / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    entries: list[dict[str, Any]] = module.load_entries()
+    for entry in entries:
+        ext = "eml" if entry["format"].startswith("eml") else entry["format"]
+        entry["file"] = f"{entry['id']}.{ext}"
+    return entries
+
+
+def judge(inspection: Any, key: str, label: str, category: str, family: str) -> Outcome:
+    from matchers.model import Verdict
+
+    decision = inspection.decision
+    triggered = tuple(canonical(c.id) for c in decision.triggered)
+    scores = ", ".join(
+        f"{canonical(c.id)}={c.score}/{c.threshold}"
+        for c in sorted(decision.categories, key=lambda c: -c.score)
+    )
+    notes = "; ".join(f"{u.location}: {u.reason}" for u in decision.unscannable)
+    evidence = [
+        f"{canonical(f.category)} {f.kind} {f.rule!r} +{f.weight} @ {f.location}"
+        for f in decision.findings
+    ] + [f"note: {note}" for note in decision.notes]  # e.g. hits an exclude suppressed
+    return Outcome(
+        key, label, category, family, decision.verdict != Verdict.PASS, triggered, scores,
+        notes, evidence,
+    )  # fmt: skip
+
+
+def run_set(engine: Any, limits: Any, split: str) -> list[Outcome]:
+    from gateway.inspection import inspect_document, inspect_message
+
+    outcomes = []
+    for entry in load_entries():
+        if split != "all" and entry["split"] != split:
+            continue
+        path = DATA / "files" / entry["file"]
+        if not path.exists():
+            print(f"missing {path.name} (run benchmarks/detection/build.py)", file=sys.stderr)
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".eml":
+            inspection = inspect_message(data, engine, limits)
+        else:
+            inspection = inspect_document(data, path.name, engine, limits)
+        outcomes.append(
+            judge(inspection, path.name, entry["label"], entry["category"], entry["family"])
+        )
+    return outcomes
+
+
+def run_samples(engine: Any, limits: Any) -> list[Outcome]:
+    import gateway
+    from gateway.inspection import inspect_message
+
+    path = samples_path(gateway)
+    if path is None:
+        return []
+    with path.open("rb") as handle:
+        samples = tomllib.load(handle)
+    outcomes = []
+    for kind, label in (("positive", "sensitive"), ("negative", "public")):
+        for n, sample in enumerate(samples.get(kind, []), 1):
+            msg = EmailMessage(policy=SMTP)
+            msg["From"] = "a@unit.example"
+            msg["To"] = "b@outside.example"
+            msg["Subject"] = "sample"
+            msg.set_content(sample["text"])
+            inspection = inspect_message(msg.as_bytes(), engine, limits)
+            cats = [canonical(c) for c in sample.get("categories", [])] or ["(negative)"]
+            for category in cats:
+                outcomes.append(
+                    judge(inspection, f"{kind} {n}", label, category, sample["text"][:40])
+                )
+    return outcomes
+
+
+def samples_path(package: Any) -> Path | None:
+    """The samples of the code under test (PYTHONPATH's repository), else of this one."""
+    for root in (Path(package.__file__).resolve().parent.parent, REPO):
+        if (root / SAMPLES).exists():
+            return root / SAMPLES
+    return None
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def table(outcomes: list[Outcome], title: str) -> None:
+    print(f"\n{title}")
+    print(
+        f"  {'category':<16} {'sensitive':>9} {'held':>7} {'right':>7}   {'public':>6} {'false':>7}"
+    )
+    by_cat: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_cat[outcome.category].append(outcome)
+    cats = [c for c in CATEGORIES if c in by_cat] + sorted(set(by_cat) - set(CATEGORIES))
+    rows = [(c, by_cat[c]) for c in cats] + [("overall", outcomes)]
+    for name, group in rows:
+        sens = [o for o in group if o.label == "sensitive"]
+        pub = [o for o in group if o.label == "public"]
+        held = sum(o.held for o in sens)
+        right = sum(o.held and o.right for o in sens)
+        false = sum(o.held for o in pub)
+        print(
+            f"  {name:<16} {len(sens):>9} {pct(held, len(sens)):>7} {pct(right, len(sens)):>7}"
+            f"   {len(pub):>6} {pct(false, len(pub)):>7}"
+        )
+
+
+def misses(outcomes: list[Outcome], verbose: bool) -> None:
+    missed = [o for o in outcomes if o.label == "sensitive" and not o.held]
+    wrong = [o for o in outcomes if o.label == "sensitive" and o.held and not o.right]
+    false = [o for o in outcomes if o.label == "public" and o.held]
+    for title, group in (
+        ("misses (sensitive, passed)", missed),
+        ("held under another category", wrong),
+        ("false holds (public, held)", false),
+    ):
+        print(f"\n{title}: {len(group)}")
+        for o in group:
+            got = ",".join(o.triggered) or "pass"
+            print(f"  {o.key:<28} expected {o.category:<15} got {got:<24} [{o.family}]")
+            print(
+                f"      scores: {o.scores or '-'}{'  unscannable: ' + o.notes if o.notes else ''}"
+            )
+            if verbose:
+                for line in o.evidence:
+                    print(f"      · {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--scope", type=Path, default=REPO / "config" / "scope")
+    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="dev")
+    parser.add_argument("--verbose", action="store_true", help="list every finding of a miss")
+    args = parser.parse_args(argv)
+
+    from gateway.settings import LimitSettings
+    from matchers.engine import Engine
+    from matchers.scope import load_scope
+
+    try:
+        scope = load_scope(args.scope)
+    except Exception as exc:  # a benchmark: say what failed and stop, status 0
+        print(f"cannot load scope tables from {args.scope}: {exc}")
+        return 0
+    engine = Engine.compile(scope)
+    limits = LimitSettings()
+    print(f"scope {args.scope} (version {scope.version[:12]}), split {args.split}")
+
+    outcomes = run_set(engine, limits, args.split)
+    table(outcomes, f"evaluation set ({len(outcomes)} messages, split {args.split})")
+    if args.split != "holdout":
+        misses(outcomes, args.verbose)
+    samples = run_samples(engine, limits)
+    if samples:
+        table(samples, f"old unit-test samples ({SAMPLES})")
+        if args.verbose:
+            misses(samples, False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

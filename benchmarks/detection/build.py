@@ -1,0 +1,703 @@
+"""Build the detection evaluation set: ``sources/*.toml`` → ``files/`` (deterministic).
+
+Each source file holds ``[[message]]`` entries::
+
+    id = "personnel-s01"        # unique; the generated file is files/<id>.<ext>
+    label = "sensitive"         # sensitive | public
+    category = "personnel"      # personnel | public_security | land | state_secret |
+                                # work_secret | personal_data
+    family = "酝酿"              # what kind of mail this is (free text, for reading misses)
+    split = "dev"               # dev | holdout
+    charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
+    format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
+    subject = "…"               # eml only
+    text = '''…'''              # the body (eml) or the document content
+    [[message.attachment]]      # eml and archives: attached files / members
+    name = "…docx"; format = "docx"; text = '''…'''
+
+Document text is a small line markup:
+
+* ``| a | b |`` — a table row (consecutive rows are one table; the first row is the header);
+* ``# 标题`` — a title line (bold, centred; an xlsx title row merged across the table);
+* ``@header: …`` / ``@footer: …`` — page header / footer (docx, pdf, pptx: a footer box);
+* ``---`` — a new slide (pptx), page (pdf, docx) or sheet (xlsx, ``--- 名称``);
+* ``{{roster KIND N SEED [grouped|wrapped|spaced]}}`` — N generated table rows of people with
+  valid identifiers (GB 11643 check digits, Luhn bank cards, real mobile prefixes), see
+  :func:`roster`. All names, numbers and places are invented.
+
+Run from the repository root: ``python benchmarks/detection/build.py`` (needs the ``bench``
+extra: python-docx, openpyxl, python-pptx, reportlab). Output is byte-for-byte reproducible:
+fixed dates, fixed MIME boundaries, fixed zip timestamps, reportlab's invariant mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import re
+import sys
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "sources"
+FILES = HERE / "files"
+CATEGORIES = (
+    "personnel",
+    "public_security",
+    "land",
+    "state_secret",
+    "work_secret",
+    "personal_data",
+)
+FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
+EXT = {"eml": "eml", "eml-html": "eml"}
+FIXED_DATE = dt.datetime(2026, 11, 20, 9, 30, 0)
+ZIP_DATE = (2026, 11, 20, 9, 30, 0)
+CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*)>[^<]*<")
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+# -- generated people ----------------------------------------------------------------------------
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"
+GIVEN = "建国志强秀英桂兰国华海燕丽娟晓东春梅玉兰德明文静红霞伟平俊杰淑珍家豪雪芳永刚金凤宏伟立新素琴长青翠萍子涵雨轩浩然思远佳怡明轩欣怡梓萱慧敏振华学军凤英保国爱民"
+# county-level codes (GB/T 2260) of invented residents' registration places
+REGIONS = (
+    "330106",
+    "330624",
+    "320583",
+    "341822",
+    "360124",
+    "430721",
+    "420117",
+    "510121",
+    "350322",
+    "441302",
+    "371325",
+    "610423",
+    "450126",
+    "520121",
+    "130637",
+    "411526",
+)
+VILLAGES = ("桐溪村", "石桥村", "柳塘村", "上垟村", "下埠村", "枫林村", "新岙村", "黄泥岭村")
+STREETS = ("临江路", "东湖路", "文昌街", "解放路", "新华路", "和平巷", "滨河路", "府前街")
+CARD_IINS = (
+    ("622848", 19),
+    ("621700", 19),
+    ("622202", 19),
+    ("623668", 19),
+    ("621226", 19),
+    ("625965", 16),
+    ("622609", 16),
+    ("621483", 16),
+)
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "177",
+    "180",
+    "181",
+    "182",
+    "186",
+    "187",
+    "189",
+    "191",
+    "198",
+    "199",
+)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(rng: random.Random) -> str:
+    """An 18-character ID with a valid GB 11643-1999 check character."""
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55))
+    body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{rng.randrange(1, 999):03d}"
+    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def luhn_complete(prefix: str) -> str:
+    digits = [int(d) for d in prefix]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:  # these positions double once the check digit is appended
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return prefix + str((10 - total % 10) % 10)
+
+
+def bank_card(rng: random.Random) -> str:
+    iin, length = rng.choice(CARD_IINS)
+    body = iin + "".join(str(rng.randrange(10)) for _ in range(length - len(iin) - 1))
+    return luhn_complete(body)
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + "".join(str(rng.randrange(10)) for _ in range(8))
+
+
+def person_name(rng: random.Random) -> str:
+    given = rng.randrange(0, len(GIVEN) // 2) * 2
+    name = rng.choice(SURNAMES) + GIVEN[given : given + rng.choice((1, 2))]
+    return name
+
+
+def address(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"桐溪镇{rng.choice(VILLAGES)}{rng.randrange(1, 12)}组{rng.randrange(1, 90)}号"
+    return f"临江区{rng.choice(STREETS)}{rng.randrange(1, 300)}号{rng.randrange(1, 6)}幢{rng.randrange(101, 1802)}室"
+
+
+def shape_id(value: str, style: str) -> str:
+    if style == "grouped":  # 6-4-4-4, as clerks type them for legibility
+        return f"{value[:6]} {value[6:10]} {value[10:14]} {value[14:]}"
+    if style == "grouped684":
+        return f"{value[:6]}-{value[6:14]}-{value[14:]}"
+    if style == "wrapped":  # a narrow table cell: the number breaks across two lines
+        return f"{value[:10]}\n{value[10:]}"
+    if style == "spaced":
+        return " ".join(value)
+    if style == "fullwidth":
+        return value.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}).replace("X", "Ｘ")
+    return value
+
+
+ROSTER_HEADERS = {
+    "id_addr": ["序号", "姓名", "性别", "身份证号码", "家庭住址"],
+    "bank": ["序号", "户主姓名", "开户银行", "银行卡号", "金额（元）"],
+    "mobile_addr": ["序号", "姓名", "联系电话", "现住址"],
+    "dibao": ["序号", "户主", "身份证号", "保障人口", "月保障金（元）", "联系电话"],
+    "comp": ["序号", "户主", "身份证号", "房屋面积（㎡）", "补偿金额（元）", "签约情况"],
+    "xinfang": ["序号", "姓名", "身份证号", "联系电话", "反映问题", "稳控责任人"],
+    "cadre": ["序号", "姓名", "出生年月", "现任职务", "拟任职务", "备注"],
+}
+BANKS = ("农业银行", "建设银行", "工商银行", "农商银行", "邮储银行")
+ISSUES = ("征地补偿款分配", "拆迁安置面积", "工程欠薪", "宅基地纠纷", "低保资格", "拆迁补偿不公")
+SIGNED = ("已签约", "未签约", "已签约", "拒签", "已签约")
+POSTS = ("镇党委委员", "副镇长", "办公室主任", "城建办主任", "综治办主任", "经济发展办主任")
+
+
+def roster(kind: str, count: int, seed: int, style: str = "plain") -> list[list[str]]:
+    """Header + ``count`` rows of invented residents, identifiers valid by their standards."""
+    rng = random.Random(f"{kind}-{seed}")
+    rows = [list(ROSTER_HEADERS[kind])]
+    for n in range(1, count + 1):
+        name = person_name(rng)
+        pid = shape_id(resident_id(rng), style)
+        if kind == "id_addr":
+            rows.append([str(n), name, rng.choice("男女"), pid, address(rng)])
+        elif kind == "bank":
+            card = bank_card(rng)
+            if style == "grouped":
+                card = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+            amount = f"{rng.randrange(8, 260) * 100 + rng.choice((0, 50))}.00"
+            rows.append([str(n), name, rng.choice(BANKS), card, amount])
+        elif kind == "mobile_addr":
+            rows.append([str(n), name, mobile(rng), address(rng)])
+        elif kind == "dibao":
+            people = rng.randrange(1, 5)
+            rows.append([str(n), name, pid, str(people), str(people * 735), mobile(rng)])
+        elif kind == "comp":
+            area = f"{rng.randrange(60, 420)}.{rng.randrange(10, 99)}"
+            money = f"{rng.randrange(180, 2600) * 1000 + rng.randrange(0, 999):,}"
+            rows.append([str(n), name, pid, area, money, rng.choice(SIGNED)])
+        elif kind == "xinfang":
+            rows.append([str(n), name, pid, mobile(rng), rng.choice(ISSUES), person_name(rng)])
+        elif kind == "cadre":
+            born = f"{rng.randrange(1972, 1992)}.{rng.randrange(1, 13):02d}"
+            rows.append([str(n), name, born, rng.choice(POSTS), rng.choice(POSTS), ""])
+        else:
+            raise ValueError(f"unknown roster kind {kind!r}")
+    return rows
+
+
+# -- the line markup -----------------------------------------------------------------------------
+
+ROSTER_LINE = re.compile(r"^\{\{roster (\w+) (\d+) (\d+)(?: (\w+))?\}\}$")
+
+
+class Block:
+    """One paragraph, title or table of a document."""
+
+    def __init__(self, kind: str, text: str = "", rows: list[list[str]] | None = None) -> None:
+        self.kind = kind  # "para" | "title" | "table" | "break"
+        self.text = text
+        self.rows = rows if rows is not None else []
+
+
+class Doc:
+    def __init__(self, text: str) -> None:
+        self.header = ""
+        self.footer = ""
+        self.pages: list[tuple[str, list[Block]]] = [("", [])]
+        table: list[list[str]] | None = None
+        for raw in text.strip("\n").split("\n"):
+            line = raw.rstrip()
+            blocks = self.pages[-1][1]
+            if line.startswith("|") and line.endswith("|") and len(line) > 1:
+                cells = [c.strip().replace("\\n", "\n") for c in line[1:-1].split("|")]
+                if table is None:
+                    table = []
+                    blocks.append(Block("table", rows=table))
+                table.append(cells)
+                continue
+            match = ROSTER_LINE.match(line)
+            if match:
+                kind, count, seed, style = match.groups()
+                rows = roster(kind, int(count), int(seed), style or "plain")
+                if table is None:
+                    table = []
+                    blocks.append(Block("table", rows=table))
+                    table.extend(rows)
+                else:
+                    table.extend(rows[1:])
+                continue
+            table = None
+            if line.startswith("@header:"):
+                self.header = line.split(":", 1)[1].strip()
+            elif line.startswith("@footer:"):
+                self.footer = line.split(":", 1)[1].strip()
+            elif line.startswith("---"):
+                self.pages.append((line[3:].strip(), []))
+            elif line.startswith("# "):
+                blocks.append(Block("title", line[2:].strip()))
+            elif line:
+                blocks.append(Block("para", line))
+        self.pages = [p for p in self.pages if p[1]]
+
+    def blocks(self) -> Iterator[Block]:
+        for _, blocks in self.pages:
+            yield from blocks
+
+    def plain(self) -> str:
+        """The content as a person would paste it into a mail body."""
+        out: list[str] = []
+        if self.header:
+            out.append(self.header)
+        for block in self.blocks():
+            if block.kind == "table":
+                out.extend("\t".join(c.replace("\n", " ") for c in row) for row in block.rows)
+            else:
+                out.append(block.text)
+        if self.footer:
+            out.append(self.footer)
+        return "\n".join(out) + "\n"
+
+    def html(self) -> str:
+        out = ['<html><head><meta charset="utf-8"></head><body>']
+        if self.header:
+            out.append(f'<div style="color:#c00">{_esc(self.header)}</div>')
+        for block in self.blocks():
+            if block.kind == "title":
+                out.append(f'<p align="center"><b>{_esc(block.text)}</b></p>')
+            elif block.kind == "para":
+                out.append(f"<p>{_esc(block.text)}</p>")
+            else:
+                out.append('<table border="1" cellspacing="0">')
+                for row in block.rows:
+                    cells = "".join(f"<td>{_esc(c).replace(chr(10), '<br>')}</td>" for c in row)
+                    out.append(f"<tr>{cells}</tr>")
+                out.append("</table>")
+        if self.footer:
+            out.append(f'<p style="font-size:small">{_esc(self.footer)}</p>')
+        out.append("</body></html>")
+        return "\n".join(out) + "\n"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- writers -------------------------------------------------------------------------------------
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """Rewrite an OOXML package with fixed member timestamps (the libraries stamp 'now')."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = CORE_DATES.sub(rb"\1>2026-11-20T09:30:00Z<", data)
+            dst.writestr(member, data)
+    return out.getvalue()
+
+
+def write_docx(doc: Doc) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.name = "仿宋"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+    props = document.core_properties
+    props.author = "办公室"
+    props.comments = props.title = props.subject = props.keywords = ""
+    props.created = props.modified = props.last_printed = FIXED_DATE
+    props.revision = 1
+    section = document.sections[0]
+    if doc.header:
+        section.header.paragraphs[0].text = doc.header
+    if doc.footer:
+        section.footer.paragraphs[0].text = doc.footer
+    first = True
+    for _, blocks in doc.pages:
+        if not first:
+            document.add_page_break()
+        first = False
+        for block in blocks:
+            if block.kind == "title":
+                para = document.add_paragraph()
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                para.add_run(block.text).bold = True
+            elif block.kind == "para":
+                document.add_paragraph(block.text)
+            else:
+                width = max(len(r) for r in block.rows)
+                table = document.add_table(rows=len(block.rows), cols=width)
+                table.style = "Table Grid"
+                for r, row in enumerate(block.rows):
+                    for c, cell in enumerate(row):
+                        table.cell(r, c).text = cell
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return fixed_zip(buffer.getvalue())
+
+
+def sheets(doc: Doc) -> list[tuple[str, list[list[str]], str]]:
+    """(sheet name, rows, title) per page: paragraphs become one-cell rows."""
+    out = []
+    for n, (name, blocks) in enumerate(doc.pages, 1):
+        rows: list[list[str]] = []
+        title = ""
+        for block in blocks:
+            if block.kind == "table":
+                rows.extend(block.rows)
+            elif block.kind == "title" and not rows and not title:
+                title = block.text
+            else:
+                rows.append([block.text])
+        out.append((name or f"Sheet{n}", rows, title))
+    return out
+
+
+def write_xlsx(doc: Doc) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    book.properties.creator = "办公室"
+    book.properties.created = book.properties.modified = FIXED_DATE
+    book.remove(book.active)
+    for name, rows, title in sheets(doc):
+        sheet = book.create_sheet(name[:31])
+        width = max((len(r) for r in rows), default=1)
+        offset = 0
+        if title:
+            sheet.cell(1, 1, title).font = Font(bold=True, size=14)
+            sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+            if width > 1:
+                sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+            offset = 1
+        for r, row in enumerate(rows, 1 + offset):
+            for c, value in enumerate(row, 1):
+                cell = sheet.cell(r, c, value)
+                if "\n" in value:
+                    cell.alignment = Alignment(wrap_text=True)
+        if doc.header:
+            sheet.oddHeader.center.text = doc.header
+        if doc.footer:
+            sheet.oddFooter.center.text = doc.footer
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fixed_zip(buffer.getvalue())
+
+
+def write_pptx(doc: Doc) -> bytes:
+    from pptx import Presentation
+    from pptx.util import Emu, Pt
+
+    deck = Presentation()
+    deck.core_properties.author = "办公室"
+    deck.core_properties.title = deck.core_properties.subject = ""
+    deck.core_properties.comments = deck.core_properties.keywords = ""
+    deck.core_properties.created = deck.core_properties.modified = FIXED_DATE
+    deck.core_properties.last_printed = FIXED_DATE
+    deck.core_properties.revision = 1
+    blank = deck.slide_layouts[6]
+    width, height = deck.slide_width, deck.slide_height
+    for _, blocks in doc.pages:
+        slide = deck.slides.add_slide(blank)
+        top = Emu(400000)
+        if doc.header:
+            box = slide.shapes.add_textbox(
+                Emu(300000), Emu(100000), width - Emu(600000), Emu(300000)
+            )
+            box.text_frame.text = doc.header
+        for block in blocks:
+            if block.kind == "table":
+                rows, cols = len(block.rows), max(len(r) for r in block.rows)
+                shape = slide.shapes.add_table(
+                    rows, cols, Emu(300000), top, width - Emu(600000), Emu(280000 * rows)
+                )
+                for r, row in enumerate(block.rows):
+                    for c, cell in enumerate(row):
+                        shape.table.cell(r, c).text = cell
+                top += Emu(280000 * rows + 100000)
+            else:
+                box = slide.shapes.add_textbox(Emu(300000), top, width - Emu(600000), Emu(500000))
+                box.text_frame.word_wrap = True
+                box.text_frame.text = block.text
+                box.text_frame.paragraphs[0].runs[0].font.size = Pt(
+                    28 if block.kind == "title" else 18
+                )
+                top += Emu(600000 if block.kind == "title" else 450000)
+        if doc.footer:
+            box = slide.shapes.add_textbox(
+                Emu(300000), height - Emu(450000), width - Emu(600000), Emu(300000)
+            )
+            box.text_frame.text = doc.footer
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return fixed_zip(buffer.getvalue())
+
+
+def write_pdf(doc: Doc) -> bytes:
+    from reportlab import rl_config
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rl_config.invariant = 1
+    if "zenhei" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("zenhei", str(CJK_FONT), subfontIndex=0))
+    body = ParagraphStyle("body", fontName="zenhei", fontSize=11, leading=17, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=1)
+    cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=12)
+    story: list[Any] = []
+    for n, (_, blocks) in enumerate(doc.pages):
+        if n:
+            story.append(PageBreak())
+        for block in blocks:
+            if block.kind == "title":
+                story.append(Paragraph(_esc(block.text), title))
+            elif block.kind == "para":
+                story.append(Paragraph(_esc(block.text), body))
+            else:
+                data = [
+                    [Paragraph(_esc(c).replace("\n", "<br/>"), cell) for c in row]
+                    for row in block.rows
+                ]
+                table = Table(data, repeatRows=1)
+                table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+                story.append(table)
+
+    def decorate(canvas: Any, _doc: Any) -> None:
+        canvas.setFont("zenhei", 10)
+        if doc.header:
+            canvas.drawString(60, A4[1] - 40, doc.header)
+        if doc.footer:
+            canvas.drawCentredString(A4[0] / 2, 30, doc.footer)
+
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(buffer, pagesize=A4, title="", author="", creator="", producer="")
+    pdf.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def write_csv(doc: Doc) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for _, rows, title in sheets(doc):
+        if title:
+            writer.writerow([title])
+        for row in rows:
+            writer.writerow([c.replace("\n", "") for c in row])
+    return out.getvalue().encode("gbk")  # as Excel on a Chinese Windows saves "CSV"
+
+
+class GbkZipInfo(zipfile.ZipInfo):
+    """Member names in GBK without the UTF-8 flag, as Windows' built-in zip writes them."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # zipfile's hook
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def write_zip(members: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = GbkZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def write_7z(members: list[tuple[str, bytes]]) -> bytes:
+    from unittest import mock
+
+    import py7zr
+    from py7zr.helpers import ArchiveTimestamp
+
+    fixed = ArchiveTimestamp.from_datetime(FIXED_DATE.replace(tzinfo=dt.UTC).timestamp())
+    out = io.BytesIO()
+    # py7zr stamps every member with "now"; the set must rebuild byte for byte
+    with (
+        mock.patch.object(ArchiveTimestamp, "from_now", staticmethod(lambda: fixed)),
+        py7zr.SevenZipFile(out, "w") as archive,
+    ):
+        for name, data in members:
+            archive.writestr(data, name)
+    return out.getvalue()
+
+
+def render(fmt: str, text: str) -> bytes:
+    doc = Doc(text)
+    if fmt == "docx":
+        return write_docx(doc)
+    if fmt == "xlsx":
+        return write_xlsx(doc)
+    if fmt == "pptx":
+        return write_pptx(doc)
+    if fmt == "pdf":
+        return write_pdf(doc)
+    if fmt == "csv":
+        return write_csv(doc)
+    if fmt in ("txt",):
+        return doc.plain().encode("utf-8")
+    raise ValueError(f"cannot render {fmt!r} as a document")
+
+
+def members(entry: dict[str, Any]) -> list[tuple[str, bytes]]:
+    out = []
+    for item in entry.get("attachment", []):
+        fmt = item["format"]
+        data = archive(fmt, item) if fmt in ("zip", "7z") else render(fmt, item["text"])
+        out.append((item["name"], data))
+    return out
+
+
+def archive(fmt: str, entry: dict[str, Any]) -> bytes:
+    return write_zip(members(entry)) if fmt == "zip" else write_7z(members(entry))
+
+
+def write_eml(entry: dict[str, Any], html: bool) -> bytes:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = entry.get("sender", "xiaoli@tongxi.gov.example")
+    msg["To"] = entry.get("to", "zhang.wei@163.example")
+    msg["Subject"] = entry["subject"]
+    msg["Date"] = "Fri, 20 Nov 2026 09:30:00 +0800"
+    msg["Message-ID"] = f"<{entry['id']}@evalset.example>"
+    doc = Doc(entry.get("text", ""))
+    if html:
+        msg.set_content(doc.plain(), charset="utf-8", cte="base64")
+        msg.add_alternative(doc.html(), subtype="html", charset="utf-8", cte="base64")
+        msg.set_boundary(f"=_alt_{entry['id']}")
+    else:
+        msg.set_content(doc.plain(), charset=entry.get("charset", "utf-8"), cte="base64")
+    attached = members(entry)
+    if attached:
+        msg.make_mixed()
+        msg.set_boundary(f"=_mix_{entry['id']}")
+        for name, data in attached:
+            maintype, subtype = "application", "octet-stream"
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def build_entry(entry: dict[str, Any]) -> tuple[str, bytes]:
+    fmt = entry["format"]
+    if fmt in ("eml", "eml-html"):
+        return f"{entry['id']}.eml", write_eml(entry, fmt == "eml-html")
+    if fmt in ("zip", "7z"):
+        return f"{entry['id']}.{fmt}", archive(fmt, entry)
+    return f"{entry['id']}.{fmt}", render(fmt, entry["text"])
+
+
+def load_entries() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    for path in sorted(SOURCES.glob("*.toml")):
+        with path.open("rb") as handle:
+            for entry in tomllib.load(handle).get("message", []):
+                entry["source"] = path.name
+                entries.append(entry)
+    return entries
+
+
+def check(entries: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    seen: set[str] = set()
+    for e in entries:
+        where = f"{e['source']}:{e.get('id', '?')}"
+        if e.get("id") in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(e.get("id", ""))
+        if e.get("label") not in ("sensitive", "public"):
+            problems.append(f"{where}: label must be sensitive or public")
+        if e.get("category") not in CATEGORIES:
+            problems.append(f"{where}: unknown category {e.get('category')!r}")
+        if e.get("split") not in ("dev", "holdout"):
+            problems.append(f"{where}: split must be dev or holdout")
+        if e.get("format") not in FORMATS:
+            problems.append(f"{where}: unknown format {e.get('format')!r}")
+        if not e.get("family"):
+            problems.append(f"{where}: family missing")
+    return problems
+
+
+def main() -> int:
+    entries = load_entries()
+    problems = check(entries)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    FILES.mkdir(exist_ok=True)
+    wanted = set()
+    for entry in entries:
+        name, data = build_entry(entry)
+        wanted.add(name)
+        target = FILES / name
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+    for stale in FILES.iterdir():
+        if stale.name not in wanted:
+            stale.unlink()
+    print(f"{len(entries)} messages → {FILES.relative_to(HERE.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
