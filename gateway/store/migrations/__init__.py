@@ -96,6 +96,7 @@ async def open_store(
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """The store of ``settings`` with its audit key: the CLI's way in. ``writing=False`` (audit
     verification) neither creates a key nor refuses a chain the key does not fit."""
+    await upgrade(settings.effective_database_url)  # a bad URL or a dead server is said first
     key = load_key(settings, create=writing)
     async with migrated_store(settings.effective_database_url, key, writing=writing) as sessions:
         yield sessions
