@@ -6,6 +6,14 @@ labelled gb2312 routinely holds GBK-only characters); ``big5`` as Big5-HKSCS; ``
 decode the bytes is treated as a lie: UTF-8 is tried next, then detection. Undeclared text is
 tried as UTF-8 first and otherwise detected with charset-normalizer, restricted to the encodings
 a Chinese unit actually receives so that short samples are not guessed as something exotic.
+
+Bytes whose charset is *uncertain* — invalid under the declared charset or, undeclared, not
+valid UTF-8 (one stray 0xFF, a cp1252 smart quote, a multibyte character cut off by a truncating
+client, lines in two encodings, UTF-16/32 without a BOM) — are read more than one way:
+:func:`readings` gives the chosen reading first and then every other plausible one (UTF-8 with
+replacement, the declared charset, GB18030, Big5, UTF-16/32 where the bytes look like it, and a
+line-by-line reading for mixed encodings). Every reading is matched, so a single bad byte cannot
+turn a phrase every mail client shows into mojibake the tables never see.
 """
 
 from __future__ import annotations
@@ -89,6 +97,92 @@ def decode(data: bytes, declared: str | None = None) -> str:
     if codec == "cp1252" and not _has_cjk_pairs(data):
         return data.decode("cp1252", errors="replace")
     return detect(data)
+
+
+def readings(data: bytes, declared: str | None = None) -> list[tuple[str, str]]:
+    """``[("", chosen reading), (name, other reading), …]``; one item when the bytes are certain.
+
+    ``name`` says how the extra reading was made (``按UTF-8解读``), for the officer's view.
+    """
+    chosen = decode(data, declared)
+    out = [("", chosen)]
+    if _certain(data, declared):
+        return out
+    seen = {chosen}
+    for name, text in _alternatives(data, declared):
+        if text not in seen and _plausible(text):
+            seen.add(text)
+            out.append((name, text))
+    return out
+
+
+def _certain(data: bytes, declared: str | None) -> bool:
+    if not data or _bom(data):
+        return True
+    if _nul_share(data) > 0.05:
+        return False
+    if data.isascii():
+        return True
+    codec = codec_for(declared)
+    for name in (codec, "utf-8"):
+        if name and name not in ("cp1252", "ascii"):
+            try:
+                data.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            return True
+    return False
+
+
+def _alternatives(data: bytes, declared: str | None) -> list[tuple[str, str]]:
+    codecs_tried = [("按UTF-8解读", "utf-8")]
+    codec = codec_for(declared)
+    if codec and codec not in ("utf-8", "gb18030", "big5hkscs"):
+        codecs_tried.append((f"按声明编码 {declared} 解读", codec))
+    codecs_tried += [("按GB18030解读", "gb18030"), ("按Big5解读", "big5hkscs")]
+    if _nul_share(data) > 0.05:
+        codecs_tried += [
+            ("按UTF-16LE解读", "utf-16-le"),
+            ("按UTF-16BE解读", "utf-16-be"),
+            ("按UTF-32LE解读", "utf-32-le"),
+            ("按UTF-32BE解读", "utf-32-be"),
+        ]
+    out = []
+    for name, codec_name in codecs_tried:
+        try:
+            out.append((name, data.decode(codec_name, errors="replace")))
+        except LookupError:
+            continue
+    out.append(("逐行识别编码", _by_line(data)))
+    return out
+
+
+def _by_line(data: bytes) -> str:
+    """Mixed encodings in one part: each line in the first charset that reads it cleanly."""
+    lines = []
+    for line in data.splitlines(keepends=True):
+        for codec in ("utf-8", "gb18030", "big5hkscs"):
+            try:
+                lines.append(line.decode(codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            lines.append(line.decode("utf-8", errors="replace"))
+    return "".join(lines)
+
+
+def _plausible(text: str) -> bool:
+    """Not mostly replacement characters or controls."""
+    if not text.strip():
+        return False
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n"))
+    return bad <= max(2, len(text) // 20)
+
+
+def _nul_share(data: bytes) -> float:
+    sample = data[:4096]
+    return sample.count(0) / len(sample) if sample else 0.0
 
 
 def detect(data: bytes) -> str:
