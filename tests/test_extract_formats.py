@@ -359,3 +359,17 @@ def test_legacy_ppt_separates_slides_notes_and_masters(corpus: Path, limits: Lim
     found = texts(extract_document(data, "a.ppt", limits))
     assert found["a.ppt › 幻灯片"] == "2222\n123\n555"
     assert "单击此处编辑母版标题样式" in found["a.ppt › 母版"]
+
+
+def test_uncertain_bytes_are_read_every_plausible_way() -> None:
+    from gateway.extract.charset import readings
+
+    phrase = "拆迁补偿方案"
+    assert [name for name, _ in readings(phrase.encode("gbk"))] == [""]  # clean legacy text
+    assert [name for name, _ in readings(phrase.encode())] == [""]
+    damaged = readings(phrase.encode() + b"\xff")
+    assert any(phrase in text for _, text in damaged), damaged
+    mixed = readings(phrase.encode("gbk") + b"\n" + "说明".encode() + b"\n" + phrase.encode())
+    assert sum(text.count(phrase) for _, text in mixed) >= 2, mixed
+    utf16 = readings(phrase.encode("utf-16-be"))
+    assert any(phrase in text for _, text in utf16), utf16

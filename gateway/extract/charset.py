@@ -19,6 +19,7 @@ turn a phrase every mail client shows into mojibake the tables never see.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -124,7 +125,8 @@ def _certain(data: bytes, declared: str | None) -> bool:
     if data.isascii():
         return True
     codec = codec_for(declared)
-    for name in (codec, "utf-8"):
+    legacy = ("gb18030", "big5hkscs") if _utf8_share(data) < 0.5 else ()
+    for name in (codec, "utf-8", *legacy):
         if name and name not in ("cp1252", "ascii"):
             try:
                 data.decode(name)
@@ -132,6 +134,21 @@ def _certain(data: bytes, declared: str | None) -> bool:
                 continue
             return True
     return False
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _utf8_share(data: bytes) -> float:
+    """How much of the non-ASCII bytes form UTF-8 sequences: near 1 for UTF-8 with a few bad
+    bytes (then a clean GB18030 decode is mojibake), low for text in a legacy charset."""
+    sample = data[:65536]
+    high = sum(1 for b in sample if b >= 0x80)
+    if not high:
+        return 0.0
+    return sum(len(m) for m in _UTF8_SEQUENCE.findall(sample)) / high
 
 
 def _alternatives(data: bytes, declared: str | None) -> list[tuple[str, str]]:
