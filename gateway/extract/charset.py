@@ -124,6 +124,8 @@ def _certain(data: bytes, declared: str | None) -> bool:
         return False
     if data.isascii():
         return True
+    if _looks_utf16(data):
+        return False
     codec = codec_for(declared)
     legacy = ("gb18030", "big5hkscs") if _utf8_share(data) < 0.5 else ()
     for name in (codec, "utf-8", *legacy):
@@ -157,7 +159,7 @@ def _alternatives(data: bytes, declared: str | None) -> list[tuple[str, str]]:
     if codec and codec not in ("utf-8", "gb18030", "big5hkscs"):
         codecs_tried.append((f"按声明编码 {declared} 解读", codec))
     codecs_tried += [("按GB18030解读", "gb18030"), ("按Big5解读", "big5hkscs")]
-    if _nul_share(data) > 0.05:
+    if _looks_utf16(data):
         codecs_tried += [
             ("按UTF-16LE解读", "utf-16-le"),
             ("按UTF-16BE解读", "utf-16-be"),
@@ -195,6 +197,26 @@ def _plausible(text: str) -> bool:
         return False
     bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n"))
     return bad <= max(2, len(text) // 20)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16/32 without a BOM: many NUL bytes (Latin text), or 16-bit units that are almost all
+    common ideographs, ASCII or CJK punctuation (Chinese text; garbage lands there a third of
+    the time)."""
+    if _nul_share(data) > 0.05:
+        return True
+    if len(data) % 2 or len(data) < 8:
+        return False
+    sample = data[:8192]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        common = sum(
+            1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch < "\x7f" or "\u3000" <= ch <= "\u303f"
+            or "\uff00" <= ch <= "\uffef"
+        )  # fmt: skip
+        if common >= 0.9 * len(text):
+            return True
+    return False
 
 
 def _nul_share(data: bytes) -> float:
