@@ -45,7 +45,7 @@ def test_docx_reads_every_story_but_not_theme_or_font_names(limits: LimitSetting
 def test_xlsx_reads_hidden_sheets_and_resolves_shared_strings(limits: LimitSettings) -> None:
     result = extract_document(xlsx_bytes(), "名单.xlsx", limits)
     found = texts(result)
-    assert found["名单.xlsx › 工作表 公开"] == "公开数据\t13662615434\n&C内部资料"
+    assert found["名单.xlsx › 工作表 公开"] == "公开数据\t13662615434\n内部资料"
     assert found["名单.xlsx › 工作表 名单（隐藏）"] == "姓名\t拟提拔人选\n张三"
     assert found["名单.xlsx › 工作表名称"] == "公开\n名单"
     assert "ZHANGSAN" not in all_text(result)  # phonetic guide, not content
@@ -373,3 +373,45 @@ def test_uncertain_bytes_are_read_every_plausible_way() -> None:
     assert sum(text.count(phrase) for _, text in mixed) >= 2, mixed
     utf16 = readings(phrase.encode("utf-16-be"))
     assert any(phrase in text for _, text in utf16), utf16
+
+
+def _with_parts(package: bytes, extra: dict[str, str]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist() if i.filename not in extra]
+    return zip_of([*members, *((n, d.encode()) for n, d in extra.items())])
+
+
+def test_excel_header_codes_become_the_printed_text(limits: LimitSettings) -> None:
+    S = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (
+        f'<worksheet {S}><sheetData><row><c t="inlineStr"><is><t>数据</t></is></c></row>'
+        '</sheetData><headerFooter><oddHeader>&amp;L&amp;"Times New Roman,Regular"&amp;12'
+        "秘密★1年&amp;C&amp;A&amp;R第&amp;P页</oddHeader></headerFooter></worksheet>"
+    )
+    data = _with_parts(xlsx_bytes(), {"xl/worksheets/sheet1.xml": sheet})
+    text = all_text(extract_document(data, "表.xlsx", limits))
+    assert "秘密★1年\n第页" in text
+    assert "&" not in text and "Times New Roman" not in text
+
+
+def test_docx_custom_properties_are_read_as_properties(limits: LimitSettings) -> None:
+    custom = (
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="密级">'
+        "<vt:lpwstr>工作秘密</vt:lpwstr></property></Properties>"
+    )
+    result = extract_document(
+        _with_parts(docx_bytes(), {"docProps/custom.xml": custom}), "a.docx", limits
+    )
+    found = texts(result)
+    assert found["a.docx › 自定义属性"] == "密级：工作秘密"
+    assert not any("其他部件" in location for location in found)
+
+
+def test_a_message_that_times_out_keeps_its_subject(limits: LimitSettings) -> None:
+    import time
+
+    raw = message("正文", subject="关于拆迁补偿方案")
+    result = extract_message(raw, limits, deadline=time.monotonic() - 1)
+    assert reasons(result) and result.subject == "关于拆迁补偿方案"

@@ -22,7 +22,7 @@ import quopri
 import re
 from dataclasses import dataclass, field
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 
 from gateway.extract import charset
@@ -66,6 +66,17 @@ class MessageInfo:
 
 def parse(raw: bytes) -> Message:
     return BytesParser(policy=compat32).parsebytes(raw)
+
+
+def headline(raw: bytes) -> tuple[str, str]:
+    """Subject and Message-ID from the first 64 KiB alone, for a message whose walk failed or
+    timed out: a held case keeps them whatever went wrong further down. Never raises."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+        return header_text(headers, "subject"), header_text(headers, "message-id").strip()
+    except Exception:  # headers are a courtesy here; never let them mask the failure
+        log.debug("could not read the headers of a failed message", exc_info=True)
+        return "", ""
 
 
 def header_text(
