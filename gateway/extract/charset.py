@@ -127,15 +127,32 @@ def _certain(data: bytes, declared: str | None) -> bool:
     if _looks_utf16(data):
         return False
     codec = codec_for(declared)
-    legacy = ("gb18030", "big5hkscs") if _utf8_share(data) < 0.5 else ()
-    for name in (codec, "utf-8", *legacy):
+    for name in (codec, "utf-8"):
         if name and name not in ("cp1252", "ascii"):
             try:
                 data.decode(name)
             except (UnicodeDecodeError, LookupError):
                 continue
             return True
-    return False
+    if _utf8_share(data) >= 0.5:
+        return False  # damaged UTF-8: a clean legacy decode would be mojibake
+    # Undeclared legacy text read cleanly: statistics decide between GB18030 and Big5 (every
+    # Big5 byte pair is also a GBK one), except in a text too short for statistics.
+    if not _strict(data, "gb18030"):
+        return False
+    return len(data) >= _SHORT or not _strict(data, "big5hkscs")
+
+
+#: Below this many bytes a statistical guess between legacy charsets is not to be trusted.
+_SHORT = 64
+
+
+def _strict(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _UTF8_SEQUENCE = re.compile(
@@ -241,6 +258,8 @@ def detect(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if len(data) < _SHORT and _strict(data, "gb18030"):
+        return data.decode("gb18030")  # too short for statistics: the unit's usual charset
     best = from_bytes(data[:65536], cp_isolation=_CANDIDATES).best()
     encoding = best.encoding if best is not None else "gb18030"
     return data.decode(encoding, errors="replace")
