@@ -424,3 +424,26 @@ def test_a_short_gbk_text_in_an_archive_is_read_as_gbk(limits: LimitSettings) ->
     data = zip_of([("说明.txt", "无".encode("gbk")), ("名单.txt", "无异议".encode("gbk"))])
     text = all_text(extract_document(data, "a.zip", limits))
     assert "无" in text and "无异议" in text
+
+
+def test_a_truncated_document_is_read_as_far_as_it_goes_and_held(limits: LimitSettings) -> None:
+    data = (Path(__file__).parent / "data" / "extract" / "lo-notice.docx").read_bytes()
+    result = extract_document(data[: int(len(data) * 0.7)], "通知.docx", limits)
+    assert "拟提拔" in all_text(result)  # the part that survived is matched …
+    assert "corrupt" in reasons(result).values()  # … and the rest, unread, holds the mail
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        p.name for p in (Path(__file__).parent / "data" / "extract").iterdir() if p.suffix != ".md"
+    ),
+)
+def test_a_cut_document_never_passes_as_clean_without_its_text(
+    name: str, limits: LimitSettings
+) -> None:
+    data = (Path(__file__).parent / "data" / "extract" / name).read_bytes()
+    whole = all_text(extract_document(data, name, limits))
+    for fraction in (0.2, 0.5, 0.8, 0.95):
+        result = extract_document(data[: int(len(data) * fraction)], name, limits)
+        assert result.unscannable or all_text(result) == whole, (name, fraction)

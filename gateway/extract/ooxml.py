@@ -59,7 +59,7 @@ class _Package:
     """An opened OPC package whose parts are read under the walker's limits."""
 
     def __init__(self, data: bytes, node: Node, walker: Walker) -> None:
-        self.zf = open_zip(data, node.name)
+        self.zf = open_zip(data, node.name, walker, node.location)
         self.node = node
         self.walker = walker
         self.infos = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
