@@ -31,8 +31,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,14 +111,9 @@ def failed_inspection(
     """The fail-closed answer: QUARANTINE with one unscannable item for the whole input."""
     subject = message_id = ""
     if raw:
-        try:
-            headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
-            from gateway.extract.mime import header_text
+        from gateway.extract.mime import headline
 
-            subject = header_text(headers, "subject")
-            message_id = header_text(headers, "message-id")
-        except Exception:  # headers are a courtesy here; never let them mask the failure
-            log.debug("could not read headers of a failed inspection", exc_info=True)
+        subject, message_id = headline(raw)
     decision = Decision(
         verdict=Verdict.QUARANTINE,
         categories=(),

@@ -68,6 +68,8 @@ def extract_message(raw: bytes, limits: LimitSettings, deadline: float | None = 
         walker.fail("邮件", UnscannableReason.LIMIT_SIZE, f"资源耗尽：{type(exc).__name__}")
     except Exception as exc:  # the stdlib parser or header decoding gave up: hold, never crash
         walker.fail("邮件", UnscannableReason.CORRUPT, f"邮件无法解析：{type(exc).__name__}")
+    if walker.unscannable and not (subject or message_id):
+        subject, message_id = mime.headline(raw)
     return _result(walker, subject, message_id)
 
 

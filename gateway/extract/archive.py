@@ -52,7 +52,7 @@ def extract_zip(data: bytes, node: Node, walker: Walker) -> None:
         prefix = data[:start]
         if b"\x00" not in prefix[:4096]:
             walker.text(node.at("前置内容"), charset.decode(prefix))
-    with open_zip(data, node.name) as zf:
+    with open_zip(data, node.name, walker, node.location) as zf:
         # a "directory" entry that carries data is read like a file: unzip tools differ on it
         infos = [i for i in zf.infolist() if not i.is_dir() or i.file_size or i.compress_size]
         _too_many(node, len(infos), walker)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from enum import StrEnum
 
@@ -190,7 +191,13 @@ def _zip_kind(data: bytes) -> Kind:
                 if info.file_size < 200:
                     mimetype = zf.read(info)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        return Kind.ZIP  # the archive extractor reports it as corrupt
+        # no usable central directory (a truncated file): the local headers still name the
+        # members, so a cut docx is still read as a docx (and reported as corrupt)
+        names, mimetype = _local_names(data)
+        if "[Content_Types].xml" not in names and any(
+            n.startswith(("word/", "xl/", "ppt/")) for n in names
+        ):
+            names.add("[Content_Types].xml")  # often written last, so the first to be cut off
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         return _ODF_KINDS.get(mimetype.strip(), Kind.ODF)
     if "[Content_Types].xml" in names:
@@ -206,6 +213,22 @@ def _zip_kind(data: bytes) -> Kind:
     if "content.xml" in names and "META-INF/manifest.xml" in names:
         return Kind.ODF
     return Kind.ZIP
+
+
+def _local_names(data: bytes) -> tuple[set[str], bytes]:
+    """Member names (and an ODF ``mimetype``) from the local file headers (APPNOTE 4.3.7)."""
+    names: set[str] = set()
+    mimetype = b""
+    pos = data.find(b"PK\x03\x04")
+    while pos != -1 and len(names) < 5000 and pos + 30 <= len(data):
+        method, size, name_len, extra_len = struct.unpack_from("<8xH8xI4xHH", data, pos)
+        name = data[pos + 30 : pos + 30 + name_len].decode("utf-8", "replace")
+        names.add(name)
+        if name == "mimetype" and method == 0 and size < 200:
+            start = pos + 30 + name_len + extra_len
+            mimetype = data[start : start + size]
+        pos = data.find(b"PK\x03\x04", pos + 30)
+    return names, mimetype
 
 
 _ODF_KINDS = {

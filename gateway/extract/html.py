@@ -92,15 +92,22 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def decode_html(data: bytes, declared: str | None) -> str:
-    """Decode HTML bytes: the declared charset, else a ``<meta charset>``, else detection."""
+def html_charset(data: bytes, declared: str | None) -> str | None:
+    """The declared charset, else the one a ``<meta charset>`` names."""
     if not declared:
         found = _META_CHARSET.search(data[:4096])
         if found:
             declared = found.group(1).decode("ascii", "replace")
-    return charset.decode(data, declared)
+    return declared
+
+
+def decode_html(data: bytes, declared: str | None) -> str:
+    """Decode HTML bytes: the declared charset, else a ``<meta charset>``, else detection."""
+    return charset.decode(data, html_charset(data, declared))
 
 
 @extractor(Kind.HTML)
 def extract_html(data: bytes, node: Node, walker: Walker) -> None:
-    walker.text(node.location or "正文", html_to_text(decode_html(data, node.charset or None)))
+    walker.texts(
+        node.location or "正文", data, html_charset(data, node.charset or None), html_to_text
+    )

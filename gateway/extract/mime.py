@@ -18,15 +18,16 @@ import email.header
 import email.message
 import email.utils
 import logging
+import quopri
 import re
 from dataclasses import dataclass, field
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 
 from gateway.extract import charset
 from gateway.extract.detect import Kind, mail_start
-from gateway.extract.html import decode_html, html_to_text
+from gateway.extract.html import html_charset, html_to_text
 from gateway.extract.registry import extractor
 from gateway.extract.walker import DeadlineExceeded, Node, Unreadable, Walker, join
 from matchers.model import UnscannableReason
@@ -50,6 +51,7 @@ _KNOWN_CTE = frozenset(
         "x-uue",
     }
 )
+_QP_ESCAPE = re.compile(rb"=[0-9A-F]{2}")
 _BASE64_BODY = re.compile(
     rb"\s*(?:[A-Za-z0-9+/]{4,}={0,2}\s*)+"
 )  # a message with more MIME parts than this is held as limit_members
@@ -66,16 +68,35 @@ def parse(raw: bytes) -> Message:
     return BytesParser(policy=compat32).parsebytes(raw)
 
 
-def header_text(msg: Message, name: str, hint: str | None = None) -> str:
-    """A header's display text: RFC 2047 words decoded, raw 8-bit bytes decoded, unfolded."""
+def headline(raw: bytes) -> tuple[str, str]:
+    """Subject and Message-ID from the first 64 KiB alone, for a message whose walk failed or
+    timed out: a held case keeps them whatever went wrong further down. Never raises."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+        return header_text(headers, "subject"), header_text(headers, "message-id").strip()
+    except Exception:  # headers are a courtesy here; never let them mask the failure
+        log.debug("could not read the headers of a failed message", exc_info=True)
+        return "", ""
+
+
+def header_text(
+    msg: Message, name: str, hint: str | None = None, others: list[str] | None = None
+) -> str:
+    """A header's display text: RFC 2047 words decoded, raw 8-bit bytes decoded, unfolded.
+
+    Bytes of uncertain charset are read every plausible way (:func:`charset.readings`); the
+    other readings go to ``others`` when given."""
     values = [v for k, v in msg.raw_items() if k.lower() == name]
-    return ", ".join(decode_header(v, hint) for v in values) if values else ""
+    return ", ".join(decode_header(v, hint, others) for v in values) if values else ""
 
 
-def decode_header(value: str, hint: str | None = None) -> str:
+def decode_header(value: str, hint: str | None = None, others: list[str] | None = None) -> str:
     value = re.sub(r"\r?\n[ \t]*", " ", value)
     if any("\udc80" <= c <= "\udcff" for c in value):
-        value = charset.decode_header_bytes(value.encode("ascii", "surrogateescape"), hint)
+        raw = value.encode("ascii", "surrogateescape")
+        value = charset.decode_header_bytes(raw, hint)
+        if others is not None:
+            others.extend(text for name, text in charset.readings(raw, hint)[1:])
     try:
         chunks = email.header.decode_header(value)
     except (ValueError, IndexError, binascii.Error):
@@ -90,6 +111,8 @@ def decode_header(value: str, hint: str | None = None) -> str:
             out.append(charset.detect(chunk))
         else:
             out.append(charset.decode(chunk, label or hint))
+            if others is not None:
+                others.extend(text for _, text in charset.readings(chunk, label or hint)[1:])
     return "".join(out).strip()
 
 
@@ -157,10 +180,13 @@ def walk_message(msg: Message, walker: Walker, location: str, depth: int) -> Mes
     hint = _body_charset_hint(msg)
     info = MessageInfo()
     for name, label in _SHOWN_HEADERS:
-        text = header_text(msg, name, hint)
+        others: list[str] = []
+        text = header_text(msg, name, hint, others)
         if name == "subject":
             info.subject = text
         walker.text(join(location, label), text)
+        for other in others:  # a bad byte must not hide the words (only the bytes re-read)
+            walker.text(join(location, f"{label}（其他解读）"), other)
     info.message_id = header_text(msg, "message-id").strip()
     state = _WalkState(location=location, depth=depth, hint=hint)
     _walk(msg, walker, state, info)
@@ -220,19 +246,43 @@ def _walk(part: Message, walker: Walker, state: _WalkState, info: MessageInfo) -
 
 
 def payload(part: Message) -> bytes:
-    """The decoded body of a leaf part. The stdlib leaves an unknown Content-Transfer-Encoding
-    (``x-gzip64``, made-up names) undecoded; base64-looking content under such a label is
-    decoded anyway, so an invented encoding cannot smuggle a document past the scan."""
+    """The decoded body of a leaf part.
+
+    The stdlib compares the Content-Transfer-Encoding header to ``base64`` and
+    ``quoted-printable`` as written, so ``base64 `` (trailing space), ``Base64 (text)`` (an
+    RFC 822 comment) or ``"base64"`` would leave the body encoded and unread. The token is
+    normalised here (case, white space, comments, quotes) and decoded accordingly. An unknown
+    encoding (``x-gzip64``, made-up names) is still looked into: base64-looking content is
+    decoded, quoted-printable-looking content too, so an invented label cannot smuggle a
+    document past the scan."""
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         return b""
-    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if cte and cte not in _KNOWN_CTE and _BASE64_BODY.fullmatch(data[:65536]):
-        try:
-            return base64.b64decode(re.sub(rb"\s+", b"", data) + b"==", validate=False)
-        except (binascii.Error, ValueError):
-            return data
+    as_written = str(part.get("content-transfer-encoding", "")).lower()
+    cte = cte_token(as_written)
+    if cte != as_written and cte in ("base64", "quoted-printable"):
+        return _decode_cte(cte, data)  # the stdlib left it encoded
+    if cte and cte not in _KNOWN_CTE:
+        if _BASE64_BODY.fullmatch(data[:65536]):
+            return _decode_cte("base64", data)
+        if len(_QP_ESCAPE.findall(data[:65536])) >= 3:
+            return _decode_cte("quoted-printable", data)
     return data
+
+
+def cte_token(value: str) -> str:
+    """A Content-Transfer-Encoding value as a bare token (RFC 2045 §6.1; RFC 822 comments)."""
+    value = re.sub(r"\([^()]*\)", " ", value)
+    return value.strip().strip("\"'").strip().lower()
+
+
+def _decode_cte(cte: str, data: bytes) -> bytes:
+    if cte == "quoted-printable":
+        return quopri.decodestring(data)
+    try:
+        return base64.b64decode(re.sub(rb"\s+", b"", data) + b"==", validate=False)
+    except (binascii.Error, ValueError):
+        return data
 
 
 def _leaf(part: Message, ctype: str, walker: Walker, state: _WalkState, info: MessageInfo) -> None:
@@ -267,17 +317,16 @@ def _body(
         label = f"正文 {info.body_count}"
     location = join(state.location, label)
     declared = part.get_content_charset()
-    if ctype == "text/html":
-        text = html_to_text(decode_html(data, declared))
-    else:
-        text = charset.decode(data, declared)
     walker.part(location, "", ctype, data, "scanned" if data.strip() else "empty")
     for name, blob in _uuencoded(data):
         state.attachments += 1
         uu_location = state.attachment_location(name)
         walker.text(join(uu_location, "文件名"), name)
         walker.document(blob, name, uu_location, state.depth + 1)
-    walker.text(location, text)
+    if ctype == "text/html":
+        walker.texts(location, data, html_charset(data, declared), html_to_text)
+    else:
+        walker.texts(location, data, declared)
 
 
 def _nested_message(part: Message, inner: Message, walker: Walker, state: _WalkState) -> None:

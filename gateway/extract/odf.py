@@ -24,7 +24,7 @@ _NOISE = re.compile(
 
 @extractor(Kind.ODF, Kind.ODT, Kind.ODS, Kind.ODP)
 def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
-    with open_zip(data, node.name) as zf:
+    with open_zip(data, node.name, walker, node.location) as zf:
         infos = {i.filename: i for i in zf.infolist() if not i.is_dir()}
         if len(infos) > walker.limits.max_members:
             raise Unreadable(UnscannableReason.LIMIT_MEMBERS, f"{node.name} 部件过多")

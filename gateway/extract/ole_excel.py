@@ -15,6 +15,7 @@ from __future__ import annotations
 import struct
 
 from gateway.extract.charset import codec_for
+from gateway.extract.headerfooter import header_footer_text
 from gateway.extract.walker import Unreadable
 from matchers.model import UnscannableReason
 
@@ -138,7 +139,7 @@ def _cell(
         grid.add(sheet, *formula_cell, _long_string(body, biff8, codec))
     elif rtype in (_HEADER, _FOOTER) and len(body) > 2:
         value = _long_string(body, biff8, codec) if biff8 else _short_string(body, False, codec)
-        grid.add(sheet, 1 << 20, 0, value)  # after the last row
+        grid.add(sheet, 1 << 20, 0, header_footer_text(value))  # after the last row
     return None
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind, sniff
+from gateway.extract.headerfooter import header_footer_text
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import member_name, open_zip, read_member
@@ -58,7 +59,7 @@ class _Package:
     """An opened OPC package whose parts are read under the walker's limits."""
 
     def __init__(self, data: bytes, node: Node, walker: Walker) -> None:
-        self.zf = open_zip(data, node.name)
+        self.zf = open_zip(data, node.name, walker, node.location)
         self.node = node
         self.walker = walker
         self.infos = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
@@ -122,6 +123,7 @@ class _Package:
                 self.walker.text(self.node.at(label), re.sub(r"\n\s*\n+", "\n", text))
 
     def properties(self) -> None:
+        self.custom_properties()
         if not self.has("docProps/core.xml"):
             return
         text = xmltext.paragraphs(
@@ -131,6 +133,21 @@ class _Package:
             frozenset({"title", "subject", "keywords", "description", "category"}),
         )
         self.walker.text(self.node.at("文档属性"), text)
+
+    def custom_properties(self) -> None:
+        """``docProps/custom.xml``: user-defined properties (a unit's 密级 field lives here),
+        read as ``name：value`` lines (ECMA-376 Part 1 §22.3)."""
+        if not self.has("docProps/custom.xml"):
+            return
+        lines: list[str] = []
+        name = ""
+        for event, elem in xmltext.events(self.read("docProps/custom.xml"), "docProps/custom.xml"):
+            tag = xmltext.local(elem.tag)
+            if event == "start" and tag == "property":
+                name = elem.get("name", "")
+            elif event == "end" and tag != "property" and elem.text and elem.text.strip():
+                lines.append(f"{name}：{elem.text.strip()}" if name else elem.text.strip())
+        self.walker.text(self.node.at("自定义属性"), "\n".join(lines))
 
 
 def _package(data: bytes, node: Node, walker: Walker) -> _Package:
@@ -300,9 +317,9 @@ def _sheet_text(data: bytes, part: str, shared: list[str], walker: Walker) -> st
             continue
         if name == "v":
             value = elem.text
-        elif name in _SHEET_HEADERS:  # page header/footer text (&L, &C, &R codes kept)
+        elif name in _SHEET_HEADERS:  # page header/footer: codes become the printed text
             if elem.text:
-                rows.append(elem.text)
+                rows.append(header_footer_text(elem.text))
         elif name == "t":
             inline.append(elem.text or "")
         elif name == "c":

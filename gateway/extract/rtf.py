@@ -18,6 +18,7 @@ from gateway.extract.charset import codec_for
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Walker
+from matchers.model import UnscannableReason
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]+",
@@ -175,12 +176,22 @@ def ole1_object(blob: bytes) -> tuple[str, bytes] | None:
         return None
 
 
+def _complete(data: bytes) -> bool:
+    """The outermost group is closed: every ``{`` has its ``}`` (escaped braces aside)."""
+    plain = re.sub(rb"\\[\\{}]", b"", data)
+    return plain.count(b"{") <= plain.count(b"}") and plain.rstrip(b"\x00\r\n\t ").endswith(b"}")
+
+
 @extractor(Kind.RTF)
 def extract_rtf(data: bytes, node: Node, walker: Walker) -> None:
     from gateway.extract.ole import ole10_native
 
     text, objects = parse(data)
     walker.text(node.location or "正文", text)
+    if not _complete(data):  # what was read is matched; the rest is unread, so it is held
+        walker.fail(
+            node.location or "正文", UnscannableReason.CORRUPT, "RTF 文件不完整（可能被截断）"
+        )
     for index, blob in enumerate(objects, start=1):
         walker.add_expanded(len(blob))
         found = ole1_object(blob)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from gateway.extract import charset
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
@@ -11,7 +10,7 @@ from matchers.model import UnscannableReason
 
 @extractor(Kind.TEXT)
 def extract_text(data: bytes, node: Node, walker: Walker) -> None:
-    walker.text(node.location or "正文", charset.decode(data, node.charset or None))
+    walker.texts(node.location or "正文", data, node.charset or None)
 
 
 @extractor(Kind.PGP)

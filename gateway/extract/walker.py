@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.errors import ExtractionError
-from gateway.extract import registry
+from gateway.extract import charset, registry
 from gateway.extract.detect import Kind, sniff
 from gateway.extract.part import PartInfo
 from gateway.settings import LimitSettings
@@ -89,6 +90,19 @@ class Walker:
         if text and (location, text) not in self._seen:
             self._seen.add((location, text))  # the same words twice add nothing for the officer
             self.segments.append(Segment(location=location, text=text))
+
+    def texts(
+        self,
+        location: str,
+        data: bytes,
+        declared: str | None,
+        convert: Callable[[str], str] | None = None,
+    ) -> None:
+        """Text from bytes in every plausible reading (:func:`charset.readings`): the chosen one
+        at ``location``, others at ``location（按GB18030解读）`` and the like."""
+        for name, text in charset.readings(data, declared):
+            where = f"{location}（{name}）" if name else location
+            self.text(where, convert(text) if convert else text)
 
     def fail(self, location: str, reason: UnscannableReason, detail: str = "") -> None:
         self.unscannable.append(Unscannable(location=location, reason=reason, detail=detail))

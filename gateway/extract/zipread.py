@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
 import zlib
 
@@ -12,11 +14,102 @@ from matchers.model import UnscannableReason
 _CHUNK = 1 << 20
 
 
-def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+def open_zip(
+    data: bytes, what: str, walker: Walker | None = None, location: str = ""
+) -> zipfile.ZipFile:
+    """The zip in ``data``. A damaged or truncated one (no central directory, a member cut
+    off) is, with a ``walker``, rebuilt from its local file headers (APPNOTE 4.3.7) and read as
+    far as it goes — a cut member's XML is closed — and recorded as ``corrupt`` (held) too."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise Unreadable(UnscannableReason.CORRUPT, f"{what} 不是有效的 zip：{exc}") from exc
+        problem = Unreadable(UnscannableReason.CORRUPT, f"{what} 不是有效的 zip：{exc}")
+        if walker is None or not data.startswith(_LOCAL):
+            raise problem from exc
+        rebuilt, complete = _salvage(data, walker, what)
+        if not rebuilt:
+            raise problem from exc
+        detail = (
+            "zip 不完整（可能被截断），已读取可恢复部分" if not complete else f"zip 目录损坏：{exc}"
+        )
+        walker.fail(location or what, UnscannableReason.CORRUPT, detail)
+        return zipfile.ZipFile(io.BytesIO(rebuilt))
+
+
+_LOCAL = b"PK\x03\x04"
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+_TAG = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)[^<>]*?(/?)>|<!--.*?-->|<\?.*?\?>", re.DOTALL)
+
+
+def _salvage(data: bytes, walker: Walker, what: str) -> tuple[bytes, bool]:
+    """A new zip holding every member the local headers still give; (zip, all complete)."""
+    out = io.BytesIO()
+    count = 0
+    complete = True
+    with zipfile.ZipFile(out, "w") as rebuilt:
+        pos = data.find(_LOCAL)
+        while (
+            pos != -1
+            and pos + _LOCAL_HEADER.size <= len(data)
+            and count < walker.limits.max_members
+        ):
+            fields = _LOCAL_HEADER.unpack_from(data, pos)
+            flags, method, size, name_len, extra_len = (
+                fields[2],
+                fields[3],
+                fields[7],
+                fields[9],
+                fields[10],
+            )
+            raw_name = data[pos + 30 : pos + 30 + name_len]
+            start = pos + 30 + name_len + extra_len
+            if flags & 0x1 or method not in (0, 8) or (method == 0 and flags & 0x8):
+                complete = False
+                break  # encrypted, exotic or of unknown length: nothing further can be walked
+            known = not flags & 0x8
+            chunk = data[start : start + size] if known else data[start:]
+            cap = walker.cap(len(chunk))
+            if method == 8:
+                inflater = zlib.decompressobj(-15)
+                try:
+                    content = inflater.decompress(chunk, cap + 1)
+                except zlib.error:
+                    content, done = b"", False
+                else:
+                    done = inflater.eof
+                used = len(chunk) - len(inflater.unused_data) if done else len(chunk)
+            else:
+                content, done, used = chunk, len(chunk) == size, len(chunk)
+            walker.spend(len(content), used, f"{what}/{raw_name.decode('utf-8', 'replace')}")
+            walker.add_expanded(len(content))
+            name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+            if not done:
+                complete = False
+                if name.endswith((".xml", ".rels")):
+                    content = close_xml(content)
+            if name and not name.endswith("/"):
+                rebuilt.writestr(name, content)
+                count += 1
+            if not done:
+                break
+            pos = data.find(_LOCAL, start + used)
+    return (out.getvalue() if count else b""), complete
+
+
+def close_xml(data: bytes) -> bytes:
+    """Well-formed XML from a cut-off prefix: drop the broken last tag, close what is open."""
+    data = data[: data.rfind(b">") + 1]
+    open_tags: list[bytes] = []
+    for m in _TAG.finditer(data):
+        closing, name, empty = m.group(1), m.group(2), m.group(3)
+        if name is None or empty:
+            continue
+        if closing:
+            if open_tags and open_tags[-1] == name:
+                open_tags.pop()
+        else:
+            open_tags.append(name)
+    return data + b"".join(b"</" + name + b">" for name in reversed(open_tags))
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
