@@ -80,12 +80,15 @@ async def test_reject_category_gets_550_and_is_recorded(
     blocking = [
         c for c in case.categories if c["action"] == "reject" and c["score"] >= c["threshold"]
     ]
-    # DESIGN: "(<category names>)", with or without SMTPUTF8.
-    names = ", ".join(c["name"] for c in blocking)
-    assert answer.text == f"5.7.1 blocked by data-protection policy ({names})"
+    # DESIGN: category ids in plain ESMTP (RFC 5321 §4.2 reply text is ASCII) …
+    ids = ", ".join(c["id"] for c in blocking)
+    assert answer.text == f"5.7.1 blocked by data-protection policy ({ids})"
+    assert answer.text.isascii()
     utf8 = await submit(
         smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SECRET_TEXT), mail_options=("SMTPUTF8",)
     )
+    # … and their names for a client that used SMTPUTF8 (RFC 6531).
+    names = ", ".join(c["name"] for c in blocking)
     assert (utf8.code, utf8.text) == (550, f"5.7.1 blocked by data-protection policy ({names})")
     assert case.id and case.raw is not None
     await smtp_gateway.wait_background()

@@ -165,7 +165,11 @@ class Pipeline:
             fields["case"] = case.id
             self._metrics.messages_total.labels(verdict="reject").inc()
             self._background(self._notifier.blocked(case))
-            return Reply(550, f"5.7.1 blocked by data-protection policy ({_names(inspection)})")
+            return Reply(
+                550,
+                "5.7.1 blocked by data-protection policy "
+                f"({_names(inspection, envelope.smtputf8)})",
+            )
 
         case = await self._quarantine.hold(envelope, raw, inspection, scanned)
         fields["case"] = case.id
@@ -250,11 +254,12 @@ class Pipeline:
         fields["deferred_case"] = copy.id
 
 
-def _names(inspection: Inspection) -> str:
-    """The blocking categories' names, as DESIGN's reply table fixes them. They are usually
-    Chinese; RFC 5321 §4.2 expects ASCII reply text (RFC 6531 lifts that), so a client without
-    SMTPUTF8 receives UTF-8 octets here — raised with the design owner, followed meanwhile."""
-    return ", ".join(c.name for c in blocking_categories(inspection))
+def _names(inspection: Inspection, smtputf8: bool) -> str:
+    """The blocking categories as DESIGN's reply table fixes them: their (usually Chinese) names
+    for a client that used SMTPUTF8 (RFC 6531), their ASCII ids otherwise (RFC 5321 §4.2: reply
+    text is ASCII). The sender's notice names them in Chinese in either case."""
+    blocking = blocking_categories(inspection)
+    return ", ".join(c.name if smtputf8 else c.id for c in blocking)
 
 
 def temporary_reply(exc: RelayError) -> Reply:
