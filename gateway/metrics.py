@@ -64,6 +64,12 @@ class Metrics:
         self.notify_failures_total = Counter(
             "dlp_notify_failures", "Notices that could not be sent", registry=r
         )
+        self.notify_skipped_total = Counter(
+            "dlp_notify_skipped",
+            "Sender notices not sent, by reason (external_sender: outsiders are told nothing)",
+            ["reason"],
+            registry=r,
+        )
 
     def render(self) -> tuple[bytes, str]:
         """The exposition body and its content type, for the console's ``/metrics``."""

@@ -21,6 +21,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import tzinfo
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.policy import SMTP as SMTP_POLICY
@@ -31,8 +32,10 @@ from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
 from gateway.relay import Relay
 from gateway.settings import Settings
+from gateway.smtp.envelope import split_recipients
 from gateway.store.models import Case
 from gateway.store.quarantine import Quarantine
+from gateway.store.records import case_record
 
 log = logging.getLogger("dlp_gateway.notify")
 
@@ -43,6 +46,8 @@ FOOTER = "此邮件由外发邮件保密检查网关自动发送，请勿直接�
 
 _SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 _REASON_ZH = {
+    "image": "图片中的文字无法识别（图像识别未开启）",
+    "limit_ocr": "图片或扫描页过多，超出图像识别上限",
     "encrypted": "加密或设有密码",
     "limit_depth": "嵌套层数超限",
     "limit_members": "压缩包文件数超限",
@@ -82,27 +87,40 @@ def is_automatic(raw: bytes) -> bool:
     return not auto.startswith("no") or precedence in {"bulk", "list", "junk"}
 
 
-def _when(moment: dt.datetime) -> str:
+def _when(moment: dt.datetime, zone: tzinfo) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _names(case: Case) -> str:
-    names = [
-        str(c.get("name", c.get("id", "")))
-        for c in case.categories or []
-        if c.get("score", 0) >= c.get("threshold", 1) and c.get("action") != "monitor"
-    ]
-    return "、".join(names) or "（无命中类别）"
+    """The categories that hold or block the mail (the rule on the typed record), by name."""
+    return "、".join(c.name for c in case_record(case).holding)
 
 
-def _unscannable_line(case: Case) -> str | None:
-    reasons = sorted({str(u.get("reason", "")) for u in case.unscannable or []})
-    if not reasons:
-        return None
-    text = "、".join(_REASON_ZH.get(r, r) for r in reasons)
-    return f"无法检查的内容：{len(case.unscannable)} 处（{text}），按规定一律扣留待审"
+def _unscannable_lines(case: Case) -> list[str]:
+    """What could not be read and why, in plain Chinese: one line per item (at most five)."""
+    items = case_record(case).unscannable
+    lines = [f"· {u.location}：{_REASON_ZH.get(u.reason.value, u.reason.value)}" for u in items[:5]]
+    if len(items) > 5:
+        lines.append(f"· 另有 {len(items) - 5} 处")
+    return lines
+
+
+def _what(case: Case) -> str:
+    """Why the mail is held, in one phrase: categories, unreadable content, or both."""
+    names = _names(case)
+    unread = "含有无法检查的内容" if case.unscannable else ""
+    if names and unread:
+        return f"疑似涉及「{names}」，且{unread}"
+    if names:
+        return f"疑似涉及「{names}」"
+    return f"{unread}（按规定，无法检查的邮件一律扣留，由保密员人工审核）"
+
+
+def _category_line(case: Case) -> str:
+    names = _names(case)
+    return f"涉及类别：{names}" if names else "扣留原因：含有无法检查的内容"
 
 
 def _process(case: Case) -> str:
@@ -127,6 +145,8 @@ class Notifier:
         self._settings = settings
         self._notify = settings.notify
         self._metrics = metrics
+        self._zone = settings.zone
+        self._internal = [d for d in settings.internal_domains if d.strip()]
         self._timeline = Quarantine(sessionmaker) if sessionmaker is not None else None
         key = settings.notify.signing_key
         self.signer = signer or NoticeSigner(key.get_secret_value().encode() if key else None)
@@ -135,41 +155,56 @@ class Notifier:
 
     async def held(self, case: Case) -> None:
         """Tell the sender their mail is held, and the officers that a case waits."""
-        rcpts = "、".join(case.rcpt_to)
+        days = self._settings.quarantine.expire_after_days
+        received = (
+            case.received_at if case.received_at.tzinfo else case.received_at.replace(tzinfo=dt.UTC)
+        )
+        deadline = _when(received + dt.timedelta(days=days), self._zone)
         lines = [
             "您好：",
             "",
-            f"您于 {_when(case.received_at)} 发出的邮件（收件人：{rcpts}）经外发邮件保密检查，"
-            "疑似涉及工作秘密，已被扣留，尚未发出，等待保密员审核。",
+            "您发出的下列邮件经外发邮件保密检查，"
+            + _what(case)
+            + "，已被扣留，尚未发出，等待保密员审核。",
             "",
+            *self._mail_lines(case),
             f"案件编号：{case.id}",
-            f"涉及类别：{_names(case)}",
         ]
-        extra = _unscannable_line(case)
-        if extra:
-            lines.append(extra)
-        days = self._settings.quarantine.expire_after_days
+        if case.unscannable:
+            lines += ["无法检查的内容：", *_unscannable_lines(case)]
         lines += [
             "",
             "后续处理：",
             f"· {_process(case)}；放行后将自动投递给上述收件人，您无需重新发送。",
             "· 如被退回，您会收到退回通知及原因。",
-            f"· 如 {days:g} 天内无人处理，邮件将过期作废，不会发出。",
+            f"· 如在 {deadline} 前无人处理，邮件将过期作废，不会发出。",
             "· 如确需对外发送，请按本单位规定办理审批，或删去涉密内容后重新发送。",
         ]
         await self._to_sender(case, f"【邮件已扣留待审】案件 {case.id}", lines)
         await self._to_officers(case)
+
+    def _mail_lines(self, case: Case) -> list[str]:
+        """Which mail this is: subject, when, to whom (what the sender knows of it anyway)."""
+        return [
+            f"邮件主题：{case.subject or '（无主题）'}",
+            f"发送时间：{_when(case.received_at, self._zone)}",
+            f"收件人：{'、'.join(case.rcpt_to)}",
+        ]
+
+    def _contact_lines(self) -> list[str]:
+        contact = self._notify.contact.strip()
+        return ["", f"如有疑问，请联系：{contact}（请提供案件编号）。"] if contact else []
 
     async def blocked(self, case: Case) -> None:
         rcpts = "、".join(case.rcpt_to)
         lines = [
             "您好：",
             "",
-            f"您于 {_when(case.received_at)} 发出的邮件（收件人：{rcpts}）含有按规定禁止"
+            f"您于 {_when(case.received_at, self._zone)} 发出的邮件（收件人：{rcpts}）含有按规定禁止"
             "通过互联网邮件外发的内容，已被拦截，不会发出。",
             "",
             f"案件编号：{case.id}",
-            f"涉及类别：{_names(case)}",
+            _category_line(case),
             "",
             "后续处理：该邮件已记录备查，保密员可查阅。请勿通过互联网邮件发送此类内容；"
             "如有工作需要，请按本单位保密规定通过合规渠道传递。",
@@ -180,9 +215,9 @@ class Notifier:
         lines = [
             "您好：",
             "",
-            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件经保密员审核，"
+            f"您于 {_when(case.received_at, self._zone)} 发出、案件编号为 {case.id} 的邮件经保密员审核，"
             "决定退回，不予发出。",
-            f"涉及类别：{_names(case)}",
+            _category_line(case),
         ]
         if self._notify.tell_sender_reason and reason.strip():
             lines.append(f"退回原因：{reason.strip()}")
@@ -194,7 +229,7 @@ class Notifier:
         lines = [
             "您好：",
             "",
-            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件在 {days:g} 天内"
+            f"您于 {_when(case.received_at, self._zone)} 发出、案件编号为 {case.id} 的邮件在 {days:g} 天内"
             "未经保密员处理，已过期作废，不会发出。",
             "",
             "如仍需发送，请联系本单位保密员或重新发送。",
@@ -205,7 +240,7 @@ class Notifier:
         lines = [
             "您好：",
             "",
-            f"您于 {_when(case.received_at)} 发出、案件编号为 {case.id} 的邮件经保密员审核同意，"
+            f"您于 {_when(case.received_at, self._zone)} 发出、案件编号为 {case.id} 的邮件经保密员审核同意，"
             "已放行投递。",
         ]
         await self._to_sender(case, f"【邮件已放行】案件 {case.id}", lines)
@@ -215,7 +250,7 @@ class Notifier:
         if not self._notify.enabled or not self._notify.officers:
             return
         now = dt.datetime.now(dt.UTC)
-        lines = [f"截至 {_when(now)}，共有 {len(cases)} 封邮件等待审核：", ""]
+        lines = [f"截至 {_when(now, self._zone)}，共有 {len(cases)} 封邮件等待审核：", ""]
         for case in cases:
             received = case.received_at
             if received.tzinfo is None:
@@ -242,6 +277,14 @@ class Notifier:
             return  # RFC 3834 §2: never answer a bounce
         if case.raw is not None and is_automatic(case.raw):
             return
+        internal, _ = split_recipients((case.mail_from,), self._internal)
+        if not internal:  # DESIGN: an outsider is told nothing (not even that a case exists)
+            self._metrics.notify_skipped_total.labels(reason="external_sender").inc()
+            return
+        lines = [
+            *lines,
+            *(() if any("如有疑问" in line for line in lines) else self._contact_lines()),
+        ]
         await self._send(case.id, "sender", [case.mail_from], subject, lines)
 
     async def _to_officers(self, case: Case) -> None:
@@ -255,13 +298,12 @@ class Notifier:
             f"案件编号：{case.id}",
             f"发件人：{case.mail_from or '<>'}",
             f"收件人：{'、'.join(case.rcpt_to)}",
-            f"涉及类别：{_names(case)}",
+            _category_line(case),
             f"严重程度：{_SEVERITY_ZH.get(case.severity, case.severity)}",
             f"审批方式：{'两人（审核+审批）' if case.release_mode == 'two-person' else '一人'}",
         ]
-        extra = _unscannable_line(case)
-        if extra:
-            lines.append(extra)
+        if case.unscannable:
+            lines += ["无法检查的内容：", *_unscannable_lines(case)]
         lines += ["", f"请登录审核台处理：{self._case_url(case.id)}"]
         await self._send(
             case.id,

@@ -10,6 +10,7 @@ import ipaddress
 import os
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -117,7 +118,9 @@ class NotifySettings(_Section):
     sender: str = "dlp-gateway@localhost"
     officers: list[str] = []
     tell_sender_reason: bool = True  # include the officer's reason in a rejection notice
-    digest_hour: int = 8
+    # whom senders ask about a held mail, named in every notice (e.g. "保密办 张三 0731-1234567")
+    contact: str = ""
+    digest_hour: int = Field(default=8, ge=0, le=23)
     # HMAC key marking the gateway's own notices (set the same value on every instance that
     # shares a database); unset: a random key per process
     signing_key: SecretStr | None = None
@@ -146,6 +149,8 @@ class Settings(BaseSettings):
     internal_domains: list[str] = []
     scan_internal: bool = False
     log_level: str = "INFO"
+    # the unit's time zone: every time officers and senders read is shown in it
+    timezone: str = "Asia/Shanghai"
 
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     relay: RelaySettings = Field(default_factory=RelaySettings)
@@ -169,6 +174,21 @@ class Settings(BaseSettings):
         if toml_path:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
         return tuple(sources)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not an IANA time zone (example: Asia/Shanghai)"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def effective_database_url(self) -> str:

@@ -201,10 +201,11 @@ def sink() -> Iterator[Upstream]:
 
 
 def make_settings(tmp_path: Path, db_url: str, sink_port: int, **extra: Any) -> Settings:
-    """The support settings builder, as the console tests use it: no internal domains, no
-    officers' mailbox, short release retries."""
+    """The support settings builder, as the console tests use it: the test sender's domain
+    internal (only internal senders hear of their mail), no officers' mailbox, short release
+    retries."""
     values: dict[str, Any] = {
-        "internal_domains": [],
+        "internal_domains": [SENDER.rpartition("@")[2]],
         "notify": {"officers": [], "sender": "dlp-gateway@localhost"},
         "quarantine": {"release_retry_seconds": [60, 300]},
         **extra,

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import re
+import zipfile
+from datetime import UTC
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.service import Gateway
-from gateway.store.models import CaseEvent
+from gateway.store.models import Case, CaseEvent
 from tests.fixtures_smtp import (
     SECRET_TEXT,
     SENSITIVE_TEXT,
@@ -35,6 +39,12 @@ def body(msg: EmailMessage) -> str:
     part = msg.get_body(("plain",))
     assert part is not None
     return str(part.get_content())
+
+
+async def cases_of(gateway: Gateway) -> list[Case]:
+    assert gateway.sessionmaker is not None
+    async with gateway.sessionmaker() as session:
+        return list((await session.scalars(select(Case))).all())
 
 
 async def events(gateway: Gateway, case_id: str) -> list[str]:
@@ -66,6 +76,11 @@ async def test_held_mail_notifies_sender_and_officers_without_the_secret(
         assert "征地拆迁补偿方案" not in text and "补偿方案" not in str(parsed["Subject"])
     sender_text = body(parse(to_sender.data))
     assert "已被扣留" in sender_text and "等待保密员审核" in sender_text
+    # the sender (internal) is told which mail: its subject, when (in Asia/Shanghai), to whom
+    [case] = await cases_of(smtp_gateway)
+    sent = case.received_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert "邮件主题：补偿方案" in sender_text
+    assert f"发送时间：{sent:%Y-%m-%d %H:%M}" in sender_text and EXTERNAL in sender_text
     assert "征地拆迁" in sender_text or "land" in sender_text  # the category name
     officer_text = body(parse(to_officers.data))
     assert f"/cases/{case_id}" in officer_text and SENDER in officer_text
@@ -75,6 +90,17 @@ async def test_held_mail_notifies_sender_and_officers_without_the_secret(
         "notified_sender",
         "notified_officers",
     ]
+
+
+async def test_an_external_sender_is_told_nothing(smtp_gateway: Gateway, upstream: Sink) -> None:
+    outsider = "someone@outside.example.com"
+    answer = await submit(smtp_gateway.smtp_port, outsider, [EXTERNAL], message(SENSITIVE_TEXT))
+    assert answer.text.startswith("2.6.0 held for review")
+    await smtp_gateway.wait_background()
+    assert upstream.to(outsider) == []  # not even that a case exists
+    assert upstream.to(OFFICER)  # the officers still hear of it
+    metrics = smtp_gateway.metrics.render()[0].decode()
+    assert 'dlp_notify_skipped_total{reason="external_sender"} 1.0' in metrics
 
 
 async def test_blocked_mail_tells_the_sender(smtp_gateway: Gateway, upstream: Sink) -> None:
@@ -177,3 +203,22 @@ async def test_daily_digest_lists_waiting_cases(smtp_gateway: Gateway, upstream:
     for answer in (first, second):
         assert answer.text.rsplit(" ", 1)[1] in text
     assert "补偿方案" not in text
+
+
+async def test_an_unscannable_hold_says_what_could_not_be_read(
+    smtp_gateway: Gateway, upstream: Sink
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        info = zipfile.ZipInfo("名单.xlsx")
+        info.flag_bits |= 0x1  # the member says it is encrypted: nobody can read it
+        zf.writestr(info, b"\x00" * 64)
+    raw = message("请查收。", attachment=("资料.zip", buffer.getvalue(), "application/zip"))
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+    assert answer.text.startswith("2.6.0 held for review")
+    await smtp_gateway.wait_background()
+    [notice] = upstream.to(SENDER)
+    text = body(parse(notice.data))
+    assert "含有无法检查的内容" in text, text
+    assert "· 附件 资料.zip › 名单.xlsx：" in text, text  # where, and why in plain Chinese
+    assert "无命中类别" not in text
