@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
 from gateway.relay import Relay
+from gateway.review.labels import REASON_LABELS
 from gateway.settings import Settings
 from gateway.smtp.envelope import split_recipients
 from gateway.store.models import Case
@@ -45,19 +46,6 @@ NOTICE_HEADER = "X-DLP-Notice"
 FOOTER = "此邮件由外发邮件保密检查网关自动发送，请勿直接回复。如有疑问，请联系本单位保密员并提供案件编号。"
 
 _SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
-_REASON_ZH = {
-    "image": "图片中的文字无法识别（图像识别未开启）",
-    "limit_ocr": "图片或扫描页过多，超出图像识别上限",
-    "encrypted": "加密或设有密码",
-    "limit_depth": "嵌套层数超限",
-    "limit_members": "压缩包文件数超限",
-    "limit_size": "解压后体积超限",
-    "limit_ratio": "压缩比异常",
-    "timeout": "检查超时",
-    "corrupt": "文件损坏",
-    "unsupported": "格式无法识别",
-    "error": "检查出错",
-}
 
 
 class NoticeSigner:
@@ -101,7 +89,9 @@ def _names(case: Case) -> str:
 def _unscannable_lines(case: Case) -> list[str]:
     """What could not be read and why, in plain Chinese: one line per item (at most five)."""
     items = case_record(case).unscannable
-    lines = [f"· {u.location}：{_REASON_ZH.get(u.reason.value, u.reason.value)}" for u in items[:5]]
+    lines = [
+        f"· {u.location}：{REASON_LABELS.get(u.reason.value, u.reason.value)}" for u in items[:5]
+    ]
     if len(items) > 5:
         lines.append(f"· 另有 {len(items) - 5} 处")
     return lines

@@ -10,7 +10,9 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -155,6 +157,29 @@ def test_script_in_subject_body_and_attachment_name_is_inert(
     assert dialogs == []
     assert page.locator("script").count() == 0
     assert all(url.startswith(base) for url in requests_seen), requests_seen
+
+
+def test_bidi_controls_are_shown_and_times_are_in_the_units_zone(
+    live_console: LiveConsole, page: Page
+) -> None:
+    held = live_console.call(
+        lambda s: insert_case(
+            s,
+            subject="照片\u202egpj.exe 征地拆迁补偿方案",
+            body="征地拆迁补偿方案\n",
+            attachment_name="照片\u202egpj.exe",
+        )
+    )
+    base = live_console.base_url
+    log_in(page, base, "shen")
+    page.goto(f"{base}/cases/{held.id}")
+    # …\u202egpj.exe would read as …exe.jpg; the officer sees the control instead
+    expect(page.locator("#subject")).to_contain_text("照片‹U+202E›gpj.exe")
+    expect(page.locator("td.filename").nth(1)).to_contain_text("照片‹U+202E›gpj.exe")
+    shanghai = held.received_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    expect(page.locator("body")).to_contain_text(f"收到：{shanghai:%Y-%m-%d %H:%M:%S}")
+    page.goto(f"{base}/cases")
+    expect(page.locator("td.subject").first).to_contain_text("‹U+202E›")
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(

@@ -7,8 +7,10 @@ Faults never reach the officer as a traceback: rule violations are explained, th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +31,7 @@ from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
+from gateway.review.labels import REASON_LABELS, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
 
@@ -105,7 +108,7 @@ EVENT_LABELS = {
 }
 
 
-def _templates() -> Environment:
+def _templates(zone: tzinfo) -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -119,7 +122,19 @@ def _templates() -> Environment:
         ACTION_LABELS={"monitor": "仅记录", "quarantine": "扣留审查", "reject": "拦截"},
         KIND_LABELS={"term": "关键词", "near": "邻近组合", "pattern": "模式", "detector": "检测器"},
         EVENT_LABELS=EVENT_LABELS,
+        REASON_LABELS=REASON_LABELS,
     )
+
+    def local(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+        """A stored (UTC) time as the unit reads it: in its time zone (setting ``timezone``)."""
+        if moment is None:
+            return ""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(zone).strftime(fmt)
+
+    env.filters["local"] = local
+    env.filters["visible"] = visible
     return env
 
 
@@ -148,7 +163,7 @@ def create_app(
         accounts=Accounts(sessionmaker, settings.console),
         review=Review(sessionmaker, relay, notifier, metrics, settings),
         metrics=metrics,
-        templates=_templates(),
+        templates=_templates(settings.zone),
     )
     app.state.console = console
     app.add_middleware(SecurityHeaders)

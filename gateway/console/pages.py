@@ -132,11 +132,15 @@ async def login(request: Request) -> Response:
         str(form.get("name", "")), str(form.get("password", "")), client
     )
     if result.outcome is LoginOutcome.LOCKED:
-        until = result.locked_until.strftime("%H:%M") if result.locked_until else ""
+        until = (
+            result.locked_until.astimezone(ctx.settings.zone).strftime("%H:%M")
+            if result.locked_until
+            else ""
+        )
         return _login_page(
             request,
             next_path,
-            f"连续登录失败次数过多，账号已锁定，请在 {until}（UTC）之后再试或联系管理员。",
+            f"连续登录失败次数过多，账号已锁定，请在 {until} 之后再试或联系管理员。",
             429,
         )
     if result.outcome is not LoginOutcome.OK:

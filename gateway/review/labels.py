@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from gateway.review.rules import OfficerAction
 from gateway.store.models import CaseState, Role
 
@@ -35,3 +37,29 @@ ACTION_LABELS: dict[OfficerAction, str] = {
 }
 
 CHANNEL_LABELS: dict[str, str] = {"console": "控制台", "api": "接口", "cli": "命令行"}
+
+#: Why content could not be inspected (``UnscannableReason``), for officers and senders.
+REASON_LABELS: dict[str, str] = {
+    "image": "图片中的文字无法识别（图像识别未开启）",
+    "limit_ocr": "图片或扫描页过多，超出图像识别上限",
+    "encrypted": "加密或设有密码",
+    "limit_depth": "嵌套层数超限",
+    "limit_members": "压缩包文件数超限",
+    "limit_size": "解压后体积超限",
+    "limit_ratio": "压缩比异常",
+    "timeout": "检查超时",
+    "corrupt": "文件损坏",
+    "unsupported": "格式无法识别",
+    "error": "检查出错",
+}
+
+#: Characters that change how text *looks* without being seen (bidi overrides that turn
+#: ``…\u202egpj.exe`` into ``…exe.jpg``, zero-width characters, BOM): shown as ``‹U+202E›``.
+_HIDDEN = re.compile(
+    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]"
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible or direction-changing character shown as ``‹U+XXXX›``."""
+    return _HIDDEN.sub(lambda m: f"‹U+{ord(m.group()):04X}›", text)
