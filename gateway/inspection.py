@@ -131,6 +131,21 @@ def _elapsed_ms(started: float) -> int:
 # -- worker processes --------------------------------------------------------------------------
 
 
+def _warm_up(limits: LimitSettings) -> None:
+    """Load what the first message would otherwise wait for: jieba's dictionary (1–2 s) and the
+    OCR models. A failure here is logged; the message that needs them then fails closed."""
+    try:
+        import jieba
+
+        jieba.initialize()
+        if limits.ocr.enabled:
+            from gateway.extract import ocr
+
+            ocr.warm_up()
+    except Exception:
+        log.exception("worker warm-up failed")
+
+
 def _worker_main(
     conn: multiprocessing.connection.Connection,
     scope: ScopeSet,
@@ -150,6 +165,8 @@ def _worker_main(
         getattr(importlib.import_module(module), func)()
     engine = Engine.compile(scope)
     import gateway.extract  # noqa: F401  (import cost paid before the first message)
+
+    _warm_up(limits)
 
     conn.send(("ready", None))
     while True:

@@ -9,10 +9,18 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -97,14 +105,35 @@ class ConsoleSettings(_Section):
         return _host_port(self.listen, 8025)
 
 
+class OcrSettings(_Section):
+    """Reading pictures of text (image attachments, inline images, scanned PDF pages, pictures
+    inside office documents) with the bundled PP-OCR models; docs/extraction.md gives the cost."""
+
+    enabled: bool = True
+    # pictures and scanned pages read per message; more → held as limit_ocr
+    max_pages: int = Field(default=20, ge=1, le=1000)
+    # a picture whose shorter side is below this many pixels holds no legible page (icons,
+    # signatures, tracking pixels) and is not read
+    min_size: int = Field(default=48, ge=1, le=10000)
+    # pictures larger than this many pixels are refused as decompression bombs (limit_size)
+    max_pixels: int = Field(default=60_000_000, ge=1_000_000)
+    # results kept per worker by the picture's sha256 (logos and signatures recur)
+    cache_size: int = Field(default=256, ge=0)
+    # with OCR off: "hold" a picture that could carry text as unscannable `image`, or "pass" it
+    # unread (a risk: a photographed document then leaves unchecked)
+    unread_images: Literal["hold", "pass"] = "hold"
+
+
 class LimitSettings(_Section):
     max_depth: int = 5
     max_members: int = 1000
     max_expanded_bytes: int = 200 * 1000 * 1000
     max_ratio: int = 100
     timeout: float = 30.0  # per message, extraction + matching
-    memory_mb: int = 1024  # address-space cap of an extraction worker
+    memory_mb: int = 2048  # address-space cap of an extraction worker (OCR models included)
     workers: int = 2
+    # copied from the top-level [ocr] section (set there): travels with the limits to workers
+    ocr: OcrSettings = Field(default_factory=OcrSettings, exclude=True)
 
 
 class QuarantineSettings(_Section):
@@ -156,6 +185,7 @@ class Settings(BaseSettings):
     relay: RelaySettings = Field(default_factory=RelaySettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
@@ -174,6 +204,11 @@ class Settings(BaseSettings):
         if toml_path:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
         return tuple(sources)
+
+    @model_validator(mode="after")
+    def _ocr_travels_with_limits(self) -> Settings:
+        self.limits = self.limits.model_copy(update={"ocr": self.ocr})
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -40,6 +40,8 @@ class UnscannableReason(StrEnum):
     CORRUPT = "corrupt"
     UNSUPPORTED = "unsupported"
     ERROR = "error"  # inspection itself failed (fail closed)
+    IMAGE = "image"  # a picture that may carry text, not read (OCR off)
+    LIMIT_OCR = "limit_ocr"  # more pictures or scanned pages than ocr.max_pages
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,11 +50,12 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
         if pages > _MAX_PAGES:
             raise Unreadable(UnscannableReason.LIMIT_SIZE, f"PDF 页数 {pages} 超过 {_MAX_PAGES}")
         forms = _init_forms(pdf)
-        found_text = False
+        found_text = scanned = False
         suspect: list[int] = []
         for index in range(pages):
             walker.check_deadline()
             page = pdf[index]
+            picture = None
             try:
                 textpage = page.get_textpage()
                 try:
@@ -62,6 +63,8 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
                 finally:
                     textpage.close()
                 notes = _annotations(page, forms)
+                if not text.strip() and _has_images(page):
+                    picture = _render(page, walker)  # a scanned page: read it by OCR
             finally:
                 page.close()
             walker.add_expanded(len(text) * 2)
@@ -69,6 +72,13 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
             if _SUSPECT.search(text):
                 suspect.append(index)
             walker.text(node.at(f"第 {index + 1} 页"), text)
+            if picture is not None:
+                where = node.at(f"第 {index + 1} 页（图像识别）")
+                if picture == "unread":
+                    walker.unread(where, "扫描页未经文字识别（图像识别已关闭）")
+                elif not walker.read_page(picture, where):
+                    break
+                scanned = True
             if notes:
                 found_text = True
                 walker.text(node.at(f"第 {index + 1} 页 表单与注释"), notes)
@@ -87,8 +97,25 @@ def extract_pdf(data: bytes, node: Node, walker: Walker) -> None:
         pdf.close()
     if suspect:
         _second_reading(data, suspect[:_MAX_SECOND_READINGS], node, walker)
-    if pages and not found_text:
+    if pages and not found_text and not scanned:
         raise ImageOnly("PDF 无文字层（扫描件）")
+
+
+#: Scanned pages are rendered at 150 dpi: enough for 10-point text, small enough for OCR's cost.
+_OCR_SCALE = 150 / 72
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def _render(page: pdfium.PdfPage, walker: Walker) -> Any:
+    """The page as a picture for OCR, or ``"unread"`` when OCR is off."""
+    if not walker.limits.ocr.enabled:
+        return "unread"
+    width, height = page.get_size()
+    scale = min(_OCR_SCALE, 4000 / max(width, height, 1))  # a poster-sized page is scaled down
+    return page.render(scale=scale).to_pil()
 
 
 def _second_reading(data: bytes, pages: list[int], node: Node, walker: Walker) -> None:

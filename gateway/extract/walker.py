@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from gateway.errors import ExtractionError
 from gateway.extract import charset, registry
@@ -81,6 +82,7 @@ class Walker:
         self.parts: list[PartInfo] = []
         self.unscannable: list[Unscannable] = []
         self.expanded = 0
+        self.ocr_pages = 0  # pictures and scanned pages read so far (``ocr.max_pages``)
         self._seen: set[tuple[str, str]] = set()
 
     # -- results ---------------------------------------------------------------------------
@@ -158,6 +160,60 @@ class Walker:
     def add_expanded(self, produced: int) -> None:
         self.expanded += produced
 
+    # -- pictures (OCR) ----------------------------------------------------------------------
+
+    def picture(self, data: bytes, location: str) -> tuple[str, str]:
+        """Read a picture file by OCR; (part status, unscannable reason)."""
+        from gateway.extract import ocr
+
+        settings = self.limits.ocr
+        if not settings.enabled:
+            return self.unread(location, "图像识别已关闭，图片中的文字未读取")
+        try:
+            pages = list(ocr.pages_of(data, settings))
+        except ocr.PictureError as exc:
+            if exc.bomb:
+                self.fail(location, UnscannableReason.LIMIT_SIZE, exc.detail)
+                return "unscannable", UnscannableReason.LIMIT_SIZE
+            return self.unread(location, exc.detail)
+        for number, page in enumerate(pages, start=1):
+            if not ocr.legible(page, settings):
+                continue
+            where = (
+                f"{location}（图像识别）"
+                if len(pages) == 1
+                else f"{location} › 第 {number} 页（图像识别）"
+            )
+            if not self.read_page(page, where):
+                return "unscannable", UnscannableReason.LIMIT_OCR
+        return "scanned", ""
+
+    def read_page(self, image: Any, location: str) -> bool:
+        """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget."""
+        from gateway.extract import ocr
+
+        settings = self.limits.ocr
+        if self.ocr_pages >= settings.max_pages:
+            self.fail(
+                location,
+                UnscannableReason.LIMIT_OCR,
+                f"图片与扫描页超过 {settings.max_pages} 页，其余未识别",
+            )
+            return False
+        self.check_deadline()
+        self.ocr_pages += 1
+        self.text(location, ocr.read_image(image, settings))
+        self.check_deadline()
+        return True
+
+    def unread(self, location: str, detail: str) -> tuple[str, str]:
+        """A picture that may carry text and was not read: held unless ``ocr.unread_images``
+        is ``pass``."""
+        if self.limits.ocr.unread_images == "pass":
+            return "image", ""
+        self.fail(location, UnscannableReason.IMAGE, detail)
+        return "unscannable", UnscannableReason.IMAGE
+
     # -- dispatch --------------------------------------------------------------------------
 
     def document(
@@ -179,7 +235,7 @@ class Walker:
         elif kind is Kind.EMPTY:
             status = "empty"
         elif kind is Kind.IMAGE:
-            status = "image"
+            status, reason = self.picture(data, location)
         else:
             extractor = registry.lookup(kind)
             try:
@@ -189,8 +245,8 @@ class Walker:
             except Unreadable as exc:
                 status, reason = "unscannable", exc.reason
                 self.fail(location, exc.reason, exc.detail)
-            except ImageOnly:
-                status = "image"
+            except ImageOnly as exc:  # pages with no text and OCR could not read them
+                status, reason = self.unread(location, str(exc))
             except DeadlineExceeded:
                 raise
             except (RecursionError, MemoryError) as exc:

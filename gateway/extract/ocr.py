@@ -1,0 +1,114 @@
+"""Reading pictures of text: OCR with the PP-OCR models that ship inside rapidocr-onnxruntime.
+
+Staff photograph and scan red-header documents; a picture of a page must be read like the page.
+The engine (detection + recognition models on onnxruntime, one intra-op thread: the workers
+are the parallelism) is built once per worker process — :func:`warm_up` at start-up — so the
+first message does not pay for it. Nothing is downloaded: the models are files of the wheel.
+
+Pictures are decoded with Pillow under a pixel limit (a decompression bomb is ``limit_size``),
+only the first frame of an animation and every page of a TIFF are read, and a picture whose
+shorter side is under ``ocr.min_size`` pixels (icons, signatures, tracking pixels) is skipped.
+Results are cached per worker by the picture's sha256, so a logo in every mail costs once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+from PIL import Image, ImageSequence
+
+from gateway.settings import OcrSettings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PictureError", "pages_of", "read_image", "read_picture", "warm_up"]
+
+_ENGINE: Any = None
+_CACHE: OrderedDict[str, str] = OrderedDict()
+#: TIFF pages read from one file at most (each counts against ``ocr.max_pages`` too)
+_MAX_FRAMES = 50
+
+
+class PictureError(Exception):
+    """The bytes are not a picture Pillow can decode, or one over the pixel limit."""
+
+    def __init__(self, detail: str, bomb: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.bomb = bomb
+
+
+def engine() -> Any:
+    global _ENGINE
+    if _ENGINE is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    return _ENGINE
+
+
+def warm_up() -> None:
+    """Load the models now (worker start-up), not on the first picture."""
+    engine()
+
+
+def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
+    """The picture's pages as RGB images: one for most formats, every page of a TIFF."""
+    Image.MAX_IMAGE_PIXELS = settings.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > settings.max_pixels:
+                raise PictureError(f"图片像素 {width}×{height} 超过上限", bomb=True)
+            if image.format == "TIFF":
+                frames = [
+                    f.copy()
+                    for _, f in zip(range(_MAX_FRAMES), ImageSequence.Iterator(image), strict=False)
+                ]
+            else:
+                frames = [image]  # GIF, WebP, APNG: the first frame
+            for frame in frames:
+                yield frame.convert("RGB")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PictureError(f"图片像素超过上限：{exc}", bomb=True) from exc
+    except PictureError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise PictureError(f"图片无法解码：{exc}") from exc
+
+
+def legible(image: Image.Image, settings: OcrSettings) -> bool:
+    return min(image.size) >= settings.min_size
+
+
+def read_image(image: Image.Image, settings: OcrSettings) -> str:
+    """The text OCR finds in one page, top to bottom, one line per detected line."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    key = hashlib.sha256(buffer.getvalue()).hexdigest()
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    found, _ = engine()(buffer.getvalue())
+    lines = [str(item[1]) for item in (found or ()) if item and len(item) > 1]
+    text = "\n".join(lines)
+    if settings.cache_size:
+        _CACHE[key] = text
+        while len(_CACHE) > settings.cache_size:
+            _CACHE.popitem(last=False)
+    return text
+
+
+def read_picture(data: bytes, settings: OcrSettings) -> Iterator[tuple[Image.Image, str]]:
+    """Each legible page of a picture file and its text (illegible ones are skipped)."""
+    for page in pages_of(data, settings):
+        if legible(page, settings):
+            yield page, read_image(page, settings)
