@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the end-to-end tests use: chromium (console tests via Playwright),
-# postfix (real-MTA test), postgresql (the PostgreSQL run of the store tests).
+# postfix (real-MTA test), postgresql (the PostgreSQL run of the store tests), fonts-wqy-zenhei
+# (OCR tests render Chinese pages).
 # Installed only when missing and when we may (root with apt-get); otherwise those tests skip,
 # unless DLP_TEST_REQUIRE_SYSTEM=1 (CI), where a missing tool fails them.
 set -euo pipefail
@@ -8,6 +9,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/sbin/postfix ] || need+=(postfix)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# a CJK font: the OCR tests render pictures of Chinese documents with it
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

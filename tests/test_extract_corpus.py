@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gateway.extract import extract_document
-from gateway.settings import LimitSettings
+from gateway.settings import LimitSettings, OcrSettings
 from tests.conftest import CORPUS
 from tests.fixtures_extract import all_text
 
@@ -154,8 +154,12 @@ def test_protection_without_a_user_password_is_scanned(corpus: Path, rel: str) -
     assert all_text(result)
 
 
-def test_pdf_without_a_text_layer_is_recorded_as_an_image(corpus: Path) -> None:
+def test_pdf_without_a_text_layer_is_read_by_ocr_or_held(corpus: Path) -> None:
     rel = "pdfminer.six/samples/encryption/encrypted_doc_no_id.pdf"  # opens with the empty password
-    result = extract_document((corpus / rel).read_bytes(), "scan.pdf", LimitSettings())
+    data = (corpus / rel).read_bytes()
+    result = extract_document(data, "scan.pdf", LimitSettings())
     assert result.unscannable == ()
-    assert result.parts[0].status == "image"
+    assert result.parts[0].status == "scanned"  # its page was read by OCR
+    off = LimitSettings(ocr=OcrSettings(enabled=False))
+    unread = extract_document(data, "scan.pdf", off)
+    assert [u.reason.value for u in unread.unscannable] == ["image"]  # never passed unread

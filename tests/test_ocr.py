@@ -1,0 +1,148 @@
+"""Pictures of documents are read (real PP-OCR models on pictures rendered here with a CJK font).
+
+A photo of a red-header page, a scan, an image-only PDF: each is read and held like the page;
+an ordinary picture passes; with OCR off a picture that could carry text is held, never passed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from gateway.extract import extract_document
+from gateway.service import Gateway
+from gateway.settings import LimitSettings, OcrSettings
+from tests.fixtures_smtp import Sink, message, submit
+from tests.support.addresses import EXTERNAL, SENDER
+
+FONTS = [
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+]
+FONT = next((f for f in FONTS if f.is_file()), None)
+if FONT is None:
+    if os.environ.get("DLP_TEST_REQUIRE_SYSTEM"):
+        raise RuntimeError("no CJK font: tests/system-deps.sh installs fonts-wqy-zenhei")
+    pytest.skip(
+        "no CJK font (fonts-wqy-zenhei); tests/system-deps.sh installs it", allow_module_level=True
+    )
+
+MARKING = "机密★10年"
+PLAN = "关于某村征地拆迁补偿方案的请示"
+
+
+def page(scanned: bool = False) -> Image.Image:
+    """A red-header document page at 150 dpi: marking top-left, red title, body text."""
+    assert FONT is not None
+    image = Image.new("RGB", (1240, 1100), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((90, 70), MARKING, font=ImageFont.truetype(str(FONT), 34), fill="black")
+    draw.text(
+        (250, 180), "某某县人民政府文件", font=ImageFont.truetype(str(FONT), 64), fill=(200, 0, 0)
+    )
+    draw.line((90, 300, 1150, 300), fill=(200, 0, 0), width=4)
+    body = ImageFont.truetype(str(FONT), 32)
+    draw.text((220, 360), PLAN, font=body, fill="black")
+    draw.text(
+        (90, 450), "各乡镇人民政府：现将有关事项报告如下，请予审议。", font=body, fill="black"
+    )
+    if scanned:  # 150 dpi scan: slight rotation, noise, blur, JPEG q60 (below)
+        rng = random.Random(7)
+        image = image.rotate(1.5, fillcolor="white", expand=False)
+        pixels = image.load()
+        for _ in range(6000):
+            x, y = rng.randrange(image.width), rng.randrange(image.height)
+            pixels[x, y] = (rng.randrange(256),) * 3
+        image = image.filter(ImageFilter.GaussianBlur(0.6))
+    return image
+
+
+def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def ordinary_picture() -> bytes:
+    """A chart-like picture with no words: bars on a gradient."""
+    image = Image.new("RGB", (800, 600))
+    draw = ImageDraw.Draw(image)
+    for y in range(600):
+        draw.line((0, y, 800, y), fill=(40 + y // 5, 90, 160))
+    for i, height in enumerate((300, 180, 420, 250, 350)):
+        draw.rectangle((80 + i * 140, 560 - height, 160 + i * 140, 560), fill=(230, 170, 40))
+    return encoded(image, "JPEG", quality=85)
+
+
+@pytest.fixture(scope="module")
+def scan_jpeg() -> bytes:
+    return encoded(page(scanned=True), "JPEG", quality=60)
+
+
+def read(data: bytes, name: str, **ocr: object) -> tuple[str, list[str]]:
+    result = extract_document(data, name, LimitSettings(ocr=OcrSettings(**ocr)))  # type: ignore[arg-type]
+    text = "\n".join(s.text for s in result.segments)
+    return text, [u.reason.value for u in result.unscannable]
+
+
+def test_a_scanned_page_is_read(scan_jpeg: bytes) -> None:
+    text, problems = read(scan_jpeg, "扫描件.jpg")
+    assert MARKING in text and "征地拆迁补偿方案" in text
+    assert problems == []
+
+
+def test_an_image_only_pdf_and_a_tiff_are_read() -> None:
+    image = page()
+    pdf_text, _ = read(encoded(image, "PDF", resolution=150), "扫描件.pdf")
+    assert "征地拆迁补偿方案" in pdf_text
+    tiff = io.BytesIO()
+    image.save(tiff, "TIFF", save_all=True, append_images=[Image.new("RGB", (600, 400), "white")])
+    tiff_text, _ = read(tiff.getvalue(), "传真.tif")
+    assert "征地拆迁补偿方案" in tiff_text
+
+
+def test_an_ordinary_picture_has_no_text_and_is_not_held() -> None:
+    text, problems = read(ordinary_picture(), "chart.jpg")
+    assert problems == [] and "征地" not in text
+
+
+def test_with_ocr_off_a_picture_is_held_unless_the_administrator_accepts_the_risk(
+    scan_jpeg: bytes,
+) -> None:
+    assert read(scan_jpeg, "扫描件.jpg", enabled=False)[1] == ["image"]
+    assert read(scan_jpeg, "扫描件.jpg", enabled=False, unread_images="pass")[1] == []
+
+
+def test_limits_bombs_and_tiny_pictures() -> None:
+    bomb = encoded(Image.new("1", (12000, 12000)), "PNG")  # 144 Mpx in a few kilobytes
+    assert read(bomb, "bomb.png")[1] == ["limit_size"]
+    icon = encoded(Image.new("RGB", (32, 32), "red"), "PNG")
+    assert read(icon, "icon.png") == ("", [])  # too small to hold a page: skipped
+    tiff = io.BytesIO()
+    page().save(tiff, "TIFF", save_all=True, append_images=[page(), page()])
+    assert "limit_ocr" in read(tiff.getvalue(), "三页.tif", max_pages=2)[1]
+
+
+@pytest.mark.slow
+async def test_pictures_of_documents_are_held_over_smtp(
+    smtp_gateway: Gateway, upstream: Sink, scan_jpeg: bytes
+) -> None:
+    pdf = encoded(page(scanned=True), "PDF", resolution=150)
+    for name, data, mime in (
+        ("扫描件.jpg", scan_jpeg, "image/jpeg"),
+        ("扫描件.pdf", pdf, "application/pdf"),
+    ):
+        raw = message("请查收附件。", attachment=(name, data, mime))
+        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.code in (250, 550), (name, answer)
+        assert answer.code == 550 or answer.text.startswith("2.6.0 held for review"), (name, answer)
+    raw = message("本周例会照片。", attachment=("会议.jpg", ordinary_picture(), "image/jpeg"))
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+    assert answer.text.startswith("2.0.0 relayed"), answer
+    await smtp_gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == 1  # the meeting photo; neither picture of a document
