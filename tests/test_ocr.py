@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,14 @@ async def test_pictures_of_documents_are_held_over_smtp(
     assert answer.text.startswith("2.0.0 relayed"), answer
     await smtp_gateway.wait_background()
     assert len(upstream.to(EXTERNAL)) == 1  # the meeting photo; neither picture of a document
+
+
+def test_a_picture_inside_a_docx_is_read() -> None:
+    from tests.fixtures_extract import docx_bytes, zip_of
+
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    picture = encoded(page(scanned=True), "PNG")
+    data = zip_of([*members, ("word/media/image1.png", picture)])
+    text, problems = read(data, "汇报.docx")
+    assert "征地拆迁补偿方案" in text and problems == []

@@ -9,6 +9,7 @@ import re
 
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind, sniff
+from gateway.extract.ocr_formats import is_raster
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import open_zip, read_member
@@ -56,7 +57,11 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
             if name in done or _NOISE.search(name):
                 continue
             blob = read(name)
-            if sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
+            if name.startswith("Pictures/") and is_raster(blob):  # read by OCR
+                walker.document(
+                    blob, posixpath.basename(name), node.at(f"图片 {name}"), node.depth + 1
+                )
+            elif sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
                 walker.document(
                     blob, posixpath.basename(name), node.at(f"其他部件 {name}"), node.depth + 1
                 )

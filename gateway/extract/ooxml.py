@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind, sniff
 from gateway.extract.headerfooter import header_footer_text
+from gateway.extract.ocr_formats import is_raster
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import member_name, open_zip, read_member
@@ -109,6 +110,19 @@ class _Package:
                     self.node.depth + 1,
                 )
 
+    def pictures(self, folder: str) -> None:
+        """Raster pictures in the package's media folder, read by OCR (a photographed page
+        pasted into a report). Vector pictures (EMF/WMF) are not rasterised."""
+        for name in sorted(self.infos, key=_natural):
+            if not name.startswith(folder):
+                continue
+            data = self.read(name)
+            if is_raster(data):
+                label = f"图片 {posixpath.basename(name)}"
+                self.walker.document(
+                    data, posixpath.basename(name), self.node.at(label), self.node.depth + 1
+                )
+
     def graphics(self, root: str) -> None:
         """SmartArt (``diagrams/data*.xml``) and chart (``charts/chart*.xml``) text: an org chart
         of candidates is as sensitive as a table of them."""
@@ -165,6 +179,7 @@ def extract_docx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("word")
         pkg.properties()
         pkg.embeddings("word/embeddings/")
+        pkg.pictures("word/media/")
         pkg.leftovers()
     finally:
         pkg.close()
@@ -197,6 +212,7 @@ def extract_pptx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("ppt")
         pkg.properties()
         pkg.embeddings("ppt/embeddings/")
+        pkg.pictures("ppt/media/")
         pkg.leftovers()
     finally:
         pkg.close()
@@ -240,6 +256,7 @@ def extract_xlsx(data: bytes, node: Node, walker: Walker) -> None:
         pkg.graphics("xl")
         pkg.properties()
         pkg.embeddings("xl/embeddings/")
+        pkg.pictures("xl/media/")
         pkg.leftovers()
     finally:
         pkg.close()
