@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchers.boundary import on_boundaries
@@ -37,6 +37,7 @@ from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
 #: Findings kept per rule and message; the rest are counted in a note (the score is unchanged).
+MAX_SUPPRESSED = 50  # discounted hits reported per message
 MAX_FINDINGS_PER_RULE = 50
 #: Boundary refusals per word and segment before the word is given up in that segment: bounds
 #: the jieba work on hostile input (a megabyte of 思维稳定).
@@ -72,6 +73,7 @@ class _Hit:
     end: int
     weight: int
     value: str = ""
+    suppressed_by: str = ""  # the exclude word that discounted it (then it does not score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ class Engine:
     def decide(
         self, segments: Sequence[Segment], unscannable: Sequence[Unscannable] = ()
     ) -> Decision:
-        findings, keys, notes = self._evaluate(segments)
+        findings, keys, notes, suppressed = self._evaluate(segments)
         scores: dict[int, int] = defaultdict(int)
         for key, weight in keys.items():
             scores[key[0]] += weight
@@ -182,24 +184,30 @@ class Engine:
             unscannable=tuple(unscannable),
             scope_version=self.version,
             notes=tuple(notes),
+            suppressed=tuple(suppressed),
         )
 
     def _evaluate(
         self, segments: Sequence[Segment]
-    ) -> tuple[list[Finding], dict[RuleKey, int], list[str]]:
+    ) -> tuple[list[Finding], dict[RuleKey, int], list[str], list[Finding]]:
         per_segment = [(segment, list(self._segment_hits(segment))) for segment in segments]
         # min_count: distinct values of a pattern across the whole message
         values: dict[RuleKey, set[str]] = defaultdict(set)
         for _, hits in per_segment:
             for hit in hits:
-                if hit.kind in ("pattern", "detector"):
+                if hit.kind in ("pattern", "detector") and not hit.suppressed_by:
                     values[hit.key].add(hit.value)
         minimum = {(p.category, "pattern", p.index): p.min_count for p in self._patterns}
         keys: dict[RuleKey, int] = {}
         shown: dict[RuleKey, tuple[int, str]] = {}
         findings: list[Finding] = []
+        suppressed: list[Finding] = []
         for segment, hits in per_segment:
             for hit in hits:
+                if hit.suppressed_by:  # reported, never scored
+                    if len(suppressed) < MAX_SUPPRESSED:
+                        suppressed.append(self._finding(segment, hit))
+                    continue
                 if hit.key in minimum and len(values[hit.key]) < minimum[hit.key]:
                     continue
                 keys[hit.key] = hit.weight
@@ -213,7 +221,7 @@ class Engine:
             for key, (n, rule) in shown.items()
             if n > MAX_FINDINGS_PER_RULE
         ]
-        return findings, keys, notes
+        return findings, keys, notes, suppressed
 
     def _finding(self, segment: Segment, hit: _Hit) -> Finding:
         text = segment.text
@@ -231,6 +239,7 @@ class Engine:
             context_start=hit.start - lo,
             context_end=hit.end - lo,
             weight=hit.weight,
+            suppressed_by=hit.suppressed_by,
         )
 
     def _segment_hits(self, segment: Segment) -> Iterator[_Hit]:
@@ -242,30 +251,49 @@ class Engine:
             if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
                 continue
             found.append((kw, *folded.to_original(kw.start, kw.end)))
-        # excludes first, so that excluded hits never use up the per-word limits below
-        excludes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        by_rule: dict[tuple[int, int], list[tuple[int, int, int, str, int]]] = defaultdict(list)
         for kw, start, end in found:
             for use in self._uses[kw.word]:
                 if use.role == "exclude":
-                    excludes[use.category].append((start, end, use.window))
+                    span = (start, end, use.window, use.word, use.weight)
+                    by_rule[(use.category, use.rule)].append(span)
+        excludes: dict[int, list[tuple[int, int, int, str, int]]] = defaultdict(list)
+        for (ci, ri), spans in by_rule.items():
+            needed = self.scope.categories[ci].excludes[ri].min_words
+            if len({span[3] for span in spans}) >= needed:
+                excludes[ci].extend(spans)
         zones = {category: _Zones(spans) for category, spans in excludes.items()}
         terms: dict[int, list[tuple[_Use, KeywordHit, int, int]]] = defaultdict(list)
+        discounted: list[_Hit] = []  # terms an exclude discounted: reported, never listed
         near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
         for kw, start, end in found:
             for use in self._uses[kw.word]:
-                zone = zones.get(use.category)
                 if use.role == "near":
                     # boundaries are checked later, only where all groups come together
                     word_hit = _NearHit(start, end, use.group, use.word, kw, use.boundary)
                     near[(use.category, use.rule)].append(word_hit)
-                elif use.role == "term" and (zone is None or not zone.covers(start, end)):
-                    terms[use.category].append((use, kw, start, end))
+                elif use.role == "term":
+                    zone = zones.get(use.category)
+                    by = zone.suppressor(start, end, use.weight) if zone else None
+                    if by is None:  # discounted hits never use up the listing limits below
+                        terms[use.category].append((use, kw, start, end))
+                    elif len(discounted) < MAX_SUPPRESSED:
+                        key: RuleKey = (use.category, "term", use.key)
+                        discounted.append(
+                            _Hit(
+                                use.category, key, "term", use.word, start, end, use.weight, "", by
+                            )
+                        )
         for candidates in terms.values():
             yield from _listed_terms(candidates, boundaries)
-        for hit in [*self._near_hits(near, boundaries), *self._pattern_hits(folded)]:
+        yield from discounted
+        for hit in [
+            *self._near_hits(near, boundaries),
+            *self._pattern_hits(folded, segment.location),
+        ]:
             zone = zones.get(hit.category)
-            if zone is None or not zone.covers(hit.start, hit.end):
-                yield hit
+            by = zone.suppressor(hit.start, hit.end, hit.weight) if zone else None
+            yield hit if by is None else replace(hit, suppressed_by=by)
 
     def _near_hits(
         self, near: dict[tuple[int, int], list[_NearHit]], boundaries: _Boundaries
@@ -286,7 +314,7 @@ class Engine:
             )
             yield from _windows(ci, ri, rule, close, boundaries)
 
-    def _pattern_hits(self, folded: Folded) -> Iterator[_Hit]:
+    def _pattern_hits(self, folded: Folded, location: str = "") -> Iterator[_Hit]:
         cache: dict[str, list[tuple[int, int, str]]] = {}
         for pattern in self._patterns:
             if pattern.detector is not None:
@@ -303,9 +331,12 @@ class Engine:
             key: RuleKey = (pattern.category, "pattern", pattern.index)
             for fstart, fend, value in found:
                 start, end = folded.to_original(fstart, fend)
-                yield _Hit(
-                    pattern.category, key, kind, pattern.label, start, end, pattern.weight, value
-                )
+                weight, label = pattern.weight, pattern.label
+                if pattern.detector in MARKING_DETECTORS and not marking_position(
+                    folded.text, fstart, fend, location
+                ):  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
+                    weight, label = weight // 2, f"{label}（文中引用）"
+                yield _Hit(pattern.category, key, kind, label, start, end, weight, value)
 
 
 def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
@@ -315,6 +346,32 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+#: Detectors whose hits are markings: they count fully only where markings stand.
+MARKING_DETECTORS = frozenset({"secrecy_marking"})
+#: Locations that are a page's margins: a marking there stands where markings stand.
+_MARGINS = ("页眉", "页脚", "母版", "页眉页脚")
+#: What may precede a marking on its line: a form label (密级：) or a list of its own.
+_MARKING_LEAD = re.compile(r"\s*(?:密\s*级|标\s*志)?\s*[:：]?\s*[【〔\[（(]?\s*")
+#: What may follow it: urgency, copy number, a document number — not a sentence.
+_SENTENCE = re.compile('[，。；？！,;?!“”"「」]')
+
+
+def marking_position(text: str, start: int, end: int, location: str) -> bool:
+    """Does a marking at ``text[start:end]`` stand where markings stand (GB/T 9704: the head of
+    the document, top left; a page margin; a line or form field of its own), rather than being
+    quoted inside a sentence?"""
+    if location.rstrip().endswith(_MARGINS):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start:start]
+    after = text[end:line_end].strip()
+    if not _MARKING_LEAD.fullmatch(before):
+        return False
+    return len(after) <= 30 and not _SENTENCE.search(after)
 
 
 def _uses(ci: int, category: Category) -> Iterator[_Use]:
@@ -330,8 +387,9 @@ def _uses(ci: int, category: Category) -> Iterator[_Use]:
                 key = squeeze(word)
                 yield _Use(ci, "near", ri, gi, near.weight, near.window, len(key) == 2, word, key)
     for ri, exclude in enumerate(category.excludes):
-        for word in exclude.words:
-            yield _Use(ci, "exclude", ri, 0, 0, exclude.window, False, word, squeeze(word))
+        limit = category.threshold - 1 if exclude.max_weight is None else exclude.max_weight
+        for word in exclude.words:  # an exclude's ``weight`` is the most it may discount
+            yield _Use(ci, "exclude", ri, 0, limit, exclude.window, False, word, squeeze(word))
 
 
 def _listed_terms(
@@ -423,20 +481,29 @@ class _Boundaries:
 
 
 class _Zones:
-    """Where an exclude word cancels hits: ``[start - window, end + window]`` around each."""
+    """Where an exclude word discounts hits: ``[start - window, end + window]`` around each, for
+    hits weighing at most that exclude's limit."""
 
-    def __init__(self, found: list[tuple[int, int, int]]) -> None:
-        zones = sorted((start - window, end + window) for start, end, window in found)
-        self._starts = [lo for lo, _ in zones]
+    def __init__(self, found: list[tuple[int, int, int, str, int]]) -> None:
+        self._zones = sorted(
+            (start - window, end + window, word, limit) for start, end, window, word, limit in found
+        )
+        self._starts = [zone[0] for zone in self._zones]
         self._reach: list[int] = []  # the furthest end among zones starting up to here
         furthest = -1
-        for _, hi in zones:
-            furthest = max(furthest, hi)
+        for zone in self._zones:
+            furthest = max(furthest, zone[1])
             self._reach.append(furthest)
 
-    def covers(self, start: int, end: int) -> bool:
-        k = bisect_right(self._starts, end) - 1
-        return k >= 0 and self._reach[k] >= start
+    def suppressor(self, start: int, end: int, weight: int) -> str | None:
+        """The exclude word that discounts a hit at ``start:end`` of this weight, if any."""
+        k = bisect_right(self._starts, end)
+        if k == 0 or self._reach[k - 1] < start:
+            return None  # no zone reaches the hit (the common case, in O(log n))
+        for _lo, hi, word, limit in reversed(self._zones[:k]):
+            if hi >= start and weight <= limit:
+                return word
+        return None
 
 
 def load_engine(directory: Path) -> Engine:

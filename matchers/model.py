@@ -84,6 +84,7 @@ class Finding:
     context_start: int
     context_end: int
     weight: int
+    suppressed_by: str = ""  # the exclude word that discounted this hit (it did not score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,8 @@ class Decision:
     unscannable: tuple[Unscannable, ...]
     scope_version: str
     notes: tuple[str, ...] = field(default=())
+    # hits an exclude discounted: reported to officers and in ``scan``, never scored
+    suppressed: tuple[Finding, ...] = field(default=())
 
     @property
     def triggered(self) -> tuple[CategoryScore, ...]:

@@ -126,10 +126,17 @@ class PatternRule(_Rule):
 
 
 class ExcludeRule(_Rule):
-    """A hit within ``window`` characters of one of these words does not count."""
+    """A hit within ``window`` characters of one of these words does not count — unless it is
+    strong evidence: only hits weighing at most ``max_weight`` are discounted (default: less
+    than the category's threshold, so one word such as 新闻稿 never silences a phrase that holds
+    on its own). Every discounted hit is still reported, with the word that discounted it."""
 
     words: list[str]
     window: Window = 80
+    max_weight: int | None = Field(default=None, ge=0)
+    # the rule applies only where at least this many *different* of its words stand in the same
+    # text: structure (公示如下 + 公示时间 + 监督电话), not one word an evader can add
+    min_words: int = Field(default=1, ge=1)
 
     _words = field_validator("words")(_check_words)
 

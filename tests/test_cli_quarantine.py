@@ -35,6 +35,7 @@ def url(tmp_path: Path, sink: Sink, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DLP_RELAY__HOST", "127.0.0.1")
     monkeypatch.setenv("DLP_RELAY__PORT", str(sink.port))
     monkeypatch.delenv("DLP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DLP_INTERNAL_DOMAINS", json.dumps([SENDER.rpartition("@")[2]]))
     url = f"sqlite+aiosqlite:///{(tmp_path / 'dlp-gateway.sqlite3').resolve()}"
 
     async def seed() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import py7zr
 import pytest
+from PIL import Image
 
 from gateway.extract import extract_document, extract_message
 from gateway.settings import LimitSettings
@@ -203,10 +204,16 @@ def test_7z_tar_gz_bz2_xz_members_are_read(limits: LimitSettings) -> None:
         assert result.unscannable == ()
 
 
-def test_images_are_recorded_as_images_not_unscannable(limits: LimitSettings) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def test_a_picture_that_cannot_be_decoded_is_held_a_tiny_one_is_not(
+    limits: LimitSettings,
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # cannot be decoded: its text is unknown
     result = extract_message(message(attachments=[("扫描件.png", png)]), limits)
-    assert {p.location: p.status for p in result.parts}["附件 扫描件.png"] == "image"
+    assert reasons(result) == {"附件 扫描件.png": "image"}
+    icon = io.BytesIO()
+    Image.new("RGB", (16, 16), "red").save(icon, "PNG")  # too small to hold a page
+    result = extract_message(message(attachments=[("icon.png", icon.getvalue())]), limits)
+    assert {p.location: p.status for p in result.parts}["附件 icon.png"] == "image"
     assert result.unscannable == ()
 
 

@@ -133,7 +133,53 @@ words = ["补偿方案"]
 [[excludes]]
 words = ["新闻稿"]
 window = 10
+max_weight = 100  # this table lets its exclude discount even a phrase that holds alone
 """
+
+
+def test_one_exclude_word_never_silences_strong_evidence_but_is_reported(
+    compile_table: Callable[[str], Engine],
+) -> None:
+    engine = compile_table(EXCLUDES.replace("max_weight = 100", ""))
+    decision = engine.decide([Segment("正文", "新闻稿\n附件：某村征地补偿方案（内部讨论稿）")])
+    assert decision.verdict is Verdict.QUARANTINE  # weight 100 ≥ threshold: not discountable
+    weak = compile_table(EXCLUDES.replace("max_weight = 100", "").replace(
+        '["补偿方案"]', '["补偿方案"]\nweight = 40'))  # fmt: skip
+    decision = weak.decide([Segment("正文", "新闻稿：补偿方案已公布")])
+    assert decision.verdict is Verdict.PASS
+    [hit] = decision.suppressed
+    assert (hit.match, hit.suppressed_by, hit.weight) == ("补偿方案", "新闻稿", 40)
+
+
+def test_a_structural_exclude_needs_several_of_its_words(
+    compile_table: Callable[[str], Engine],
+) -> None:
+    table = (
+        'id = "p"\nname = "干部"\n[[terms]]\nwords = ["干部调整方案"]\n[[excludes]]\n'
+        'words = ["予以公示", "公示时间", "监督电话"]\nwindow = 300\nmin_words = 2\nmax_weight = 100\n'
+    )
+    engine = compile_table(table)
+    evasion = "干部调整方案如下，现予以公示。"
+    assert engine.decide([Segment("正文", evasion)]).verdict is Verdict.QUARANTINE
+    notice = "现将干部调整方案予以公示。公示时间：2026年12月1日至7日。监督电话：12380。"
+    assert engine.decide([Segment("正文", notice)]).verdict is Verdict.PASS
+
+
+def test_a_marking_quoted_in_a_sentence_is_weaker_than_one_where_markings_stand(
+    engine: Engine,
+) -> None:
+    head = "机密★10年\n关于某项工作的通知"
+    assert engine.decide([Segment("正文", head)]).verdict is Verdict.REJECT
+    quiz = "1. 保密期限为一年的秘密级文件，其标志正确的写法是（ ）。\nA. 秘密★1年\u3000B. 秘密1年★"
+    assert engine.decide([Segment("正文", quiz)]).verdict is Verdict.PASS
+    law = "标志由密级和保密期限组成，如“秘密★5年”。"
+    assert engine.decide([Segment("正文", law)]).verdict is Verdict.PASS
+    form = "密级：机密★5年\n份号：003"
+    assert engine.decide([Segment("正文", form)]).verdict is Verdict.REJECT
+    assert (
+        engine.decide([Segment("附件 a.docx › 页眉", "本文件 机密★ 请妥善保管")]).verdict
+        is Verdict.REJECT
+    )
 
 
 def test_excludes_cancel_nearby_hits_only(compile_table: Callable[[str], Engine]) -> None:

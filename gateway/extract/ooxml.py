@@ -14,6 +14,8 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Iterator
 
 from gateway.extract import xmltext
@@ -114,14 +116,28 @@ class _Package:
         """Raster pictures in the package's media folder, read by OCR (a photographed page
         pasted into a report). Vector pictures (EMF/WMF) are not rasterised."""
         for name in sorted(self.infos, key=_natural):
-            if not name.startswith(folder):
-                continue
+            if not name.startswith(folder) or not self._starts_raster(name):
+                continue  # anything else in media/ is left to leftovers() (a smuggled file)
             data = self.read(name)
             if is_raster(data):
                 label = f"图片 {posixpath.basename(name)}"
                 self.walker.document(
                     data, posixpath.basename(name), self.node.at(label), self.node.depth + 1
                 )
+
+    def _starts_raster(self, name: str) -> bool:
+        try:
+            with self.zf.open(self.infos[name]) as fh:
+                return is_raster(fh.read(16))
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            zlib.error,
+        ):
+            return False  # read() will say what is wrong with it
 
     def graphics(self, root: str) -> None:
         """SmartArt (``diagrams/data*.xml``) and chart (``charts/chart*.xml``) text: an org chart

@@ -176,8 +176,11 @@ class Walker:
                 self.fail(location, UnscannableReason.LIMIT_SIZE, exc.detail)
                 return "unscannable", UnscannableReason.LIMIT_SIZE
             return self.unread(location, exc.detail)
+        legible = [ocr.legible(page, settings) for page in pages]
+        if not any(legible):
+            return "image", ""  # too small to hold a page of text
         for number, page in enumerate(pages, start=1):
-            if not ocr.legible(page, settings):
+            if not legible[number - 1]:
                 continue
             where = (
                 f"{location}（图像识别）"
