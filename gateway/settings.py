@@ -47,7 +47,6 @@ class SmtpSettings(_Section):
     # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
     auth_users: dict[str, SecretStr] = {}
     timeout: float = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
-    inspection_timeout: float = 60.0  # whole inspection of one message; overrun → held
 
     @field_validator("allowed_networks")
     @classmethod

@@ -64,3 +64,10 @@ def test_missing_certificate(tmp_path: Path) -> None:
 def test_missing_config_file() -> None:
     with pytest.raises(SettingsError, match="not found"):
         load_settings("/nonexistent/gw.toml")
+
+
+def test_unused_inspection_timeout_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLP_SMTP__INSPECTION_TIMEOUT", "60")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert any("smtp.inspection_timeout" in line for line in info.value.problems)
