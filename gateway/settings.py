@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -46,7 +46,7 @@ class SmtpSettings(_Section):
     tls_key: Path | None = None
     # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
     auth_users: dict[str, SecretStr] = {}
-    timeout: float = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
+    timeout: Annotated[float, Field(gt=0)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
 
     @field_validator("allowed_networks")
     @classmethod
@@ -74,12 +74,12 @@ class SmtpSettings(_Section):
 
 class RelaySettings(_Section):
     host: str | None = None
-    port: int = 25
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
     starttls: bool = False
     tls_verify: bool = True
     username: str | None = None
     password: SecretStr | None = None
-    timeout: float = 60.0
+    timeout: Annotated[float, Field(gt=0)] = 60.0
     outbox_dir: Path | None = None  # default <data_dir>/outbox
 
 
@@ -101,9 +101,9 @@ class LimitSettings(_Section):
     max_members: int = 1000
     max_expanded_bytes: int = 200 * 1000 * 1000
     max_ratio: int = 100
-    timeout: float = 30.0  # per message, extraction + matching
+    timeout: Annotated[float, Field(gt=0)] = 30.0  # per message, extraction + matching
     memory_mb: int = 1024  # address-space cap of an extraction worker
-    workers: int = 2
+    workers: Annotated[int, Field(ge=1)] = 2
 
 
 class QuarantineSettings(_Section):
@@ -117,7 +117,7 @@ class NotifySettings(_Section):
     sender: str = "dlp-gateway@localhost"
     officers: list[str] = []
     tell_sender_reason: bool = True  # include the officer's reason in a rejection notice
-    digest_hour: int = 8
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
     # HMAC key marking the gateway's own notices (set the same value on every instance that
     # shares a database); unset: a random key per process
     signing_key: SecretStr | None = None

@@ -71,3 +71,23 @@ def test_unused_inspection_timeout_is_refused(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert any("smtp.inspection_timeout" in line for line in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key"),
+    [
+        ("DLP_LIMITS__TIMEOUT", "-5", "limits.timeout"),
+        ("DLP_NOTIFY__DIGEST_HOUR", "25", "notify.digest_hour"),
+        ("DLP_RELAY__PORT", "-1", "relay.port"),
+        ("DLP_RELAY__PORT", "99999", "relay.port"),
+        ("DLP_LIMITS__WORKERS", "0", "limits.workers"),
+    ],
+)
+def test_out_of_range_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, key: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [line] = info.value.problems
+    assert key in line and value in line and "\n" not in line
