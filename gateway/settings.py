@@ -33,7 +33,10 @@ def _host_port(value: str, default_port: int) -> tuple[str, int]:
     if not sep:
         return value, default_port
     host = host.strip("[]")
-    return host, int(port)
+    number = int(port)
+    if not 1 <= number <= 65535:
+        raise ValueError(port)
+    return host, number
 
 
 class SmtpSettings(_Section):

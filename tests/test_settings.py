@@ -91,3 +91,11 @@ def test_out_of_range_setting_is_one_line(
         load_settings()
     [line] = info.value.problems
     assert key in line and value in line and "\n" not in line
+
+
+def test_listen_port_out_of_range_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLP_SMTP__LISTEN", "127.0.0.1:99999")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [line] = info.value.problems
+    assert "smtp.listen" in line and "99999" in line
