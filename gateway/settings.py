@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -42,7 +42,10 @@ def _host_port(value: str, default_port: int) -> tuple[str, int]:
     if not sep:
         return value, default_port
     host = host.strip("[]")
-    return host, int(port)
+    number = int(port)
+    if not 1 <= number <= 65535:
+        raise ValueError(port)
+    return host, number
 
 
 class SmtpSettings(_Section):
@@ -55,7 +58,7 @@ class SmtpSettings(_Section):
     tls_key: Path | None = None
     # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
     auth_users: dict[str, SecretStr] = {}
-    timeout: float = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
+    timeout: Annotated[float, Field(gt=0)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
 
     @field_validator("allowed_networks")
     @classmethod
@@ -83,12 +86,12 @@ class SmtpSettings(_Section):
 
 class RelaySettings(_Section):
     host: str | None = None
-    port: int = 25
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
     starttls: bool = False
     tls_verify: bool = True
     username: str | None = None
     password: SecretStr | None = None
-    timeout: float = 60.0
+    timeout: Annotated[float, Field(gt=0)] = 60.0
     outbox_dir: Path | None = None  # default <data_dir>/outbox
 
 
@@ -129,9 +132,11 @@ class LimitSettings(_Section):
     max_members: int = 1000
     max_expanded_bytes: int = 200 * 1000 * 1000
     max_ratio: int = 100
-    timeout: float = 30.0  # per message, extraction + matching
-    memory_mb: int = 2048  # address-space cap of an extraction worker (OCR models included)
-    workers: int = 2
+    timeout: Annotated[float, Field(gt=0)] = 30.0  # per message, extraction + matching
+    memory_mb: Annotated[int, Field(ge=256)] = (
+        2048  # worker address-space cap (OCR models included)
+    )
+    workers: Annotated[int, Field(ge=1)] = 2
     # copied from the top-level [ocr] section (set there): travels with the limits to workers
     ocr: OcrSettings = Field(default_factory=OcrSettings, exclude=True)
 
@@ -149,7 +154,7 @@ class NotifySettings(_Section):
     tell_sender_reason: bool = True  # include the officer's reason in a rejection notice
     # whom senders ask about a held mail, named in every notice (e.g. "保密办 张三 0731-1234567")
     contact: str = ""
-    digest_hour: int = Field(default=8, ge=0, le=23)
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
     # HMAC key marking the gateway's own notices (set the same value on every instance that
     # shares a database); unset: a random key per process
     signing_key: SecretStr | None = None

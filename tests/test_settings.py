@@ -64,3 +64,38 @@ def test_missing_certificate(tmp_path: Path) -> None:
 def test_missing_config_file() -> None:
     with pytest.raises(SettingsError, match="not found"):
         load_settings("/nonexistent/gw.toml")
+
+
+def test_unused_inspection_timeout_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLP_SMTP__INSPECTION_TIMEOUT", "60")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert any("smtp.inspection_timeout" in line for line in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key"),
+    [
+        ("DLP_LIMITS__TIMEOUT", "-5", "limits.timeout"),
+        ("DLP_NOTIFY__DIGEST_HOUR", "25", "notify.digest_hour"),
+        ("DLP_RELAY__PORT", "-1", "relay.port"),
+        ("DLP_RELAY__PORT", "99999", "relay.port"),
+        ("DLP_LIMITS__WORKERS", "0", "limits.workers"),
+    ],
+)
+def test_out_of_range_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, key: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [line] = info.value.problems
+    assert key in line and value in line and "\n" not in line
+
+
+def test_listen_port_out_of_range_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLP_SMTP__LISTEN", "127.0.0.1:99999")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [line] = info.value.problems
+    assert "smtp.listen" in line and "99999" in line
