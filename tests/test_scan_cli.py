@@ -11,7 +11,15 @@ import pytest
 from gateway.cli import main
 from tests.fixtures_extract import message
 
-JSON_KEYS = {"path", "verdict", "categories", "findings", "unscannable", "scope_version"}
+JSON_KEYS = {
+    "path",
+    "verdict",
+    "categories",
+    "findings",
+    "unscannable",
+    "scope_version",
+    "suppressed",
+}  # DESIGN's keys, and the discounted hits (issue 9)
 
 
 def _gb2312_mail(subject: str, body: str) -> bytes:
@@ -45,7 +53,8 @@ def test_json_lines_follow_design_exactly(
     assert set(first) == JSON_KEYS and set(second) == JSON_KEYS
     assert first["path"] == str(held) and first["verdict"] == "quarantine"
     (personnel,) = [c for c in first["categories"] if c["id"] == "personnel"]
-    assert set(personnel) == {"id", "name", "score", "threshold", "action"}
+    assert set(personnel) == {"id", "name", "score", "threshold", "action", "explain"}
+    assert personnel["explain"].endswith(f"= {personnel['score']}")  # the score as a short sum
     assert personnel["name"] == "干部人事" and personnel["score"] >= personnel["threshold"]
     finding = next(f for f in first["findings"] if f["location"] == "主题")
     assert set(finding) == {"category", "kind", "match", "location", "start", "end", "context"}
@@ -53,6 +62,23 @@ def test_json_lines_follow_design_exactly(
     assert first["unscannable"] == []
     assert len(first["scope_version"]) == 64
     assert second["verdict"] == "pass" and second["findings"] == [] and second["categories"] == []
+
+
+def test_an_exclude_word_does_not_silence_a_plan_and_discounted_hits_are_shown(
+    tmp_path: Path, scope_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evasion = tmp_path / "evasion.txt"
+    evasion.write_text("新闻稿\n附件：某村征地拆迁补偿方案（内部讨论稿）", encoding="utf-8")
+    news = tmp_path / "news.txt"
+    news.write_text("新闻稿：今年我区拆迁工作进展顺利。", encoding="utf-8")
+    code, out, _ = _scan(
+        capsys, "--scope", str(scope_dir), "--format", "json", str(evasion), str(news)
+    )
+    held, passed = (json.loads(line) for line in out.splitlines())
+    assert code == 1 and held["verdict"] == "quarantine"
+    assert passed["verdict"] == "pass"
+    [hit] = [s for s in passed["suppressed"] if s["match"] == "拆迁"]
+    assert hit["suppressed_by"] == "新闻稿" and hit["category"] == "land"
 
 
 def test_all_clean_exits_zero(

@@ -18,7 +18,7 @@ from typing import Any
 
 from gateway.inspection import Inspection, Inspector
 from gateway.settings import LimitSettings, load_settings
-from matchers.model import Finding, Verdict
+from matchers.model import Decision, Finding, Verdict
 
 _ONE_LINE = re.compile(r"\s+")
 
@@ -85,6 +85,7 @@ def as_json(path: str, inspection: Inspection) -> dict[str, Any]:
                 "score": c.score,
                 "threshold": c.threshold,
                 "action": c.action.value,
+                "explain": explain(decision, c.id),
             }
             for c in decision.categories
         ],
@@ -104,7 +105,32 @@ def as_json(path: str, inspection: Inspection) -> dict[str, Any]:
             {"location": u.location, "reason": u.reason.value} for u in decision.unscannable
         ],
         "scope_version": decision.scope_version,
+        # hits an exclude discounted (they did not score), with the word that discounted them
+        "suppressed": [
+            {
+                "category": f.category,
+                "kind": f.kind,
+                "rule": f.rule,
+                "match": f.match,
+                "location": f.location,
+                "weight": f.weight,
+                "suppressed_by": f.suppressed_by,
+                "context": f.context,
+            }
+            for f in decision.suppressed
+        ],
     }
+
+
+def explain(decision: Decision, category: str) -> str:
+    """A category's score as a short sum an officer can follow: ``拟提拔 100 + 征地补偿(邻近) 60 = 160``."""
+    parts: dict[tuple[str, str], int] = {}
+    for f in decision.findings:
+        if f.category == category:
+            parts.setdefault((f.kind, f.rule), f.weight)
+    kinds = {"term": "", "near": "（邻近组合）", "pattern": "（模式）", "detector": "（检测器）"}
+    terms = [f"{rule}{kinds.get(kind, '')} {weight}" for (kind, rule), weight in parts.items()]
+    return f"{' + '.join(terms)} = {sum(parts.values())}" if terms else ""
 
 
 def marked(finding: Finding) -> str:
@@ -128,9 +154,16 @@ def as_text(path: str, inspection: Inspection) -> str:
             f"  category {c.name} ({c.id}): score {c.score} / threshold {c.threshold}"
             f" ({state}; action {c.action.value})"
         )
+        if why := explain(decision, c.id):
+            lines.append(f"    = {why}")
     for f in decision.findings:
         lines.append(
             f"  finding [{names.get(f.category, f.category)}/{f.kind}] {f.location}: {marked(f)}"
+        )
+    for f in decision.suppressed:
+        lines.append(
+            f"  suppressed [{names.get(f.category, f.category)}/{f.kind}] {f.location}: "
+            f"{marked(f)} (weight {f.weight}, discounted by {f.suppressed_by})"
         )
     for u in decision.unscannable:
         detail = f" — {u.detail}" if u.detail else ""
