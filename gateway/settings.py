@@ -43,7 +43,7 @@ def _host_port(value: str, default_port: int) -> tuple[str, int]:
         return value, default_port
     host = host.strip("[]")
     number = int(port)
-    if not 1 <= number <= 65535:
+    if not 0 <= number <= 65535:  # 0: any free port (tests, ephemeral set-ups)
         raise ValueError(port)
     return host, number
 

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from gateway.extract import extract_document
 from gateway.service import Gateway
 from gateway.settings import LimitSettings, OcrSettings
+from tests.fixtures_extract import docx_bytes, zip_of
 from tests.fixtures_smtp import Sink, message, submit
 from tests.support.addresses import EXTERNAL, SENDER
 
@@ -107,6 +108,25 @@ def test_an_image_only_pdf_and_a_tiff_are_read() -> None:
     assert "征地拆迁补偿方案" in tiff_text
 
 
+def mixed_pdf() -> bytes:
+    """A real text PDF (LibreOffice) with a scanned page appended: page 2 has no text layer."""
+    import pypdfium2 as pdfium
+
+    text_pdf = Path(__file__).parent / "data" / "extract" / "lo-notice.pdf"
+    document = pdfium.PdfDocument(text_pdf.read_bytes())
+    document.import_pages(pdfium.PdfDocument(encoded(page(scanned=True), "PDF", resolution=150)))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_the_scanned_page_of_a_mixed_pdf_is_read() -> None:
+    result = extract_document(mixed_pdf(), "报告.pdf", LimitSettings())
+    found = {s.location: s.text for s in result.segments}
+    assert "拟提拔" in found["报告.pdf › 第 1 页"]  # the text layer, as before
+    assert "征地拆迁补偿方案" in found["报告.pdf › 第 2 页（图像识别）"]
+
+
 def test_an_ordinary_picture_has_no_text_and_is_not_held() -> None:
     text, problems = read(ordinary_picture(), "chart.jpg")
     assert problems == [] and "征地" not in text
@@ -134,9 +154,14 @@ async def test_pictures_of_documents_are_held_over_smtp(
     smtp_gateway: Gateway, upstream: Sink, scan_jpeg: bytes
 ) -> None:
     pdf = encoded(page(scanned=True), "PDF", resolution=150)
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    docx = zip_of([*members, ("word/media/image1.png", encoded(page(), "PNG"))])
     for name, data, mime in (
         ("扫描件.jpg", scan_jpeg, "image/jpeg"),
         ("扫描件.pdf", pdf, "application/pdf"),
+        ("报告.pdf", mixed_pdf(), "application/pdf"),
+        ("汇报.docx", docx, "application/octet-stream"),
     ):
         raw = message("请查收附件。", attachment=(name, data, mime))
         answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
@@ -150,8 +175,6 @@ async def test_pictures_of_documents_are_held_over_smtp(
 
 
 def test_a_picture_inside_a_docx_is_read() -> None:
-    from tests.fixtures_extract import docx_bytes, zip_of
-
     with zipfile.ZipFile(io.BytesIO(docx_bytes())) as zf:
         members = [(i.filename, zf.read(i)) for i in zf.infolist()]
     picture = encoded(page(scanned=True), "PNG")
