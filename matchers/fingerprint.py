@@ -25,6 +25,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from matchers.normalize import fold
 
 __all__ = [
@@ -66,50 +69,53 @@ def squeeze_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(pieces), [s for s, _ in spans], [e for _, e in spans]
 
 
-def _gram_hashes(squeezed: str, key: bytes) -> list[int]:
+#: Multiplier of the polynomial k-gram hash that picks the fingerprints (an odd 64-bit constant).
+_BASE = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _selection_hashes(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A fast unkeyed hash of every k-gram, used only to *choose* fingerprints (winnowing).
+
+    What is stored and compared is the keyed BLAKE2b of each chosen k-gram; the choice itself
+    reveals nothing of the text, so it may be unkeyed and vectorised.
+    """
+    count = len(codes) - K + 1
+    value = np.zeros(count, dtype=np.uint64)
+    for j in range(K):  # uint64 arithmetic wraps: a polynomial hash modulo 2**64
+        value = value * _BASE + codes[j : j + count]
+    value ^= value >> np.uint64(31)  # finalise (splitmix64) so that low bits mix too
+    value *= np.uint64(0xBF58476D1CE4E5B9)
+    value ^= value >> np.uint64(27)
+    return value
+
+
+def _winnow(squeezed: str) -> list[int]:
+    """k-gram positions chosen by winnowing (rightmost minimum of every window of ``W``)."""
     if len(squeezed) < K:
         return []
-    data = squeezed.encode("utf-32-le")
-    width = 4 * K
-    blake = hashlib.blake2b
-    return [
-        int.from_bytes(blake(data[p : p + width], digest_size=8, key=key).digest(), "little")
-        for p in range(0, len(data) - width + 4, 4)
-    ]
-
-
-def _winnow(hashes: Sequence[int]) -> list[tuple[int, int]]:
-    """(hash, k-gram position) chosen by winnowing; a short text keeps its one minimum."""
-    if not hashes:
-        return []
+    codes = np.frombuffer(squeezed.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    hashes = _selection_hashes(codes)
     if len(hashes) <= W:
-        pos = min(range(len(hashes)), key=lambda i: (hashes[i], -i))
-        return [(hashes[pos], pos)]
-    chosen: list[tuple[int, int]] = []
-    last = -1
-    window: list[int] = []  # positions, hashes increasing from the front (monotonic deque)
-    head = 0
-    for i, value in enumerate(hashes):
-        while len(window) > head and hashes[window[-1]] > value:
-            window.pop()
-        window.append(i)
-        if window[head] <= i - W:
-            head += 1
-        if i >= W - 1:
-            pos = window[head]
-            if pos != last:
-                chosen.append((hashes[pos], pos))
-                last = pos
-        if head > 64:  # keep the list short
-            del window[:head]
-            head = 0
-    return chosen
+        return [len(hashes) - 1 - int(np.argmin(hashes[::-1]))]
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, W)
+    chosen = (W - 1 - np.argmin(windows[:, ::-1], axis=1)) + np.arange(len(windows))
+    return [int(p) for p in np.unique(chosen)]
+
+
+def _keyed(squeezed: str, positions: list[int], key: bytes) -> list[tuple[int, int]]:
+    """The stored form of the chosen k-grams: BLAKE2b under the unit's key, with positions."""
+    blake = hashlib.blake2b
+    out = []
+    for p in positions:
+        digest = blake(squeezed[p : p + K].encode("utf-32-le"), digest_size=8, key=key).digest()
+        out.append((int.from_bytes(digest, "little"), p))
+    return out
 
 
 def fingerprints(text: str, key: bytes) -> list[tuple[int, int]]:
     """Winnowed keyed fingerprints of ``text``: (hash, position in the squeezed text)."""
     squeezed, _, _ = squeeze_map(text)
-    return _winnow(_gram_hashes(squeezed, key))
+    return _keyed(squeezed, _winnow(squeezed), key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +190,7 @@ class FingerprintIndex:
             return []
         squeezed, starts, ends = squeeze_map(text)
         found: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)  # doc → (hash, pos)
-        for value, pos in _winnow(_gram_hashes(squeezed, self.key)):
+        for value, pos in _keyed(squeezed, _winnow(squeezed), self.key):
             for number in self._postings.get(value, ()):
                 found[number].append((value, pos))
         matches: list[DocumentMatch] = []
