@@ -94,14 +94,25 @@ def valid_resident_id(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
-_ID = re.compile(r"[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9xX]")
+# Clerks group ID numbers for legibility (6-4-4-4, 6-8-4), space every digit, or a narrow table
+# cell wraps the number across lines: up to two spaces, tabs, hyphens or line breaks may stand
+# between any two characters. The lookahead finds candidates at every start, so a row number
+# written before the ID (``1 330102…``) does not swallow its first digits.
+_ID_SEP = r"[ \t\n\-]{0,2}"
+_ID = re.compile(rf"(?=([1-9](?:{_ID_SEP}[0-9]){{16}}{_ID_SEP}[0-9xX]))")
+_ID_SEPARATORS = str.maketrans("", "", " \t\n-")
 
 
 def cn_resident_id(text: str) -> Iterator[Hit]:
+    resume = 0
     for m in _ID.finditer(text):
-        value = m.group().replace(" ", "").replace("-", "").upper()
-        if _bounded(text, m.start(), m.end()) and valid_resident_id(value):
-            yield m.start(), m.end(), value
+        start, end = m.span(1)
+        if start < resume:
+            continue
+        value = m.group(1).translate(_ID_SEPARATORS).upper()
+        if _bounded(text, start, end) and valid_resident_id(value):
+            resume = end
+            yield start, end, value
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from matchers.detectors import (
@@ -131,3 +133,25 @@ def test_work_secret_marking_fires(text: str, value: str) -> None:
 )
 def test_work_secret_marking_ignores_prose(text: str) -> None:
     assert list(work_secret_marking(text)) == []
+
+
+@pytest.mark.parametrize(
+    "shaped",
+    [
+        "110105 1949 1231 002X",  # 6-4-4-4
+        "110105-19491231-002X",  # 6-8-4
+        "1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X",  # every digit spaced
+        "1101051949\n1231002X",  # wrapped in a narrow table cell
+        "１１０１０５１９４９１２３１００２Ｘ",  # full width (folded by NFKC first)
+    ],
+)
+def test_resident_id_grouped_spaced_and_wrapped(shaped: str) -> None:
+    text = f"| 1 | 张三 | {unicodedata.normalize('NFKC', shaped)} | 石桥村 |"
+    assert values(cn_resident_id, text) == ["11010519491231002X"]
+
+
+def test_resident_id_row_number_before_id_does_not_hide_it() -> None:
+    assert values(cn_resident_id, "1 11010519491231002X\n12 110105 1949 1231 002X") == [
+        "11010519491231002X",
+        "11010519491231002X",
+    ]
