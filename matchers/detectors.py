@@ -209,8 +209,29 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
     if "密" not in text:
         return
     for m in _SECRECY.finditer(text):
+        end = m.start() + len(m.group().rstrip())
+        if _cited(text, m.start(), end):
+            continue
         value = re.sub(r"\s+", "", m.group()).rstrip()
-        yield m.start(), m.start() + len(m.group().rstrip()), value
+        yield m.start(), end, value
+
+
+_QUOTE_OPEN = '“"‘「『'
+_QUOTE_CLOSE = '”"’」』'
+_OPTION_BEFORE = re.compile(
+    r"(?:^|[\s　])(?:[A-Da-d][.．、]|[（(][A-Da-d][)）])[ \t　]*$", re.MULTILINE
+)
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """A marking quoted in a sentence (标注“秘密★5年”) or offered as a quiz answer (A. 秘密★1年)
+    is an example in training or legal text, not the marking of the document itself."""
+    before = text[max(0, start - 8) : start].rstrip(" \t　")
+    after = text[end : end + 4].lstrip(" \t　")
+    if before and after and before[-1] in _QUOTE_OPEN and after[0] in _QUOTE_CLOSE:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return _OPTION_BEFORE.search(text, max(line_start, start - 12), start) is not None
 
 
 _OPEN = "【〔[(「『<《〈"

@@ -155,3 +155,23 @@ def test_resident_id_row_number_before_id_does_not_hide_it() -> None:
         "11010519491231002X",
         "11010519491231002X",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2. 秘密级文件的标志写法是（ ）。\nA. 秘密★1年　B. 秘密1年★",  # quiz answer option
+        "下列标志中规范的是：\n（B）机密★10年",
+        "某县工作人员将标有“机密★”的文件拍照后发到微信群",  # quoted example
+        "标志由密级和保密期限组成，如「秘密★5年」。",
+    ],
+)
+def test_secrecy_marking_ignores_quoted_examples_and_quiz_options(text: str) -> None:
+    assert values(secrecy_marking, text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["秘密★3年", "关于储备粮轮换的请示\n机密★10年\n", "密级：绝密★长期", "CBA. 机密★"]
+)
+def test_secrecy_marking_still_counts_where_markings_stand(text: str) -> None:
+    assert len(values(secrecy_marking, text)) == 1
