@@ -242,7 +242,10 @@ _WORK = re.compile(_spaced("工作秘密"))
 _BEFORE = re.compile(rf"(?:^|[{re.escape(_OPEN)}])[ \t]*$", re.MULTILINE)
 _AFTER_BRACKETED = re.compile(rf"[ \t]*[{re.escape(_CLOSE)}★*]")
 _AFTER_AT_LINE_START = re.compile(
-    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}|[ \t]*[:：]?[ \t]*(?:内部|注意|请勿|不得|严禁)", re.MULTILINE
+    # a notice that follows the marking, not a sentence about work secrets (工作秘密不得在互联网上…)
+    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}"
+    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|不得(?:外传|扩散|翻印|复制)|严禁(?:外传|扩散|翻印|复制))",
+    re.MULTILINE,
 )
 _INTERNAL = re.compile(
     r"内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"

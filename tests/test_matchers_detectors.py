@@ -128,6 +128,7 @@ def test_work_secret_marking_fires(text: str, value: str) -> None:
         "关于保守工作秘密的培训",
         "工作秘密事项范围表（已公开）",
         "请大家保守工作秘密。",
+        "工作秘密不得在互联网上存储、处理、传输",
         "内部资料室搬迁",
     ],
 )
