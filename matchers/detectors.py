@@ -94,14 +94,25 @@ def valid_resident_id(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
-_ID = re.compile(r"[1-9][0-9]{5}[ -]?(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9xX]")
+# Clerks group ID numbers for legibility (6-4-4-4, 6-8-4), space every digit, or a narrow table
+# cell wraps the number across lines: up to two spaces, tabs, hyphens or line breaks may stand
+# between any two characters. The lookahead finds candidates at every start, so a row number
+# written before the ID (``1 330102…``) does not swallow its first digits.
+_ID_SEP = r"[ \t\n\-]{0,2}"
+_ID = re.compile(rf"(?=([1-9](?:{_ID_SEP}[0-9]){{16}}{_ID_SEP}[0-9xX]))")
+_ID_SEPARATORS = str.maketrans("", "", " \t\n-")
 
 
 def cn_resident_id(text: str) -> Iterator[Hit]:
+    resume = 0
     for m in _ID.finditer(text):
-        value = m.group().replace(" ", "").replace("-", "").upper()
-        if _bounded(text, m.start(), m.end()) and valid_resident_id(value):
-            yield m.start(), m.end(), value
+        start, end = m.span(1)
+        if start < resume:
+            continue
+        value = m.group(1).translate(_ID_SEPARATORS).upper()
+        if _bounded(text, start, end) and valid_resident_id(value):
+            resume = end
+            yield start, end, value
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -198,8 +209,29 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
     if "密" not in text:
         return
     for m in _SECRECY.finditer(text):
+        end = m.start() + len(m.group().rstrip())
+        if _cited(text, m.start(), end):
+            continue
         value = re.sub(r"\s+", "", m.group()).rstrip()
-        yield m.start(), m.start() + len(m.group().rstrip()), value
+        yield m.start(), end, value
+
+
+_QUOTE_OPEN = '“"‘「『'
+_QUOTE_CLOSE = '”"’」』'
+_OPTION_BEFORE = re.compile(
+    r"(?:^|[\s　])(?:[A-Da-d][.．、]|[（(][A-Da-d][)）])[ \t　]*$", re.MULTILINE
+)
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """A marking quoted in a sentence (标注“秘密★5年”) or offered as a quiz answer (A. 秘密★1年)
+    is an example in training or legal text, not the marking of the document itself."""
+    before = text[max(0, start - 8) : start].rstrip(" \t　")
+    after = text[end : end + 4].lstrip(" \t　")
+    if before and after and before[-1] in _QUOTE_OPEN and after[0] in _QUOTE_CLOSE:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return _OPTION_BEFORE.search(text, max(line_start, start - 12), start) is not None
 
 
 _OPEN = "【〔[(「『<《〈"
@@ -210,7 +242,10 @@ _WORK = re.compile(_spaced("工作秘密"))
 _BEFORE = re.compile(rf"(?:^|[{re.escape(_OPEN)}])[ \t]*$", re.MULTILINE)
 _AFTER_BRACKETED = re.compile(rf"[ \t]*[{re.escape(_CLOSE)}★*]")
 _AFTER_AT_LINE_START = re.compile(
-    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}|[ \t]*[:：]?[ \t]*(?:内部|注意|请勿|不得|严禁)", re.MULTILINE
+    # a notice that follows the marking, not a sentence about work secrets (工作秘密不得在互联网上…)
+    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}"
+    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|不得(?:外传|扩散|翻印|复制)|严禁(?:外传|扩散|翻印|复制))",
+    re.MULTILINE,
 )
 _INTERNAL = re.compile(
     r"内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"

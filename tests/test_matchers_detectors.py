@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from matchers.detectors import (
@@ -126,8 +128,51 @@ def test_work_secret_marking_fires(text: str, value: str) -> None:
         "关于保守工作秘密的培训",
         "工作秘密事项范围表（已公开）",
         "请大家保守工作秘密。",
+        "工作秘密不得在互联网上存储、处理、传输",
         "内部资料室搬迁",
     ],
 )
 def test_work_secret_marking_ignores_prose(text: str) -> None:
     assert list(work_secret_marking(text)) == []
+
+
+@pytest.mark.parametrize(
+    "shaped",
+    [
+        "110105 1949 1231 002X",  # 6-4-4-4
+        "110105-19491231-002X",  # 6-8-4
+        "1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X",  # every digit spaced
+        "1101051949\n1231002X",  # wrapped in a narrow table cell
+        "１１０１０５１９４９１２３１００２Ｘ",  # full width (folded by NFKC first)
+    ],
+)
+def test_resident_id_grouped_spaced_and_wrapped(shaped: str) -> None:
+    text = f"| 1 | 张三 | {unicodedata.normalize('NFKC', shaped)} | 石桥村 |"
+    assert values(cn_resident_id, text) == ["11010519491231002X"]
+
+
+def test_resident_id_row_number_before_id_does_not_hide_it() -> None:
+    assert values(cn_resident_id, "1 11010519491231002X\n12 110105 1949 1231 002X") == [
+        "11010519491231002X",
+        "11010519491231002X",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2. 秘密级文件的标志写法是（ ）。\nA. 秘密★1年　B. 秘密1年★",  # quiz answer option
+        "下列标志中规范的是：\n（B）机密★10年",
+        "某县工作人员将标有“机密★”的文件拍照后发到微信群",  # quoted example
+        "标志由密级和保密期限组成，如「秘密★5年」。",
+    ],
+)
+def test_secrecy_marking_ignores_quoted_examples_and_quiz_options(text: str) -> None:
+    assert values(secrecy_marking, text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["秘密★3年", "关于储备粮轮换的请示\n机密★10年\n", "密级：绝密★长期", "CBA. 机密★"]
+)
+def test_secrecy_marking_still_counts_where_markings_stand(text: str) -> None:
+    assert len(values(secrecy_marking, text)) == 1
