@@ -131,6 +131,10 @@ def test_queue_filters(live_console: LiveConsole) -> None:
     assert ids("state=released") == set()
     assert ids(f"since={days_ago(-1):%Y-%m-%d}") == set()
     assert ids(f"until={days_ago(0):%Y-%m-%d}") == {land.id, personnel.id}
+    # one search box: case id, subject, sender or recipient
+    assert ids(f"q={land.id}") == {land.id}
+    assert ids("q=LI.SI@GOV") == {personnel.id}
+    assert ids("q=163.com") == {land.id}
 
 
 def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole) -> None:

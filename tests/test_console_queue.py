@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.console.queue import ALL, QueueFilter, list_cases
+from gateway.store.queue import ALL, QueueFilter, list_cases
 from tests.fixtures_console import days_ago, insert_case
 
 
@@ -20,8 +20,7 @@ async def test_filters_and_counts(store: async_sessionmaker[AsyncSession]) -> No
     released = await insert_case(store, state="released", received_at=days_ago(1))
 
     async def ids(flt: QueueFilter) -> list[str]:
-        async with store() as session:
-            return [c.id for c in (await list_cases(session, flt)).cases]
+        return [c.id for c in (await list_cases(store, flt)).cases]
 
     assert await ids(QueueFilter()) == [land.id, personnel.id]
     assert await ids(QueueFilter(state=ALL)) == [land.id, personnel.id, released.id]
@@ -37,6 +36,5 @@ async def test_filters_and_counts(store: async_sessionmaker[AsyncSession]) -> No
         personnel.id
     ]
 
-    async with store() as session:
-        page = await list_cases(session, QueueFilter(category="land"))
+    page = await list_cases(store, QueueFilter(category="land"))
     assert page.counts["pending"] == 2 and page.counts["released"] == 1 and page.total == 2

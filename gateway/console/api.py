@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from gateway.console.auth import AUDITORS, OFFICERS, check_csrf, console, require_role, signed_in
-from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.review import OfficerAction
 from gateway.store import audit
 from gateway.store.models import AuditEntry, Case, CaseState
+from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 
 router: APIRouter = APIRouter(prefix="/api", tags=["console"])
 
@@ -171,11 +171,14 @@ async def cases(
     """Held cases, oldest first, with counts per state."""
     info = await signed_in(request)
     require_role(info, OFFICERS)
-    flt = QueueFilter(str(state or OPEN), category, severity, sender, domain, since, until)
-    if flt.state not in (OPEN, ALL) and flt.state not in {s.value for s in CaseState}:
-        flt = QueueFilter(OPEN, category, severity, sender, domain, since, until)
-    async with console(request).sessionmaker() as session:
-        result = await list_cases(session, flt, page, per_page)
+    wanted = str(state or OPEN)
+    if wanted not in (OPEN, ALL) and wanted not in {s.value for s in CaseState}:
+        wanted = OPEN
+    flt = QueueFilter(
+        state=wanted, category=category, severity=severity, sender=sender, domain=domain,
+        since=since, until=until,
+    )  # fmt: skip
+    result = await list_cases(console(request).sessionmaker, flt, page, per_page)
     return CasePage(
         total=result.total,
         page=result.page,

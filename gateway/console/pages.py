@@ -31,11 +31,11 @@ from gateway.console.auth import (
     signed_in,
 )
 from gateway.console.highlight import highlight_context, highlight_segments
-from gateway.console.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.review import OfficerAction, sender_addresses
 from gateway.store import audit
 from gateway.store.accounts import LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, AuditEntry, Case, CaseState, Role
+from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 
 router: APIRouter = APIRouter(include_in_schema=False)
 
@@ -188,6 +188,7 @@ def queue_filter(params: Any) -> QueueFilter:
         domain=str(params.get("domain") or "")[:200],
         since=_parse_date(params.get("since")),
         until=_parse_date(params.get("until")),
+        search=str(params.get("q") or "")[:200],
     )
 
 
@@ -198,8 +199,7 @@ async def queue(request: Request) -> Response:
     ctx = console(request)
     flt = queue_filter(request.query_params)
     page_no = _int(request.query_params.get("page"), 1)
-    async with ctx.sessionmaker() as session:
-        page = await list_cases(session, flt, page_no, 50)
+    page = await list_cases(ctx.sessionmaker, flt, page_no, 50)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
     return ctx.render(
         "queue.html",
