@@ -26,14 +26,13 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.policy import SMTP as SMTP_POLICY
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
 from gateway.relay import Relay
 from gateway.review.labels import REASON_LABELS
 from gateway.settings import Settings
 from gateway.smtp.envelope import split_recipients
+from gateway.store.engine import Sessions
 from gateway.store.models import Case
 from gateway.store.quarantine import Quarantine
 from gateway.store.records import case_record
@@ -128,7 +127,7 @@ class Notifier:
         settings: Settings,
         metrics: Metrics,
         *,
-        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        sessionmaker: Sessions | None = None,
         signer: NoticeSigner | None = None,
     ) -> None:
         self._relay = relay

@@ -11,12 +11,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from gateway.console.auth import AUDITORS, OFFICERS, check_csrf, console, require_role, signed_in
 from gateway.review import OfficerAction
 from gateway.store import audit
-from gateway.store.models import AuditEntry, Case, CaseState
+from gateway.store.models import Case, CaseState
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 
 router: APIRouter = APIRouter(prefix="/api", tags=["console"])
@@ -262,13 +261,9 @@ async def audit_entries(
     """Audit entries, newest first (auditors only)."""
     info = await signed_in(request)
     require_role(info, AUDITORS)
-    async with console(request).sessionmaker() as session:
-        total = int(await session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-        rows = (
-            await session.scalars(
-                select(AuditEntry).order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)
-            )
-        ).all()
+    rows, total = await audit.list_entries(
+        console(request).sessionmaker, offset=offset, limit=limit
+    )
     return AuditPage(
         total=total,
         entries=[

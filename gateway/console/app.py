@@ -19,7 +19,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,6 +33,7 @@ from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
 from gateway.review.labels import REASON_LABELS, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
+from gateway.store.engine import Sessions
 
 log = logging.getLogger("dlp_gateway.console")
 HERE = Path(__file__).resolve().parent
@@ -77,7 +77,7 @@ class Console:
     """What the routes need, built once per application."""
 
     settings: Settings
-    sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: Sessions
     accounts: Accounts
     review: Review
     metrics: Metrics
@@ -144,7 +144,7 @@ def _is_api(request: Request) -> bool:
 
 def create_app(
     settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: Sessions,
     relay: Relay,
     metrics: Metrics,
     notifier: Notifier,

@@ -14,7 +14,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from gateway.console.auth import (
     ADMINS,
@@ -34,7 +33,7 @@ from gateway.console.highlight import highlight_context, highlight_segments
 from gateway.review import OfficerAction, sender_addresses
 from gateway.store import audit
 from gateway.store.accounts import LoginOutcome, SessionInfo
-from gateway.store.models import OPEN_STATES, AuditEntry, Case, CaseState, Role
+from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 
 router: APIRouter = APIRouter(include_in_schema=False)
@@ -346,25 +345,14 @@ async def audit_log(request: Request) -> Response:
     actor = (params.get("actor") or "")[:64]
     action = (params.get("action") or "")[:40]
     target = (params.get("target") or "")[:64]
-    async with ctx.sessionmaker() as session:
-        query = select(AuditEntry)
-        count = select(func.count()).select_from(AuditEntry)
-        for column, value in (
-            (AuditEntry.actor, actor),
-            (AuditEntry.action, action),
-            (AuditEntry.target, target),
-        ):
-            if value:
-                query = query.where(column == value)
-                count = count.where(column == value)
-        total = int(await session.scalar(count) or 0)
-        entries = (
-            await session.scalars(
-                query.order_by(AuditEntry.seq.desc())
-                .offset((page_no - 1) * AUDIT_PAGE)
-                .limit(AUDIT_PAGE)
-            )
-        ).all()
+    entries, total = await audit.list_entries(
+        ctx.sessionmaker,
+        actor=actor,
+        action=action,
+        target=target,
+        offset=(page_no - 1) * AUDIT_PAGE,
+        limit=AUDIT_PAGE,
+    )
     verified = await audit.verify(ctx.sessionmaker) if params.get("verify") else None
     filters = {k: v for k, v in {"actor": actor, "action": action, "target": target}.items() if v}
     return ctx.render(
