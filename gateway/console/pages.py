@@ -30,7 +30,8 @@ from gateway.console.auth import (
     signed_in,
 )
 from gateway.console.highlight import highlight_context, highlight_segments
-from gateway.review import OfficerAction, sender_addresses
+from gateway.review import OfficerAction, allowed_actions
+from gateway.review.labels import ACTION_LABELS
 from gateway.store import audit
 from gateway.store.accounts import LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
@@ -251,28 +252,15 @@ def _headers(raw: bytes | None) -> list[tuple[str, str]]:
 
 
 def available_actions(case: Case, info: SessionInfo) -> tuple[list[tuple[str, str]], str]:
-    """The buttons this officer may press on this case, and why not when there are none.
-
-    Only a convenience: the same rules are enforced again by ``Review`` on every POST.
-    """
-    state = CaseState(case.state)
-    if state not in OPEN_STATES:
-        return [], "此案件已处理完毕。"
-    if {e.lower() for e in info.emails} & sender_addresses(case):
-        return [], "这是您本人发出的邮件，须由其他保密员处理。"
-    reject = ("reject", "退回")
-    if case.release_mode != "two-person":
-        return [("release", "放行"), reject], ""
-    if state is CaseState.PENDING:
-        if info.role is Role.REVIEWER:
-            return [
-                ("approve", "审核通过（审核）"),
-                reject,
-            ], "此案件需两人放行：审核通过后，由另一位审批人放行。"
-        return [reject], "此案件需两人放行：等待审核人审核后，您才能审批放行。"
-    if info.role is Role.APPROVER and case.reviewed_by != info.name:
-        return [("release", "审批放行（审批）"), reject], f"已由 {case.reviewed_by} 审核。"
-    return [reject], f"已由 {case.reviewed_by} 审核，等待另一位审批人放行。"
+    """The buttons this officer may press on this case, and why not the others: exactly what
+    ``allowed_actions`` lets ``Review`` do (one rule for the buttons and the server)."""
+    allowed = allowed_actions(case, info)
+    actions = list(allowed.actions)
+    if OfficerAction.APPROVE in actions:  # a reviewer's release of a two-person case *is* 审核
+        actions = [a for a in actions if a is not OfficerAction.RELEASE]
+    second = case.release_mode == "two-person" and case.state == CaseState.REVIEWED.value
+    labels = {**ACTION_LABELS, **({OfficerAction.RELEASE: "审批放行（审批）"} if second else {})}
+    return [(a.value, labels[a]) for a in actions], allowed.note
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
