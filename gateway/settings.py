@@ -102,6 +102,20 @@ class ConsoleSettings(_Section):
     lockout_failures: int = 5
     lockout_minutes: int = 15
     base_url: str = "http://127.0.0.1:8025"
+    # who may read /metrics: clients in these networks, or anyone sending
+    # "Authorization: Bearer <metrics_token>" when a token is set (then the networks do not apply)
+    metrics_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    metrics_token: SecretStr | None = None
+
+    @field_validator("metrics_networks")
+    @classmethod
+    def _metrics_networks(cls, value: list[str]) -> list[str]:
+        for net in value:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise ValueError(f"{net!r} is not a CIDR network (example: 10.0.0.0/8)") from None
+        return value
 
     @property
     def host_port(self) -> tuple[str, int]:

@@ -315,6 +315,26 @@ def test_metrics_are_served(live_console: LiveConsole) -> None:
     assert reply.status_code == 200 and "dlp_releases_total" in reply.text
 
 
+def test_metrics_can_be_restricted(tmp_path: Path, sink: Sink) -> None:
+    closed = LiveConsole(tmp_path / "a", sink.port, console={"metrics_networks": ["10.9.0.0/16"]})
+    closed.start()
+    try:  # loopback is not in the allowed networks
+        assert requests.get(f"{closed.base_url}/metrics", timeout=10).status_code == 403
+    finally:
+        closed.stop()
+    keyed = LiveConsole(tmp_path / "b", sink.port, console={"metrics_token": "s3cret-token"})
+    keyed.start()
+    try:
+        url = f"{keyed.base_url}/metrics"
+        assert requests.get(url, timeout=10).status_code == 403
+        wrong = {"Authorization": "Bearer nope"}
+        assert requests.get(url, headers=wrong, timeout=10).status_code == 403
+        right = {"Authorization": "Bearer s3cret-token"}
+        assert requests.get(url, headers=right, timeout=10).status_code == 200
+    finally:
+        keyed.stop()
+
+
 def test_cookies_are_secure_behind_tls(tmp_path: Path, sink: Sink) -> None:
     live = LiveConsole(tmp_path, sink.port, console={"secure_cookies": True}).start()
     try:

@@ -8,6 +8,8 @@ Faults never reach the officer as a traceback: rule violations are explained, th
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -138,6 +140,20 @@ def _templates(zone: tzinfo) -> Environment:
     return env
 
 
+def _may_scrape(
+    request: Request, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network], token: Any
+) -> bool:
+    """``console.metrics_token`` (bearer) when set, else the client in ``metrics_networks``."""
+    if token is not None:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.get_secret_value().encode())
+    try:
+        client = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    return any(client in net for net in networks)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -171,8 +187,13 @@ def create_app(
     app.include_router(api_router)
     app.include_router(pages_router)
 
+    networks = [ipaddress.ip_network(n, strict=False) for n in settings.console.metrics_networks]
+    token = settings.console.metrics_token
+
     @app.get("/metrics", include_in_schema=False)
-    async def metrics_endpoint() -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        if not _may_scrape(request, networks, token):
+            return Response("forbidden\n", status_code=403, media_type="text/plain")
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 
