@@ -107,6 +107,34 @@ async def test_auth_after_starttls_relays_from_anywhere(
     assert await asyncio.to_thread(login_mechanism, "nope") == 535
 
 
+async def test_password_guessing_is_throttled(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory, smtp_tls_files: tuple[Path, Path]
+) -> None:
+    """21 wrong passwords in a row, then the right one: the guesser never gets in."""
+    gateway = await _tls_gateway(tmp_path, upstream, start_gateway, smtp_tls_files)
+    raw = message(CLEAN_TEXT)
+    codes = []
+    for attempt in range(21):
+        answer = await submit(
+            gateway.smtp_port,
+            SENDER,
+            [EXTERNAL],
+            raw,
+            starttls=True,
+            login=("mta", f"guess{attempt}"),
+        )
+        codes.append(answer.code)
+    # smtplib tries PLAIN then LOGIN: each connection is up to two guesses
+    first = codes.index(454)
+    assert codes[0] == 535 and set(codes[:first]) == {535} and set(codes[first:]) == {454}
+    assert first <= 5  # no more than five guesses are ever checked (RFC 4954 §6: 454, try later)
+    right = await submit(
+        gateway.smtp_port, SENDER, [EXTERNAL], raw, starttls=True, login=("mta", "correct horse")
+    )
+    assert (right.stage, right.code) == ("auth", 454)
+    assert upstream.messages == []
+
+
 async def test_oversize_message_gets_552(
     tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
 ) -> None:

@@ -23,6 +23,7 @@ import hashlib
 import ipaddress
 import logging
 import ssl
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,6 +60,12 @@ def tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
     return context
 
 
+#: AUTH failures allowed per client address and per account within :data:`AUTH_WINDOW` seconds.
+AUTH_MAX_FAILURES = 5
+AUTH_WINDOW = 900.0
+AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts, try again later"
+
+
 class Authenticator:
     """Checks AUTH credentials against ``smtp.auth_users`` (name → argon2 hash).
 
@@ -74,6 +81,8 @@ class Authenticator:
         self._hasher = PasswordHasher()
         self._verified: set[tuple[str, str]] = set()
         self._slots = asyncio.Semaphore(2)
+        # recent failures per client address and per account name (monotonic times)
+        self._failures: dict[str, list[float]] = {}
         for name, hashed in self._users.items():
             if not hashed.startswith("$argon2"):
                 raise SettingsError(
@@ -105,13 +114,32 @@ class Authenticator:
     async def verify(self, login_bytes: bytes, password_bytes: bytes, peer: str) -> AuthResult:
         login = login_bytes.decode("utf-8", "replace")
         password = password_bytes.decode("utf-8", "replace")
+        keys = (f"peer:{peer}", f"user:{login}")
+        if any(self._throttled(key) for key in keys):
+            # guessing is throttled per client and per account: no argon2 run, no answer as to
+            # whether this password was right (RFC 4954 §6: 454 temporary failure)
+            log.warning("auth throttled user=%s peer=%s", login, peer)
+            return AuthResult(success=False, handled=False, message=AUTH_THROTTLED)
         async with self._slots:
             ok = await asyncio.to_thread(self.check, login, password)
         if ok:
             log.info("auth ok user=%s peer=%s", login, peer)
             return AuthResult(success=True, auth_data=login)
+        now = time.monotonic()
+        for key in keys:
+            self._failures.setdefault(key, []).append(now)
+        if len(self._failures) > 10_000:  # bounded memory under a spray of names and addresses
+            self._failures.clear()
         log.warning("auth failed user=%s peer=%s", login, peer)
         return AuthResult(success=False, handled=False)
+
+    def _throttled(self, key: str) -> bool:
+        recent = [t for t in self._failures.get(key, ()) if time.monotonic() - t < AUTH_WINDOW]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return len(recent) >= AUTH_MAX_FAILURES
 
 
 def _peer_ip(session: Session) -> str:
