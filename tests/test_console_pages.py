@@ -191,6 +191,11 @@ def test_release_from_the_case_page_reaches_upstream(live_console: LiveConsole, 
     assert reply.status_code == 200 and "上游服务器已接收" in reply.text
     assert [m.rcpt_to for m in sink.handler.delivered()] == [[EXTERNAL]]
     assert _state(live_console, held.id) == "released"
+    # the decided case says who decided, when (in the unit's time zone) and why
+    decided = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
+    summary = re.search(r'<p class="decided" id="decision">(.*?)</p>', decided, re.S)
+    assert summary and "li" in summary.group(1) and "已核实可以外发" in summary.group(1)
+    assert re.search(r"（20\d\d-\d\d-\d\d \d\d:\d\d:\d\d）", summary.group(1))
 
 
 def test_a_decision_without_csrf_token_is_refused(live_console: LiveConsole, sink: Sink) -> None:
