@@ -125,6 +125,9 @@ def test_queue_filters(live_console: LiveConsole) -> None:
         return set(re.findall(r"Q\d{8}-[0-9A-Z]{6}", text))
 
     assert ids("category=personnel") == {personnel.id}
+    assert ids("category=干部人事") == {personnel.id}  # by the name officers read
+    assert ids("category=征地") == {land.id, personnel.id}  # the two-person case is both
+    assert ids("category=没有这个类别") == set()
     assert ids("severity=high") == {land.id}
     assert ids("domain=163.com") == {land.id}
     assert ids("sender=li.si") == {personnel.id}

@@ -6,7 +6,9 @@ every POST checks the session's CSRF token. Mail content reaches the page only a
 
 from __future__ import annotations
 
+import asyncio
 import re
+from dataclasses import replace
 from datetime import date
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -32,10 +34,13 @@ from gateway.console.auth import (
 from gateway.console.highlight import highlight_context, highlight_segments
 from gateway.review import OfficerAction, allowed_actions
 from gateway.review.labels import ACTION_LABELS
+from gateway.settings import Settings
 from gateway.store import audit
 from gateway.store.accounts import LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
+from matchers.errors import DlpError
+from matchers.scope import load_scope
 
 router: APIRouter = APIRouter(include_in_schema=False)
 
@@ -192,12 +197,27 @@ def queue_filter(params: Any) -> QueueFilter:
     )
 
 
+_CATEGORY_ID = re.compile(r"[a-z0-9_-]+")
+
+
+async def _category_ids(settings: Settings, name: str) -> tuple[str, ...]:
+    """The ids of the categories whose name contains ``name`` (from the scope tables)."""
+    try:
+        scope = await asyncio.to_thread(load_scope, settings.scope_dir)
+    except DlpError:
+        return ("-",)
+    found = tuple(c.id for c in scope.categories if name.strip() in c.name)
+    return found or ("-",)  # no such category: an empty queue, not every case
+
+
 @router.get("/cases", response_class=HTMLResponse)
 async def queue(request: Request) -> Response:
     info = await signed_in(request)
     require_role(info, OFFICERS)
     ctx = console(request)
     flt = queue_filter(request.query_params)
+    if flt.category and not _CATEGORY_ID.fullmatch(flt.category):  # a name, as officers type it
+        flt = replace(flt, category="", categories=await _category_ids(ctx.settings, flt.category))
     page_no = _int(request.query_params.get("page"), 1)
     page = await list_cases(ctx.sessionmaker, flt, page_no, 50)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
