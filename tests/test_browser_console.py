@@ -96,6 +96,28 @@ def test_an_officer_finds_reviews_and_releases_a_held_mail(
     assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
 
+def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
+    live_console: LiveConsole, page: Page, sink: Sink
+) -> None:
+    first = live_console.call(lambda s: insert_case(s))
+    second = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    log_in(page, base, "shen")
+    page.fill("input[name=category]", "征地拆迁")  # the name, not an internal id
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("table.queue")).to_contain_text(first.id)
+    page.fill("input[name=q]", second.id)
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("table.queue tbody tr")).to_have_count(1)
+    page.fill("input[name=q]", "")
+    page.get_by_role("button", name="筛选").click()
+    page.check("#all-listed")
+    page.fill("input[name=reason]", "批量核实，均已公开")
+    page.get_by_role("button", name="批量放行").click()
+    expect(page.locator("body")).to_contain_text("已放行")
+    assert sorted(m.rcpt_to[0] for m in sink.handler.delivered()) == [EXTERNAL, EXTERNAL]
+
+
 def test_two_person_release_in_two_browser_contexts(
     live_console: LiveConsole, sink: Sink, browser: Browser
 ) -> None:

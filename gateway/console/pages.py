@@ -86,6 +86,7 @@ async def _form(request: Request) -> dict[str, Any]:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
         data[key] = values if len(values) > 1 else (values[0] if values else "")
     data["case_id[]"] = [v for v in form.getlist("case_id") if isinstance(v, str)]
+    data["listed[]"] = [v for v in form.getlist("listed") if isinstance(v, str)]
     return data
 
 
@@ -242,6 +243,8 @@ async def bulk(request: Request) -> Response:
     except ValueError:
         action = None
     ids = form["case_id[]"]
+    if form.get("all_listed"):  # 全选本页: every case the officer saw on this page
+        ids = list(dict.fromkeys([*ids, *form["listed[]"]]))
     if action not in (OfficerAction.RELEASE, OfficerAction.REJECT) or not ids:
         return ctx.render(
             "message.html",
