@@ -37,6 +37,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _cidr_list(value: list[str]) -> list[str]:
+    for net in value:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            raise ValueError(f"{net!r} is not a CIDR network (example: 10.0.0.0/8)") from None
+    return value
+
+
 def _host_port(value: str, default_port: int) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
     if not sep:
@@ -60,15 +69,7 @@ class SmtpSettings(_Section):
     auth_users: dict[str, SecretStr] = {}
     timeout: Annotated[float, Field(gt=0)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
 
-    @field_validator("allowed_networks")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        for net in value:
-            try:
-                ipaddress.ip_network(net, strict=False)
-            except ValueError:
-                raise ValueError(f"{net!r} is not a CIDR network (example: 10.0.0.0/8)") from None
-        return value
+    _networks = field_validator("allowed_networks")(_cidr_list)
 
     @field_validator("listen")
     @classmethod
@@ -107,15 +108,7 @@ class ConsoleSettings(_Section):
     metrics_networks: list[str] = ["127.0.0.0/8", "::1/128"]
     metrics_token: SecretStr | None = None
 
-    @field_validator("metrics_networks")
-    @classmethod
-    def _metrics_networks(cls, value: list[str]) -> list[str]:
-        for net in value:
-            try:
-                ipaddress.ip_network(net, strict=False)
-            except ValueError:
-                raise ValueError(f"{net!r} is not a CIDR network (example: 10.0.0.0/8)") from None
-        return value
+    _metrics_networks = field_validator("metrics_networks")(_cidr_list)
 
     @property
     def host_port(self) -> tuple[str, int]:
