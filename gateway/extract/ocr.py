@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from PIL import Image, ImageSequence
 
 from gateway.settings import OcrSettings
@@ -91,13 +92,12 @@ def legible(image: Image.Image, settings: OcrSettings) -> bool:
 
 def read_image(image: Image.Image, settings: OcrSettings) -> str:
     """The text OCR finds in one page, top to bottom, one line per detected line."""
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    key = hashlib.sha256(buffer.getvalue()).hexdigest()
+    pixels = np.asarray(image)  # RGB; the engine takes OpenCV's BGR order
+    key = hashlib.sha256(f"{image.size}".encode() + pixels.tobytes()).hexdigest()
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    found, _ = engine()(buffer.getvalue())
+    found, _ = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # no PNG round trip
     lines = [str(item[1]) for item in (found or ()) if item and len(item) > 1]
     text = "\n".join(lines)
     if settings.cache_size:
