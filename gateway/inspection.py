@@ -135,9 +135,9 @@ def _warm_up(limits: LimitSettings) -> None:
     """Load what the first message would otherwise wait for: jieba's dictionary (1–2 s) and the
     OCR models. A failure here is logged; the message that needs them then fails closed."""
     try:
-        import jieba
+        from matchers.boundary import dictionary
 
-        jieba.initialize()
+        dictionary()  # the tokenizer the boundary checks use (quietly)
         if limits.ocr.enabled:
             from gateway.extract import ocr
 

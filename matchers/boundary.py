@@ -31,6 +31,13 @@ def _tokenizer() -> Any:
     return tokenizer
 
 
+def dictionary() -> dict[str, int]:
+    """jieba's word frequencies (the ordinary words of Chinese)."""
+    with _lock:
+        words: dict[str, int] = _tokenizer().FREQ
+    return words
+
+
 def on_boundaries(text: str, start: int, end: int) -> bool:
     """Does a word segmentation of ``text`` around ``[start, end)`` cut at both ends?
 

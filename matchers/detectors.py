@@ -12,7 +12,10 @@ written twice is one person).
 - ``cn_mobile``: mainland mobile number (11 digits, 1[3-9]x), optional +86.
 - ``secrecy_marking``: 国家秘密 marking 密级★保密期限 (GB/T 7156; star look-alikes accepted).
 - ``work_secret_marking``: 工作秘密 / 内部资料 markings as printed on a document, not the words
-  used in a sentence.
+  used in a sentence, and the statement forms (本件属工作秘密, （此件不公开）).
+- ``circulation_marker``: 仅供参阅, 请勿外传, 此件不公开 … (:mod:`matchers.context`).
+- ``roster`` / ``roster_loose``: entries of a list of people, counted by rows
+  (:mod:`matchers.roster`).
 """
 
 from __future__ import annotations
@@ -98,9 +101,9 @@ def valid_resident_id(value: str) -> bool:
 # cell wraps the number across lines: up to two spaces, tabs, hyphens or line breaks may stand
 # between any two characters. The lookahead finds candidates at every start, so a row number
 # written before the ID (``1 330102…``) does not swallow its first digits.
-_ID_SEP = r"[ \t\n\-]{0,2}"
+_ID_SEP = r"[ \t\r\n\-]{0,3}"
 _ID = re.compile(rf"(?=([1-9](?:{_ID_SEP}[0-9]){{16}}{_ID_SEP}[0-9xX]))")
-_ID_SEPARATORS = str.maketrans("", "", " \t\n-")
+_ID_SEPARATORS = str.maketrans("", "", " \t\r\n-")
 
 
 def cn_resident_id(text: str) -> Iterator[Hit]:
@@ -274,7 +277,8 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
     yield from sorted(hits)
 
 
-DETECTORS: dict[str, Detector] = {
+#: The base detectors; :data:`matchers.builtin.DETECTORS` adds those built on them.
+BASE_DETECTORS: dict[str, Detector] = {
     "cn_resident_id": cn_resident_id,
     "cn_uscc": cn_uscc,
     "bank_card": bank_card,

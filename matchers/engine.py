@@ -28,11 +28,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchers.boundary import on_boundaries
-from matchers.detectors import DETECTORS
+from matchers.builtin import DETECTORS
+from matchers.context import internal_markers, is_public, public_signals
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
-from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze
+from matchers.roster import named_people
+from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
 
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
@@ -59,6 +61,7 @@ class _Use:
     boundary: bool
     word: str  # as written in the table
     key: str  # the word squeezed (distinct terms score once)
+    symbols: re.Pattern[str] | None = None  # a word with symbols (秘密★) is matched with them
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,11 @@ class Engine:
         self._keywords = keywords
         self._uses = uses
         self._patterns = patterns
+        self._contextual = any(
+            c.context.internal or c.context.named or c.context.public == "discount"
+            for c in scope.categories
+        )
+        self._named = any(c.context.named for c in scope.categories)
 
     @classmethod
     def compile(cls, scope: ScopeSet) -> Engine:
@@ -157,9 +165,7 @@ class Engine:
         self, segments: Sequence[Segment], unscannable: Sequence[Unscannable] = ()
     ) -> Decision:
         findings, keys, notes, suppressed = self._evaluate(segments)
-        scores: dict[int, int] = defaultdict(int)
-        for key, weight in keys.items():
-            scores[key[0]] += weight
+        scores = self._scores(keys)
         categories: list[CategoryScore] = []
         for ci, category in enumerate(self.scope.categories):
             if scores.get(ci, 0) > 0:
@@ -190,7 +196,17 @@ class Engine:
     def _evaluate(
         self, segments: Sequence[Segment]
     ) -> tuple[list[Finding], dict[RuleKey, int], list[str], list[Finding]]:
-        per_segment = [(segment, list(self._segment_hits(segment))) for segment in segments]
+        folds = [fold(segment.text) for segment in segments]
+        per_segment = [
+            (segment, list(self._segment_hits(segment, folded)))
+            for segment, folded in zip(segments, folds, strict=True)
+        ]
+        context = _Context(segments, folds, self._named) if self._contextual else None
+        if context is not None and context.public:
+            per_segment = [
+                (segment, [self._in_public(hit, context.public.get(i)) for hit in hits])
+                for i, (segment, hits) in enumerate(per_segment)
+            ]
         # min_count: distinct values of a pattern across the whole message
         values: dict[RuleKey, set[str]] = defaultdict(set)
         for _, hits in per_segment:
@@ -210,11 +226,13 @@ class Engine:
                     continue
                 if hit.key in minimum and len(values[hit.key]) < minimum[hit.key]:
                     continue
-                keys[hit.key] = hit.weight
+                keys[hit.key] = max(keys.get(hit.key, 0), hit.weight)
                 count = shown.get(hit.key, (0, hit.rule))[0] + 1
                 shown[hit.key] = (count, hit.rule)
                 if count <= MAX_FINDINGS_PER_RULE:
                     findings.append(self._finding(segment, hit))
+        if context is not None:
+            findings += self._corroborate(context, segments, keys)
         notes = [
             f"{self.scope.categories[key[0]].name}：规则“{rule}”命中较多，仅列出前 "
             f"{MAX_FINDINGS_PER_RULE} 处"
@@ -242,8 +260,63 @@ class Engine:
             suppressed_by=hit.suppressed_by,
         )
 
-    def _segment_hits(self, segment: Segment) -> Iterator[_Hit]:
-        folded = fold(segment.text)
+    def _scores(self, keys: dict[RuleKey, int]) -> dict[int, int]:
+        """Each category's score: the sum of its keys' weights, where a table's weak topic
+        evidence (words and near rules below its threshold, including strong ones a public text
+        halved) together counts at most its ``[context] topic_cap``."""
+        scores: dict[int, int] = defaultdict(int)
+        weak: dict[int, int] = defaultdict(int)
+        categories = self.scope.categories
+        for key, weight in keys.items():
+            ci = key[0]
+            if key[1] in ("term", "near") and weight < categories[ci].threshold:
+                weak[ci] += weight
+            else:
+                scores[ci] += weight
+        for ci, weight in weak.items():
+            cap = categories[ci].context.topic_cap
+            scores[ci] += weight if cap is None else min(weight, cap)
+        return scores
+
+    def _in_public(self, hit: _Hit, signals: str | None) -> _Hit:
+        """A topic hit inside a published notice, law or news text: weak ones are discounted,
+        strong ones count half; markings and validated rosters are never touched."""
+        if signals is None or hit.suppressed_by:
+            return hit
+        category = self.scope.categories[hit.category]
+        if category.context.public != "discount":
+            return hit
+        if hit.kind not in ("term", "near") and not hit.rule.startswith("roster_loose"):
+            return hit
+        if hit.weight < category.threshold:
+            return replace(hit, suppressed_by=signals)
+        return replace(hit, weight=hit.weight // 2, rule=f"{hit.rule}（公开文本）")
+
+    def _corroborate(
+        self, context: _Context, segments: Sequence[Segment], keys: dict[RuleKey, int]
+    ) -> list[Finding]:
+        """Internal-document evidence and named people, for every table that asks for them and
+        already has topic hits: one key each (scored once) and one finding at the evidence."""
+        # only topic evidence (words, near rules) is corroborated: a list of names is not a topic
+        scores = self._scores({k: w for k, w in keys.items() if k[1] in ("term", "near")})
+        findings = []
+        for ci, category in enumerate(self.scope.categories):
+            rule = category.context
+            if scores.get(ci, 0) < rule.internal_min:
+                continue
+            for kind, weight, evidence in (
+                ("internal", rule.internal, context.internal),
+                ("named", rule.named, context.named),
+            ):
+                if not weight or evidence is None:
+                    continue
+                index, start, end, label = evidence
+                keys[(ci, kind, 0)] = weight
+                hit = _Hit(ci, (ci, kind, 0), kind, label, start, end, weight)
+                findings.append(self._finding(segments[index], hit))
+        return findings
+
+    def _segment_hits(self, segment: Segment, folded: Folded) -> Iterator[_Hit]:
         boundaries = _Boundaries(folded.text)
         found: list[tuple[KeywordHit, int, int]] = []
         for kw in self._keywords.find(folded.text):
@@ -268,6 +341,8 @@ class Engine:
         near: dict[tuple[int, int], list[_NearHit]] = defaultdict(list)
         for kw, start, end in found:
             for use in self._uses[kw.word]:
+                if use.symbols is not None and not _with_symbols(use.symbols, folded.text, kw):
+                    continue
                 if use.role == "near":
                     # boundaries are checked later, only where all groups come together
                     word_hit = _NearHit(start, end, use.group, use.word, kw, use.boundary)
@@ -380,16 +455,26 @@ def _uses(ci: int, category: Category) -> Iterator[_Use]:
         for word in term.words:
             key = squeeze(word)
             boundary = len(key) == 2 if term.boundary is None else term.boundary
-            yield _Use(ci, "term", ri, 0, term.weight, 0, boundary, word, key)
+            symbols = symbol_pattern(word)
+            yield _Use(ci, "term", ri, 0, term.weight, 0, boundary, word, key, symbols)
     for ri, near in enumerate(category.near):
         for gi, group in enumerate(near.groups):
             for word in group:
                 key = squeeze(word)
-                yield _Use(ci, "near", ri, gi, near.weight, near.window, len(key) == 2, word, key)
+                yield _Use(
+                    ci, "near", ri, gi, near.weight, near.window, len(key) == 2, word, key,
+                    symbol_pattern(word),
+                )  # fmt: skip
     for ri, exclude in enumerate(category.excludes):
         limit = category.threshold - 1 if exclude.max_weight is None else exclude.max_weight
         for word in exclude.words:  # an exclude's ``weight`` is the most it may discount
             yield _Use(ci, "exclude", ri, 0, limit, exclude.window, False, word, squeeze(word))
+
+
+def _with_symbols(pattern: re.Pattern[str], text: str, hit: KeywordHit) -> bool:
+    """Is the squeezed hit of a word with symbols written with them (秘密★, not 秘密)?"""
+    reach = len(pattern.pattern)
+    return pattern.search(text, max(0, hit.start - reach), hit.end + reach) is not None
 
 
 def _listed_terms(
@@ -459,6 +544,64 @@ def _windows(
         shown += 1
         if shown > MAX_FINDINGS_PER_RULE:
             return
+
+
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}(?:（|$)")
+
+
+def _document(location: str) -> str:
+    """The document a segment belongs to: the innermost file in its location (``附件 a.zip ›
+    b.docx › 页眉`` → ``附件 a.zip › b.docx``); ``""`` for the message's own subject and body."""
+    parts = location.split(" › ")
+    for i in range(len(parts) - 1, -1, -1):
+        if _FILE_NAME.search(parts[i]):
+            return " › ".join(parts[: i + 1])
+    return ""
+
+
+class _Context:
+    """The message's internal-document evidence (first marker) and its public documents."""
+
+    def __init__(self, segments: Sequence[Segment], folds: Sequence[Folded], named: bool) -> None:
+        Evidence = tuple[int, int, int, str]  # segment index, original span, label
+        self.internal: Evidence | None = None
+        for i, folded in enumerate(folds):
+            for fstart, fend, word in internal_markers(folded.text):
+                self.internal = (i, *folded.to_original(fstart, fend), f"内部文件标记“{word}”")
+                break
+            if self.internal is not None:
+                break
+        self.public: dict[int, str] = {}
+        self.named: Evidence | None = None
+        title = "".join(s.text for s in segments if s.location == "主题")
+        documents: dict[str, list[int]] = defaultdict(list)
+        for i, segment in enumerate(segments):
+            if segment.location not in ("发件人", "收件人", "抄送"):
+                documents[_document(segment.location)].append(i)
+        for name, members in documents.items():
+            text = "\n".join(folds[i].text for i in members)
+            if self.internal is None:  # internal evidence always beats public context
+                signals = public_signals(text, fold(title).text if name == "" else "")
+                if is_public(signals):
+                    label = "公开文本（" + "、".join(dict.fromkeys(signals)) + "）"
+                    self.public.update(dict.fromkeys(members, label))
+                    continue
+            if named and self.named is None:
+                self.named = _named(members, folds)
+
+
+def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, str] | None:
+    """Two or more particular people named in one document: evidence at the first name."""
+    people = named_people("\n".join(folds[i].text for i in members))
+    if len(people) < 2:
+        return None
+    label = "点名的人员：" + "、".join(sorted(people)[:5]) + ("等" if len(people) > 5 else "")
+    for i in members:
+        for person in people:
+            at = folds[i].text.find(person)
+            if at >= 0:
+                return (i, *folds[i].to_original(at, at + len(person)), label)
+    return None
 
 
 class _Boundaries:

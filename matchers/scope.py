@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from matchers.detectors import DETECTORS
+from matchers.builtin import DETECTORS
 from matchers.errors import ScopeError
 from matchers.model import Action, Release, Severity
 from matchers.normalize import fold_text, skippable
@@ -51,6 +51,38 @@ def _check_words(words: list[str]) -> list[str]:
 def squeeze(word: str) -> str:
     """A scope word as the automaton sees it: folded, without whitespace and punctuation."""
     return "".join(ch for ch in fold_text(word) if not skippable(ch))
+
+
+def symbol_pattern(word: str) -> re.Pattern[str] | None:
+    """For a word that has symbols (``秘密★``, ``U盘#1``): a pattern for it as written, with its
+    symbols, spaces allowed between characters; ``None`` for a plain word. The automaton finds
+    the squeezed word; this check keeps a table term with a symbol from matching without it."""
+    folded = "".join(fold_text(word).split())
+    if squeeze(word) == folded:
+        return None
+    return re.compile(r"\s*".join(map(re.escape, folded)))
+
+
+def symbol_warnings(scope: ScopeSet) -> list[str]:
+    """Words whose symbols carry their meaning: without them they read as an ordinary word.
+
+    They are matched with their symbols, but an officer should know that mail writing the
+    word without the symbol (or a converter that drops it) is not caught by this term."""
+    from matchers.boundary import dictionary
+
+    words = dictionary()
+    out = []
+    for path, category in zip(scope.files, scope.categories, strict=False):
+        for ri, rule in enumerate(category.terms):
+            for word in rule.words:
+                bare = squeeze(word)
+                if symbol_pattern(word) is not None and words.get(bare, 0) > 0:
+                    out.append(
+                        f"{path}: terms[{ri}]: warning: {word!r} is matched with its symbols; "
+                        f"without them it is the ordinary word {bare!r} (mail that drops the "
+                        "symbol is not caught by this term)"
+                    )
+    return out
 
 
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -141,6 +173,36 @@ class ExcludeRule(_Rule):
     _words = field_validator("words")(_check_words)
 
 
+class ContextRule(_Rule):
+    """How document context weighs in this table (:mod:`matchers.context`).
+
+    ``internal``: added once when the message carries internal-document evidence (a draft or
+    circulation marker, a 发文稿纸) and this table already scored at least ``internal_min``.
+    ``public``: ``"discount"`` discounts this table's words, near rules and loose rosters inside
+    a text that reads as a published notice, law or news release; ``"ignore"`` (default) does not.
+    ``topic_cap``: this table's weak topic evidence (words and near rules weighing less than its
+    threshold, and strong ones a public text halved) together counts at most this much, so
+    topic vocabulary alone never holds; a strong phrase, a detector, named people or internal
+    evidence must corroborate it. Default: no cap.
+    ``named``: added once when a document of the message (not a public one) names at least two
+    particular people (嫌疑人戴某某、范某某; a list of names) and this table already scored at
+    least ``internal_min``: a text about *these* people, not about the topic in general.
+    """
+
+    internal: Weight = 0
+    internal_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    public: str = "ignore"
+    topic_cap: Weight | None = None
+    named: Weight = 0
+
+    @field_validator("public")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value not in ("ignore", "discount"):
+            raise ValueError(f"must be one of ignore | discount (got {value!r})")
+        return value
+
+
 class Category(BaseModel):
     """One scope table: a matter the unit protects."""
 
@@ -157,6 +219,7 @@ class Category(BaseModel):
     near: list[NearRule] = []
     patterns: list[PatternRule] = []
     excludes: list[ExcludeRule] = []
+    context: ContextRule = ContextRule()
 
     @field_validator("id")
     @classmethod

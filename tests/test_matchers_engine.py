@@ -193,10 +193,9 @@ def test_excludes_cancel_nearby_hits_only(compile_table: Callable[[str], Engine]
 
 
 def test_two_character_words_need_word_boundaries(engine: Engine) -> None:
-    assert triggered(engine, "思维稳定，网上访谈") == []
-    assert [c.id for c in engine.decide([Segment("正文", "维稳和上访")]).triggered] == [
-        "public-security"
-    ]
+    assert engine.match([Segment("正文", "思维稳定，网上访谈")]) == []
+    words = {f.match for f in engine.match([Segment("正文", "维稳和上访")])}
+    assert words == {"维稳", "上访"}
 
 
 def test_boundary_opt_in_and_opt_out(compile_table: Callable[[str], Engine]) -> None:
@@ -298,7 +297,7 @@ def test_scope_set_is_picklable_and_recompiles() -> None:
 
 
 def test_many_hits_are_listed_up_to_a_cap(engine: Engine) -> None:
-    decision = engine.decide([Segment("正文", "维稳，上访。" * 5000)])
+    decision = engine.decide([Segment("正文", "维稳，上访。" * 5000 + "（讨论稿）")])
     assert decision.verdict is Verdict.QUARANTINE
     assert sum(f.rule == "维稳" for f in decision.findings) == 50
     assert "社会治安：规则“维稳”命中较多，仅列出前 50 处" in decision.notes
@@ -349,7 +348,8 @@ def test_line_breaks_are_not_word_boundaries(engine: Engine) -> None:
     assert triggered(engine, "今晚的网上\n访谈节目") == []
     assert triggered(engine, "今晚的网上访谈节目，思\n维稳定性训练") == []
     # spaced out on purpose, 维稳 and 上访 are words
-    assert triggered(engine, "请 做 好 维 稳 和 上 访 工 作") == ["public-security"]
+    found = engine.match([Segment("正文", "请 做 好 维 稳 和 上 访 工 作")])
+    assert {f.rule for f in found} == {"维稳", "上访"}
 
 
 def test_a_word_inside_a_longer_word_counts_too(compile_table: Callable[[str], Engine]) -> None:

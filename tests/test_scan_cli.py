@@ -57,7 +57,17 @@ def test_json_lines_follow_design_exactly(
     assert personnel["explain"].endswith(f"= {personnel['score']}")  # the score as a short sum
     assert personnel["name"] == "干部人事" and personnel["score"] >= personnel["threshold"]
     finding = next(f for f in first["findings"] if f["location"] == "主题")
-    assert set(finding) == {"category", "kind", "match", "location", "start", "end", "context"}
+    assert set(finding) == {  # DESIGN keys, plus the rule and its weight (docs)
+        "category",
+        "kind",
+        "rule",
+        "match",
+        "location",
+        "start",
+        "end",
+        "weight",
+        "context",
+    }
     assert finding["match"] == "干部调整方案"[finding["start"] : finding["end"]]
     assert first["unscannable"] == []
     assert len(first["scope_version"]) == 64

@@ -84,8 +84,9 @@ def test_version_changes_with_content(tmp_path: Path) -> None:
         ("weight = 100", "weight = -5",
          "land.toml:10: terms[0].weight: Input should be greater than or equal to 0 (got -5)"),
         ('detector = "cn_resident_id"', 'detector = "passport"',
-         "land.toml:17: patterns[0].detector: unknown detector, known: bank_card, cn_mobile, "
-         "cn_resident_id, cn_uscc, secrecy_marking, work_secret_marking (got 'passport')"),
+         "land.toml:17: patterns[0].detector: unknown detector, known: bank_card, "
+         "circulation_marker, cn_mobile, cn_resident_id, cn_uscc, roster, roster_loose, "
+         "secrecy_marking, work_secret_marking (got 'passport')"),
         ('detector = "cn_resident_id"', "regex = '(秘密'",
          "land.toml:17: patterns[0].regex: invalid regular expression: missing ), unterminated "
          "subpattern at position 0 (got '(秘密')"),

@@ -93,10 +93,12 @@ def as_json(path: str, inspection: Inspection) -> dict[str, Any]:
             {
                 "category": f.category,
                 "kind": f.kind,
+                "rule": f.rule,
                 "match": f.match,
                 "location": f.location,
                 "start": f.start,
                 "end": f.end,
+                "weight": f.weight,
                 "context": f.context,
             }
             for f in decision.findings
@@ -128,9 +130,27 @@ def explain(decision: Decision, category: str) -> str:
     for f in decision.findings:
         if f.category == category:
             parts.setdefault((f.kind, f.rule), f.weight)
-    kinds = {"term": "", "near": "（邻近组合）", "pattern": "（模式）", "detector": "（检测器）"}
-    terms = [f"{rule}{kinds.get(kind, '')} {weight}" for (kind, rule), weight in parts.items()]
-    return f"{' + '.join(terms)} = {sum(parts.values())}" if terms else ""
+    terms = [
+        f"{rule}{EXPLAIN_KINDS.get(kind, '')} {weight}" for (kind, rule), weight in parts.items()
+    ]
+    if not terms:
+        return ""
+    total = sum(parts.values())
+    score = next((c.score for c in decision.categories if c.id == category), total)
+    if score != total:  # the table's topic_cap: topic words alone count at most so much
+        return f"{' + '.join(terms)} = {total}，话题词封顶后计 {score}"
+    return f"{' + '.join(terms)} = {total}"
+
+
+#: How each kind of evidence is named in a score's explanation.
+EXPLAIN_KINDS = {
+    "term": "",
+    "near": "（邻近组合）",
+    "pattern": "（模式）",
+    "detector": "（检测器）",
+    "internal": "（内部文件）",
+    "named": "（点名人员）",
+}
 
 
 def marked(finding: Finding) -> str:

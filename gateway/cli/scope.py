@@ -20,7 +20,7 @@ from typing import Any
 from gateway.settings import load_settings
 from matchers.engine import Engine
 from matchers.errors import ScopeError
-from matchers.scope import load_scope
+from matchers.scope import load_scope, symbol_warnings
 
 
 def register(sub: Any) -> None:
@@ -115,4 +115,6 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"total terms: {engine.term_count} (distinct words in the automaton)")
     print(f"compile time: {elapsed:.2f} s")
     print(f"scope version: {engine.version[:16]}")
+    for warning in symbol_warnings(scope):
+        print(warning, file=sys.stderr)
     return 0

@@ -184,13 +184,20 @@ def _package(data: bytes, node: Node, walker: Walker) -> _Package:
     return _Package(data, node, walker)
 
 
+_CELL = frozenset({"tc"})
+_ROW = frozenset({"tr"})
+
+
 @extractor(Kind.DOCX)
 def extract_docx(data: bytes, node: Node, walker: Walker) -> None:
     pkg = _package(data, node, walker)
     try:
         for pattern, label in _WORD_PARTS:
             for name in pkg.names(pattern):
-                text = xmltext.paragraphs(pkg.read(name), name, _WORD_TEXT, _PARA, skip_tags=_SKIP)
+                text = xmltext.paragraphs(
+                    pkg.read(name), name, _WORD_TEXT, _PARA, skip_tags=_SKIP,
+                    cell_tags=_CELL, row_tags=_ROW,
+                )  # fmt: skip
                 walker.text(node.at(label), text)
         pkg.graphics("word")
         pkg.properties()

@@ -47,15 +47,24 @@ def paragraphs(
     break_tags: frozenset[str] = frozenset({"br", "cr", "line-break"}),
     skip_tags: frozenset[str] = frozenset(),
     on_end: Callable[[str, ET.Element], None] | None = None,
+    cell_tags: frozenset[str] = frozenset(),
+    row_tags: frozenset[str] = frozenset(),
 ) -> str:
-    """Text of the elements named ``text_tags``, one line per ``para_tags`` element."""
+    """Text of the elements named ``text_tags``, one line per ``para_tags`` element.
+
+    A table row (``row_tags``) becomes one line with its cells (``cell_tags``) separated by a
+    tab, so that what belongs to one person or one parcel stays on one line (rosters are
+    counted by rows); paragraphs inside a cell are joined by a space."""
     out: list[str] = []
     skipping = 0
+    cells = 0  # depth of table cells around the current element
     for event, elem in events(data, what):
         name = local(elem.tag)
         if event == "start":
             if name in skip_tags:
                 skipping += 1
+            elif name in cell_tags:
+                cells += 1
             continue
         if name in skip_tags:
             skipping -= 1
@@ -65,6 +74,18 @@ def paragraphs(
                     out.append(elem.text)
             elif name in tab_tags:
                 out.append("\t")
+            elif name in cell_tags:
+                cells -= 1
+                if out and out[-1] == " ":
+                    out[-1] = "\t"
+                else:
+                    out.append("\t")
+            elif name in row_tags:
+                if out and out[-1] == "\t":
+                    out.pop()
+                out.append("\n")
+            elif name in para_tags and cells:
+                out.append(" ")
             elif name in break_tags or name in para_tags:
                 out.append("\n")
         if on_end is not None:

@@ -1,0 +1,134 @@
+"""Document context: internal-document evidence and public-notice structure.
+
+Topic words alone say what a text is *about*; whether it may leave depends on what kind of
+document it is. Two kinds of evidence, recognised by structure rather than by one word:
+
+**Internal-document evidence** (:func:`internal_markers`): a draft or circulation marker —
+征求意见稿, 讨论稿, 送审稿, 初稿, 仅供参阅, 内部参阅, 请勿外传, 此件不公开, 不予公开, 内部掌握 … —,
+a matter still to be decided (待党组研究, 将于下周研究, 上会研究, 尚未决定), or a 发文稿纸 (a drafting form with 拟稿/核稿/会签/签发 fields). A marker quoted in a sentence
+(“内部资料”应当…) or offered as a quiz answer is not evidence; 征求意见稿 in a text that asks the
+*public* for comments (公开征求意见) is not either. A table that declares ``[context] internal``
+gains that weight when the message carries internal evidence and the table already has topic
+hits: "topic + internal" holds where either alone does not.
+
+**Public-notice context** (:func:`public_signals`): a document that reads like a published
+notice, law or news release — a heading ending in 公示/公告/通告, a 公示期, a 监督电话 with a
+number, the formula 特此公告 / 现将……公示如下, article-numbered legal text (第一条 …), news
+markers (本报讯, 记者, 来源：), a statement that it is posted publicly (村务公开栏, 主动公开), an
+issuing body with a date closing the text. Two different signals make a public text (article-
+numbered law counts as two). A table that declares ``[context] public = "discount"`` has its topic
+words, near rules and loose rosters discounted there (weak ones fully, strong ones by half);
+markings, validated rosters and registered secrets are never discounted, and internal-document
+evidence anywhere in the message cancels public context.
+
+Everything runs on folded text (:mod:`matchers.normalize`): simplified characters, ASCII digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from matchers.detectors import _cited
+
+_DRAFT = "(?:征求意见|内部讨论|讨论|送审|修改|代拟|审议|草拟|未定|内部|初)稿|供讨论|内部意见"
+_CIRCULATION = (
+    "仅供(?:领导|内部)?参阅|内部参阅|仅供内部(?:使用|参考|掌握)?|内部资料|内部材料|内部掌握"
+    "|内部传阅|内部通报|(?:请勿|不得|严禁|切勿|不要)(?:外传|转发|扩散|外泄|对外|翻印|复制|公开)"
+    "|此件不公开|不予公开|不宜公开|暂不公开|暂不对外|不对外公开|不对外公布|不对外发布|不公开发布"
+    "|阅后收回|阅后销毁|阅后即焚|控制知悉范围|严格控制知悉|注意保存"
+)
+# a matter not yet decided: the meeting that will decide it is still ahead
+_PENDING = r"(?:待|提交|提请)[^\n，。,]{0,6}研究|将于?[^\n，。,]{0,8}研究|上会研究|研究前|尚未(?:研究|决定|上会)"
+_INTERNAL = re.compile(rf"(?:{_DRAFT})|(?:{_CIRCULATION})|(?:{_PENDING})")
+_CIRCULATION_ONLY = re.compile(_CIRCULATION)
+_PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
+# 发文稿纸 / 签报 fields: a drafting form, never part of a published document
+_FORM_FIELD = re.compile(
+    r"(?:^|[\t ])(拟稿|核稿|会签|签发|审核|拟办|批示|承办)(?:人|单位|意见)?[ \t]*[:：\t]", re.M
+)
+
+_TITLE = re.compile(
+    r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表)(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
+)
+_TITLE_DRAFT = re.compile(r"稿|拟|草")
+_SIGNALS: dict[str, re.Pattern[str]] = {
+    "公示期": re.compile(
+        r"公示期|公示时间|公示期限|公示期间|公示日期|公告期|公告之日起|公示之日起|公布之日起"
+    ),
+    "监督电话": re.compile(
+        r"(?:监督|举报|咨询|联系|投诉|受理)(?:电话|邮箱|方式|信箱)[^\n]{0,12}?[0-9]{5,}"
+    ),
+    "公告用语": re.compile(
+        r"特此(?:公告|公示|通告|公布)|现予(?:以)?(?:公示|公告|公布)|予以公示|公布如下|"
+        r"现将[^\n。]{0,60}(?:公示|公告|公布)如下|向社会(?:公开|公示|公布)|面向社会公开"
+    ),
+    "公开发布": re.compile(
+        r"主动公开|公开属性[:：]?[ \t]*主动|政务公开|村务公开|公开栏|张贴|信息公开网|官方网站|官网"
+    ),
+    "新闻": re.compile(
+        r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
+    ),
+}
+_ARTICLE = re.compile(r"^[ \t]*第[一二三四五六七八九十百零〇0-9]+条", re.M)
+_BODY_LINE = re.compile(
+    r"(?:人民政府|委员会|管理局|局|办公室|办事处|街道|组织部|宣传部|中心|人民法院|检察院)[ \t]*$"
+)
+_DATE_LINE = re.compile(
+    r"^[ \t]*(?:19|20)[0-9]{2}[ \t]*年[ \t]*[0-9]{1,2}[ \t]*月[ \t]*[0-9]{1,2}[ \t]*日[ \t]*$"
+)
+
+
+def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
+    """Draft and circulation markers and drafting-form fields: ``(start, end, marker)``."""
+    public_comment = _PUBLIC_COMMENT.search(text) is not None
+    for m in _INTERNAL.finditer(text):
+        word = m.group()
+        if public_comment and word == "征求意见稿":
+            continue
+        if _quoted(text, m.start(), m.end()):
+            continue
+        yield m.start(), m.end(), word
+    fields = list(_FORM_FIELD.finditer(text))
+    if len({f.group(1) for f in fields}) >= 3:
+        yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+
+
+def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
+    """The ``circulation_marker`` detector: circulation limits only (仅供参阅, 请勿外传, 此件不公开
+    …), not draft markers; a work-secret table counts distinct ones."""
+    for m in _CIRCULATION_ONLY.finditer(text):
+        if not _quoted(text, m.start(), m.end()):
+            yield m.start(), m.end(), m.group()
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    return _cited(text, start, end) or ("《" in before and "》" in after)
+
+
+def public_signals(text: str, title: str = "") -> list[str]:
+    """The public-notice signals a document shows (two or more make a public text)."""
+    found: list[str] = []
+    head = [line for line in (title, *text.lstrip().split("\n", 4)[:4]) if line.strip()]
+    for line in head[:4]:
+        line = line.strip()
+        if _TITLE.match(line) and not _TITLE_DRAFT.search(line):
+            found.append("标题")
+            break
+    for name, pattern in _SIGNALS.items():
+        if pattern.search(text):
+            found.append(name)
+    if len(_ARTICLE.findall(text)) >= 3:
+        found += ["条文", "条文"]
+    tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]
+    for i, line in enumerate(tail[:-1]):
+        if _BODY_LINE.search(line) and any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3]):
+            found.append("落款")
+            break
+    return found
+
+
+def is_public(signals: list[str]) -> bool:
+    return len(signals) >= 2

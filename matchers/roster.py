@@ -1,0 +1,171 @@
+"""Rosters: lists of people, counted by rows, whatever the layout.
+
+A roster is a table or list in which each entry names a person and gives something that
+identifies or reaches them: an ID number, a mobile, a bank card, an address, an amount paid.
+Extraction renders a table row as one line (cells separated by tabs), but PDFs wrap narrow
+cells onto following lines and pasted text has no cells at all, so rows are not found by lines:
+an entry starts at a *name* and runs to the next name (at most :data:`ROW_SPAN` characters).
+
+- A name is a standalone run of 2–4 Han characters (nothing Han directly before or after it)
+  that starts with one of the common surnames and does not end like a place, a body or a
+  heading (村, 镇, 局, 名单 …).
+- ``roster`` counts entries holding a *validated* identifier: a resident ID (grouped, spaced or
+  wrapped), a bank card (Luhn and IIN, also wrapped across lines) or a mobile number.
+- ``roster_loose`` counts entries holding any identifier, an address (…村3组19号, …路97号5幢)
+  or a money amount (8,050.00 / 12000元): household lists of compensation, relief and subsidy.
+  A published list (低保公示) has these too, so the tables weigh it lower, and public-notice
+  context may discount it; it never discounts ``roster``.
+
+Each entry yields one hit whose value is ``name:identifier``, so ``min_count`` counts distinct
+people. Runs on the folded text (digits ASCII, characters simplified).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from matchers.detectors import Hit, cn_mobile, cn_resident_id, valid_bank_card, valid_resident_id
+
+#: Characters from a name to the next one that still belong to its entry.
+ROW_SPAN = 240
+
+# The ~200 most common single-character surnames (they cover well over 90% of the population)
+# and the compound surnames still met in registers.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝傅阎鞠芮蔺"
+)
+_COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_NAME = re.compile(
+    rf"(?<![{_HAN}])(?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}(?![{_HAN}])"
+)
+# Words that start with a surname character but are places, bodies, headings or things.
+_NOT_NAME_END = set("村镇乡县区市省路街巷弄组号室栋幢楼院厂司局所站队委会部办科处行社校园场馆店厅")
+_NOT_NAME_WORDS = """
+    金额 方案 高速 江苏 江西 安徽 云南 贵州 湖南 湖北 河南 河北 山东 山西 广东 广西 海南 四川
+    陕西 甘肃 青海 宁夏 吉林 辽宁 黑龙 浙江 福建 台湾 香港 澳门 北京 天津 上海 重庆 常住 常务
+    合计 总计 小计 说明 时间 日期 单位 明细 名单 备注 户主 姓名 性别 民族 年龄 电话 手机 地址
+    住址 金融 华夏 万元 安置 安全 高级 高中 石材 林地 林业 龙头 黄金 白色 白天 文化 文件 和平
+    明细表 申请 申报 全部 全体 全年 应当 应急 宁波 温州 柳州 洪水 成立 成员 成绩 向前 关于 关键
+    管理 管辖 管护 严格 严重 严禁 武装 戴帽 包括 包干 车辆 车间 项目 连续 景区 党委 党员 党支
+    宫殿 费用 卫生 米面 柏油 宗教 桂花 全面 应用 边界 师范 和谐 商业 商品 沙土 荣誉 巫山 明确
+    季度 单价 苗木 谷物 盛大 曲线 路面 游客 辛苦 简介 简要 车位 费率 伍佰 石桥 方式 方面 程序
+"""
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+_ADDRESS = re.compile(rf"[{_HAN}]{{2,}}[0-9]+(?:组|号|幢|栋|室|单元|弄|排)")
+_AMOUNT = re.compile(
+    r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?|[0-9]+\.[0-9]{2}|[0-9]+(?:\.[0-9]+)?"
+    r"[ \t]{0,2}(?:万元|元))(?![0-9])"
+)
+_YEAR_MONTH = re.compile(r"(?:19|20)[0-9]{2}\.(?:0[1-9]|1[0-2])$")
+# A card number wrapped by a narrow cell: digit groups with up to two separators between them.
+_DIGIT_RUN = re.compile(r"[0-9](?:[ \t\r\n-]{0,3}[0-9])*")
+_SEPARATORS = str.maketrans("", "", " \t\r\n-")
+
+
+def _names(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _NAME.finditer(text):
+        word = m.group()
+        if word in _NOT_NAME or word[-1] in _NOT_NAME_END or word[:2] in _NOT_NAME:
+            continue
+        spans.append(m.span())
+    return spans
+
+
+_ROLE = (
+    "嫌疑人|当事人|带头人|负责人|户主|村民|居民|同志|职工|上访人|信访人|申请人|举报人|被告人|"
+    "重点人员|对象|人选|候选人|干部"
+)
+_CUED = re.compile(
+    rf"(?:{_ROLE})[：:、，, ]?((?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}?)"
+    rf"(?=[、，,（(：:\s]|同志|等|户|因|被|多次|今日|已|拟|$)"
+)
+_LISTED = re.compile(rf"(?<![{_HAN}])((?:[{_SURNAMES}])[{_HAN}]{{1,2}})(?=[、（(]|同志)")
+
+
+_PAIR = re.compile(rf"([{_SURNAMES}][{_HAN}]{{1,2}})、([{_SURNAMES}][{_HAN}]{{1,2}})")
+
+
+def named_people(text: str) -> set[str]:
+    """The distinct people a text names: standalone names (tables, lists) and names after a
+    role (嫌疑人戴某某, 带头人曹某某) or before a note (余某某（多次越级上访）, 钟某某同志)."""
+    names = {text[start:end] for start, end in _names(text)}
+    for pattern in (_CUED, _LISTED):
+        for m in pattern.finditer(text):
+            word = m.group(1)
+            if (
+                word not in _NOT_NAME
+                and word[-1] not in _NOT_NAME_END
+                and word[:2] not in _NOT_NAME
+            ):
+                names.add(word)
+    for m in _PAIR.finditer(text):  # 戴某某、范某某: the second of a pair of names
+        if m.group(1) in names and m.group(2)[:2] not in _NOT_NAME:
+            names.add(m.group(2))
+    return names
+
+
+def _cards(region: str) -> Iterator[str]:
+    """Bank card numbers in an entry, also when a cell wrapped them across lines."""
+    for m in _DIGIT_RUN.finditer(region):
+        digits = m.group().translate(_SEPARATORS)
+        if len(digits) < 16:
+            continue
+        for size in (19, 18, 17, 16):  # the card, then whatever the next cell added
+            head = digits[:size]
+            if len(head) == size and valid_bank_card(head) and not valid_resident_id(head):
+                yield head
+                break
+
+
+def _identifier(region: str) -> str | None:
+    for _, _, value in cn_resident_id(region):
+        return value
+    for card in _cards(region):
+        return card
+    for _, _, value in cn_mobile(region):
+        return value
+    return None
+
+
+def _attribute(region: str) -> str | None:
+    m = _ADDRESS.search(region)
+    if m is not None:
+        return m.group()
+    for m in _AMOUNT.finditer(region):
+        if not _YEAR_MONTH.match(m.group()):
+            return m.group()
+    return None
+
+
+def _entries(text: str, loose: bool) -> Iterator[Hit]:
+    names = _names(text)
+    for i, (start, end) in enumerate(names):
+        stop = names[i + 1][0] if i + 1 < len(names) else len(text)
+        region = text[end : min(stop, end + ROW_SPAN)]
+        value = _identifier(region)
+        if value is None and loose:
+            value = _attribute(region)
+        if value is not None:
+            yield start, end, f"{text[start:end]}:{value}"
+
+
+def roster(text: str) -> Iterator[Hit]:
+    """Entries of a list of people with a validated ID number, bank card or mobile."""
+    if len(text) < 20:
+        return
+    yield from _entries(text, loose=False)
+
+
+def roster_loose(text: str) -> Iterator[Hit]:
+    """Entries of a list of people with an identifier, an address or an amount."""
+    if len(text) < 20:
+        return
+    yield from _entries(text, loose=True)
