@@ -339,6 +339,13 @@ class Inspector:
     def term_count(self) -> int:
         return self._gen.term_count if self._gen is not None else 0
 
+    @property
+    def workers_alive(self) -> tuple[int, int]:
+        """(alive, configured) worker processes of the live generation (readiness)."""
+        if self._gen is None:
+            return 0, self.limits.workers
+        return sum(1 for w in list(self._gen.workers) if w.alive), self.limits.workers
+
     async def start(self) -> None:
         """Load and compile the tables (raises ScopeError), then start the workers."""
         self._gen = await self._build()

@@ -26,6 +26,7 @@ from typing import Any
 import uvicorn
 
 from gateway.console.app import create_app
+from gateway.console.health import Health
 from gateway.errors import SettingsError
 from gateway.inspection import Inspector
 from gateway.logs import setup_logging
@@ -209,6 +210,7 @@ class Gateway:
         if self._console_port is not None:
             port = self._console_port
         app = create_app(self.settings, self.sessionmaker, self.relay, self.metrics, self.notifier)
+        app.state.health = Health(self.sessionmaker, self.inspector, self.relay)
         self._console_sock = _bind(host, port)
         config = uvicorn.Config(
             app, log_config=None, access_log=False, lifespan="on", server_header=False

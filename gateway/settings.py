@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,11 @@ from pydantic_settings import (
 from gateway.errors import SettingsError
 
 MiB = 1024 * 1024
+
+
+def default_scope_dir() -> Path:
+    """The default scope tables shipped inside the package (``config/scope`` in the source)."""
+    return Path(str(files("gateway").joinpath("default_scope")))
 
 
 class _Section(BaseModel):
@@ -186,7 +192,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str | None = None
-    scope_dir: Path = Path("config/scope")
+    # unset: the default tables inside the package (works from any directory after pip install)
+    scope_dir: Path = Field(default_factory=default_scope_dir)
     internal_domains: list[str] = []
     scan_internal: bool = False
     log_level: str = "INFO"
@@ -300,6 +307,8 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
 
 def check_writable(settings: Settings) -> None:
     """Create the data directories; fail with one line if they are not writable (serve only)."""
+    if not settings.scope_dir.is_dir():  # checked before anything is created
+        raise SettingsError([f"setting scope_dir: {settings.scope_dir} is not a directory"])
     for label, directory in (
         ("data_dir", settings.data_dir),
         ("relay.outbox_dir", settings.outbox_dir),
