@@ -161,6 +161,8 @@ class Gateway:
             await inspector.start()
             self.inspector = inspector
         update_term_gauge(self.inspector, self.metrics)
+        if hasattr(self.inspector, "on_worker_restart"):
+            self.inspector.on_worker_restart = self.metrics.worker_restarts_total.inc
         self.notifier = Notifier(self.relay, s, self.metrics, sessionmaker=self.sessionmaker)
         quarantine = Quarantine(self.sessionmaker, gateway_id=s.smtp.hostname)
         self.review = Review(self.sessionmaker, self.relay, self.notifier, self.metrics, s)
