@@ -136,9 +136,9 @@ class Gateway:
 
     async def _start(self) -> None:
         s = self.settings
-        check_writable(s)
         tls_context(s.smtp)  # a bad certificate pair fails now, before anything starts
         Authenticator(s.smtp.auth_users)
+        check_writable(s)  # the first thing that creates anything (data_dir, outbox)
         url = s.effective_database_url
         audit_key = load_key(s)
         await upgrade(url)
