@@ -5,18 +5,24 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint typecheck format bench clean
 
-$(BIN)/.installed: pyproject.toml
+# constraints.txt pins the versions CI tested (both targets install within it)
+$(BIN)/.runtime: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 ## run: start the SMTP gateway (:10025) and the console (:8025) on embedded defaults
-run: $(BIN)/.installed
+##      (installs only the runtime dependencies)
+run: $(BIN)/.runtime
 	$(BIN)/dlp-gateway serve
 
-## test: install what the tests need (Python packages; Debian chromium, postfix, postgresql
-##       when run as root) and run lint, type checks and every test
+## test: add the test extra and what the tests need (Python packages; Debian chromium, postfix,
+##       postgresql, prometheus when run as root), then run lint, type checks and every test
 test: $(BIN)/.installed
 	bash tests/system-deps.sh
 	$(BIN)/ruff check gateway matchers tests benchmarks

@@ -29,6 +29,7 @@ import multiprocessing.connection
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,9 +255,16 @@ class _Generation:
     """The workers serving one compiled scope version."""
 
     def __init__(
-        self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None, term_count: int
+        self,
+        ctx: Any,
+        scope: ScopeSet,
+        limits: LimitSettings,
+        init: str | None,
+        term_count: int,
+        restarted: Callable[[], None] = lambda: None,
     ) -> None:
         self.ctx = ctx
+        self.restarted = restarted
         self.scope = scope
         self.limits = limits
         self.init = init
@@ -292,6 +300,7 @@ class _Generation:
                     self.workers.remove(worker)
                     worker = self._spawn()
                     self.workers.append(worker)
+                    self.restarted()
                 if self.retired:
                     worker.stop()
                 else:
@@ -330,6 +339,13 @@ class Inspector:
             max_workers=max(4, 4 * limits.workers), thread_name_prefix="dlp-inspect"
         )
         self._reload_lock = asyncio.Lock()
+        # called (from a pool thread) each time a worker is replaced after a crash, a timeout
+        # or the memory cap; the gateway points it at dlp_worker_restarts_total
+        self.on_worker_restart: Callable[[], None] | None = None
+
+    def _restarted(self) -> None:
+        if self.on_worker_restart is not None:
+            self.on_worker_restart()
 
     @property
     def version(self) -> str:
@@ -338,6 +354,13 @@ class Inspector:
     @property
     def term_count(self) -> int:
         return self._gen.term_count if self._gen is not None else 0
+
+    @property
+    def workers_alive(self) -> tuple[int, int]:
+        """(alive, configured) worker processes of the live generation (readiness)."""
+        if self._gen is None:
+            return 0, self.limits.workers
+        return sum(1 for w in list(self._gen.workers) if w.alive), self.limits.workers
 
     async def start(self) -> None:
         """Load and compile the tables (raises ScopeError), then start the workers."""
@@ -353,7 +376,9 @@ class Inspector:
 
         scope = load_scope(self.scope_dir)
         engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
-        generation = _Generation(self._ctx, scope, self.limits, self._init, engine.term_count)
+        generation = _Generation(
+            self._ctx, scope, self.limits, self._init, engine.term_count, self._restarted
+        )
         if not generation.wait_ready():
             generation.stop_all()
             raise DlpError("inspection workers failed to start (see the log for the worker error)")

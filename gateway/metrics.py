@@ -71,6 +71,12 @@ class Metrics:
             registry=r,
         )
 
+        self.worker_restarts_total = Counter(
+            "dlp_worker_restarts",
+            "Inspection worker processes replaced after a crash, a timeout or the memory cap",
+            registry=r,
+        )
+
     def render(self) -> tuple[bytes, str]:
         """The exposition body and its content type, for the console's ``/metrics``."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -26,6 +26,7 @@ from typing import Any
 import uvicorn
 
 from gateway.console.app import create_app
+from gateway.console.health import Health
 from gateway.errors import SettingsError
 from gateway.inspection import Inspector
 from gateway.logs import setup_logging
@@ -135,9 +136,9 @@ class Gateway:
 
     async def _start(self) -> None:
         s = self.settings
-        check_writable(s)
         tls_context(s.smtp)  # a bad certificate pair fails now, before anything starts
         Authenticator(s.smtp.auth_users)
+        check_writable(s)  # the first thing that creates anything (data_dir, outbox)
         url = s.effective_database_url
         audit_key = load_key(s)
         await upgrade(url)
@@ -160,6 +161,8 @@ class Gateway:
             await inspector.start()
             self.inspector = inspector
         update_term_gauge(self.inspector, self.metrics)
+        if hasattr(self.inspector, "on_worker_restart"):
+            self.inspector.on_worker_restart = self.metrics.worker_restarts_total.inc
         self.notifier = Notifier(self.relay, s, self.metrics, sessionmaker=self.sessionmaker)
         quarantine = Quarantine(self.sessionmaker, gateway_id=s.smtp.hostname)
         self.review = Review(self.sessionmaker, self.relay, self.notifier, self.metrics, s)
@@ -209,6 +212,7 @@ class Gateway:
         if self._console_port is not None:
             port = self._console_port
         app = create_app(self.settings, self.sessionmaker, self.relay, self.metrics, self.notifier)
+        app.state.health = Health(self.sessionmaker, self.inspector, self.relay)
         self._console_sock = _bind(host, port)
         config = uvicorn.Config(
             app, log_config=None, access_log=False, lifespan="on", server_header=False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,11 @@ from pydantic_settings import (
 from gateway.errors import SettingsError
 
 MiB = 1024 * 1024
+
+
+def default_scope_dir() -> Path:
+    """The default scope tables shipped inside the package (``config/scope`` in the source)."""
+    return Path(str(files("gateway").joinpath("default_scope")))
 
 
 class _Section(BaseModel):
@@ -57,28 +63,31 @@ def _host_port(value: str, default_port: int) -> tuple[str, int]:
     return host, number
 
 
+def _listen_address(value: str) -> str:
+    try:
+        _host_port(value, 25)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not host:port with a port 0-65535 (example: 0.0.0.0:10025)"
+        ) from None
+    return value
+
+
 class SmtpSettings(_Section):
     listen: str = "127.0.0.1:10025"
     hostname: str = "dlp-gateway"
     allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
-    max_message_size: int = 50 * MiB
-    max_recipients: int = 100
+    max_message_size: int = Field(default=50 * MiB, ge=1024, le=2**31 - 1)
+    max_recipients: int = Field(default=100, ge=1, le=100_000)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
     auth_users: dict[str, SecretStr] = {}
-    timeout: Annotated[float, Field(gt=0)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
+    timeout: Annotated[float, Field(gt=0, le=86_400)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
 
     _networks = field_validator("allowed_networks")(_cidr_list)
 
-    @field_validator("listen")
-    @classmethod
-    def _listen(cls, value: str) -> str:
-        try:
-            _host_port(value, 25)
-        except ValueError:
-            raise ValueError(f"{value!r} is not host:port (example: 0.0.0.0:10025)") from None
-        return value
+    _listen = field_validator("listen")(_listen_address)
 
     @property
     def host_port(self) -> tuple[str, int]:
@@ -92,16 +101,16 @@ class RelaySettings(_Section):
     tls_verify: bool = True
     username: str | None = None
     password: SecretStr | None = None
-    timeout: Annotated[float, Field(gt=0)] = 60.0
+    timeout: Annotated[float, Field(gt=0, le=3600)] = 60.0
     outbox_dir: Path | None = None  # default <data_dir>/outbox
 
 
 class ConsoleSettings(_Section):
     listen: str = "127.0.0.1:8025"
-    session_minutes: int = 30
+    session_minutes: int = Field(default=30, ge=1, le=24 * 60)
     secure_cookies: bool = False  # set when the console is behind TLS
-    lockout_failures: int = 5
-    lockout_minutes: int = 15
+    lockout_failures: int = Field(default=5, ge=1, le=1000)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     base_url: str = "http://127.0.0.1:8025"
     # who may read /metrics: clients in these networks, or anyone sending
     # "Authorization: Bearer <metrics_token>" when a token is set (then the networks do not apply)
@@ -109,6 +118,7 @@ class ConsoleSettings(_Section):
     metrics_token: SecretStr | None = None
 
     _metrics_networks = field_validator("metrics_networks")(_cidr_list)
+    _listen = field_validator("listen")(_listen_address)
 
     @property
     def host_port(self) -> tuple[str, int]:
@@ -135,23 +145,29 @@ class OcrSettings(_Section):
 
 
 class LimitSettings(_Section):
-    max_depth: int = 5
-    max_members: int = 1000
-    max_expanded_bytes: int = 200 * 1000 * 1000
-    max_ratio: int = 100
-    timeout: Annotated[float, Field(gt=0)] = 30.0  # per message, extraction + matching
+    max_depth: int = Field(default=5, ge=1, le=100)
+    max_members: int = Field(default=1000, ge=1)
+    max_expanded_bytes: int = Field(default=200 * 1000 * 1000, ge=1)
+    max_ratio: int = Field(default=100, ge=1)
+    timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0  # per message, extraction + matching
     memory_mb: Annotated[int, Field(ge=256)] = (
         2048  # worker address-space cap (OCR models included)
     )
-    workers: Annotated[int, Field(ge=1)] = 2
+    workers: Annotated[int, Field(ge=1, le=256)] = 2
     # copied from the top-level [ocr] section (set there): travels with the limits to workers
     ocr: OcrSettings = Field(default_factory=OcrSettings, exclude=True)
 
 
 class QuarantineSettings(_Section):
-    expire_after_days: float = 14.0
-    retain_days: float = 90.0
-    release_retry_seconds: list[int] = [60, 300, 900, 3600, 14400]
+    expire_after_days: float = Field(default=14.0, gt=0)
+    retain_days: float = Field(default=90.0, gt=0)
+    release_retry_seconds: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = [
+        60,
+        300,
+        900,
+        3600,
+        14400,
+    ]
 
 
 class NotifySettings(_Section):
@@ -186,7 +202,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str | None = None
-    scope_dir: Path = Path("config/scope")
+    # unset: the default tables inside the package (works from any directory after pip install)
+    scope_dir: Path = Field(default_factory=default_scope_dir)
     internal_domains: list[str] = []
     scan_internal: bool = False
     log_level: str = "INFO"
@@ -221,6 +238,14 @@ class Settings(BaseSettings):
     def _ocr_travels_with_limits(self) -> Settings:
         self.limits = self.limits.model_copy(update={"ocr": self.ocr})
         return self
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError(f"{value!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @field_validator("timezone")
     @classmethod
@@ -300,6 +325,8 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
 
 def check_writable(settings: Settings) -> None:
     """Create the data directories; fail with one line if they are not writable (serve only)."""
+    if not settings.scope_dir.is_dir():  # checked before anything is created
+        raise SettingsError([f"setting scope_dir: {settings.scope_dir} is not a directory"])
     for label, directory in (
         ("data_dir", settings.data_dir),
         ("relay.outbox_dir", settings.outbox_dir),

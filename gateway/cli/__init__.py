@@ -12,12 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import audit, quarantine, scan, scope, serve, user
+from gateway.cli import audit, config, quarantine, scan, scope, serve, user
 from gateway.errors import DlpError, SettingsError
 
 log = logging.getLogger("dlp_gateway.cli")
 
-COMMANDS = (serve, scan, scope, quarantine, user, audit)
+COMMANDS = (serve, scan, scope, config, quarantine, user, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

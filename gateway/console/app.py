@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
+from gateway.console.health import router as health_router
 from gateway.console.pages import router as pages_router
 from gateway.errors import AccountError, ReviewError
 from gateway.metrics import Metrics
@@ -191,6 +192,7 @@ def create_app(
     app.state.console = console
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(pages_router)
 

@@ -6,12 +6,13 @@ the gateway answers 250.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -90,3 +91,10 @@ async def create_schema(engine: AsyncEngine) -> None:
     """Create missing tables (the migrations in ``gateway/store/migrations`` are the upgrade path)."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+
+
+async def ping(sessions: Sessions, timeout: float = 3.0) -> None:
+    """One round trip to the database (readiness); raises ``StoreError`` when it fails."""
+    with store_errors():
+        async with asyncio.timeout(timeout), sessions() as session:
+            await session.execute(text("SELECT 1"))
