@@ -27,21 +27,62 @@ Everything runs on folded text (:mod:`matchers.normalize`): simplified character
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 from matchers.detectors import _cited
 
-_DRAFT = "(?:征求意见|内部讨论|讨论|送审|修改|代拟|审议|草拟|未定|内部|初)稿|供讨论|内部意见"
-_CIRCULATION = (
-    "仅供(?:领导|内部)?参阅|内部参阅|仅供内部(?:使用|参考|掌握)?|内部资料|内部材料|内部掌握"
-    "|内部传阅|内部通报|(?:请勿|不得|严禁|切勿|不要)(?:外传|转发|扩散|外泄|对外|翻印|复制|公开)"
-    "|此件不公开|不予公开|不宜公开|暂不公开|暂不对外|不对外公开|不对外公布|不对外发布|不公开发布"
-    "|阅后收回|阅后销毁|阅后即焚|控制知悉范围|严格控制知悉|注意保存"
+_DRAFT = (
+    *(
+        f"{kind}稿"
+        for kind in (
+            "征求意见",
+            "内部讨论",
+            "讨论",
+            "送审",
+            "修改",
+            "代拟",
+            "审议",
+            "草拟",
+            "未定",
+            "内部",
+            "初",
+        )
+    ),
+    "供讨论",
+    "内部意见",
 )
-# a matter not yet decided: the meeting that will decide it is still ahead
-_PENDING = r"(?:待|提交|提请)[^\n，。,]{0,6}研究|将于?[^\n，。,]{0,8}研究|上会研究|研究前|尚未(?:研究|决定|上会)"
-_INTERNAL = re.compile(rf"(?:{_DRAFT})|(?:{_CIRCULATION})|(?:{_PENDING})")
-_CIRCULATION_ONLY = re.compile(_CIRCULATION)
+_CIRCULATION = (
+    *("仅供参阅", "仅供领导参阅", "仅供内部参阅", "内部参阅", "仅供内部", "仅供内部使用"),
+    *("仅供内部参考", "仅供内部掌握", "内部资料", "内部材料", "内部掌握", "内部传阅", "内部通报"),
+    *(
+        lead + act
+        for lead in ("请勿", "不得", "严禁", "切勿", "不要")
+        for act in ("外传", "转发", "扩散", "外泄", "对外", "翻印", "复制", "公开")
+    ),
+    *("此件不公开", "不予公开", "不宜公开", "暂不公开", "暂不对外", "不对外公开", "不对外公布"),
+    *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
+    *("严格控制知悉", "注意保存"),
+)
+# a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
+_PENDING = ("上会研究", "研究前", "尚未研究", "尚未决定", "尚未上会")
+_STUDY = "研究"
+_PENDING_BEFORE = re.compile(r"(?:(?:待|提交|提请)[^\n，。,]{0,6}|将于?[^\n，。,]{0,8})$")
+
+
+def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+# Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
+# one marker, not also 仅供内部.
+_INTERNAL = _automaton((*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY))
+_CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_FIELD = re.compile(
@@ -81,25 +122,34 @@ _DATE_LINE = re.compile(
 
 def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
     """Draft and circulation markers and drafting-form fields: ``(start, end, marker)``."""
-    public_comment = _PUBLIC_COMMENT.search(text) is not None
-    for m in _INTERNAL.finditer(text):
-        word = m.group()
-        if public_comment and word == "征求意见稿":
-            continue
-        if _quoted(text, m.start(), m.end()):
-            continue
-        yield m.start(), m.end(), word
-    fields = list(_FORM_FIELD.finditer(text))
-    if len({f.group(1) for f in fields}) >= 3:
-        yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+    public_comment = None
+    for last, word in _INTERNAL.iter_long(text):
+        start, end = last + 1 - len(word), last + 1
+        if word == _STUDY:
+            match = _PENDING_BEFORE.search(text, max(0, start - 10), start)
+            if match is None:
+                continue
+            start, word = match.start(), text[match.start() : end]
+        elif word == "征求意见稿":
+            if public_comment is None:
+                public_comment = _PUBLIC_COMMENT.search(text) is not None
+            if public_comment:
+                continue
+        if not _quoted(text, start, end):
+            yield start, end, word
+    if "稿" in text or "签" in text or "核" in text:
+        fields = list(_FORM_FIELD.finditer(text))
+        if len({f.group(1) for f in fields}) >= 3:
+            yield fields[0].start(1), fields[0].end(1), "发文稿纸"
 
 
 def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``circulation_marker`` detector: circulation limits only (仅供参阅, 请勿外传, 此件不公开
     …), not draft markers; a work-secret table counts distinct ones."""
-    for m in _CIRCULATION_ONLY.finditer(text):
-        if not _quoted(text, m.start(), m.end()):
-            yield m.start(), m.end(), m.group()
+    for last, word in _CIRCULATION_ONLY.iter_long(text):
+        start = last + 1 - len(word)
+        if not _quoted(text, start, last + 1):
+            yield start, last + 1, word
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

@@ -118,6 +118,12 @@ class Engine:
             for c in scope.categories
         )
         self._named = any(c.context.named for c in scope.categories)
+        # categories whose hits make the context worth reading (most clean mail has none)
+        self._context_users = frozenset(
+            ci
+            for ci, c in enumerate(scope.categories)
+            if c.context.internal or c.context.named or c.context.public == "discount"
+        )
 
     @classmethod
     def compile(cls, scope: ScopeSet) -> Engine:
@@ -201,7 +207,11 @@ class Engine:
             (segment, list(self._segment_hits(segment, folded)))
             for segment, folded in zip(segments, folds, strict=True)
         ]
-        context = _Context(segments, folds, self._named) if self._contextual else None
+        context = None
+        if self._contextual and any(
+            hit.category in self._context_users for _, hits in per_segment for hit in hits
+        ):
+            context = _Context(segments, folds, self._named)
         if context is not None and context.public:
             per_segment = [
                 (segment, [self._in_public(hit, context.public.get(i)) for hit in hits])
@@ -592,7 +602,7 @@ class _Context:
 
 def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, str] | None:
     """Two or more particular people named in one document: evidence at the first name."""
-    people = named_people("\n".join(folds[i].text for i in members))
+    people = named_people([folds[i].text for i in members])
     if len(people) < 2:
         return None
     label = "点名的人员：" + "、".join(sorted(people)[:5]) + ("等" if len(people) > 5 else "")

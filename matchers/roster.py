@@ -23,7 +23,8 @@ people. Runs on the folded text (digits ASCII, characters simplified).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from matchers.detectors import Hit, cn_mobile, cn_resident_id, valid_bank_card, valid_resident_id
 
@@ -42,9 +43,6 @@ _SURNAMES = (
 )
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_NAME = re.compile(
-    rf"(?<![{_HAN}])(?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}(?![{_HAN}])"
-)
 # Words that start with a surname character but are places, bodies, headings or things.
 _NOT_NAME_END = set("村镇乡县区市省路街巷弄组号室栋幢楼院厂司局所站队委会部办科处行社校园场馆店厅")
 _NOT_NAME_WORDS = """
@@ -69,10 +67,24 @@ _DIGIT_RUN = re.compile(r"[0-9](?:[ \t\r\n-]{0,3}[0-9])*")
 _SEPARATORS = str.maketrans("", "", " \t\r\n-")
 
 
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
+_SURNAME_SET = frozenset(_SURNAMES)
+
+
+@lru_cache(maxsize=4)
 def _names(text: str) -> list[tuple[int, int]]:
+    """Standalone runs of 2–4 Han characters that read as a person's name (cached: the roster
+    detectors and named-people evidence read the same segment)."""
     spans = []
-    for m in _NAME.finditer(text):
+    for m in _HAN_RUN.finditer(text):
         word = m.group()
+        size = len(word)
+        if size > 4 or size < 2:
+            continue
+        if word[0] not in _SURNAME_SET and not (size >= 3 and word[:2] in _COMPOUND):
+            continue
+        if size == 4 and word[:2] not in _COMPOUND:
+            continue
         if word in _NOT_NAME or word[-1] in _NOT_NAME_END or word[:2] in _NOT_NAME:
             continue
         spans.append(m.span())
@@ -93,10 +105,17 @@ _LISTED = re.compile(rf"(?<![{_HAN}])((?:[{_SURNAMES}])[{_HAN}]{{1,2}})(?=[、�
 _PAIR = re.compile(rf"([{_SURNAMES}][{_HAN}]{{1,2}})、([{_SURNAMES}][{_HAN}]{{1,2}})")
 
 
-def named_people(text: str) -> set[str]:
-    """The distinct people a text names: standalone names (tables, lists) and names after a
-    role (嫌疑人戴某某, 带头人曹某某) or before a note (余某某（多次越级上访）, 钟某某同志)."""
-    names = {text[start:end] for start, end in _names(text)}
+def named_people(texts: Sequence[str]) -> set[str]:
+    """The distinct people the texts of one document name: standalone names (tables, lists)
+    and names after a role (嫌疑人戴某某, 带头人曹某某) or before a note (余某某（多次越级上访）,
+    钟某某同志)."""
+    names = {text[start:end] for text in texts for start, end in _names(text)}
+    for text in texts:
+        _named_in(text, names)
+    return names
+
+
+def _named_in(text: str, names: set[str]) -> None:
     for pattern in (_CUED, _LISTED):
         for m in pattern.finditer(text):
             word = m.group(1)
@@ -109,7 +128,6 @@ def named_people(text: str) -> set[str]:
     for m in _PAIR.finditer(text):  # 戴某某、范某某: the second of a pair of names
         if m.group(1) in names and m.group(2)[:2] not in _NOT_NAME:
             names.add(m.group(2))
-    return names
 
 
 def _cards(region: str) -> Iterator[str]:
