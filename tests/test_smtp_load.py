@@ -65,3 +65,83 @@ async def test_hostile_message_in_flight_makes_clean_mail_wait_4xx_not_held(
     assert retry.code == 250 and retry.text.startswith("2.0.0 relayed")
     assert [m.rcpt_to for m in upstream.delivered()] == [["b@example.com"]]
     assert cases == 1
+
+
+async def _connect(
+    port: int, source: str
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, str]:
+    """A raw SMTP connection from ``source`` (a loopback address) and its greeting line."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+    greeting = (await asyncio.wait_for(reader.readline(), 10)).decode()
+    return reader, writer, greeting
+
+
+async def test_client_over_connection_limits_gets_421_while_others_are_served(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    smtp = {"listen": "127.0.0.1:0", "max_connections": 4, "max_connections_per_client": 2}
+    gateway = await start_gateway(make_settings(tmp_path, upstream.port, smtp=smtp))
+    port = gateway.smtp_port
+    opened: list[asyncio.StreamWriter] = []
+
+    async def greeting(source: str) -> str:
+        _, writer, line = await _connect(port, source)
+        opened.append(writer)
+        return line
+
+    try:
+        hog = [await greeting("127.0.0.2") for _ in range(2)]
+        over_client = await greeting("127.0.0.2")
+        # another client is still served while the first sits at its own limit
+        served = await submit(port, SENDER, ["c@example.com"], message(CLEAN_TEXT))
+        hog += [await greeting("127.0.0.3") for _ in range(2)]  # now 4 open in all
+        over_total = await greeting("127.0.0.4")
+        opened[0].close()  # one of 127.0.0.2's: a slot is free again
+        await asyncio.sleep(0.2)
+        after = await greeting("127.0.0.4")
+    finally:
+        for writer in opened:
+            writer.close()
+            await writer.wait_closed()
+    assert over_client.startswith("421 4.7.0 too many connections")
+    assert over_total.startswith("421 4.7.0 too many connections")
+    assert [g[:4] for g in hog] == ["220 "] * 4 and after.startswith("220 ")
+    assert served.code == 250 and served.text.startswith("2.0.0 relayed")
+
+
+async def test_trickling_data_is_cut(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    smtp = {"listen": "127.0.0.1:0", "data_deadline": 2.0}
+    gateway = await start_gateway(make_settings(tmp_path, upstream.port, smtp=smtp))
+    reader, writer, greeting = await _connect(gateway.smtp_port, "127.0.0.1")
+    for line in (
+        b"EHLO mta.example.gov.cn",
+        f"MAIL FROM:<{SENDER}>".encode(),
+        b"RCPT TO:<d@example.com>",
+        b"DATA",
+    ):
+        writer.write(line + b"\r\n")
+    replies = []
+    while not (replies and replies[-1].startswith(b"354")):
+        replies.append(await asyncio.wait_for(reader.readline(), 10))
+    started = time.monotonic()
+    closed = b""
+    for byte in b"Subject: x\r\n\r\n" + b"y" * 100:
+        try:
+            writer.write(bytes([byte]))
+            await writer.drain()
+            closed = await asyncio.wait_for(reader.read(1000), 0.5)
+        except TimeoutError:
+            continue
+        except ConnectionError:
+            break
+        if closed or reader.at_eof():
+            break
+    cut_after = time.monotonic() - started
+    writer.close()
+    await writer.wait_closed()
+    assert greeting.startswith("220 ")
+    assert closed.startswith(b"421 4.4.2 DATA too slow")
+    assert cut_after < 6.0
+    assert upstream.delivered() == []

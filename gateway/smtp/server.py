@@ -43,6 +43,10 @@ log = logging.getLogger("dlp_gateway.smtp")
 __all__ = ["Authenticator", "SmtpServer", "tls_context"]
 
 _IDENT = "dlp-gateway ESMTP"
+_RATE_GRACE = 10.0  # seconds of DATA before smtp.min_data_rate applies
+TOO_MANY = b"421 4.7.0 too many connections, try again later\r\n"
+# "socket.accept() out of system resource" and the like: at most one line per this many seconds
+_ACCEPT_LOG_INTERVAL = 10.0
 
 
 def tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
@@ -197,6 +201,8 @@ class _Handler:
             smtputf8=bool(envelope.smtp_utf8),
         )
         raw = envelope.original_content or b""
+        if isinstance(smtp, _GatewaySMTP):
+            smtp._data_complete = True  # the whole message is here: the DATA watchdog stops
         reply = await self._server.pipeline.process(record, raw)
         return str(reply)
 
@@ -211,6 +217,9 @@ class _GatewaySMTP(SMTP):
     def __init__(self, server: SmtpServer, handler: _Handler, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
         self._gateway = server
+        self._refused = False
+        self._data_bytes = 0
+        self._data_complete = False
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self._gateway.authenticator.enabled:
@@ -272,18 +281,70 @@ class _GatewaySMTP(SMTP):
 
     async def smtp_DATA(self, arg: str) -> None:
         self._gateway.inflight += 1
+        self._data_bytes = 0
+        self._data_complete = False
+        watchdog = asyncio.get_running_loop().create_task(self._watch_data())
         try:
             await super().smtp_DATA(arg)
         finally:
+            watchdog.cancel()
             self._gateway.inflight -= 1
             self._gateway.changed()
 
+    async def _watch_data(self) -> None:
+        """Cut a client that trickles DATA: the message must arrive within
+        ``smtp.data_deadline`` and, after a short grace, at ``smtp.min_data_rate`` on average.
+        aiosmtpd's idle timeout alone is reset by every byte (RFC 5321 §4.5.3.2.6 allows a
+        server to give up on a DATA block that takes too long)."""
+        settings = self._gateway.settings
+        started = time.monotonic()
+        while not self._data_complete:
+            await asyncio.sleep(1.0)
+            elapsed = time.monotonic() - started
+            too_slow = (
+                settings.min_data_rate > 0
+                and elapsed >= _RATE_GRACE
+                and self._data_bytes < settings.min_data_rate * elapsed
+            )
+            if (elapsed >= settings.data_deadline or too_slow) and not self._data_complete:
+                log.warning(
+                    "DATA too slow peer=%s bytes=%d seconds=%.0f",
+                    self._peer(),
+                    self._data_bytes,
+                    elapsed,
+                )
+                if isinstance(self.transport, asyncio.WriteTransport):
+                    self.transport.write(b"421 4.4.2 DATA too slow, closing connection\r\n")
+                    self.transport.close()
+                return
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        self._data_bytes += len(data)
+        super().data_received(data)
+
+    def eof_received(self) -> bool | None:
+        if self._refused:
+            return False
+        return super().eof_received()
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._gateway.connections.add(self)
+        if self.transport is not None:  # STARTTLS: the same connection, already admitted
+            super().connection_made(transport)
+            return
+        self._data_bytes = 0
+        self._data_complete = False
+        if self._gateway.closing_connection(self, transport):
+            self._refused = True
+            return
+        self._refused = False
         super().connection_made(transport)
 
     def connection_lost(self, error: Exception | None) -> None:
-        self._gateway.connections.discard(self)
+        self._gateway.forget(self)
+        if self._refused:
+            return
         super().connection_lost(error)
 
     def close_now(self) -> None:
@@ -319,6 +380,10 @@ class SmtpServer:
         self._handler = _Handler(self)
         self._server: asyncio.Server | None = None
         self.connections: set[_GatewaySMTP] = set()
+        self._peers: dict[_GatewaySMTP, str] = {}
+        self._per_client: dict[str, int] = {}
+        self._refused_count = 0
+        self._refused_logged = -_ACCEPT_LOG_INTERVAL
         self.inflight = 0
         self.closing = False
         self._changed = asyncio.Event()
@@ -349,6 +414,7 @@ class SmtpServer:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        _quiet_accept_errors()
         try:
             self._server = await loop.create_server(self._protocol, self._host, self._port)
         except OSError as exc:
@@ -365,6 +431,46 @@ class SmtpServer:
 
     def changed(self) -> None:
         self._changed.set()
+
+    def closing_connection(
+        self, connection: _GatewaySMTP, transport: asyncio.BaseTransport
+    ) -> bool:
+        """Admit a new connection, or answer ``421 4.7.0`` and close it when the total or this
+        client address's share of ``smtp.max_connections`` is used (RFC 5321 §3.8)."""
+        peer = transport.get_extra_info("peername")
+        ip = str(peer[0]) if isinstance(peer, tuple) and peer else ""
+        per_client = self._per_client.get(ip, 0)
+        if (
+            len(self.connections) >= self.settings.max_connections
+            or per_client >= self.settings.max_connections_per_client
+        ):
+            self._refused_count += 1
+            now = time.monotonic()
+            if now - self._refused_logged >= _ACCEPT_LOG_INTERVAL:
+                log.warning(
+                    "connection limit: refused peer=%s (%d refused since the last line)",
+                    ip,
+                    self._refused_count,
+                )
+                self._refused_logged, self._refused_count = now, 0
+            assert isinstance(transport, asyncio.WriteTransport)
+            transport.write(TOO_MANY)
+            transport.close()
+            return True
+        self.connections.add(connection)
+        self._peers[connection] = ip
+        self._per_client[ip] = per_client + 1
+        return False
+
+    def forget(self, connection: _GatewaySMTP) -> None:
+        self.connections.discard(connection)
+        ip = self._peers.pop(connection, None)
+        if ip is not None:
+            left = self._per_client.get(ip, 1) - 1
+            if left > 0:
+                self._per_client[ip] = left
+            else:
+                self._per_client.pop(ip, None)
 
     async def stop(self, drain_timeout: float) -> None:
         """Stop listening, let transactions past DATA finish, then close every connection."""
@@ -389,6 +495,35 @@ class SmtpServer:
             connection.close_now()
         if self._server is not None:
             await self._server.wait_closed()
+
+
+class _AcceptErrorFilter(logging.Filter):
+    """asyncio logs every failed ``accept()`` (out of descriptors) and retries a second later;
+    under a connection flood that is thousands of lines. Keep one per interval, with a count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = -_ACCEPT_LOG_INTERVAL
+        self._dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.getMessage().startswith("socket.accept() out of system resource"):
+            return True
+        now = time.monotonic()
+        if now - self._last < _ACCEPT_LOG_INTERVAL:
+            self._dropped += 1
+            return False
+        if self._dropped:
+            record.msg = f"{record.msg} ({self._dropped} more since the last line)"
+        self._last, self._dropped = now, 0
+        record.exc_info = None  # the same OSError each time: no traceback per line
+        return True
+
+
+def _quiet_accept_errors() -> None:
+    logger = logging.getLogger("asyncio")
+    if not any(isinstance(f, _AcceptErrorFilter) for f in logger.filters):
+        logger.addFilter(_AcceptErrorFilter())
 
 
 def _excluded_mechanisms(offered: Iterable[str]) -> list[str]:
