@@ -378,13 +378,19 @@ class Inspector:
 
     async def _build(self) -> _Generation:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, self._build_blocking)
+        generation = await loop.run_in_executor(self._threads, self._build_blocking, "")
+        assert generation is not None
+        return generation
 
-    def _build_blocking(self) -> _Generation:
+    def _build_blocking(self, unless_version: str = "") -> _Generation | None:
+        """A new generation on the tables as they are now; None when their version is
+        ``unless_version`` (unchanged tables start no workers)."""
         from matchers.engine import Engine
         from matchers.scope import load_scope
 
         scope = load_scope(self.scope_dir)
+        if unless_version and scope.version == unless_version:
+            return None
         engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
         generation = _Generation(self._ctx, scope, self.limits, self._init, engine.term_count)
         if not generation.wait_ready():
@@ -393,8 +399,12 @@ class Inspector:
         return generation
 
     async def reload(self) -> str:
+        """Load the tables again; a new generation of workers only if their version changed."""
         async with self._reload_lock:
-            new = await self._build()  # ScopeError propagates; the old generation stays
+            loop = asyncio.get_running_loop()
+            new = await loop.run_in_executor(self._threads, self._build_blocking, self.version)
+            if new is None:  # ScopeError propagates; the old generation stays
+                return self.version
             old, self._gen = self._gen, new
             if old is not None:
                 old.retire()
