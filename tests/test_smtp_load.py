@@ -17,6 +17,7 @@ from tests.fixtures_extract import message as mail_with
 from tests.fixtures_smtp import (
     CLEAN_TEXT,
     GatewayFactory,
+    KeywordInspector,
     Sink,
     make_settings,
     message,
@@ -145,3 +146,27 @@ async def test_trickling_data_is_cut(
     assert closed.startswith(b"421 4.4.2 DATA too slow")
     assert cut_after < 6.0
     assert upstream.delivered() == []
+
+
+async def test_data_beyond_the_in_flight_byte_cap_gets_452_and_the_retry_is_relayed(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    smtp = {"listen": "127.0.0.1:0", "max_inflight_bytes": 1 << 20}
+    slow = KeywordInspector(delay=2.0)  # keeps the first message's bytes in the pipeline
+    gateway = await start_gateway(make_settings(tmp_path, upstream.port, smtp=smtp), inspector=slow)
+    port = gateway.smtp_port
+    big = message(CLEAN_TEXT + ("附" * 100 + "\n") * 2000)  # ~600 KB: two pass the 1 MiB cap
+    first = asyncio.create_task(submit(port, SENDER, ["e@example.com"], big))
+    await asyncio.sleep(1.0)
+    second = await submit(port, SENDER, ["f@example.com"], big)
+    small = await submit(port, SENDER, ["g@example.com"], message(CLEAN_TEXT))
+    done = await asyncio.wait_for(first, 30)
+    retry = await submit(port, SENDER, ["f@example.com"], big)
+
+    assert (second.code, second.text) == (452, "4.3.1 insufficient system storage, try again later")
+    assert small.code == 250 and done.code == 250 and retry.code == 250
+    assert sorted(r for m in upstream.delivered() for r in m.rcpt_to) == [
+        "e@example.com",
+        "f@example.com",
+        "g@example.com",
+    ]

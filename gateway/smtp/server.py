@@ -25,7 +25,7 @@ import logging
 import ssl
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, AuthResult, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
@@ -44,6 +44,7 @@ __all__ = ["Authenticator", "SmtpServer", "tls_context"]
 
 _IDENT = "dlp-gateway ESMTP"
 _RATE_GRACE = 10.0  # seconds of DATA before smtp.min_data_rate applies
+INFLIGHT_FULL = "452 4.3.1 insufficient system storage, try again later"
 TOO_MANY = b"421 4.7.0 too many connections, try again later\r\n"
 # "socket.accept() out of system resource" and the like: at most one line per this many seconds
 _ACCEPT_LOG_INTERVAL = 10.0
@@ -220,6 +221,8 @@ class _GatewaySMTP(SMTP):
         self._refused = False
         self._data_bytes = 0
         self._data_complete = False
+        self._in_data = False
+        self._memory_capped = False
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self._gateway.authenticator.enabled:
@@ -283,13 +286,35 @@ class _GatewaySMTP(SMTP):
         self._gateway.inflight += 1
         self._data_bytes = 0
         self._data_complete = False
+        # smtp.max_inflight_bytes: this message may use what the others in DATA or in the
+        # pipeline leave; aiosmtpd discards what goes beyond, and push() turns its 552 into 452
+        settings = self._gateway.settings
+        room = settings.max_inflight_bytes - self._gateway.data_in_flight()
+        self._memory_capped = room < settings.max_message_size
+        self.data_size_limit = max(1, min(settings.max_message_size, room))
+        self._in_data = True
         watchdog = asyncio.get_running_loop().create_task(self._watch_data())
         try:
             await super().smtp_DATA(arg)
         finally:
             watchdog.cancel()
+            self._in_data = False
+            self.data_size_limit = settings.max_message_size
             self._gateway.inflight -= 1
             self._gateway.changed()
+
+    async def push(self, status: AnyStr) -> None:
+        if (
+            isinstance(status, str)
+            and status.startswith("552")
+            and self._memory_capped
+            and self._data_bytes <= self._gateway.settings.max_message_size
+        ):
+            # not too big in itself, only for now (RFC 5321 §4.5.3.1.10: 452, retry later)
+            log.warning("DATA refused: in-flight bytes at smtp.max_inflight_bytes")
+            await super().push(INFLIGHT_FULL)
+            return
+        await super().push(status)
 
     async def _watch_data(self) -> None:
         """Cut a client that trickles DATA: the message must arrive within
@@ -317,6 +342,10 @@ class _GatewaySMTP(SMTP):
                     self.transport.write(b"421 4.4.2 DATA too slow, closing connection\r\n")
                     self.transport.close()
                 return
+
+    @property
+    def data_bytes(self) -> int:
+        return self._data_bytes if self._in_data else 0
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -431,6 +460,10 @@ class SmtpServer:
 
     def changed(self) -> None:
         self._changed.set()
+
+    def data_in_flight(self) -> int:
+        """Bytes of DATA held now: received by transactions in DATA or in the pipeline."""
+        return sum(c.data_bytes for c in self.connections)
 
     def closing_connection(
         self, connection: _GatewaySMTP, transport: asyncio.BaseTransport
