@@ -349,11 +349,14 @@ async def run(args: argparse.Namespace) -> None:
                 await closed_loop(port, pid, texts[:40] + attachments[:4], args.clients)
             print(HEADER)
             peak: dict[tuple[str, str], dict[str, float]] = {}
-            for kind, raws in (("text", texts), ("attachments", attachments)):
+            corpora = (("text", texts), ("attachments", attachments))
+            for kind, raws in corpora:
+                if args.corpus not in ("both", kind):
+                    continue
                 for path, (port, pid) in servers.items():
                     peak[path, kind] = await closed_loop(port, pid, raws, args.clients)
                     print(line(path, kind, peak[path, kind]), flush=True)
-            for kind in ("text", "attachments"):
+            for kind in {k for _, k in peak}:
                 gw, pl = peak["gateway", kind], peak["plain", kind]
                 print(
                     f"{kind}: gateway / plain throughput {gw['rate'] / pl['rate']:.0%}; "
@@ -380,6 +383,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--quick", action="store_true", help="200 text mails, shorter open loop")
+    parser.add_argument("--corpus", choices=("both", "text", "attachments"), default="both")
     asyncio.run(run(parser.parse_args()))
 
 

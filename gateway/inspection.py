@@ -192,13 +192,22 @@ def _worker_main(
             return
         try:
             if name is None:
-                result = inspect_message(raw, engine, limits)
+                result = _lean(inspect_message(raw, engine, limits))
             else:
                 result = inspect_document(raw, str(name), engine, limits)
             conn.send(("ok", result))
         except MemoryError:
             conn.send(("error", "内存超过上限"))
             return  # the heap may be fragmented or half-built: let the pool replace us
+
+
+def _lean(result: Inspection) -> Inspection:
+    """What the parent needs back: a message that passes is relayed as received and nothing
+    of its extracted text is kept, so its segments and parts do not cross the pipe (pickling
+    them back cost the main process more than the verdict itself)."""
+    if result.decision.verdict != Verdict.PASS:
+        return result
+    return dataclasses.replace(result, parts=(), segments=())
 
 
 _STARTUP_SECONDS = 120.0
