@@ -158,12 +158,15 @@ async def test_data_beyond_the_in_flight_byte_cap_gets_452_and_the_retry_is_rela
     big = message(CLEAN_TEXT + ("附" * 100 + "\n") * 2000)  # ~600 KB: two pass the 1 MiB cap
     first = asyncio.create_task(submit(port, SENDER, ["e@example.com"], big))
     await asyncio.sleep(1.0)
-    second = await submit(port, SENDER, ["f@example.com"], big)
+    second = await submit(port, SENDER, ["f@example.com"], big)  # no SIZE: refused after DATA
+    sized = await submit(port, SENDER, ["f@example.com"], big, mail_options=(f"SIZE={len(big)}",))
     small = await submit(port, SENDER, ["g@example.com"], message(CLEAN_TEXT))
     done = await asyncio.wait_for(first, 30)
     retry = await submit(port, SENDER, ["f@example.com"], big)
 
     assert (second.code, second.text) == (452, "4.3.1 insufficient system storage, try again later")
+    assert second.stage == "data"
+    assert (sized.code, sized.stage) == (452, "mail")  # RFC 1870: refused before any data
     assert small.code == 250 and done.code == 250 and retry.code == 250
     assert sorted(r for m in upstream.delivered() for r in m.rcpt_to) == [
         "e@example.com",

@@ -173,6 +173,25 @@ class _Handler:
             responses = [r for r in responses if not r[4:].startswith("AUTH")]
         return responses
 
+    async def handle_MAIL(
+        self,
+        smtp: SMTP,
+        session: Session,
+        envelope: SmtpEnvelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        size = 0
+        for option in mail_options:
+            if option.upper().startswith("SIZE=") and option[5:].isdigit():
+                size = int(option[5:])
+        if isinstance(smtp, _GatewaySMTP) and not self._server.reserve(smtp, size):
+            log.warning("MAIL refused: SIZE=%d beyond smtp.max_inflight_bytes", size)
+            return INFLIGHT_FULL
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(
         self,
         smtp: SMTP,
@@ -223,6 +242,7 @@ class _GatewaySMTP(SMTP):
         self._data_complete = False
         self._in_data = False
         self._memory_capped = False
+        self.reserved = 0  # the SIZE declared at MAIL for the transaction under way
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self._gateway.authenticator.enabled:
@@ -289,7 +309,7 @@ class _GatewaySMTP(SMTP):
         # smtp.max_inflight_bytes: this message may use what the others in DATA or in the
         # pipeline leave; aiosmtpd discards what goes beyond, and push() turns its 552 into 452
         settings = self._gateway.settings
-        room = settings.max_inflight_bytes - self._gateway.data_in_flight()
+        room = settings.max_inflight_bytes - self._gateway.data_in_flight(self)
         self._memory_capped = room < settings.max_message_size
         self.data_size_limit = max(1, min(settings.max_message_size, room))
         self._in_data = True
@@ -299,6 +319,7 @@ class _GatewaySMTP(SMTP):
         finally:
             watchdog.cancel()
             self._in_data = False
+            self.reserved = 0
             self.data_size_limit = settings.max_message_size
             self._gateway.inflight -= 1
             self._gateway.changed()
@@ -461,9 +482,18 @@ class SmtpServer:
     def changed(self) -> None:
         self._changed.set()
 
-    def data_in_flight(self) -> int:
-        """Bytes of DATA held now: received by transactions in DATA or in the pipeline."""
-        return sum(c.data_bytes for c in self.connections)
+    def data_in_flight(self, besides: _GatewaySMTP | None = None) -> int:
+        """Bytes of DATA held now (received by transactions in DATA or in the pipeline) or
+        reserved by a SIZE declared at MAIL, over every connection but ``besides``."""
+        return sum(max(c.reserved, c.data_bytes) for c in self.connections if c is not besides)
+
+    def reserve(self, connection: _GatewaySMTP, size: int) -> bool:
+        """RFC 1870 §6.1: a transaction declaring SIZE that would take the bytes in flight past
+        ``smtp.max_inflight_bytes`` is refused at MAIL (452), before anything is sent."""
+        if size and self.data_in_flight(connection) + size > self.settings.max_inflight_bytes:
+            return False
+        connection.reserved = size
+        return True
 
     def closing_connection(
         self, connection: _GatewaySMTP, transport: asyncio.BaseTransport
