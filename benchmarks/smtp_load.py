@@ -1,21 +1,21 @@
-"""SMTP load: the gateway against two baselines, on this machine.
+"""SMTP load: the gateway beside a plain relay, in one run, on this machine.
 
-Three paths, same load generator, same sink (an aiosmtpd server that drops what it gets, in
-its own process):
+Paths, same load generator, same sink (an aiosmtpd server that drops what it gets, in its own
+process):
 
-* ``direct``  client → sink
 * ``plain``   client → plain aiosmtpd relay (forwards with aiosmtplib, inspects nothing) → sink
 * ``gateway`` client → ``dlp-gateway serve`` (real Inspector, default scope tables) → sink
 
-Two message kinds: 10 KB of Chinese text, and a mail with attachments (a zip holding a text
-file, and a csv). All messages are clean, so every one takes the full path (inspect + relay).
+Two corpora: ``text`` — 10 KB Chinese text mails, one in ten holding a listed term (so about
+10 % take the held path: store commit + notices); ``attachments`` — mails carrying a docx, an
+xlsx, a pdf (real documents from the shared corpus) and a zip of a docx, all clean.
 
-For each path and kind: closed-loop peak (``--clients`` connections, each sending back to back
-over one SMTP session, as an MTA does) → msgs/s, p50/p99 latency (MAIL to the DATA reply).
-Then an open-loop run at half the gateway's peak rate on text mail, through the gateway and
-direct, to show the latency the gateway adds at a comfortable load.
+For each corpus, closed loop (``--clients`` sessions sending back to back, as an MTA does):
+msgs/s, server CPU ms per message (utime+stime from /proc, summed over the server process and
+all its children, i.e. the inspection workers), p50/p99 latency split by outcome (relayed /
+held). Then an open loop at ``--rate`` msgs/s (default 50) on the text corpus through both.
 
-    .venv/bin/python benchmarks/smtp_load.py [--messages 600] [--clients 16]
+    .venv/bin/python benchmarks/smtp_load.py [--quick] [--messages 600] [--clients 8]
 """
 
 from __future__ import annotations
@@ -103,32 +103,70 @@ def text_of(size: int) -> str:
     return "\n".join(out)
 
 
+HELD_TERM = "另附东湖片区征地拆迁补偿方案，请审阅。"  # a listed term (land): the message is held
+CORPUS = ROOT.parent / "shared" / "corpus"
+DOCUMENTS = (
+    ("通知.docx", "poi/test-data/integration/stress009.docx"),
+    ("统计.xlsx", "poi/test-data/integration/stress020.xlsx"),
+    ("材料.pdf", "pdfminer.six/samples/contrib/issue_566_test_1.pdf"),
+)
+
+
 def text_mail(n: int) -> bytes:
+    """10 KB of Chinese text; every tenth one holds a listed term."""
     msg = EmailMessage()
     msg["From"] = "bench@example.gov.cn"
     msg["To"] = "partner@example.com"
     msg["Subject"] = f"工作通知 {n}"
     msg["Message-ID"] = f"<bench-{n}@example.gov.cn>"
-    msg.set_content(text_of(10_000), charset="utf-8", cte="8bit")
+    body = text_of(10_000)
+    if n % 10 == 5:
+        body = body[:3000] + "\n" + HELD_TERM + "\n" + body[3000:]
+    msg.set_content(body, charset="utf-8", cte="8bit")
     return msg.as_bytes().replace(b"\n", b"\r\n")
 
 
 def attachment_mail(n: int) -> bytes:
+    """A short body with a docx, an xlsx, a pdf and a zip holding the docx (clean)."""
     msg = EmailMessage()
     msg["From"] = "bench@example.gov.cn"
     msg["To"] = "partner@example.com"
     msg["Subject"] = f"资料 {n}"
     msg["Message-ID"] = f"<bench-a{n}@example.gov.cn>"
     msg.set_content(text_of(2_000), charset="utf-8")
+    for name, rel in DOCUMENTS:
+        data = (CORPUS / rel).read_bytes()
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("通知.txt", text_of(8_000))
+        archive.writestr("通知.docx", (CORPUS / DOCUMENTS[0][1]).read_bytes())
     msg.add_attachment(
         buffer.getvalue(), maintype="application", subtype="zip", filename="资料.zip"
     )
-    csv = "姓名,科室,电话\n" + "".join(f"同事{i},办公室,0571-8800{i:04d}\n" for i in range(60))
-    msg.add_attachment(csv.encode("gb18030"), maintype="text", subtype="csv", filename="名单.csv")
     return msg.as_bytes().replace(b"\n", b"\r\n")
+
+
+def cpu_seconds(pid: int) -> dict[int, float]:
+    """utime+stime of ``pid`` and every descendant, by pid (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            out[current] = (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two samples; a process born in between counts from zero (one that
+    died in between is lost: the gateway replaces workers only on a fault)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def spawn(code: str, *args: str) -> tuple[subprocess.Popen[str], int]:
@@ -143,9 +181,11 @@ def spawn_gateway(
     config = workdir / "gw.toml"
     config.write_text(
         f'data_dir = "{workdir / "var"}"\nscope_dir = "{ROOT / "config" / "scope"}"\n'
-        f'log_level = "{log_level}"\n'
+        f'log_level = "{log_level}"\ninternal_domains = ["example.gov.cn"]\n'
         f'[smtp]\nlisten = "127.0.0.1:0"\n[console]\nlisten = "127.0.0.1:0"\n'
         f'[relay]\nhost = "127.0.0.1"\nport = {sink_port}\n'
+        '[notify]\nofficers = ["officer@example.gov.cn"]\nsender = "dlp@example.gov.cn"\n'
+        '[audit]\nkey = "bench-audit-key-0123456789abcdef-0123456789"\n'
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLP_")}
     proc = subprocess.Popen(
@@ -163,8 +203,15 @@ def spawn_gateway(
     raise SystemExit("gateway did not start")
 
 
+Latencies = list[tuple[str, float]]  # (outcome "relayed" | "held", seconds)
+
+
+def outcome(reply: str) -> str:
+    return "held" if "held for review" in reply else "relayed"
+
+
 async def session_worker(
-    port: int, messages: asyncio.Queue[bytes], latencies: list[float], errors: list[str]
+    port: int, messages: asyncio.Queue[bytes], latencies: Latencies, errors: list[str]
 ) -> None:
     client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False, timeout=120)
     await client.connect()
@@ -176,47 +223,53 @@ async def session_worker(
                 return
             started = time.perf_counter()
             try:
-                await client.sendmail("bench@example.gov.cn", ["partner@example.com"], raw)
+                _, reply = await client.sendmail(
+                    "bench@example.gov.cn", ["partner@example.com"], raw
+                )
             except aiosmtplib.SMTPException as exc:
                 errors.append(str(exc))
                 continue
-            latencies.append(time.perf_counter() - started)
+            latencies.append((outcome(reply), time.perf_counter() - started))
     finally:
         await client.quit()
 
 
-async def closed_loop(port: int, raws: list[bytes], clients: int) -> dict[str, float]:
+async def closed_loop(port: int, pid: int, raws: list[bytes], clients: int) -> dict[str, float]:
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     for raw in raws:
         queue.put_nowait(raw)
-    latencies: list[float] = []
+    latencies: Latencies = []
     errors: list[str] = []
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     await asyncio.gather(*(session_worker(port, queue, latencies, errors) for _ in range(clients)))
     elapsed = time.perf_counter() - started
-    return summary(latencies, elapsed, errors)
+    return summary(latencies, elapsed, errors, cpu_spent(cpu, cpu_seconds(pid)))
 
 
-async def open_loop(port: int, raws: list[bytes], rate: float, clients: int) -> dict[str, float]:
+async def open_loop(
+    port: int, pid: int, raws: list[bytes], rate: float, clients: int
+) -> dict[str, float]:
     """Messages offered at ``rate``/s over a pool of sessions; latency includes queueing."""
     pool: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
     for _ in range(clients):
         client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False, timeout=120)
         await client.connect()
         pool.put_nowait(client)
-    latencies: list[float] = []
+    latencies: Latencies = []
     errors: list[str] = []
 
     async def one(raw: bytes, due: float) -> None:
         client = await pool.get()
         try:
-            await client.sendmail("bench@example.gov.cn", ["partner@example.com"], raw)
-            latencies.append(time.perf_counter() - due)
+            _, reply = await client.sendmail("bench@example.gov.cn", ["partner@example.com"], raw)
+            latencies.append((outcome(reply), time.perf_counter() - due))
         except aiosmtplib.SMTPException as exc:
             errors.append(str(exc))
         finally:
             pool.put_nowait(client)
 
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     tasks = []
     for n, raw in enumerate(raws):
@@ -227,36 +280,60 @@ async def open_loop(port: int, raws: list[bytes], rate: float, clients: int) -> 
         tasks.append(asyncio.create_task(one(raw, due)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
+    spent = cpu_spent(cpu, cpu_seconds(pid))
     while not pool.empty():
         await pool.get_nowait().quit()
-    return summary(latencies, elapsed, errors)
+    return summary(latencies, elapsed, errors, spent)
 
 
-def summary(latencies: list[float], elapsed: float, errors: list[str]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
-    return {
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return float("nan"), float("nan")
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+def summary(
+    latencies: Latencies, elapsed: float, errors: list[str], cpu: float
+) -> dict[str, float]:
+    result = {
         "msgs": len(latencies),
         "errors": len(errors),
         "rate": len(latencies) / elapsed,
-        "p50_ms": statistics.median(ordered) * 1000 if ordered else float("nan"),
-        "p99_ms": p99 * 1000,
+        "cpu_ms": cpu * 1000 / max(1, len(latencies)),
     }
+    for kind in ("all", "relayed", "held"):
+        values = [t for o, t in latencies if kind in ("all", o)]
+        result[f"{kind}_n"] = len(values)
+        result[f"{kind}_p50"], result[f"{kind}_p99"] = _percentiles(values)
+    return result
+
+
+HEADER = (
+    f"{'path':<8} {'corpus':<11} {'msg/s':>6} {'cpu ms/msg':>10}  "
+    f"{'p50/p99 all':>15}  {'p50/p99 relayed':>15}  {'p50/p99 held':>15}  n held, errors"
+)
 
 
 def line(path: str, kind: str, s: dict[str, float]) -> str:
+    def pair(k: str) -> str:
+        return f"{s[k + '_p50']:6.1f}/{s[k + '_p99']:6.1f}" if s[k + "_n"] else f"{'-':>13}"
+
     return (
-        f"{path:<8} {kind:<11} {s['rate']:8.0f} msg/s   p50 {s['p50_ms']:7.1f} ms   "
-        f"p99 {s['p99_ms']:7.1f} ms   ({int(s['msgs'])} ok, {int(s['errors'])} errors)"
+        f"{path:<8} {kind:<11} {s['rate']:6.0f} {s['cpu_ms']:10.2f}  {pair('all'):>15}  "
+        f"{pair('relayed'):>15}  {pair('held'):>15}  {int(s['held_n'])}, {int(s['errors'])}"
     )
 
 
 async def run(args: argparse.Namespace) -> None:
-    texts = [text_mail(n) for n in range(args.messages)]
-    attachments = [attachment_mail(n) for n in range(args.messages // 2)]
+    count = 200 if args.quick else args.messages
+    texts = [text_mail(n) for n in range(count)]
+    attachments = [attachment_mail(n) for n in range(max(20, count // 4))]
     print(
         f"# {os.cpu_count()} cpus; {args.clients} client sessions; text mail "
-        f"{len(texts[0]) / 1000:.1f} KB, attachment mail {len(attachments[0]) / 1000:.1f} KB"
+        f"{len(texts[0]) / 1000:.1f} KB ({sum(HELD_TERM.encode() in t for t in texts)} of {len(texts)} "
+        f"held expected: every tenth), attachment mail {len(attachments[0]) / 1000:.0f} KB"
     )
     procs: list[subprocess.Popen[str]] = []
     with tempfile.TemporaryDirectory(prefix="dlp-bench-") as tmp:
@@ -267,23 +344,29 @@ async def run(args: argparse.Namespace) -> None:
             procs.append(plain)
             gateway, gateway_port = spawn_gateway(sink_port, Path(tmp))
             procs.append(gateway)
-            ports = {"direct": sink_port, "plain": plain_port, "gateway": gateway_port}
-            await closed_loop(gateway_port, texts[:50], args.clients)  # warm-up (workers, jieba)
+            servers = {"plain": (plain_port, plain.pid), "gateway": (gateway_port, gateway.pid)}
+            for port, pid in servers.values():  # warm-up (workers, jieba, connections)
+                await closed_loop(port, pid, texts[:40] + attachments[:4], args.clients)
+            print(HEADER)
             peak: dict[tuple[str, str], dict[str, float]] = {}
-            for kind, raws in (("text", texts), ("attachments", attachments)):
-                for path, port in ports.items():
-                    peak[path, kind] = await closed_loop(port, raws, args.clients)
+            corpora = (("text", texts), ("attachments", attachments))
+            for kind, raws in corpora:
+                if args.corpus not in ("both", kind):
+                    continue
+                for path, (port, pid) in servers.items():
+                    peak[path, kind] = await closed_loop(port, pid, raws, args.clients)
                     print(line(path, kind, peak[path, kind]), flush=True)
-            ratio = peak["gateway", "text"]["rate"] / peak["plain", "text"]["rate"]
-            print(f"gateway / plain relay throughput on text mail: {ratio:.0%}")
-            half = peak["gateway", "text"]["rate"] / 2
-            count = min(len(texts), max(100, int(half * 10)))
-            through = await open_loop(gateway_port, texts[:count], half, args.clients)
-            direct = await open_loop(sink_port, texts[:count], half, args.clients)
-            print(f"open loop at {half:.0f} msg/s (half the gateway's peak), text mail:")
-            print(line("gateway", "text", through))
-            print(line("direct", "text", direct))
-            print(f"p99 added by the gateway: {through['p99_ms'] - direct['p99_ms']:.1f} ms")
+            for kind in {k for _, k in peak}:
+                gw, pl = peak["gateway", kind], peak["plain", kind]
+                print(
+                    f"{kind}: gateway / plain throughput {gw['rate'] / pl['rate']:.0%}; "
+                    f"extra server CPU {gw['cpu_ms'] - pl['cpu_ms']:.2f} ms/msg"
+                )
+            n = min(len(texts), int(args.rate * (4 if args.quick else 10)))
+            print(f"open loop at {args.rate:g} msg/s, text corpus ({n} messages):")
+            for path, (port, pid) in servers.items():
+                result = await open_loop(port, pid, texts[:n], args.rate, args.clients)
+                print(line(path, "text", result), flush=True)
         finally:
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)
@@ -297,7 +380,10 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=600)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--quick", action="store_true", help="200 text mails, shorter open loop")
+    parser.add_argument("--corpus", choices=("both", "text", "attachments"), default="both")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import importlib
 import logging
 import multiprocessing
@@ -69,7 +70,9 @@ def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspec
     started = time.monotonic()
     try:
         extracted = extract_message(raw, limits, started + limits.timeout)
-        decision = engine.decide(extracted.segments, extracted.unscannable)
+        decision = _within_deadline(
+            engine.decide(extracted.segments, extracted.unscannable), started, limits.timeout
+        )
     except Exception as exc:  # an unexpected fault: fail closed, keep the message
         log.exception("inspection failed")
         return failed_inspection(
@@ -99,6 +102,18 @@ def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettin
             b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started, name
         )
     return Inspection(decision, extracted.parts, extracted.segments, "", "", _elapsed_ms(started))
+
+
+def _within_deadline(decision: Decision, started: float, timeout: float) -> Decision:
+    """``limits.timeout`` bounds matching too, not only extraction: a decision reached after
+    it holds the message as ``timeout``, as the limit promises (fail closed)."""
+    if time.monotonic() - started <= timeout or any(
+        u.reason == UnscannableReason.TIMEOUT for u in decision.unscannable
+    ):
+        return decision
+    late = Unscannable(WHOLE_MESSAGE, UnscannableReason.TIMEOUT, f"超过 {timeout:g} 秒")
+    verdict = Verdict.QUARANTINE if decision.verdict == Verdict.PASS else decision.verdict
+    return dataclasses.replace(decision, verdict=verdict, unscannable=(*decision.unscannable, late))
 
 
 def failed_inspection(
@@ -178,13 +193,22 @@ def _worker_main(
             return
         try:
             if name is None:
-                result = inspect_message(raw, engine, limits)
+                result = _lean(inspect_message(raw, engine, limits))
             else:
                 result = inspect_document(raw, str(name), engine, limits)
             conn.send(("ok", result))
         except MemoryError:
             conn.send(("error", "内存超过上限"))
             return  # the heap may be fragmented or half-built: let the pool replace us
+
+
+def _lean(result: Inspection) -> Inspection:
+    """What the parent needs back: a message that passes is relayed as received and nothing
+    of its extracted text is kept, so its segments and parts do not cross the pipe (pickling
+    them back cost the main process more than the verdict itself)."""
+    if result.decision.verdict != Verdict.PASS:
+        return result
+    return dataclasses.replace(result, parts=(), segments=())
 
 
 _STARTUP_SECONDS = 120.0
@@ -283,15 +307,28 @@ class _Generation:
     def wait_ready(self) -> bool:
         return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
 
-    def run(self, raw: bytes, name: str | None = None) -> tuple[str, Any]:
+    def run(
+        self,
+        raw: bytes,
+        name: str | None = None,
+        deadline: float = float("inf"),
+        dropped: threading.Event | None = None,
+    ) -> tuple[str, Any]:
         """Blocking: borrow a worker, inspect, give it back (or replace it). Thread-side.
-        ``("retry", None)`` when this generation was retired while waiting for a worker."""
+        ``("retry", None)`` when this generation was retired while waiting for a worker;
+        ``("busy", None)`` when no worker was free by ``deadline`` (monotonic); ``("dropped",
+        None)`` when the caller gave up (its client was answered) before a worker was free."""
         worker: _Worker | None = None
         while worker is None:
             if self.retired:
                 return "retry", None
+            if dropped is not None and dropped.is_set():
+                return "dropped", None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "busy", None
             with contextlib.suppress(queue.Empty):
-                worker = self.idle.get(timeout=0.2)
+                worker = self.idle.get(timeout=min(0.2, left))
         try:
             return worker.call(raw, name, self.limits.timeout + _KILL_GRACE)
         finally:
@@ -320,6 +357,11 @@ class _Generation:
         self.retire()
         for worker in list(self.workers):
             worker.stop()
+
+
+class InspectionBusy(DlpError):
+    """No worker became free within ``limits.queue_wait``: nothing was inspected, the SMTP
+    layer answers ``451 4.3.2`` and the client retries (DESIGN's reply table)."""
 
 
 class Inspector:
@@ -368,13 +410,19 @@ class Inspector:
 
     async def _build(self) -> _Generation:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, self._build_blocking)
+        generation = await loop.run_in_executor(self._threads, self._build_blocking, "")
+        assert generation is not None
+        return generation
 
-    def _build_blocking(self) -> _Generation:
+    def _build_blocking(self, unless_version: str = "") -> _Generation | None:
+        """A new generation on the tables as they are now; None when their version is
+        ``unless_version`` (unchanged tables start no workers)."""
         from matchers.engine import Engine
         from matchers.scope import load_scope
 
         scope = load_scope(self.scope_dir)
+        if unless_version and scope.version == unless_version:
+            return None
         engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
         generation = _Generation(
             self._ctx, scope, self.limits, self._init, engine.term_count, self._restarted
@@ -385,24 +433,32 @@ class Inspector:
         return generation
 
     async def reload(self) -> str:
+        """Load the tables again; a new generation of workers only if their version changed."""
         async with self._reload_lock:
-            new = await self._build()  # ScopeError propagates; the old generation stays
+            loop = asyncio.get_running_loop()
+            new = await loop.run_in_executor(self._threads, self._build_blocking, self.version)
+            if new is None:  # ScopeError propagates; the old generation stays
+                return self.version
             old, self._gen = self._gen, new
             if old is not None:
                 old.retire()
             return new.version
 
     async def inspect(self, raw: bytes) -> Inspection:
-        """Inspect one RFC 5322 message in a worker; never raises (fails closed)."""
-        return await self._run(raw, None)
+        """Inspect one RFC 5322 message in a worker; fails closed. Raises only
+        :class:`InspectionBusy`, when no worker was free within ``limits.queue_wait``."""
+        return await self._run(raw, None, time.monotonic() + self.limits.queue_wait)
 
     async def inspect_document(self, data: bytes, name: str) -> Inspection:
         """Inspect one file of any type in a worker (``dlp-gateway scan``); never raises."""
-        return await self._run(data, name)
+        return await self._run(data, name, float("inf"))
 
-    async def _run(self, raw: bytes, name: str | None) -> Inspection:
+    async def _run(self, raw: bytes, name: str | None, deadline: float) -> Inspection:
         generation = self._gen
         started = time.monotonic()
+        # set when our caller is cancelled (its client was answered): a thread still waiting
+        # for a worker then gives up instead of inspecting for nobody
+        dropped = threading.Event()
         # a failed document has no headers to show; a failed message keeps its subject
         headers, location = (raw, WHOLE_MESSAGE) if name is None else (b"", name)
         if generation is None:
@@ -413,7 +469,12 @@ class Inspector:
         kind, value = "retry", None
         while kind == "retry" and generation is not None:
             try:
-                kind, value = await loop.run_in_executor(self._threads, generation.run, raw, name)
+                kind, value = await loop.run_in_executor(
+                    self._threads, generation.run, raw, name, deadline, dropped
+                )
+            except asyncio.CancelledError:
+                dropped.set()
+                raise
             except Exception as exc:  # never raise to the SMTP layer: fail closed instead
                 log.exception("inspection pool failed")
                 kind, value = "error", type(exc).__name__
@@ -425,6 +486,8 @@ class Inspector:
             )
         if kind == "ok" and isinstance(value, Inspection):
             return value
+        if kind == "busy":
+            raise InspectionBusy(f"no inspection worker free within {self.limits.queue_wait:g}s")
         reason = UnscannableReason.TIMEOUT if kind == "timeout" else UnscannableReason.ERROR
         log.warning("inspection %s: %s", kind, value)
         return await loop.run_in_executor(

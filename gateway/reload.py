@@ -1,6 +1,7 @@
 """Scope-table reload: on SIGHUP and whenever a table file changes (mtime polling).
 
-The inspector compiles the new tables off the event loop and swaps its engine reference in
+Requests coalesce: a burst of SIGHUPs (or a SIGHUP beside a file change) makes one reload, and
+tables whose version did not change start no new workers. The inspector compiles the new tables off the event loop and swaps its engine reference in
 one assignment ("rebuild, then swap"); messages in flight finish on the engine they started
 with. A broken table raises ``ScopeError`` naming file, line and key: the old engine stays
 live, the error is logged and counted (``dlp_scope_reloads_total{result="error"}``).
@@ -60,6 +61,9 @@ class ScopeWatcher:
         self._interval = interval
         self._lock = asyncio.Lock()
         self._seen = snapshot(directory)
+        self._wanted: str | None = None  # a reload was asked for, with this trigger
+        self._asked = 0  # requests so far (a burst is over when this stops moving)
+        self._runner: asyncio.Task[bool] | None = None
 
     async def reload(self, trigger: str) -> bool:
         """Reload now (serialised); True when the new tables are live."""
@@ -80,18 +84,38 @@ class ScopeWatcher:
             self._metrics.scope_reloads_total.labels(result="ok").inc()
             update_term_gauge(self._inspector, self._metrics)
             log.info(
-                "scope reloaded %s -> %s",
+                "scope reloaded %s -> %s%s",
                 before[:12],
                 version[:12],
+                " (tables unchanged, workers kept)" if version == before else "",
                 extra={"trigger": trigger},
             )
             return True
 
     def trigger(self, reason: str = "SIGHUP") -> None:
-        """Signal-handler safe: schedule a reload on the running loop."""
-        task = asyncio.get_running_loop().create_task(self.reload(reason))
-        _TASKS.add(task)
-        task.add_done_callback(_TASKS.discard)
+        """Signal-handler safe: ask for a reload on the running loop. Requests coalesce: a
+        burst (20 SIGHUPs in a second) makes one reload, and one more if a request arrives
+        while a reload is already under way (it may have read the tables before the change)."""
+        self._wanted = reason
+        self._asked += 1
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.get_running_loop().create_task(self._drain())
+            _TASKS.add(self._runner)
+            self._runner.add_done_callback(_TASKS.discard)
+
+    async def _drain(self) -> bool:
+        done = False
+        while self._wanted is not None:
+            # let the rest of a burst arrive: wait for a quiet beat, but not for ever
+            loop = asyncio.get_running_loop()
+            give_up = loop.time() + _COALESCE_MAX
+            asked = -1
+            while asked != self._asked and loop.time() < give_up:
+                asked = self._asked
+                await asyncio.sleep(_COALESCE)
+            reason, self._wanted = self._wanted, None
+            done = await self.reload(reason)
+        return done
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Poll the table files every ``interval`` seconds until ``stopping`` is set."""
@@ -101,6 +125,8 @@ class ScopeWatcher:
                 # Editors save in several steps; wait one short beat for the last write.
                 if await _stopped(stopping, min(0.5, self._interval)):
                     return
+                if self._runner is not None and not self._runner.done():
+                    continue  # a requested reload is pending or under way: it reads the change
                 await self.reload("file change")
 
 
@@ -120,3 +146,5 @@ def update_term_gauge(inspector: object, metrics: Metrics) -> None:
 
 
 _TASKS: set[asyncio.Task[bool]] = set()
+_COALESCE = 0.3  # seconds: reload requests closer together than this make one reload
+_COALESCE_MAX = 3.0  # ... unless they go on for longer than this

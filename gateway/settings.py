@@ -84,6 +84,17 @@ class SmtpSettings(_Section):
     # AUTH users: name -> argon2 hash (``dlp-gateway user hash`` prints one)
     auth_users: dict[str, SecretStr] = {}
     timeout: Annotated[float, Field(gt=0, le=86_400)] = 300.0  # RFC 5321 §4.5.3.2.7 server timeout
+    # open connections in all, and from one client address; beyond them: 421 4.7.0 and close
+    max_connections: Annotated[int, Field(ge=1, le=100_000)] = 200
+    max_connections_per_client: Annotated[int, Field(ge=1, le=100_000)] = 50
+    # DATA: the whole message must arrive within data_deadline seconds, and after the first
+    # 10 s at no less than min_data_rate bytes per second on average (0: no rate floor);
+    # otherwise 421 4.4.2 and close (a trickling client cannot hold a connection for ever)
+    data_deadline: Annotated[float, Field(gt=0, le=86_400)] = 600.0
+    min_data_rate: Annotated[int, Field(ge=0, le=100 * MiB)] = 256
+    # bytes of DATA held in memory across all transactions; a message that would go beyond is
+    # answered 452 4.3.1 (the client retries later)
+    max_inflight_bytes: Annotated[int, Field(ge=MiB, le=1 << 40)] = 160 * MiB
 
     _networks = field_validator("allowed_networks")(_cidr_list)
 
@@ -154,6 +165,9 @@ class LimitSettings(_Section):
         2048  # worker address-space cap (OCR models included)
     )
     workers: Annotated[int, Field(ge=1, le=256)] = 2
+    # seconds a message may wait for a free worker; then 451 4.3.2 (the client retries).
+    # limits.timeout starts only when a worker takes the message.
+    queue_wait: Annotated[float, Field(gt=0, le=600)] = 10.0
     # copied from the top-level [ocr] section (set there): travels with the limits to workers
     ocr: OcrSettings = Field(default_factory=OcrSettings, exclude=True)
 

@@ -381,3 +381,16 @@ def test_a_permanent_refusal_is_shown_to_officers(live_console: LiveConsole, sin
     assert "放行被拒收" in page and 'value="release"' in page  # officers can decide again
     queue = http.get(f"{live_console.base_url}/cases", timeout=10).text
     assert held.id in queue and "放行被拒收" in queue
+
+
+def test_case_headers_are_read_from_the_header_block_only() -> None:
+    """A 4 MB message: the header lines shown are those above the first empty line, read
+    from a bounded prefix (a body line that looks like a header is not one)."""
+    from gateway.console.pages import _headers
+
+    head = "Subject: =?utf-8?b?5ouG6L+B6KGl5YG/?=\r\nFrom: zhang.san@example.gov.cn\r\n\r\n"
+    raw = head.encode() + b"X-Looks-Like: a header\r\n" * 170_000
+    assert _headers(raw) == [("Subject", "拆迁补偿"), ("From", "zhang.san@example.gov.cn")]
+    # no end of the headers in sight: only the first 256 KiB are read, not all 100,000 lines
+    endless = b"X-Many: header line\r\n" * 100_000
+    assert 10_000 < len(_headers(endless)) < 20_000

@@ -30,6 +30,39 @@ def test_zip_bomb_trips_the_ratio_limit_without_expanding(limits: LimitSettings)
     assert reasons(result) == {"附件 bomb.zip": "limit_ratio"}
 
 
+def test_nested_zip_bomb_is_refused_from_declared_sizes_before_inflating_its_leaves(
+    limits: LimitSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """42.zip-style: 16 zips of 16 members of 10 MB of zeros each (2.5 GB declared). Every
+    inner zip is refused from its central directory; no leaf byte is ever inflated."""
+    leaf = zip_of([(f"{n}.txt", b"\x00" * (10 << 20)) for n in range(16)])
+    bomb = zip_of([(f"lib{n}.zip", leaf) for n in range(16)])
+    inflated = 0
+    read = zipfile.ZipExtFile.read
+
+    def counting(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
+        nonlocal inflated
+        chunk = read(self, n)
+        inflated += len(chunk)
+        return chunk
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting)
+    result = extract_message(message(attachments=[("42.zip", bomb)]), limits)
+    assert _reason_set(result) == {"limit_ratio"}
+    assert len(result.unscannable) == 16  # each inner zip, by name
+    assert inflated == 16 * len(leaf)  # the inner zips themselves, nothing below them
+
+
+def test_overlapping_zip_entries_are_refused_before_inflating(limits: LimitSettings) -> None:
+    """Fifield's "better zip bomb": many central-directory entries share one compressed kernel."""
+    data = bytearray(zip_of([("a.txt", "拟提拔人选".encode() * 100), ("b.txt", b"x" * 600)]))
+    second = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
+    data[second + 42 : second + 46] = (0).to_bytes(4, "little")  # b's entry points at a's data
+    result = extract_document(bytes(data), "overlap.zip", limits)
+    assert reasons(result) == {"overlap.zip": "limit_ratio"}
+    assert "重叠" in result.unscannable[0].detail
+
+
 def test_total_expanded_size_limit() -> None:
     limits = LimitSettings(max_expanded_bytes=3 * 1024 * 1024, max_ratio=1_000_000)
     members = [(f"part{i}.txt", os.urandom(512 * 1024).hex().encode()) for i in range(5)]

@@ -156,6 +156,35 @@ async def test_sighup_and_table_edits_during_traffic_lose_nothing(
     assert count_cases(tmp_path / "var") == 12
 
 
+def _children(pid: int) -> set[int]:
+    """The process's child pids (its inspection workers, among others), from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+async def test_sighup_burst_makes_one_reload_and_unchanged_tables_keep_their_workers(
+    tmp_path: Path, upstream: Sink, gateway_process: Start
+) -> None:
+    values = process_config(tmp_path, upstream.port)
+    gw = await start(gateway_process, write_config(tmp_path / "gw.toml", values))
+    workers = _children(gw.proc.pid)
+    for _ in range(20):
+        gw.signal(signal.SIGHUP)
+        await asyncio.sleep(0.03)
+    line = await asyncio.to_thread(gw.wait_for_line, "scope reloaded")
+    await asyncio.sleep(1.5)  # time for any further (wrong) reloads to show
+    answer = await submit(gw.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT))
+
+    assert "tables unchanged, workers kept" in line
+    assert len([x for x in gw.lines if "scope reloaded" in x]) == 1
+    assert _children(gw.proc.pid) == workers  # no worker started or stopped
+    text = await asyncio.to_thread(metrics, gw)
+    assert 'dlp_scope_reloads_total{result="ok"} 1.0' in text
+    assert answer.text.startswith("2.6.0 held for review as ")
+
+
 async def test_broken_table_keeps_the_old_engine(
     tmp_path: Path, upstream: Sink, gateway_process: Start
 ) -> None:

@@ -260,10 +260,22 @@ async def bulk(request: Request) -> Response:
 # -- case --------------------------------------------------------------------------------------
 
 
+#: the stored message's header block is read from at most this many leading bytes: a 50 MiB
+#: message costs the page no more than a small one
+HEADER_PREFIX = 256 * 1024
+
+
+def _header_block(raw: bytes) -> bytes:
+    """The header section (RFC 5322 §2.1: up to the first empty line), within the prefix."""
+    prefix = raw[:HEADER_PREFIX]
+    ends = [i for i in (prefix.find(b"\r\n\r\n"), prefix.find(b"\n\n")) if i >= 0]
+    return prefix[: min(ends) + 1] if ends else prefix
+
+
 def _headers(raw: bytes | None) -> list[tuple[str, str]]:
     if raw is None:
         return []
-    parsed = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+    parsed = BytesHeaderParser(policy=default_policy).parsebytes(_header_block(raw))
     out: list[tuple[str, str]] = []
     for name, value in parsed.raw_items():
         try:
@@ -299,11 +311,12 @@ async def case_page(request: Request, case_id: str) -> Response:
             {**finding, "context_html": highlight_context(finding)}
         )
     actions, note = available_actions(case, info)
+    headers = await asyncio.to_thread(_headers, case.raw)  # parsing stays off the event loop
     return ctx.render(
         "case.html",
         user=info,
         case=case,
-        headers=_headers(case.raw),
+        headers=headers,
         segments=highlight_segments(case.segments or [], findings),
         categories=case.categories or [],
         by_category=by_category,

@@ -4,7 +4,9 @@ Every member is read with a byte cap (``max_expanded_bytes`` left in the message
 ``max_ratio`` × its compressed size once it passes 1 MiB), counted against ``max_members``, and
 handed back to the walker as a nested document one level deeper (``max_depth`` stops quines such
 as ``droste.zip`` and ``quine.gz``). Member names are labels only. Encrypted members are
-``encrypted``. RAR lives in :mod:`.rar`.
+``encrypted``. RAR lives in :mod:`.rar`. A zip is first checked from its central directory alone
+(overlapping entries, declared sizes and ratios) so that an obvious bomb is refused before
+anything is inflated; every byte inflated counts, also that of a member then refused.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from gateway.extract import charset
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
-from gateway.extract.zipread import member_name, open_zip, read_member
+from gateway.extract.zipread import check_entries, member_name, open_zip, read_member
 from matchers.model import UnscannableReason
 
 
@@ -56,9 +58,13 @@ def extract_zip(data: bytes, node: Node, walker: Walker) -> None:
         # a "directory" entry that carries data is read like a file: unzip tools differ on it
         infos = [i for i in zf.infolist() if not i.is_dir() or i.file_size or i.compress_size]
         _too_many(node, len(infos), walker)
+        check_entries(zf, walker, node.name)
         for info in infos:
             name = member_name(info).replace("\\", "/")
-            _member(node, name, walker, read_member(zf, info, walker, f"{node.name} › {name}"))
+            member = read_member(zf, info, walker, f"{node.name} › {name}")
+            if member == data:  # a quine (droste.zip): it would contain itself for ever
+                raise Unreadable(UnscannableReason.LIMIT_DEPTH, f"{node.name} 包含自身（zip 炸弹）")
+            _member(node, name, walker, member)
 
 
 class _CappedIO(py7zr.io.Py7zIO):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import struct
 import zipfile
 import zlib
 
-from gateway.extract.walker import Unreadable, Walker
+from gateway.extract.walker import RATIO_FLOOR, Unreadable, Walker
 from matchers.model import UnscannableReason
 
 _CHUNK = 1 << 20
@@ -130,10 +131,41 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
+def check_entries(zf: zipfile.ZipFile, walker: Walker, what: str) -> None:
+    """Refuse an obvious bomb from the central directory alone, before inflating anything:
+    entries whose data overlap (one compressed kernel referenced many times, Fifield's
+    "better zip bomb") and declared sizes beyond the message's expansion budget."""
+    infos = sorted(zf.infolist(), key=lambda i: i.header_offset)
+    for prev, info in itertools.pairwise(infos):
+        # a local header is 30 bytes plus the name before the data (APPNOTE 4.3.7)
+        if info.header_offset < prev.header_offset + 30 + prev.compress_size:
+            raise Unreadable(UnscannableReason.LIMIT_RATIO, f"{what} 的成员相互重叠（zip 炸弹）")
+    for info in infos:  # declared ratios first: the more precise reason for the officer
+        if (
+            info.file_size > RATIO_FLOOR
+            and info.file_size > info.compress_size * walker.limits.max_ratio
+        ):
+            raise Unreadable(
+                UnscannableReason.LIMIT_RATIO,
+                f"{what} › {member_name(info)} 声明的解压比超过 {walker.limits.max_ratio}:1",
+            )
+    declared = sum(i.file_size for i in infos)
+    if walker.expanded + declared > walker.limits.max_expanded_bytes:
+        raise Unreadable(
+            UnscannableReason.LIMIT_SIZE,
+            f"{what} 声明的解压总量 {declared} 字节超过 {walker.limits.max_expanded_bytes}",
+        )
+
+
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, walker: Walker, what: str) -> bytes:
-    """The member's bytes, stopping as soon as a size or ratio limit is overrun."""
+    """The member's bytes, stopping as soon as a size or ratio limit is overrun. A member whose
+    declared size already breaks a limit is refused without inflating; every byte inflated,
+    also of a member then refused, counts against ``max_expanded_bytes``."""
     if info.flag_bits & 0x1:
         raise Unreadable(UnscannableReason.ENCRYPTED, f"{what} 已加密（需要密码）")
+    # zipfile never yields more than the declared size (it checks the CRC at that point), so
+    # the declared size is the most a member can cost: refuse on it before any inflating
+    walker.spend(info.file_size, info.compress_size, what)
     cap = walker.cap(info.compress_size)
     out = bytearray()
     try:
@@ -150,8 +182,14 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, walker: Walker, what
         raise Unreadable(UnscannableReason.ENCRYPTED, f"{what}：{exc}") from exc
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise Unreadable(UnscannableReason.CORRUPT, f"{what} 解压失败：{exc}") from exc
-    walker.spend(len(out), info.compress_size, what)
-    if len(out) > cap:  # the cap came from the budget, not the ratio
+    finally:
+        walker.add_expanded(len(out))  # inflated is spent, whatever happens next
+    produced = len(out)
+    if produced > RATIO_FLOOR and produced > info.compress_size * walker.limits.max_ratio:
+        raise Unreadable(
+            UnscannableReason.LIMIT_RATIO, f"{what} 解压比超过 {walker.limits.max_ratio}:1"
+        )
+    walker.spend(0, info.compress_size, what)  # the message's budget, this member included
+    if produced > cap:
         raise Unreadable(UnscannableReason.LIMIT_SIZE, f"{what} 超过解压上限")
-    walker.add_expanded(len(out))
     return bytes(out)

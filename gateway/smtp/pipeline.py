@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gateway.errors import PermanentRelayError, RelayError, StoreError, TemporaryRelayError
-from gateway.inspection import Inspection
+from gateway.inspection import Inspection, InspectionBusy
 from gateway.logs import log_message
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
@@ -72,6 +72,7 @@ class Reply:
 
 STORE_DOWN = Reply(451, "4.3.0 quarantine store unavailable, try again later")
 INTERNAL_FAULT = Reply(451, "4.3.0 temporary gateway failure, try again later")
+QUEUE_FULL = Reply(451, "4.3.2 inspection queue full, try again later")
 
 
 def fallback_inspection(reason: UnscannableReason, detail: str, scope_version: str) -> Inspection:
@@ -122,6 +123,12 @@ class Pipeline:
         }
         try:
             reply = await self._process(envelope, raw, fields)
+        except InspectionBusy as exc:
+            # nothing inspected, nothing kept: the client retries (DESIGN: queue saturated)
+            log.warning("inspection queue saturated tx=%s: %s", txid, exc)
+            fields["error"] = "busy"
+            self._metrics.messages_total.labels(verdict="tempfail").inc()
+            reply = QUEUE_FULL
         except StoreError as exc:
             log.error("store unavailable tx=%s: %s", txid, exc)
             fields["error"] = "store"
@@ -182,11 +189,16 @@ class Pipeline:
         return Reply(250, f"2.6.0 held for review as {case.id}")
 
     async def _inspect(self, raw: bytes) -> Inspection:
-        timeout = self._settings.limits.timeout
-        limit = timeout + min(_MAX_GRACE, timeout)
+        """Raises :class:`InspectionBusy` when no worker was free in time (nothing inspected)."""
+        limits = self._settings.limits
+        # the inspector's deadline starts when a worker takes the message, after at most
+        # limits.queue_wait in the queue; this guard covers both and a little more
+        limit = limits.queue_wait + limits.timeout + min(_MAX_GRACE, limits.timeout)
         started = time.monotonic()
         try:
             inspection = await asyncio.wait_for(self.inspector.inspect(raw), timeout=limit)
+        except InspectionBusy:
+            raise
         except TimeoutError:
             log.error("inspection overran its deadline of %.1fs; holding", limit)
             inspection = fallback_inspection(

@@ -25,7 +25,7 @@ import logging
 import ssl
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, AuthResult, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
@@ -43,6 +43,11 @@ log = logging.getLogger("dlp_gateway.smtp")
 __all__ = ["Authenticator", "SmtpServer", "tls_context"]
 
 _IDENT = "dlp-gateway ESMTP"
+_RATE_GRACE = 10.0  # seconds of DATA before smtp.min_data_rate applies
+INFLIGHT_FULL = "452 4.3.1 insufficient system storage, try again later"
+TOO_MANY = b"421 4.7.0 too many connections, try again later\r\n"
+# "socket.accept() out of system resource" and the like: at most one line per this many seconds
+_ACCEPT_LOG_INTERVAL = 10.0
 
 
 def tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
@@ -168,6 +173,25 @@ class _Handler:
             responses = [r for r in responses if not r[4:].startswith("AUTH")]
         return responses
 
+    async def handle_MAIL(
+        self,
+        smtp: SMTP,
+        session: Session,
+        envelope: SmtpEnvelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        size = 0
+        for option in mail_options:
+            if option.upper().startswith("SIZE=") and option[5:].isdigit():
+                size = int(option[5:])
+        if isinstance(smtp, _GatewaySMTP) and not self._server.reserve(smtp, size):
+            log.warning("MAIL refused: SIZE=%d beyond smtp.max_inflight_bytes", size)
+            return INFLIGHT_FULL
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(
         self,
         smtp: SMTP,
@@ -197,6 +221,8 @@ class _Handler:
             smtputf8=bool(envelope.smtp_utf8),
         )
         raw = envelope.original_content or b""
+        if isinstance(smtp, _GatewaySMTP):
+            smtp._data_complete = True  # the whole message is here: the DATA watchdog stops
         reply = await self._server.pipeline.process(record, raw)
         return str(reply)
 
@@ -211,6 +237,12 @@ class _GatewaySMTP(SMTP):
     def __init__(self, server: SmtpServer, handler: _Handler, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
         self._gateway = server
+        self._refused = False
+        self._data_bytes = 0
+        self._data_complete = False
+        self._in_data = False
+        self._memory_capped = False
+        self.reserved = 0  # the SIZE declared at MAIL for the transaction under way
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self._gateway.authenticator.enabled:
@@ -272,18 +304,97 @@ class _GatewaySMTP(SMTP):
 
     async def smtp_DATA(self, arg: str) -> None:
         self._gateway.inflight += 1
+        self._data_bytes = 0
+        self._data_complete = False
+        # smtp.max_inflight_bytes: this message may use what the others in DATA or in the
+        # pipeline leave; aiosmtpd discards what goes beyond, and push() turns its 552 into 452
+        settings = self._gateway.settings
+        room = settings.max_inflight_bytes - self._gateway.data_in_flight(self)
+        self._memory_capped = room < settings.max_message_size
+        self.data_size_limit = max(1, min(settings.max_message_size, room))
+        self._in_data = True
+        watchdog = asyncio.get_running_loop().create_task(self._watch_data())
         try:
             await super().smtp_DATA(arg)
         finally:
+            watchdog.cancel()
+            self._in_data = False
+            self.reserved = 0
+            self.data_size_limit = settings.max_message_size
             self._gateway.inflight -= 1
             self._gateway.changed()
 
+    async def push(self, status: AnyStr) -> None:
+        if (
+            isinstance(status, str)
+            and status.startswith("552")
+            and self._memory_capped
+            and self._data_bytes <= self._gateway.settings.max_message_size
+        ):
+            # not too big in itself, only for now (RFC 5321 §4.5.3.1.10: 452, retry later)
+            log.warning("DATA refused: in-flight bytes at smtp.max_inflight_bytes")
+            await super().push(INFLIGHT_FULL)
+            return
+        await super().push(status)
+
+    async def _watch_data(self) -> None:
+        """Cut a client that trickles DATA: the message must arrive within
+        ``smtp.data_deadline`` and, after a short grace, at ``smtp.min_data_rate`` on average.
+        aiosmtpd's idle timeout alone is reset by every byte (RFC 5321 §4.5.3.2.6 allows a
+        server to give up on a DATA block that takes too long)."""
+        settings = self._gateway.settings
+        started = time.monotonic()
+        while not self._data_complete:
+            await asyncio.sleep(1.0)
+            elapsed = time.monotonic() - started
+            too_slow = (
+                settings.min_data_rate > 0
+                and elapsed >= _RATE_GRACE
+                and self._data_bytes < settings.min_data_rate * elapsed
+            )
+            if (elapsed >= settings.data_deadline or too_slow) and not self._data_complete:
+                log.warning(
+                    "DATA too slow peer=%s bytes=%d seconds=%.0f",
+                    self._peer(),
+                    self._data_bytes,
+                    elapsed,
+                )
+                if isinstance(self.transport, asyncio.WriteTransport):
+                    self.transport.write(b"421 4.4.2 DATA too slow, closing connection\r\n")
+                    self.transport.close()
+                return
+
+    @property
+    def data_bytes(self) -> int:
+        return self._data_bytes if self._in_data else 0
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        self._data_bytes += len(data)
+        super().data_received(data)
+
+    def eof_received(self) -> bool | None:
+        if self._refused:
+            return False
+        return super().eof_received()
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._gateway.connections.add(self)
+        if self.transport is not None:  # STARTTLS: the same connection, already admitted
+            super().connection_made(transport)
+            return
+        self._data_bytes = 0
+        self._data_complete = False
+        if self._gateway.closing_connection(self, transport):
+            self._refused = True
+            return
+        self._refused = False
         super().connection_made(transport)
 
     def connection_lost(self, error: Exception | None) -> None:
-        self._gateway.connections.discard(self)
+        self._gateway.forget(self)
+        if self._refused:
+            return
         super().connection_lost(error)
 
     def close_now(self) -> None:
@@ -319,6 +430,10 @@ class SmtpServer:
         self._handler = _Handler(self)
         self._server: asyncio.Server | None = None
         self.connections: set[_GatewaySMTP] = set()
+        self._peers: dict[_GatewaySMTP, str] = {}
+        self._per_client: dict[str, int] = {}
+        self._refused_count = 0
+        self._refused_logged = -_ACCEPT_LOG_INTERVAL
         self.inflight = 0
         self.closing = False
         self._changed = asyncio.Event()
@@ -349,6 +464,7 @@ class SmtpServer:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
+        _quiet_accept_errors()
         try:
             self._server = await loop.create_server(self._protocol, self._host, self._port)
         except OSError as exc:
@@ -365,6 +481,59 @@ class SmtpServer:
 
     def changed(self) -> None:
         self._changed.set()
+
+    def data_in_flight(self, besides: _GatewaySMTP | None = None) -> int:
+        """Bytes of DATA held now (received by transactions in DATA or in the pipeline) or
+        reserved by a SIZE declared at MAIL, over every connection but ``besides``."""
+        return sum(max(c.reserved, c.data_bytes) for c in self.connections if c is not besides)
+
+    def reserve(self, connection: _GatewaySMTP, size: int) -> bool:
+        """RFC 1870 §6.1: a transaction declaring SIZE that would take the bytes in flight past
+        ``smtp.max_inflight_bytes`` is refused at MAIL (452), before anything is sent."""
+        if size and self.data_in_flight(connection) + size > self.settings.max_inflight_bytes:
+            return False
+        connection.reserved = size
+        return True
+
+    def closing_connection(
+        self, connection: _GatewaySMTP, transport: asyncio.BaseTransport
+    ) -> bool:
+        """Admit a new connection, or answer ``421 4.7.0`` and close it when the total or this
+        client address's share of ``smtp.max_connections`` is used (RFC 5321 §3.8)."""
+        peer = transport.get_extra_info("peername")
+        ip = str(peer[0]) if isinstance(peer, tuple) and peer else ""
+        per_client = self._per_client.get(ip, 0)
+        if (
+            len(self.connections) >= self.settings.max_connections
+            or per_client >= self.settings.max_connections_per_client
+        ):
+            self._refused_count += 1
+            now = time.monotonic()
+            if now - self._refused_logged >= _ACCEPT_LOG_INTERVAL:
+                log.warning(
+                    "connection limit: refused peer=%s (%d refused since the last line)",
+                    ip,
+                    self._refused_count,
+                )
+                self._refused_logged, self._refused_count = now, 0
+            assert isinstance(transport, asyncio.WriteTransport)
+            transport.write(TOO_MANY)
+            transport.close()
+            return True
+        self.connections.add(connection)
+        self._peers[connection] = ip
+        self._per_client[ip] = per_client + 1
+        return False
+
+    def forget(self, connection: _GatewaySMTP) -> None:
+        self.connections.discard(connection)
+        ip = self._peers.pop(connection, None)
+        if ip is not None:
+            left = self._per_client.get(ip, 1) - 1
+            if left > 0:
+                self._per_client[ip] = left
+            else:
+                self._per_client.pop(ip, None)
 
     async def stop(self, drain_timeout: float) -> None:
         """Stop listening, let transactions past DATA finish, then close every connection."""
@@ -389,6 +558,35 @@ class SmtpServer:
             connection.close_now()
         if self._server is not None:
             await self._server.wait_closed()
+
+
+class _AcceptErrorFilter(logging.Filter):
+    """asyncio logs every failed ``accept()`` (out of descriptors) and retries a second later;
+    under a connection flood that is thousands of lines. Keep one per interval, with a count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = -_ACCEPT_LOG_INTERVAL
+        self._dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.getMessage().startswith("socket.accept() out of system resource"):
+            return True
+        now = time.monotonic()
+        if now - self._last < _ACCEPT_LOG_INTERVAL:
+            self._dropped += 1
+            return False
+        if self._dropped:
+            record.msg = f"{record.msg} ({self._dropped} more since the last line)"
+        self._last, self._dropped = now, 0
+        record.exc_info = None  # the same OSError each time: no traceback per line
+        return True
+
+
+def _quiet_accept_errors() -> None:
+    logger = logging.getLogger("asyncio")
+    if not any(isinstance(f, _AcceptErrorFilter) for f in logger.filters):
+        logger.addFilter(_AcceptErrorFilter())
 
 
 def _excluded_mechanisms(offered: Iterable[str]) -> list[str]:
