@@ -39,6 +39,7 @@ from matchers.errors import DlpError
 from matchers.model import Decision, Segment, Unscannable, UnscannableReason, Verdict
 
 if TYPE_CHECKING:
+    from gateway.registered import Registrations
     from gateway.settings import LimitSettings
     from matchers.engine import Engine
     from matchers.scope import ScopeSet
@@ -61,7 +62,9 @@ class Inspection:
 # -- in-process --------------------------------------------------------------------------------
 
 
-def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspection:
+def inspect_message(
+    raw: bytes, engine: Engine, limits: LimitSettings, registrations: Registrations | None = None
+) -> Inspection:
     """Extract and decide one RFC 5322 message, in this process. Never raises for content."""
     from gateway.extract import extract_message
 
@@ -69,6 +72,7 @@ def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspec
     try:
         extracted = extract_message(raw, limits, started + limits.timeout)
         decision = engine.decide(extracted.segments, extracted.unscannable)
+        decision = _registered(decision, extracted.segments, engine, registrations)
     except Exception as exc:  # an unexpected fault: fail closed, keep the message
         log.exception("inspection failed")
         return failed_inspection(
@@ -84,7 +88,13 @@ def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspec
     )
 
 
-def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettings) -> Inspection:
+def inspect_document(
+    data: bytes,
+    name: str,
+    engine: Engine,
+    limits: LimitSettings,
+    registrations: Registrations | None = None,
+) -> Inspection:
     """Extract and decide one file of any type (detected by content), in this process."""
     from gateway.extract import extract_document
 
@@ -92,12 +102,27 @@ def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettin
     try:
         extracted = extract_document(data, name, limits, started + limits.timeout)
         decision = engine.decide(extracted.segments, extracted.unscannable)
+        decision = _registered(decision, extracted.segments, engine, registrations)
     except Exception as exc:
         log.exception("inspection failed")
         return failed_inspection(
             b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started, name
         )
     return Inspection(decision, extracted.parts, extracted.segments, "", "", _elapsed_ms(started))
+
+
+def _registered(
+    decision: Decision,
+    segments: tuple[Segment, ...],
+    engine: Engine,
+    registrations: Registrations | None,
+) -> Decision:
+    """The lookup hook: registered documents and data sets found in the text (issue 14)."""
+    if registrations is None:
+        return decision
+    from gateway.registered import apply
+
+    return apply(decision, segments, registrations, engine.scope)
 
 
 def failed_inspection(
@@ -151,6 +176,7 @@ def _worker_main(
     scope: ScopeSet,
     limits: LimitSettings,
     worker_init: str | None,
+    registrations: Registrations | None = None,
 ) -> None:
     """Body of a worker process: cap memory, compile once, then inspect until the pipe closes."""
     import resource
@@ -177,9 +203,9 @@ def _worker_main(
             return
         try:
             if name is None:
-                result = inspect_message(raw, engine, limits)
+                result = inspect_message(raw, engine, limits, registrations)
             else:
-                result = inspect_document(raw, str(name), engine, limits)
+                result = inspect_document(raw, str(name), engine, limits, registrations)
             conn.send(("ok", result))
         except MemoryError:
             conn.send(("error", "内存超过上限"))
@@ -195,10 +221,20 @@ _KILL_GRACE = 1.0
 class _Worker:
     """One worker process and its pipe (used by one thread at a time)."""
 
-    def __init__(self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        scope: ScopeSet,
+        limits: LimitSettings,
+        init: str | None,
+        registrations: Registrations | None = None,
+    ) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(child, scope, limits, init), daemon=True, name="dlp-inspect"
+            target=_worker_main,
+            args=(child, scope, limits, init, registrations),
+            daemon=True,
+            name="dlp-inspect",
         )
         self.process.start()
         child.close()
@@ -254,13 +290,22 @@ class _Generation:
     """The workers serving one compiled scope version."""
 
     def __init__(
-        self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None, term_count: int
+        self,
+        ctx: Any,
+        scope: ScopeSet,
+        limits: LimitSettings,
+        init: str | None,
+        term_count: int,
+        registrations: Registrations | None = None,
     ) -> None:
+        from gateway.registered import combined_version
+
         self.ctx = ctx
         self.scope = scope
         self.limits = limits
         self.init = init
-        self.version = scope.version
+        self.registrations = registrations
+        self.version = combined_version(scope.version, registrations)
         self.term_count = term_count
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
@@ -270,7 +315,7 @@ class _Generation:
             self.idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.scope, self.limits, self.init)
+        return _Worker(self.ctx, self.scope, self.limits, self.init, self.registrations)
 
     def wait_ready(self) -> bool:
         return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
@@ -330,6 +375,8 @@ class Inspector:
             max_workers=max(4, 4 * limits.workers), thread_name_prefix="dlp-inspect"
         )
         self._reload_lock = asyncio.Lock()
+        #: registered documents and data sets, set by :meth:`set_registrations`
+        self.registrations: Registrations | None = None
 
     @property
     def version(self) -> str:
@@ -353,7 +400,9 @@ class Inspector:
 
         scope = load_scope(self.scope_dir)
         engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
-        generation = _Generation(self._ctx, scope, self.limits, self._init, engine.term_count)
+        generation = _Generation(
+            self._ctx, scope, self.limits, self._init, engine.term_count, self.registrations
+        )
         if not generation.wait_ready():
             generation.stop_all()
             raise DlpError("inspection workers failed to start (see the log for the worker error)")
@@ -366,6 +415,16 @@ class Inspector:
             if old is not None:
                 old.retire()
             return new.version
+
+    async def set_registrations(self, registrations: Registrations) -> bool:
+        """Use a new registration set (a new generation of workers when it changed, or not
+        started yet); True when it changed."""
+        current = self.registrations.version if self.registrations is not None else None
+        self.registrations = registrations
+        if current == registrations.version or self._gen is None:
+            return current != registrations.version
+        await self.reload()
+        return True
 
     async def inspect(self, raw: bytes) -> Inspection:
         """Inspect one RFC 5322 message in a worker; never raises (fails closed)."""
