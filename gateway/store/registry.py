@@ -144,6 +144,7 @@ async def add_document(
         created_at=datetime.now(UTC),
     )
     async with transaction(sessions) as session:
+        await audit.begin_write(session)
         session.add(row)
         await audit.append(
             session,
@@ -204,6 +205,7 @@ async def add_dataset(
         created_at=datetime.now(UTC),
     )
     async with transaction(sessions) as session:
+        await audit.begin_write(session)
         session.add(row)
         await audit.append(
             session,

@@ -1,0 +1,153 @@
+"""Registered secrets (issue 14): documents and rosters registered in the store as keyed hashes,
+found in leaked mail whatever its form, over real SMTP into the real quarantine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gateway.cli.register import document_text
+from gateway.inspection import inspect_message
+from gateway.registered import Registrations
+from gateway.settings import Settings
+from gateway.store.audit import load_key
+from gateway.store.migrations import open_store
+from gateway.store.registry import (
+    add_dataset,
+    add_document,
+    fingerprint_key,
+    load_registrations,
+)
+from matchers.engine import Engine
+from matchers.scope import load_scope
+from tests.fixtures_smtp import make_settings, message
+from tests.support.registered import (
+    FOOTER,
+    HEADER,
+    ORDINARY,
+    PARAGRAPHS,
+    ROSTER_HEADER,
+    SAME_TOPIC,
+    SECRET_TEXT,
+    csv_of,
+    docx_of,
+    other_report,
+    pdf_of,
+    roster,
+    scan_png,
+    traditional,
+)
+from tests.support.settings import SCOPE
+
+ROSTER = roster(1)
+LABEL = "北部片区资金缺口报告"
+DATA_LABEL = "东湖街道低保名册"
+
+
+async def register_all(settings: Settings, tmp_path: Path) -> None:
+    """The secret report (from its docx, read by the gateway's own extraction), six other
+    reports of the unit sharing its boilerplate, and the 低保 roster."""
+    source = tmp_path / "secret.docx"
+    source.write_bytes(docx_of(SECRET_TEXT.split("\n")))
+    key = fingerprint_key(load_key(settings))
+    async with open_store(settings) as sessions:
+        await add_document(
+            sessions,
+            key,
+            text=document_text(source, settings),
+            label=LABEL,
+            category="land",
+            threshold=10,
+            actor="approver",
+        )
+        for seed in range(6):
+            await add_document(
+                sessions,
+                key,
+                text=other_report(seed),
+                label=f"其他报告{seed}",
+                category="land",
+                threshold=10,
+                actor="approver",
+            )
+        await add_dataset(
+            sessions,
+            key,
+            label=DATA_LABEL,
+            category="personnel",
+            columns=ROSTER_HEADER,
+            rows=ROSTER,
+            min_rows=3,
+            actor="approver",
+        )
+
+
+async def loaded(settings: Settings) -> Registrations:
+    async with open_store(settings) as sessions:
+        return await load_registrations(sessions, fingerprint_key(load_key(settings)))
+
+
+def leaks() -> dict[str, tuple[str, tuple[str, bytes, str] | None]]:
+    """Every leaked form of the secret and the roster: (body, attachment)."""
+    body_rows = "\n".join("，".join(row) for row in ROSTER[4:7])
+    return {
+        "pdf": ("请查收。", ("报告.pdf", pdf_of(SECRET_TEXT), "application/pdf")),
+        "excerpt": (f"领导：摘录如下。\n{PARAGRAPHS[0]}\n{PARAGRAPHS[2]}\n", None),
+        "reordered": (
+            "\n".join([PARAGRAPHS[3], PARAGRAPHS[0], PARAGRAPHS[2], PARAGRAPHS[1]]),
+            None,
+        ),
+        "traditional": (traditional("\n".join(PARAGRAPHS[1:4])), None),
+        "scan": ("扫描件见附件。", ("扫描.png", scan_png("\n".join(PARAGRAPHS[:3])), "image/png")),
+        "roster_csv": ("名单见附件。", ("名单.csv", csv_of(ROSTER[:5]), "text/csv")),
+        "roster_body": (f"核对以下人员：\n{body_rows}\n", None),
+        "roster_docx": (
+            "见附件。",
+            (
+                "核查.docx",
+                docx_of(["核查对象"], [ROSTER_HEADER, *ROSTER[10:13]]),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+        ),
+    }
+
+
+def innocent() -> dict[str, str]:
+    other_roster = "\n".join("，".join(row) for row in roster(99, 6))
+    return {
+        "ordinary": ORDINARY,
+        "same_topic": SAME_TOPIC,
+        "boilerplate": f"{HEADER}\n关于召开安全生产会议的通知\n请准时参加。\n{FOOTER}",
+        "other_roster": f"名单：\n{other_roster}",
+    }
+
+
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Engine]]:
+    tmp_path = tmp_path_factory.mktemp("registered")
+    settings = make_settings(tmp_path, None)
+    asyncio.run(register_all(settings, tmp_path))
+    yield settings, Engine.compile(load_scope(SCOPE))
+
+
+def test_every_leaked_form_is_found_and_look_alikes_are_not(
+    registered: tuple[Settings, Engine],
+) -> None:
+    settings, engine = registered
+    registrations = asyncio.run(loaded(settings))
+    assert registrations.version
+    for name, (body, attachment) in leaks().items():
+        result = inspect_message(
+            message(body, attachment=attachment), engine, settings.limits, registrations
+        )
+        kinds = {f.kind for f in result.decision.findings}
+        expected = "exact_data" if name.startswith("roster") else "fingerprint"
+        assert expected in kinds, (name, result.decision)
+        assert result.decision.verdict.value == "quarantine", name
+    for name, body in innocent().items():
+        result = inspect_message(message(body), engine, settings.limits, registrations)
+        kinds = {f.kind for f in result.decision.findings}
+        assert not kinds & {"fingerprint", "exact_data"}, (name, result.decision.findings)
