@@ -12,18 +12,22 @@ import pytest
 from gateway.cli.register import document_text
 from gateway.inspection import inspect_message
 from gateway.registered import Registrations
+from gateway.service import Gateway
 from gateway.settings import Settings
 from gateway.store.audit import load_key
+from gateway.store.cases import case_with_timeline
 from gateway.store.migrations import open_store
 from gateway.store.registry import (
     add_dataset,
     add_document,
     fingerprint_key,
     load_registrations,
+    remove,
 )
 from matchers.engine import Engine
 from matchers.scope import load_scope
-from tests.fixtures_smtp import make_settings, message
+from tests.fixtures_smtp import GatewayFactory, Sink, make_settings, message, submit
+from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.registered import (
     FOOTER,
     HEADER,
@@ -31,7 +35,9 @@ from tests.support.registered import (
     PARAGRAPHS,
     ROSTER_HEADER,
     SAME_TOPIC,
+    SECRET_SENTENCE,
     SECRET_TEXT,
+    TITLE,
     csv_of,
     docx_of,
     other_report,
@@ -151,3 +157,67 @@ def test_every_leaked_form_is_found_and_look_alikes_are_not(
         result = inspect_message(message(body), engine, settings.limits, registrations)
         kinds = {f.kind for f in result.decision.findings}
         assert not kinds & {"fingerprint", "exact_data"}, (name, result.decision.findings)
+
+
+def database_bytes(settings: Settings) -> bytes:
+    """The SQLite database file and its write-ahead log, as a thief would copy them."""
+    path = Path(settings.effective_database_url.split("///", 1)[1])
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_the_store_holds_no_registered_text(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, None)
+    await register_all(settings, tmp_path)
+    stored = database_bytes(settings)
+    assert stored  # the registrations are in this file
+    for text in (SECRET_SENTENCE, TITLE, ROSTER[0][1], ROSTER[0][0] + "，"):
+        for encoding in ("utf-8", "utf-16-le", "utf-32-le", "gb18030"):
+            assert text.encode(encoding) not in stored, (text, encoding)
+    assert LABEL.encode() in stored  # what is kept: the label officers see
+
+
+@pytest.mark.slow
+async def test_leaks_are_held_over_smtp_with_the_overlap_shown(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    settings = make_settings(tmp_path, upstream.port)
+    await register_all(settings, tmp_path)
+    gateway: Gateway = await start_gateway(settings, inspector=None, scope_poll_seconds=0.3)
+    assert gateway.sessionmaker is not None
+    for name, (body, attachment) in leaks().items():
+        raw = message(body, attachment=attachment)
+        answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.text.startswith("2.6.0 held for review as "), (name, answer)
+        case = await case_with_timeline(gateway.sessionmaker, answer.text.rsplit(" ", 1)[1])
+        assert case is not None
+        evidence = [f for f in case.findings if f["kind"] in ("fingerprint", "exact_data")]
+        assert evidence, name
+        if name.startswith("roster"):
+            assert evidence[0]["rule"].startswith(f"与登记数据《{DATA_LABEL}》的 "), evidence
+            assert all(f["match"] == "" for f in evidence)  # never the values
+        else:
+            assert evidence[0]["rule"].startswith(f"与登记文件《{LABEL}》重合 "), evidence
+            assert any(len(f["match"]) >= 19 for f in evidence)  # the overlapping passage
+        assert case.scope_version != load_scope(SCOPE).version  # includes the registrations
+    for name, body in innocent().items():
+        answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(body))
+        assert answer.text.startswith("2.0.0 relayed"), (name, answer)
+    await gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == len(innocent())
+
+    # removing the roster takes effect without restart
+    assert gateway.inspector is not None
+    async with open_store(settings) as sessions:
+        listed = await load_registrations(sessions, fingerprint_key(load_key(settings)))
+        assert listed.data is not None
+        await remove(sessions, listed.data.sets[0].id, "approver")
+    before = gateway.inspector.version
+    for _ in range(300):  # the next poll (0.3 s) starts a new generation of workers
+        if gateway.inspector.version != before:
+            break
+        await asyncio.sleep(0.1)
+    assert gateway.inspector.version != before
+    body, _ = leaks()["roster_body"]
+    answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(body))
+    assert answer.text.startswith("2.0.0 relayed"), answer

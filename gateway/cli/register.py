@@ -37,6 +37,7 @@ from matchers.fingerprint import DEFAULT_THRESHOLD
 
 #: Roles that may register and remove secrets.
 REGISTRARS = (Role.APPROVER.value, Role.ADMIN.value)
+_TEMPLATE_PART = re.compile(r"› (文档属性|其他部件)")
 _PERCENT = re.compile(r"^\s*(\d{1,3})\s*%?\s*$")
 
 
@@ -196,7 +197,10 @@ def document_text(path: Path, settings: Settings) -> str:
     if extracted.unscannable:
         item = extracted.unscannable[0]
         raise DlpError(f"{path}: cannot read {item.location}: {item.reason.value} {item.detail}")
-    return "\n\n".join(segment.text for segment in extracted.segments)
+    # Properties and template parts (generator name, bibliography XML) are shared by every file
+    # made with the same program or template: registering them would match unrelated mail.
+    content = [s.text for s in extracted.segments if not _TEMPLATE_PART.search(s.location)]
+    return "\n\n".join(content)
 
 
 def read_rows(path: Path, wanted: list[str]) -> tuple[list[str], list[list[str]]]:
