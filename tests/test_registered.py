@@ -221,3 +221,72 @@ async def test_leaks_are_held_over_smtp_with_the_overlap_shown(
     body, _ = leaks()["roster_body"]
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(body))
     assert answer.text.startswith("2.0.0 relayed"), answer
+
+
+def test_cli_register_list_scan_remove(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    from gateway.cli import main
+
+    monkeypatch.setenv("DLP_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DLP_SCOPE_DIR", str(SCOPE))
+    monkeypatch.delenv("DLP_DATABASE_URL", raising=False)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    for name, role in (("wang", "approver"), ("li", "reviewer")):
+        code, _, err = run(
+            "user", "add", name, "--role", role, "--email", f"{name}@gov.example.cn",
+            "--password-stdin", stdin="a-good-password\n",
+        )  # fmt: skip
+        assert code == 0, err
+    secret = tmp_path / "资金缺口报告.docx"
+    secret.write_bytes(docx_of(SECRET_TEXT.split("\n")))
+    names = tmp_path / "名册.csv"
+    names.write_bytes(csv_of(ROSTER))
+    officer = ("--actor", "wang", "--password-stdin")
+    code, out, err = run(
+        "register", "add", str(secret), "--category", "land", "--threshold", "15%", *officer,
+        stdin="a-good-password\n",
+    )  # fmt: skip
+    assert code == 0 and "《资金缺口报告》" in out and "threshold 15%" in out, (out, err)
+    code, out, err = run(
+        "register", "data", str(names), "--category", "personnel",
+        "--columns", "姓名,身份证号", "手机号", "--label", DATA_LABEL, *officer,
+        stdin="a-good-password\n",
+    )  # fmt: skip
+    assert code == 0 and "20 rows" in out, (out, err)
+    # a reviewer may not register; a wrong column name is one line
+    code, out, err = run(
+        "register", "add", str(secret), "--category", "land", "--actor", "li",
+        "--password-stdin", stdin="a-good-password\n",
+    )  # fmt: skip
+    assert code == 2 and "may not register" in err and err.count("\n") == 1
+    code, _, err = run(
+        "register", "data", str(names), "--category", "personnel", "--columns", "工号",
+        *officer, stdin="a-good-password\n",
+    )  # fmt: skip
+    assert code == 2 and "no column '工号'" in err and err.count("\n") == 1
+
+    code, out, _ = run("register", "list")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2 and "\tdocument\tland\t15%" in lines[0]
+
+    leaked = tmp_path / "leak.pdf"
+    leaked.write_bytes(pdf_of("\n".join(PARAGRAPHS[:3])))
+    code, out, _ = run("scan", "--format", "json", str(leaked))
+    kinds = {f["kind"] for f in json.loads(out)["findings"]}
+    assert code == 1 and "fingerprint" in kinds, out
+
+    document_id = lines[0].split("\t")[0]
+    code, out, _ = run("register", "remove", document_id, *officer, stdin="a-good-password\n")
+    assert code == 0 and "removed (资金缺口报告)" in out
+    code, out, _ = run("register", "list")
+    assert len(out.splitlines()) == 1
