@@ -4,8 +4,10 @@ found in leaked mail whatever its form, over real SMTP into the real quarantine.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,7 @@ from gateway.store.registry import (
 )
 from matchers.engine import Engine
 from matchers.scope import load_scope
+from tests.fixtures_console import LiveConsole, csrf_of, sign_in
 from tests.fixtures_smtp import GatewayFactory, Sink, make_settings, message, submit
 from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.registered import (
@@ -290,3 +293,57 @@ def test_cli_register_list_scan_remove(
     assert code == 0 and "removed (资金缺口报告)" in out
     code, out, _ = run("register", "list")
     assert len(out.splitlines()) == 1
+
+
+def test_console_page_registers_lists_and_removes(live_console: LiveConsole) -> None:
+    base = live_console.base_url
+    reviewer = sign_in(base, "shen")
+    assert reviewer.get(f"{base}/registered", timeout=10).status_code == 403
+    http = sign_in(base, "li")  # an approver
+    page = http.get(f"{base}/registered", timeout=10)
+    assert page.status_code == 200 and "尚未登记任何文件或数据" in page.text
+    assert 'href="/registered"' in page.text  # in the navigation
+    token = csrf_of(page.text)
+    upload = {"file": ("资金缺口报告.pdf", pdf_of(SECRET_TEXT), "application/pdf")}
+    refused = http.post(
+        f"{base}/registered",
+        data={"category": "land", "threshold": "10"},
+        files=upload,
+        timeout=60,
+    )  # no CSRF token
+    assert refused.status_code == 403
+    bad = http.post(
+        f"{base}/registered",
+        data={"csrf_token": token, "category": "land", "threshold": "150"},
+        files=upload,
+        timeout=60,
+    )
+    assert bad.status_code == 400 and "阈值应为 1 到 100" in bad.text
+    done = http.post(
+        f"{base}/registered",
+        data={"csrf_token": token, "category": "land", "threshold": "12", "label": LABEL},
+        files=upload,
+        timeout=60,
+    )
+    assert done.status_code == 200 and f"《{LABEL}》" in done.text and "12%" in done.text
+    assert SECRET_SENTENCE not in done.text
+    found = re.search(r"<code>(D\d{8}-\w{6})</code>", done.text)
+    assert found
+    entries = live_console.call(lambda s: _audit_actions(s))
+    assert ("li", "register_document", found.group(1)) in entries
+    gone = http.post(
+        f"{base}/registered/{found.group(1)}/remove", data={"csrf_token": token}, timeout=10
+    )
+    assert gone.status_code == 200 and "尚未登记任何文件或数据" in gone.text
+    entries = live_console.call(lambda s: _audit_actions(s))
+    assert ("li", "unregister", found.group(1)) in entries
+
+
+async def _audit_actions(sessions: Any) -> list[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from gateway.store.models import AuditEntry
+
+    async with sessions() as session:
+        rows = await session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.target))
+        return [(r.actor, r.action, r.target) for r in rows]

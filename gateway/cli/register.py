@@ -187,16 +187,21 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
 
 def document_text(path: Path, settings: Settings) -> str:
     """The file's text as the gateway reads an attachment (refused if any part is unreadable)."""
-    from gateway.extract import extract_document
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DlpError(f"{path}: {exc.strerror or exc}") from exc
-    extracted = extract_document(data, path.name, settings.limits)
+    return document_from_bytes(data, path.name, settings)
+
+
+def document_from_bytes(data: bytes, name: str, settings: Settings) -> str:
+    """The registrable text of one file (what :func:`document_text` reads, from bytes)."""
+    from gateway.extract import extract_document
+
+    extracted = extract_document(data, name, settings.limits)
     if extracted.unscannable:
         item = extracted.unscannable[0]
-        raise DlpError(f"{path}: cannot read {item.location}: {item.reason.value} {item.detail}")
+        raise DlpError(f"{name}: cannot read {item.location}: {item.reason.value} {item.detail}")
     # Properties and template parts (generator name, bibliography XML) are shared by every file
     # made with the same program or template: registering them would match unrelated mail.
     content = [s.text for s in extracted.segments if not _TEMPLATE_PART.search(s.location)]

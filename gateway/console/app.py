@@ -122,7 +122,14 @@ def _templates(zone: tzinfo) -> Environment:
         ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         SEVERITY_LABELS={"low": "低", "medium": "中", "high": "高", "critical": "严重"},
         ACTION_LABELS={"monitor": "仅记录", "quarantine": "扣留审查", "reject": "拦截"},
-        KIND_LABELS={"term": "关键词", "near": "邻近组合", "pattern": "模式", "detector": "检测器"},
+        KIND_LABELS={
+            "term": "关键词",
+            "near": "邻近组合",
+            "pattern": "模式",
+            "detector": "检测器",
+            "fingerprint": "登记文件",
+            "exact_data": "登记数据",
+        },
         EVENT_LABELS=EVENT_LABELS,
         REASON_LABELS=REASON_LABELS,
     )
