@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gateway.cli.register import document_text
+from gateway.errors import StoreError
 from gateway.inspection import inspect_message
 from gateway.registered import Registrations
 from gateway.service import Gateway
@@ -24,6 +25,7 @@ from gateway.store.registry import (
     add_document,
     fingerprint_key,
     load_registrations,
+    registry_version,
     remove,
 )
 from matchers.engine import Engine
@@ -347,3 +349,31 @@ async def _audit_actions(sessions: Any) -> list[tuple[str, str, str]]:
     async with sessions() as session:
         rows = await session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.target))
         return [(r.actor, r.action, r.target) for r in rows]
+
+
+async def test_registry_round_trip_on_sqlite_and_postgres(store: Any) -> None:
+    key = fingerprint_key(b"k" * 32)
+    assert await registry_version(store) == ""
+    document = await add_document(
+        store, key, text=SECRET_TEXT, label=LABEL, category="land", threshold=10, actor="li"
+    )
+    data = await add_dataset(
+        store, key, label=DATA_LABEL, category="personnel", columns=ROSTER_HEADER,
+        rows=ROSTER, min_rows=3, actor="li",
+    )  # fmt: skip
+    version = await registry_version(store)
+    registrations = await load_registrations(store, key)
+    assert registrations.version == version != ""
+    assert registrations.documents is not None and registrations.data is not None
+    found = registrations.documents.match(PARAGRAPHS[2])
+    assert [m.id for m in found] == [document.id]
+    rows = "\n".join(" ".join(row) for row in ROSTER[:3])
+    assert [m.rows for m in registrations.data.match(rows)] == [3]
+    assert await remove(store, data.id, "li") == DATA_LABEL
+    assert await registry_version(store) not in ("", version)
+    with pytest.raises(StoreError, match="no registration"):
+        await remove(store, data.id, "li")
+    with pytest.raises(StoreError, match="too little text"):
+        await add_document(
+            store, key, text="短句", label="x", category="land", threshold=10, actor="li"
+        )
