@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gateway.cli.register import document_text
+from gateway.console.highlight import highlight_segments
 from gateway.errors import StoreError
 from gateway.inspection import inspect_message
 from gateway.registered import Registrations
@@ -204,6 +205,11 @@ async def test_leaks_are_held_over_smtp_with_the_overlap_shown(
         else:
             assert evidence[0]["rule"].startswith(f"与登记文件《{LABEL}》重合 "), evidence
             assert any(len(f["match"]) >= 19 for f in evidence)  # the overlapping passage
+            if name == "excerpt":  # the case page marks the passage in the body
+                marked = "".join(str(h) for h in highlight_segments(case.segments, case.findings))
+                assert re.search(
+                    r'<mark class="hit" title="land">[^<]*缺口约三亿七千六百万元', marked
+                )
         assert case.scope_version != load_scope(SCOPE).version  # includes the registrations
     for name, body in innocent().items():
         answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(body))
