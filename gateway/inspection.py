@@ -419,11 +419,16 @@ class Inspector:
     async def set_registrations(self, registrations: Registrations) -> bool:
         """Use a new registration set (a new generation of workers when it changed, or not
         started yet); True when it changed."""
-        current = self.registrations.version if self.registrations is not None else None
+        previous = self.registrations
+        current = previous.version if previous is not None else None
         self.registrations = registrations
         if current == registrations.version or self._gen is None:
             return current != registrations.version
-        await self.reload()
+        try:
+            await self.reload()
+        except BaseException:
+            self.registrations = previous  # tried again at the next poll
+            raise
         return True
 
     async def inspect(self, raw: bytes) -> Inspection:
