@@ -286,6 +286,11 @@ def test_cli_register_list_scan_remove(
     )  # fmt: skip
     assert code == 2 and "no column '工号'" in err and err.count("\n") == 1
 
+    code, _, err = run(
+        "register", "add", str(secret), "--category", "lnad", *officer,
+        stdin="a-good-password\n",
+    )  # fmt: skip
+    assert code == 2 and "'lnad' is not a scope category" in err and err.count("\n") == 1
     code, out, _ = run("register", "list")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2 and "\tdocument\tland\t15%" in lines[0]

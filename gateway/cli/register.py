@@ -140,6 +140,8 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
         if user is None or user.role not in REGISTRARS:
             raise AccountError(f"account {args.actor!r} may not register secrets (approver/admin)")
         via = {"channel": "cli", "client": client}
+        if command != "remove":
+            _check_category(settings, args.category)
         key = fingerprint_key(load_key(settings))
         if command == "remove":
             label = await remove(sessions, args.id, args.actor, via)
@@ -183,6 +185,15 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
             )
             print(f"{s.id} registered: 《{s.label}》 {s.rows} rows, columns {', '.join(columns)}")
     return 0
+
+
+def _check_category(settings: Settings, category: str) -> None:
+    """A registration holds mail in one of the scope tables' categories: refuse a typo."""
+    from matchers.scope import load_scope
+
+    known = [c.id for c in load_scope(settings.scope_dir).categories]
+    if category not in known:
+        raise DlpError(f"--category {category!r} is not a scope category ({', '.join(known)})")
 
 
 def document_text(path: Path, settings: Settings) -> str:
