@@ -41,6 +41,7 @@ from matchers.errors import DlpError
 from matchers.model import Decision, Segment, Unscannable, UnscannableReason, Verdict
 
 if TYPE_CHECKING:
+    from gateway.registered import Registrations
     from gateway.settings import LimitSettings
     from matchers.engine import Engine
     from matchers.scope import ScopeSet
@@ -63,16 +64,18 @@ class Inspection:
 # -- in-process --------------------------------------------------------------------------------
 
 
-def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspection:
+def inspect_message(
+    raw: bytes, engine: Engine, limits: LimitSettings, registrations: Registrations | None = None
+) -> Inspection:
     """Extract and decide one RFC 5322 message, in this process. Never raises for content."""
     from gateway.extract import extract_message
 
     started = time.monotonic()
     try:
         extracted = extract_message(raw, limits, started + limits.timeout)
-        decision = _within_deadline(
-            engine.decide(extracted.segments, extracted.unscannable), started, limits.timeout
-        )
+        decision = engine.decide(extracted.segments, extracted.unscannable)
+        decision = _registered(decision, extracted.segments, engine, registrations)
+        decision = _within_deadline(decision, started, limits.timeout)
     except Exception as exc:  # an unexpected fault: fail closed, keep the message
         log.exception("inspection failed")
         return failed_inspection(
@@ -88,7 +91,13 @@ def inspect_message(raw: bytes, engine: Engine, limits: LimitSettings) -> Inspec
     )
 
 
-def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettings) -> Inspection:
+def inspect_document(
+    data: bytes,
+    name: str,
+    engine: Engine,
+    limits: LimitSettings,
+    registrations: Registrations | None = None,
+) -> Inspection:
     """Extract and decide one file of any type (detected by content), in this process."""
     from gateway.extract import extract_document
 
@@ -96,6 +105,7 @@ def inspect_document(data: bytes, name: str, engine: Engine, limits: LimitSettin
     try:
         extracted = extract_document(data, name, limits, started + limits.timeout)
         decision = engine.decide(extracted.segments, extracted.unscannable)
+        decision = _registered(decision, extracted.segments, engine, registrations)
     except Exception as exc:
         log.exception("inspection failed")
         return failed_inspection(
@@ -114,6 +124,20 @@ def _within_deadline(decision: Decision, started: float, timeout: float) -> Deci
     late = Unscannable(WHOLE_MESSAGE, UnscannableReason.TIMEOUT, f"超过 {timeout:g} 秒")
     verdict = Verdict.QUARANTINE if decision.verdict == Verdict.PASS else decision.verdict
     return dataclasses.replace(decision, verdict=verdict, unscannable=(*decision.unscannable, late))
+
+
+def _registered(
+    decision: Decision,
+    segments: tuple[Segment, ...],
+    engine: Engine,
+    registrations: Registrations | None,
+) -> Decision:
+    """The lookup hook: registered documents and data sets found in the text (issue 14)."""
+    if registrations is None:
+        return decision
+    from gateway.registered import apply
+
+    return apply(decision, segments, registrations, engine.scope)
 
 
 def failed_inspection(
@@ -167,6 +191,7 @@ def _worker_main(
     scope: ScopeSet,
     limits: LimitSettings,
     worker_init: str | None,
+    registrations: Registrations | None = None,
 ) -> None:
     """Body of a worker process: cap memory, compile once, then inspect until the pipe closes."""
     import resource
@@ -193,9 +218,9 @@ def _worker_main(
             return
         try:
             if name is None:
-                result = _lean(inspect_message(raw, engine, limits))
+                result = _lean(inspect_message(raw, engine, limits, registrations))
             else:
-                result = inspect_document(raw, str(name), engine, limits)
+                result = inspect_document(raw, str(name), engine, limits, registrations)
             conn.send(("ok", result))
         except MemoryError:
             conn.send(("error", "内存超过上限"))
@@ -220,10 +245,20 @@ _KILL_GRACE = 1.0
 class _Worker:
     """One worker process and its pipe (used by one thread at a time)."""
 
-    def __init__(self, ctx: Any, scope: ScopeSet, limits: LimitSettings, init: str | None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        scope: ScopeSet,
+        limits: LimitSettings,
+        init: str | None,
+        registrations: Registrations | None = None,
+    ) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(child, scope, limits, init), daemon=True, name="dlp-inspect"
+            target=_worker_main,
+            args=(child, scope, limits, init, registrations),
+            daemon=True,
+            name="dlp-inspect",
         )
         self.process.start()
         child.close()
@@ -286,13 +321,17 @@ class _Generation:
         init: str | None,
         term_count: int,
         restarted: Callable[[], None] = lambda: None,
+        registrations: Registrations | None = None,
     ) -> None:
+        from gateway.registered import combined_version
+
         self.ctx = ctx
         self.restarted = restarted
         self.scope = scope
         self.limits = limits
         self.init = init
-        self.version = scope.version
+        self.registrations = registrations
+        self.version = combined_version(scope.version, registrations)
         self.term_count = term_count
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
@@ -302,7 +341,7 @@ class _Generation:
             self.idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.scope, self.limits, self.init)
+        return _Worker(self.ctx, self.scope, self.limits, self.init, self.registrations)
 
     def wait_ready(self) -> bool:
         return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
@@ -381,6 +420,8 @@ class Inspector:
             max_workers=max(4, 4 * limits.workers), thread_name_prefix="dlp-inspect"
         )
         self._reload_lock = asyncio.Lock()
+        #: registered documents and data sets, set by :meth:`set_registrations`
+        self.registrations: Registrations | None = None
         # called (from a pool thread) each time a worker is replaced after a crash, a timeout
         # or the memory cap; the gateway points it at dlp_worker_restarts_total
         self.on_worker_restart: Callable[[], None] | None = None
@@ -416,16 +457,24 @@ class Inspector:
 
     def _build_blocking(self, unless_version: str = "") -> _Generation | None:
         """A new generation on the tables as they are now; None when their version is
-        ``unless_version`` (unchanged tables start no workers)."""
+        ``unless_version`` (unchanged tables and registrations start no workers)."""
         from matchers.engine import Engine
         from matchers.scope import load_scope
 
         scope = load_scope(self.scope_dir)
-        if unless_version and scope.version == unless_version:
+        from gateway.registered import combined_version
+
+        if unless_version and combined_version(scope.version, self.registrations) == unless_version:
             return None
         engine = Engine.compile(scope)  # validates here; a ScopeError never reaches a worker
         generation = _Generation(
-            self._ctx, scope, self.limits, self._init, engine.term_count, self._restarted
+            self._ctx,
+            scope,
+            self.limits,
+            self._init,
+            engine.term_count,
+            self._restarted,
+            self.registrations,
         )
         if not generation.wait_ready():
             generation.stop_all()
@@ -443,6 +492,21 @@ class Inspector:
             if old is not None:
                 old.retire()
             return new.version
+
+    async def set_registrations(self, registrations: Registrations) -> bool:
+        """Use a new registration set (a new generation of workers when it changed, or not
+        started yet); True when it changed."""
+        previous = self.registrations
+        current = previous.version if previous is not None else None
+        self.registrations = registrations
+        if current == registrations.version or self._gen is None:
+            return current != registrations.version
+        try:
+            await self.reload()
+        except BaseException:
+            self.registrations = previous  # tried again at the next poll
+            raise
+        return True
 
     async def inspect(self, raw: bytes) -> Inspection:
         """Inspect one RFC 5322 message in a worker; fails closed. Raises only

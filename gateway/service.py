@@ -50,6 +50,7 @@ from gateway.store.engine import (
 )
 from gateway.store.migrations import upgrade
 from gateway.store.quarantine import Quarantine
+from gateway.store.registry import fingerprint_key, load_registrations, registry_version
 
 log = logging.getLogger("dlp_gateway.service")
 
@@ -108,6 +109,7 @@ class Gateway:
         self._smtp_port = smtp_port
         self._console_port = console_port
         self._scope_poll = scope_poll_seconds
+        self._fingerprint_key = b""
         self._tasks: list[asyncio.Task[Any]] = []
         self._background: set[asyncio.Task[Any]] = set()
         self._stopping = asyncio.Event()
@@ -156,8 +158,13 @@ class Gateway:
             )
             log.warning(message)
             print(f"dlp-gateway: WARNING: {message}", file=sys.stderr, flush=True)
+        self._fingerprint_key = fingerprint_key(audit_key)
         if self.inspector is None:
             inspector = Inspector(s.scope_dir, s.limits)
+            with store_errors():
+                inspector.registrations = await load_registrations(
+                    self.sessionmaker, self._fingerprint_key
+                )
             await inspector.start()
             self.inspector = inspector
         update_term_gauge(self.inspector, self.metrics)
@@ -184,6 +191,11 @@ class Gateway:
             )
             self._tasks.append(
                 asyncio.create_task(self.watcher.run(self._stopping), name="scope-watch")
+            )
+            self._tasks.append(
+                asyncio.create_task(
+                    self._every(self._scope_poll, self._registry_job), name="registry-watch"
+                )
             )
         self._tasks += [
             asyncio.create_task(self._every(RELEASE_INTERVAL, self._release_job), name="release"),
@@ -302,6 +314,20 @@ class Gateway:
                 log.exception("periodic job %s failed; retrying later", job.__name__)
             if await self._pause(seconds):
                 return
+
+    async def _registry_job(self) -> None:
+        """Registered secrets take effect without restart: reload when their set changed."""
+        inspector = self.inspector
+        if self.sessionmaker is None or not isinstance(inspector, Inspector):
+            return
+        with store_errors():
+            version = await registry_version(self.sessionmaker)
+            current = inspector.registrations.version if inspector.registrations else ""
+            if version == current:
+                return
+            registrations = await load_registrations(self.sessionmaker, self._fingerprint_key)
+        if await inspector.set_registrations(registrations):
+            log.info("registered secrets reloaded", extra={"version": registrations.version})
 
     async def _release_job(self) -> None:
         assert self.review is not None

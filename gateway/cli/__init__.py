@@ -12,12 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import audit, config, quarantine, scan, scope, serve, user
+from gateway.cli import audit, config, quarantine, register, scan, scope, serve, user
 from gateway.errors import DlpError, SettingsError
 
 log = logging.getLogger("dlp_gateway.cli")
 
-COMMANDS = (serve, scan, scope, config, quarantine, user, audit)
+COMMANDS = (serve, scan, scope, config, quarantine, user, audit, register)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from gateway.inspection import Inspection, Inspector
-from gateway.settings import LimitSettings, load_settings
+from gateway.registered import Registrations
+from gateway.settings import LimitSettings, Settings, load_settings
 from matchers.model import Decision, Finding, Verdict
 
 _ONE_LINE = re.compile(r"\s+")
@@ -41,11 +42,27 @@ def run(args: argparse.Namespace) -> int:
     # One worker process, killed at limits.timeout like the gateway's: a hostile file cannot
     # hang or crash the command (DESIGN: isolate extraction; kill on timeout).
     limits = settings.limits.model_copy(update={"workers": 1})
-    return asyncio.run(_scan(args.paths, args.format, directory, limits))
+    return asyncio.run(_scan(args.paths, args.format, directory, limits, settings))
 
 
-async def _scan(paths: list[str], fmt: str, directory: Path, limits: LimitSettings) -> int:
+async def _registrations(settings: Settings) -> Registrations | None:
+    """The registered secrets of the configured store; None when there is no store yet."""
+    url = settings.effective_database_url
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+        return None
+    from gateway.store.audit import load_key
+    from gateway.store.migrations import open_store
+    from gateway.store.registry import fingerprint_key, load_registrations
+
+    async with open_store(settings, writing=False) as sessions:
+        return await load_registrations(sessions, fingerprint_key(load_key(settings, create=False)))
+
+
+async def _scan(
+    paths: list[str], fmt: str, directory: Path, limits: LimitSettings, settings: Settings
+) -> int:
     inspector = Inspector(directory, limits)
+    inspector.registrations = await _registrations(settings)
     await inspector.start()  # a ScopeError is printed as one line by cli.main (exit 2)
     status = 0
     try:

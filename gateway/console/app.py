@@ -130,6 +130,8 @@ def _templates(zone: tzinfo) -> Environment:
             "detector": "检测器",
             "internal": "内部文件标记",
             "named": "点名人员",
+            "fingerprint": "登记文件",
+            "exact_data": "登记数据",
         },
         EVENT_LABELS=EVENT_LABELS,
         REASON_LABELS=REASON_LABELS,

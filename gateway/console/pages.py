@@ -425,3 +425,94 @@ async def change_user(request: Request, name: str, change: str) -> Response:
         )
     await console(request).accounts.set_disabled(name, change == "disable", info.name)
     return RedirectResponse("/users", status_code=303)
+
+
+# -- registered secrets ------------------------------------------------------------------------
+
+REGISTRARS = frozenset({Role.APPROVER, Role.ADMIN})
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+@router.get("/registered", response_class=HTMLResponse)
+async def registered(request: Request) -> Response:
+    from gateway.store.registry import list_registered
+    from matchers.fingerprint import DEFAULT_THRESHOLD
+
+    info = await signed_in(request)
+    require_role(info, REGISTRARS)
+    ctx = console(request)
+    documents, sets = await list_registered(ctx.sessionmaker)
+    try:
+        categories = list((await asyncio.to_thread(load_scope, ctx.settings.scope_dir)).categories)
+    except DlpError:
+        categories = []
+    return ctx.render(
+        "registered.html",
+        user=info,
+        documents=documents,
+        sets=sets,
+        categories=categories,
+        default_threshold=round(DEFAULT_THRESHOLD * 100),
+    )
+
+
+@router.post("/registered", response_class=HTMLResponse)
+async def register_document(request: Request) -> Response:
+    info = await signed_in(request)
+    require_role(info, REGISTRARS)
+    form = await request.form()
+    try:
+        return await _register_upload(request, info, form)
+    finally:
+        await form.close()
+
+
+async def _register_upload(request: Request, info: SessionInfo, form: Any) -> Response:
+    from starlette.datastructures import UploadFile
+
+    from gateway.cli.register import document_from_bytes
+    from gateway.store.audit import load_key
+    from gateway.store.registry import add_document, fingerprint_key
+
+    token = form.get(CSRF_FIELD)
+    check_csrf(info, token if isinstance(token, str) else None)
+    ctx = console(request)
+    upload = form.get("file")
+    threshold = str(form.get("threshold", "")).strip().rstrip("%")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise DlpError("请选择要登记的文件。")
+        if not threshold.isdigit() or not 1 <= int(threshold) <= 100:
+            raise DlpError("阈值应为 1 到 100 之间的整数（百分比）。")
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise DlpError("文件超过 50 MB，无法登记。")
+        name = upload.filename
+        text = await asyncio.to_thread(document_from_bytes, data, name, ctx.settings)
+        label = str(form.get("label", "")).strip() or name.rsplit(".", 1)[0]
+        await add_document(
+            ctx.sessionmaker,
+            fingerprint_key(load_key(ctx.settings)),
+            text=text,
+            label=label,
+            category=str(form.get("category", "")),
+            threshold=int(threshold),
+            actor=info.name,
+            via={"channel": "console"},
+        )
+    except DlpError as exc:
+        return ctx.render("message.html", 400, user=info, title="未能登记", message=str(exc))
+    return RedirectResponse("/registered", status_code=303)
+
+
+@router.post("/registered/{registration}/remove", response_class=HTMLResponse)
+async def unregister(request: Request, registration: str) -> Response:
+    from gateway.store.registry import remove
+
+    info, _form_data = await _posted(request, REGISTRARS)
+    ctx = console(request)
+    try:
+        await remove(ctx.sessionmaker, registration, info.name, {"channel": "console"})
+    except DlpError as exc:
+        return ctx.render("message.html", 404, user=info, title="出错了", message=str(exc))
+    return RedirectResponse("/registered", status_code=303)

@@ -179,3 +179,45 @@ class JobClaim(Base):
     period: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. "2026-12-05"
     claimed_by: Mapped[str] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegisteredDocument(Base):
+    """A registered secret document: keyed fingerprints and sizes, never its text.
+
+    ``hashes`` packs the keyed winnowed fingerprints as little-endian unsigned 64-bit integers.
+    """
+
+    __tablename__ = "registered_documents"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. D20261205-7K3F9A
+    label: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(64))
+    threshold: Mapped[int] = mapped_column(Integer)  # percent of its fingerprints
+    chars: Mapped[int] = mapped_column(Integer)  # squeezed characters registered
+    fingerprint_count: Mapped[int] = mapped_column(Integer)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegisteredDataSet(Base):
+    """A registered data set (exact-data match): keyed hashes of row values, never the values.
+
+    ``cells`` packs (value hash u64, row u32, column u32) and ``prefixes`` (prefix hash u64,
+    value length u32), little-endian.
+    """
+
+    __tablename__ = "registered_datasets"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. E20261205-7K3F9A
+    label: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(64))
+    columns: Mapped[list[Any]] = mapped_column(JSON)  # column kinds, e.g. ["name", "id", "mobile"]
+    unique_columns: Mapped[list[Any]] = mapped_column(JSON)  # column numbers
+    rows: Mapped[int] = mapped_column(Integer)
+    min_rows: Mapped[int] = mapped_column(Integer)
+    min_values: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[bytes] = mapped_column(LargeBinary)
+    prefixes: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
