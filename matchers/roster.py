@@ -56,11 +56,13 @@ _NOT_NAME_WORDS = """
     季度 单价 苗木 谷物 盛大 曲线 路面 游客 辛苦 简介 简要 车位 费率 伍佰 石桥 方式 方面 程序
 """
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
-_ADDRESS = re.compile(rf"[{_HAN}]{{2,}}[0-9]+(?:组|号|幢|栋|室|单元|弄|排)")
-_AMOUNT = re.compile(
-    r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?|[0-9]+\.[0-9]{2}|[0-9]+(?:\.[0-9]+)?"
-    r"[ \t]{0,2}(?:万元|元))(?![0-9])"
-)
+# Addresses and amounts are found from their digits (one C-speed scan for digit runs; a regex
+# that starts with a Han run would backtrack over every long run of prose).
+_NUMBER = re.compile(r"[0-9][0-9,.]*(?<![,.])")
+_UNIT = re.compile(r"组|号|幢|栋|室|单元|弄|排")
+_MONEY = re.compile(r"[ \t]{0,2}(?:万元|元)")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
+_CENTS = re.compile(r"[0-9]+\.[0-9]{2}")
 _YEAR_MONTH = re.compile(r"(?:19|20)[0-9]{2}\.(?:0[1-9]|1[0-2])$")
 # A card number wrapped by a narrow cell: digit groups with up to two separators between them.
 _DIGIT_RUN = re.compile(r"[0-9](?:[ \t\r\n-]{0,3}[0-9])*")
@@ -71,24 +73,24 @@ _HAN_RUN = re.compile(rf"[{_HAN}]+")
 _SURNAME_SET = frozenset(_SURNAMES)
 
 
-@lru_cache(maxsize=4)
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff"
+
+
+def _is_name(word: str) -> bool:
+    size = len(word)
+    if size > 4 or size < 2:
+        return False
+    if word[0] not in _SURNAME_SET and not (size >= 3 and word[:2] in _COMPOUND):
+        return False
+    if size == 4 and word[:2] not in _COMPOUND:
+        return False
+    return not (word in _NOT_NAME or word[-1] in _NOT_NAME_END or word[:2] in _NOT_NAME)
+
+
 def _names(text: str) -> list[tuple[int, int]]:
-    """Standalone runs of 2–4 Han characters that read as a person's name (cached: the roster
-    detectors and named-people evidence read the same segment)."""
-    spans = []
-    for m in _HAN_RUN.finditer(text):
-        word = m.group()
-        size = len(word)
-        if size > 4 or size < 2:
-            continue
-        if word[0] not in _SURNAME_SET and not (size >= 3 and word[:2] in _COMPOUND):
-            continue
-        if size == 4 and word[:2] not in _COMPOUND:
-            continue
-        if word in _NOT_NAME or word[-1] in _NOT_NAME_END or word[:2] in _NOT_NAME:
-            continue
-        spans.append(m.span())
-    return spans
+    """Standalone runs of 2–4 Han characters that read as a person's name."""
+    return [m.span() for m in _HAN_RUN.finditer(text) if _is_name(m.group())]
 
 
 _ROLE = (
@@ -130,49 +132,73 @@ def _named_in(text: str, names: set[str]) -> None:
             names.add(m.group(2))
 
 
-def _cards(region: str) -> Iterator[str]:
-    """Bank card numbers in an entry, also when a cell wrapped them across lines."""
-    for m in _DIGIT_RUN.finditer(region):
+def _cards(text: str) -> Iterator[Hit]:
+    """Bank card numbers, also when a narrow cell wrapped them across lines."""
+    for m in _DIGIT_RUN.finditer(text):
+        if m.end() - m.start() < 16:
+            continue
         digits = m.group().translate(_SEPARATORS)
         if len(digits) < 16:
             continue
         for size in (19, 18, 17, 16):  # the card, then whatever the next cell added
             head = digits[:size]
             if len(head) == size and valid_bank_card(head) and not valid_resident_id(head):
-                yield head
+                yield m.start(), m.end(), head
                 break
 
 
-def _identifier(region: str) -> str | None:
-    for _, _, value in cn_resident_id(region):
-        return value
-    for card in _cards(region):
-        return card
-    for _, _, value in cn_mobile(region):
-        return value
-    return None
+@lru_cache(maxsize=2)
+def _identifiers(text: str) -> tuple[Hit, ...]:
+    """IDs, cards and mobiles (cached: both roster detectors read the same segment)."""
+    return (*cn_resident_id(text), *_cards(text), *cn_mobile(text))
 
 
-def _attribute(region: str) -> str | None:
-    m = _ADDRESS.search(region)
-    if m is not None:
-        return m.group()
-    for m in _AMOUNT.finditer(region):
-        if not _YEAR_MONTH.match(m.group()):
-            return m.group()
-    return None
+def _attributes(text: str) -> Iterator[Hit]:
+    """Addresses (…村3组19号) and money amounts (8,050.00 / 12000元), found from their digits."""
+    for m in _NUMBER.finditer(text):
+        number, start, end = m.group(), m.start(), m.end()
+        unit = _UNIT.match(text, end)
+        if unit is not None:
+            if start >= 2 and _is_han(text[start - 1]) and _is_han(text[start - 2]):
+                yield start, end, text[max(0, start - 8) : unit.end()]
+            continue
+        if start and text[start - 1] == ".":
+            continue
+        money = _MONEY.match(text, end)
+        if ("," in number and _THOUSANDS.fullmatch(number)) or _CENTS.fullmatch(number):
+            if not _YEAR_MONTH.match(number):
+                yield start, end, number
+        elif money is not None and "," not in number:
+            yield start, money.end(), text[start : money.end()]
+
+
+def _name_before(text: str, start: int) -> tuple[int, int] | None:
+    """The last name in the :data:`ROW_SPAN` characters before ``start``."""
+    lo = max(0, start - ROW_SPAN)
+    found = None
+    for m in _HAN_RUN.finditer(text, lo, start):
+        if m.start() == lo and lo > 0 and _is_han(text[lo - 1]):
+            continue  # a run cut by the window is not standalone
+        if _is_name(m.group()):
+            found = m.span()
+    return found
 
 
 def _entries(text: str, loose: bool) -> Iterator[Hit]:
-    names = _names(text)
-    for i, (start, end) in enumerate(names):
-        stop = names[i + 1][0] if i + 1 < len(names) else len(text)
-        region = text[end : min(stop, end + ROW_SPAN)]
-        value = _identifier(region)
-        if value is None and loose:
-            value = _attribute(region)
-        if value is not None:
-            yield start, end, f"{text[start:end]}:{value}"
+    """Entries found from their identifiers: each identifier (in text order) belongs to the
+    nearest name before it; a name's first identifier makes its entry. Work is proportional to
+    the identifiers in the text, not to its length (clean prose has few)."""
+    spots = list(_identifiers(text))
+    if loose:
+        spots += _attributes(text)
+    spots.sort()
+    taken: set[int] = set()
+    for start, _, value in spots:
+        name = _name_before(text, start)
+        if name is None or name[0] in taken:
+            continue
+        taken.add(name[0])
+        yield name[0], name[1], f"{text[name[0] : name[1]]}:{value}"
 
 
 def roster(text: str) -> Iterator[Hit]:
