@@ -118,7 +118,10 @@ def test_show_prints_the_case_and_is_audited(url: str, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "quarantine", "show", case.id, "--actor", "shen")
     assert code == 0
     assert f"案件 {case.id}  pending（待审查）" in out
-    assert "命中 [land] 正文: 征地拆迁补偿方案" in out and "主题: 关于征地拆迁补偿方案的请示" in out
+    assert (
+        "命中 [land:term:征地拆迁补偿方案] 正文: 征地拆迁补偿方案" in out
+        and "主题: 关于征地拆迁补偿方案的请示" in out
+    )
     assert ("shen", "view", case.id) in audit_rows(url)
 
 
@@ -133,6 +136,122 @@ def test_release_relays_and_is_audited(
     assert out == f"{case.id}: released (已放行，上游服务器已接收)\n"
     assert [m.rcpt_to for m in sink.handler.delivered()] == [[EXTERNAL]]
     assert ("li", "release", case.id) in audit_rows(url)
+
+
+def stored(url: str, case_id: str) -> Case:
+    async def read() -> Case:
+        async with migrated_store(url) as sessions, sessions() as session:
+            found = await session.get(Case, case_id)
+            assert found is not None
+            return found
+
+    return asyncio.run(read())
+
+
+def test_a_false_positive_verdict_names_the_wrong_findings(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url, two_person=True)
+    assert (
+        run(capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审核")[0] == 0
+    )
+    code, out, err = run(
+        capsys,
+        "quarantine",
+        "release",
+        case.id,
+        "--actor",
+        "wang",
+        "--reason",
+        "考察对象是普通用语",
+        "--verdict",
+        "false-positive",
+        "--wrong",
+        "personnel:term:考察对象",
+    )
+    assert (code, err) == (0, "") and out.startswith(f"{case.id}: released")
+    after = stored(url, case.id)
+    assert (after.feedback, after.wrong_findings, after.feedback_by) == (
+        "false_positive",
+        ["personnel:term:考察对象"],
+        "wang",
+    )
+    feedback = audit_details(url, "feedback")
+    assert feedback == [
+        {
+            "actor": "wang",
+            "feedback": "false_positive",
+            "wrong_findings": ["personnel:term:考察对象"],
+            "channel": "cli",
+            "client": f"os:{getpass.getuser()}",
+        }
+    ]
+    shown = run(capsys, "quarantine", "show", case.id, "--actor", "shen")[1]
+    assert "判定: 误报（wang） 误报的命中: personnel:term:考察对象" in shown
+
+
+def test_a_correct_verdict_and_a_false_positive_without_names(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    right = held(url)
+    assert (
+        run(
+            capsys,
+            "quarantine",
+            "reject",
+            right.id,
+            "--actor",
+            "shen",
+            "--reason",
+            "涉密",
+            "--verdict",
+            "correct",
+        )[0]
+        == 0
+    )
+    assert (stored(url, right.id).feedback, stored(url, right.id).wrong_findings) == ("correct", [])
+
+    wrong = held(url)
+    assert (
+        run(
+            capsys,
+            "quarantine",
+            "release",
+            wrong.id,
+            "--actor",
+            "li",
+            "--reason",
+            "公开信息",
+            "--verdict",
+            "false-positive",
+        )[0]
+        == 0
+    )
+    assert stored(url, wrong.id).wrong_findings == ["land:term:征地拆迁补偿方案"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--verdict", "false-positive", "--wrong", "land:term:无此词"],
+            "本案件没有命中 land:term:无此词",
+        ),
+        (["--verdict", "correct", "--wrong", "land:term:征地拆迁补偿方案"], "不能标记误报的命中"),
+        (["--wrong", "land:term:征地拆迁补偿方案"], "请选择判定"),
+    ],
+)
+def test_a_bad_verdict_is_one_line_and_decides_nothing(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    case = held(url)
+    code, out, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "li", "--reason", "x", *extra
+    )
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
+    after = stored(url, case.id)
+    assert (after.state, after.feedback) == ("pending", None)
+    assert sink.handler.delivered() == [] and audit_details(url, "feedback") == []
 
 
 def test_two_person_rules_hold_on_the_command_line(

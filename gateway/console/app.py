@@ -32,6 +32,7 @@ from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
+from gateway.review.feedback import FEEDBACK_LABELS
 from gateway.review.labels import REASON_LABELS, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
@@ -105,6 +106,7 @@ EVENT_LABELS = {
     "release_delivered": "上游已接收",
     "release_failed": "上游拒收",
     "rejected": "退回",
+    "feedback": "判定",
     "expired": "过期退回",
     "purged": "清除原始邮件",
 }
@@ -124,6 +126,7 @@ def _templates(zone: tzinfo) -> Environment:
         ACTION_LABELS={"monitor": "仅记录", "quarantine": "扣留审查", "reject": "拦截"},
         KIND_LABELS={"term": "关键词", "near": "邻近组合", "pattern": "模式", "detector": "检测器"},
         EVENT_LABELS=EVENT_LABELS,
+        FEEDBACK_LABELS={f.value: label for f, label in FEEDBACK_LABELS.items()},
         REASON_LABELS=REASON_LABELS,
     )
 

@@ -33,6 +33,7 @@ from gateway.console.auth import (
 )
 from gateway.console.highlight import highlight_context, highlight_segments
 from gateway.review import OfficerAction, allowed_actions
+from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
 from gateway.settings import Settings
 from gateway.store import audit
@@ -87,6 +88,7 @@ async def _form(request: Request) -> dict[str, Any]:
         data[key] = values if len(values) > 1 else (values[0] if values else "")
     data["case_id[]"] = [v for v in form.getlist("case_id") if isinstance(v, str)]
     data["listed[]"] = [v for v in form.getlist("listed") if isinstance(v, str)]
+    data["wrong[]"] = [v for v in form.getlist("wrong") if isinstance(v, str)]
     return data
 
 
@@ -309,6 +311,7 @@ async def case_page(request: Request, case_id: str) -> Response:
         by_category=by_category,
         actions=actions,
         action_note=note,
+        scoring_keys=scoring_keys(findings),
     )
 
 
@@ -320,7 +323,14 @@ async def case_action(request: Request, case_id: str) -> Response:
         action = OfficerAction(str(form.get("action", "")))
     except ValueError:
         return ctx.render("message.html", 400, user=info, title="无法执行", message="未知操作。")
-    result = await ctx.review.decide(action, case_id, info.name, str(form.get("reason", "")))
+    result = await ctx.review.decide(
+        action,
+        case_id,
+        info.name,
+        str(form.get("reason", "")),
+        feedback=str(form.get("feedback", "")),
+        wrong=form["wrong[]"] if str(form.get("feedback", "")) == "false_positive" else (),
+    )
     return ctx.render(
         "message.html",
         user=info,

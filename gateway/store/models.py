@@ -43,6 +43,13 @@ class CaseState(StrEnum):
 OPEN_STATES = (CaseState.PENDING, CaseState.REVIEWED, CaseState.RELEASE_FAILED)
 
 
+class Feedback(StrEnum):
+    """The officer's verdict on a hold, for tuning the tables (issue 11)."""
+
+    CORRECT = "correct"  # 确认涉密/应扣押
+    FALSE_POSITIVE = "false_positive"  # 误报
+
+
 class Role(StrEnum):
     REVIEWER = "reviewer"  # 审核
     APPROVER = "approver"  # 审批
@@ -96,6 +103,11 @@ class Case(Base):
     decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the officer's verdict on the hold (optional): correct (确认涉密) | false_positive (误报)
+    feedback: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    # for a false positive: the finding keys ("category:kind:rule") the officer marked wrong
+    wrong_findings: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    feedback_by: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     # release delivery (state release_pending)
     release_attempts: Mapped[int] = mapped_column(Integer, default=0)
