@@ -86,6 +86,43 @@ def test_two_person_release_through_the_api(live_console: LiveConsole, sink: Sin
     assert len(sink.handler.delivered()) == 1
 
 
+def test_a_verdict_through_the_api(live_console: LiveConsole, sink: Sink) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    base = live_console.base_url
+    http = sign_in(base, "shen")
+    token = _me(http, base)
+    bad = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={"reason": "x", "feedback": "false_positive", "wrong": ["land:term:无此词"]},
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert bad.status_code == 409 and "本案件没有命中 land:term:无此词" in bad.json()["detail"]
+    unknown = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={"reason": "x", "feedback": "maybe"},
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert unknown.status_code == 422
+    done = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={
+            "reason": "拟提拔名单",
+            "feedback": "false_positive",
+            "wrong": ["land:term:征地拆迁补偿方案"],
+        },
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert done.status_code == 200 and done.json()["state"] == "rejected"
+    detail = http.get(f"{base}/api/cases/{held.id}", timeout=10).json()
+    assert detail["feedback"] == "false_positive" and detail["feedback_by"] == "shen"
+    assert detail["wrong_findings"] == ["land:term:征地拆迁补偿方案"]
+    actions = [e["action"] for e in detail["events"]]
+    assert actions.index("feedback") == actions.index("rejected") - 1
+
+
 def test_bulk_reject(live_console: LiveConsole, sink: Sink) -> None:
     ids = [live_console.call(lambda s: insert_case(s)).id for _ in range(3)]
     http = sign_in(live_console.base_url, "shen")

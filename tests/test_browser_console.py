@@ -96,6 +96,34 @@ def test_an_officer_finds_reviews_and_releases_a_held_mail(
     assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
 
+def test_an_officer_rejects_marking_one_finding_a_false_positive(
+    live_console: LiveConsole, sink: Sink, page: Page
+) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    base = live_console.base_url
+    log_in(page, base, "shen")
+    page.goto(f"{base}/cases/{held.id}")
+
+    choice = page.locator("#feedback-choice")
+    expect(choice.get_by_label("不判定")).to_be_checked()  # the verdict is optional
+    wrong = choice.locator("input[name=wrong]")
+    expect(wrong).to_have_count(3)
+    for box in wrong.all():  # pre-filled: every scoring finding
+        expect(box).to_be_checked()
+    choice.get_by_label("误报").check()
+    choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
+    choice.locator("input[value='personnel:term:拟提拔']").uncheck()
+    decide(page, "退回", "考察对象为普通用语，但附件含拟提拔名单")
+    expect(page.locator("#message")).to_contain_text("已退回")
+
+    page.goto(f"{base}/cases/{held.id}")
+    verdict = page.locator("#feedback")
+    expect(verdict).to_contain_text("判定：误报（shen）")
+    expect(verdict).to_contain_text("personnel:term:考察对象")
+    expect(verdict).not_to_contain_text("拟提拔")
+    expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+
+
 def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     live_console: LiveConsole, page: Page, sink: Sink
 ) -> None:
