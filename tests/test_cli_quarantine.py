@@ -377,3 +377,79 @@ def test_no_password_no_action(url: str, capsys: pytest.CaptureFixture[str]) -> 
     case = held(url)
     code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen", password="")
     assert code == 2 and err == "dlp-gateway: empty password\n"
+
+
+def test_stats_count_holds_and_false_positives_per_rule(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fp = held(url, two_person=True)
+    right = held(url, two_person=True)
+    held(url)  # held, not judged
+    held(url, received_at=days_ago(40))  # outside the default 30 days
+    for case, verdict in (
+        (fp, ["false-positive", "--wrong", "personnel:term:考察对象"]),
+        (right, ["correct"]),
+    ):
+        code, _, err = run(
+            capsys,
+            "quarantine",
+            "reject",
+            case.id,
+            "--actor",
+            "shen",
+            "--reason",
+            "判定",
+            "--verdict",
+            *verdict,
+        )
+        assert (code, err) == (0, "")
+
+    code, out, err = run(capsys, "stats", "--format", "json", password=None)
+    assert (code, err) == (0, "")
+    body = json.loads(out)
+    assert body["cases"] == 3 and len(body["days"]) == 30
+    assert body["days"][-1] == {
+        "day": body["until"],
+        "holds": 3,
+        "confirmed": 1,
+        "false_positives": 1,
+    }
+    rows = {r["key"]: r for r in body["rows"]}
+    # worst offenders first: the category and the rule officers marked wrong
+    assert [r["key"] for r in body["rows"][:2]] == ["personnel", "personnel:term:考察对象"]
+    assert rows["personnel:term:考察对象"] | {"last_seen": None} == {
+        "kind": "term",
+        "key": "personnel:term:考察对象",
+        "category": "personnel",
+        "rule": "考察对象",
+        "hits": 2,
+        "holds": 2,
+        "confirmed": 1,
+        "false_positives": 1,
+        "fp_rate": 0.5,
+        "last_seen": None,
+    }
+    assert (
+        rows["personnel:term:拟提拔"]["false_positives"],
+        rows["personnel:term:拟提拔"]["fp_rate"],
+    ) == (0, 0.0)
+    assert (rows["land"]["kind"], rows["land"]["holds"], rows["land"]["fp_rate"]) == (
+        "category",
+        3,
+        0.0,
+    )
+    assert (rows["personnel"]["false_positives"], rows["personnel"]["confirmed"]) == (1, 1)
+
+    code, out, _ = run(capsys, "stats", "--format", "csv", "--kind", "term", password=None)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("kind,key,category,rule,hits,holds")
+    assert lines[1].startswith("term,personnel:term:考察对象,personnel,考察对象,2,2,1,1,0.5,")
+    assert len(lines) == 4
+
+    code, out, err = run(
+        capsys, "stats", "--since", "2099-01-02", "--until", "2099-01-01", password=None
+    )
+    assert (code, out) == (
+        2,
+        "",
+    ) and err == "dlp-gateway: 起始日期 2099-01-02 晚于结束日期 2099-01-01\n"

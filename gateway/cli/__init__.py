@@ -12,12 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import audit, quarantine, scan, scope, serve, user
+from gateway.cli import audit, quarantine, scan, scope, serve, stats, user
 from gateway.errors import DlpError, SettingsError
 
 log = logging.getLogger("dlp_gateway.cli")
 
-COMMANDS = (serve, scan, scope, quarantine, user, audit)
+COMMANDS = (serve, scan, scope, quarantine, stats, user, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
