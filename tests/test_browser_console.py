@@ -102,6 +102,10 @@ def test_an_officer_rejects_marking_one_finding_a_false_positive(
     held = live_console.call(lambda s: insert_case(s, two_person=True))
     base = live_console.base_url
     log_in(page, base, "shen")
+    page.get_by_role("link", name="统计").click()
+    rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+    expect(rate).to_have_text("—")  # held, not yet judged
+    expect(page.locator("svg#trend g.day")).to_have_count(30)
     page.goto(f"{base}/cases/{held.id}")
 
     choice = page.locator("#feedback-choice")
@@ -122,6 +126,20 @@ def test_an_officer_rejects_marking_one_finding_a_false_positive(
     expect(verdict).to_contain_text("personnel:term:考察对象")
     expect(verdict).not_to_contain_text("拟提拔")
     expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+
+    page.goto(f"{base}/stats")
+    expect(rate).to_have_text("100%")
+    expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
+    # worst offenders first: the category, then the rule marked wrong
+    expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
+        "data-key", "personnel:term:考察对象"
+    )
+    page.get_by_role("link", name="命中").click()  # sort by hits
+    expect(page.locator("table#stats tbody tr").first).to_have_attribute("data-key", "personnel")
+    with page.expect_download() as download:
+        page.locator("#csv").click()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "term,personnel:term:考察对象,personnel,考察对象,1,1,0,1,1.0," in csv_text
 
 
 def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(

@@ -5,7 +5,8 @@ One row per category and per rule (``category:kind:rule``, kinds ``term``, ``nea
 
 - ``hits``: findings that scored (an exclude word's discounted hits do not count);
 - ``holds``: held cases (quarantined or blocked) it contributed a scoring finding to;
-- ``confirmed``: of those, cases an officer judged 确认涉密/应扣押;
+- ``confirmed``: of those, judged cases where this rule was right: judged 确认涉密/应扣押, or
+  judged 误报 without this rule among the wrong findings (the officer unticked it);
 - ``false_positives``: cases judged 误报 with this rule among the wrong findings (for a category:
   with any of its rules among them);
 - ``fp_rate``: false positives / judged cases (confirmed + false positives), ``None`` if none;
@@ -179,15 +180,14 @@ def aggregate(
                     continue
                 touched.add(target.key)
                 target.holds += 1
-                target.confirmed += ok
-                if fp and (
-                    target.key in wrong_keys
-                    or (
-                        target.kind == "category"
-                        and any(w.startswith(f"{category}:") for w in wrong_keys)
-                    )
-                ):
+                wrong_here = target.key in wrong_keys or (
+                    target.kind == "category"
+                    and any(w.startswith(f"{category}:") for w in wrong_keys)
+                )
+                if fp and wrong_here:
                     target.false_positives += 1
+                elif ok or fp:  # judged, and this rule was right (not among the wrong ones)
+                    target.confirmed += 1
                 if target.last_seen is None or received > target.last_seen:
                     target.last_seen = received
     stats.rows = sort_rows(list(rows.values()))
