@@ -152,6 +152,8 @@ class QuarantineSettings(_Section):
     expire_after_days: float = 14.0
     retain_days: float = 90.0
     release_retry_seconds: list[int] = [60, 300, 900, 3600, 14400]
+    # trial mode: keep the extracted text of messages a ``monitor`` category triggered on
+    trial_keep_text: bool = False
 
 
 class NotifySettings(_Section):

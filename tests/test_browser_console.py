@@ -142,6 +142,34 @@ def test_an_officer_rejects_marking_one_finding_a_false_positive(
     assert "term,personnel:term:考察对象,personnel,考察对象,1,1,0,1,1.0," in csv_text
 
 
+def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
+    live_console: LiveConsole, page: Page, tmp_path: Path
+) -> None:
+    from gateway.inspection import inspect_message
+    from gateway.settings import LimitSettings
+    from gateway.smtp.envelope import Envelope
+    from gateway.store.quarantine import Quarantine
+    from tests.fixtures_smtp import SENSITIVE_TEXT, message
+    from tests.test_trial import EngineInspector, trial_scope
+
+    engine = EngineInspector(trial_scope(tmp_path)).engine
+    raw = message(SENSITIVE_TEXT, subject="东湖片区测算")
+    inspection = inspect_message(raw, engine, LimitSettings())
+    envelope = Envelope("li.si@gov.example.cn", ("partner@example.com",))
+    live_console.call(lambda s: Quarantine(s).record_trial(envelope, raw, inspection))
+
+    base = live_console.base_url
+    log_in(page, base, "auditor")
+    page.get_by_role("link", name="试运行").click()
+    row = page.locator("#trial-hits tr[data-category='donghu']")
+    expect(row).to_contain_text("东湖片区（试运行）")
+    expect(row).to_contain_text("东湖片区测算")
+    expect(row).to_contain_text("已放行")
+    stats = page.locator("tr[data-key='donghu:term:东湖片区']")
+    expect(stats.locator("td").nth(2)).to_have_text("1")  # would have held one message
+    expect(page.locator("svg#trend g.day")).to_have_count(7)
+
+
 def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     live_console: LiveConsole, page: Page, sink: Sink
 ) -> None:

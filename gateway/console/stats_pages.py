@@ -7,7 +7,7 @@ Query parameters (all optional): ``since`` and ``until`` (local dates, default t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -15,11 +15,21 @@ from fastapi.responses import HTMLResponse, Response
 
 from gateway.console.auth import AUDITORS, OFFICERS, console, require_role, signed_in
 from gateway.console.trend import trend_svg
-from gateway.store.stats import KINDS, SORT_KEYS, StatRow, Stats, period, rule_stats, sort_rows
+from gateway.store.stats import (
+    KINDS,
+    SORT_KEYS,
+    StatRow,
+    Stats,
+    period,
+    rule_stats,
+    sort_rows,
+    trial_hits,
+)
 from gateway.store.stats import to_csv as rows_csv
 
 router = APIRouter()
 READERS = OFFICERS | AUDITORS
+TRIAL_DAYS = 7
 KIND_NAMES = {
     "category": "类别",
     "term": "关键词",
@@ -144,3 +154,49 @@ async def stats_api(
             for d in stats.days
         ],
     }
+
+
+@router.get("/trial", response_class=HTMLResponse, include_in_schema=False)
+async def trial_page(
+    request: Request,
+    since: Param = None,
+    until: Param = None,
+    sort: Param = None,
+    order: Param = None,
+) -> Response:
+    """试运行: what the ``monitor`` tables would have held (default: the last 7 days)."""
+    info = await signed_in(request)
+    require_role(info, READERS)
+    ctx = console(request)
+    zone = ctx.settings.zone
+    try:
+        first = _day(since, "起始日期")
+        last = _day(until, "结束日期")
+        if first is None:
+            end = last or datetime.now(zone).date()
+            first = end - timedelta(days=TRIAL_DAYS - 1)
+        start, end = period(first, last, zone)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    column = sort or "worst"
+    if column not in SORT_KEYS:
+        raise HTTPException(400, f"未知的排序列：{column[:20]}")
+    direction = "asc" if order == "asc" else "desc"
+    hits, stats = await trial_hits(ctx.sessionmaker, start, end, zone)
+    rows = sort_rows(stats.rows, column, descending=direction == "desc")
+    return ctx.render(
+        "trial.html",
+        user=info,
+        hits=hits,
+        stats=stats,
+        rows=rows,
+        chosen={
+            "since": start.isoformat(),
+            "until": end.isoformat(),
+            "kind": "",
+            "sort": column,
+            "order": direction,
+        },
+        kinds=KIND_NAMES,
+        trend=trend_svg(stats.days),
+    )

@@ -191,3 +191,29 @@ class JobClaim(Base):
     period: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. "2026-12-05"
     claimed_by: Mapped[str] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrialHit(Base):
+    """A ``monitor`` category that triggered on a message (trial mode, issue 11): what the table
+    *would* have held. Evidence is the category's findings; ``segments`` (the extracted text) only
+    with ``quarantine.trial_keep_text``. Nothing here holds or delays mail."""
+
+    __tablename__ = "trial_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    scope_version: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    category_name: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    threshold: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(20))  # what really happened: pass|quarantine|reject
+    mail_from: Mapped[str] = mapped_column(Text, default="")
+    rcpt_to: Mapped[list[Any]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    findings: Mapped[list[Any]] = mapped_column(JSON)  # this category's Finding dicts
+    segments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    gateway_id: Mapped[str] = mapped_column(String(64), default="")

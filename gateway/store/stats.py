@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gateway.store.engine import Sessions, store_errors
-from gateway.store.models import Case, Feedback
+from gateway.store.models import Case, Feedback, TrialHit
 
 KINDS = ("category", "term", "near", "pattern", "detector")
 SORT_KEYS = (
@@ -238,3 +238,26 @@ def to_csv(rows: Iterable[StatRow]) -> str:
         data = item.as_dict()
         writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
     return out.getvalue()
+
+
+async def trial_hits(
+    sessions: Sessions, since: date, until: date, zone: tzinfo, limit: int = 500
+) -> tuple[list[TrialHit], Stats]:
+    """Trial mode: the ``monitor`` hits received in the period (newest first, at most
+    ``limit``) and their statistics (``holds`` = messages the table would have held)."""
+    start, end = _bounds(since, until, zone)
+    with store_errors():
+        async with sessions() as session:
+            rows = list(
+                (
+                    await session.scalars(
+                        select(TrialHit)
+                        .where(TrialHit.received_at >= start, TrialHit.received_at < end)
+                        .order_by(TrialHit.received_at.desc(), TrialHit.id.desc())
+                    )
+                ).all()
+            )
+    stats = aggregate(
+        ((r.received_at, list(r.findings or ()), None, None) for r in rows), since, until, zone
+    )
+    return rows[:limit], stats

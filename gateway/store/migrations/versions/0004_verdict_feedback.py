@@ -1,4 +1,5 @@
-"""the officers' verdict on a hold: correct or false positive, and which findings were wrong
+"""the officers' verdict on a hold (correct or false positive, which findings were wrong);
+trial hits of ``monitor`` categories
 
 Revision ID: 0004
 Revises: 0002
@@ -21,16 +22,43 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     inspector = sa.inspect(op.get_bind())
     existing = {c["name"] for c in inspector.get_columns("cases")}
-    if "feedback" in existing:  # a store made by ``create_schema`` already has them
+    if "feedback" not in existing:  # a store made by ``create_schema`` already has them
+        with op.batch_alter_table("cases", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("feedback", sa.String(length=20), nullable=True))
+            batch_op.add_column(sa.Column("wrong_findings", sa.JSON(), nullable=True))
+            batch_op.add_column(sa.Column("feedback_by", sa.Text(), nullable=True))
+            batch_op.create_index("ix_cases_feedback", ["feedback"], unique=False)
+    if "trial_hits" in inspector.get_table_names():
         return
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("feedback", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("wrong_findings", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("feedback_by", sa.Text(), nullable=True))
-        batch_op.create_index("ix_cases_feedback", ["feedback"], unique=False)
+    op.create_table(
+        "trial_hits",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("scope_version", sa.String(length=64), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("category_name", sa.Text(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("threshold", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("mail_from", sa.Text(), nullable=False),
+        sa.Column("rcpt_to", sa.JSON(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.Text(), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("findings", sa.JSON(), nullable=False),
+        sa.Column("segments", sa.JSON(), nullable=True),
+        sa.Column("gateway_id", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_trial_hits_received_at", "trial_hits", ["received_at"], unique=False)
+    op.create_index("ix_trial_hits_category", "trial_hits", ["category"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_trial_hits_category", table_name="trial_hits")
+    op.drop_index("ix_trial_hits_received_at", table_name="trial_hits")
+    op.drop_table("trial_hits")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_feedback")
         batch_op.drop_column("feedback_by")
