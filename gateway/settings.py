@@ -164,6 +164,8 @@ class NotifySettings(_Section):
     # whom senders ask about a held mail, named in every notice (e.g. "保密办 张三 0731-1234567")
     contact: str = ""
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
+    # hours a held notice's release-request link (业务理由) stays valid; 0: no link
+    request_link_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 72.0
     # HMAC key marking the gateway's own notices (set the same value on every instance that
     # shares a database); unset: a random key per process
     signing_key: SecretStr | None = None

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.pages import router as pages_router
+from gateway.console.sender_pages import router as sender_router
 from gateway.console.stats_pages import router as stats_router
 from gateway.errors import AccountError, ReviewError
 from gateway.metrics import Metrics
@@ -108,6 +109,7 @@ EVENT_LABELS = {
     "release_failed": "上游拒收",
     "rejected": "退回",
     "feedback": "判定",
+    "sender_request": "发件人说明业务理由",
     "expired": "过期退回",
     "purged": "清除原始邮件",
 }
@@ -191,6 +193,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(stats_router)
+    app.include_router(sender_router)
 
     networks = [ipaddress.ip_network(n, strict=False) for n in settings.console.metrics_networks]
     token = settings.console.metrics_token

@@ -108,6 +108,11 @@ class Case(Base):
     # for a false positive: the finding keys ("category:kind:rule") the officer marked wrong
     wrong_findings: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     feedback_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the sender's business justification (业务理由), written once through the notice's link
+    sender_request: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sender_request_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
     # release delivery (state release_pending)
     release_attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,5 @@
 """the officers' verdict on a hold (correct or false positive, which findings were wrong);
-trial hits of ``monitor`` categories
+trial hits of ``monitor`` categories; the sender's release request (业务理由)
 
 Revision ID: 0004
 Revises: 0002
@@ -27,6 +27,10 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column("feedback", sa.String(length=20), nullable=True))
             batch_op.add_column(sa.Column("wrong_findings", sa.JSON(), nullable=True))
             batch_op.add_column(sa.Column("feedback_by", sa.Text(), nullable=True))
+            batch_op.add_column(sa.Column("sender_request", sa.Text(), nullable=True))
+            batch_op.add_column(
+                sa.Column("sender_request_at", sa.DateTime(timezone=True), nullable=True)
+            )
             batch_op.create_index("ix_cases_feedback", ["feedback"], unique=False)
     if "trial_hits" in inspector.get_table_names():
         return
@@ -61,6 +65,8 @@ def downgrade() -> None:
     op.drop_table("trial_hits")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_feedback")
+        batch_op.drop_column("sender_request_at")
+        batch_op.drop_column("sender_request")
         batch_op.drop_column("feedback_by")
         batch_op.drop_column("wrong_findings")
         batch_op.drop_column("feedback")
