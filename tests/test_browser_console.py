@@ -170,6 +170,39 @@ def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
     expect(page.locator("svg#trend g.day")).to_have_count(7)
 
 
+def test_a_sender_writes_a_justification_the_officer_sees(
+    live_console: LiveConsole, page: Page
+) -> None:
+    from datetime import datetime, timedelta
+    from urllib.parse import urlsplit
+
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    notifier = live_console.review.notifier
+    path = urlsplit(notifier.request_url(held.id)).path
+    stale = urlsplit(notifier.request_url(held.id, now=datetime.now(UTC) - timedelta(days=30))).path
+
+    expired = page.goto(base + stale)
+    assert expired is not None and expired.status == 403
+    expect(page.locator("main")).to_contain_text("链接已过期")
+    tampered = page.goto(base + path.replace(held.id, held.id[:-1] + "0"))
+    assert tampered is not None and tampered.status == 403
+
+    page.goto(base + path)  # no account
+    expect(page.locator("#request-case")).to_contain_text(held.id)
+    page.fill("textarea[name=justification]", "对方为合作设计院，已经分管领导批准")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("main")).to_contain_text("业务理由已提交")
+    page.goto(base + path)
+    expect(page.locator("#done")).to_contain_text("已于")
+    expect(page.locator("textarea[name=justification]")).to_have_count(0)
+
+    log_in(page, base, "shen")
+    expect(page.locator("tr", has_text=held.id)).to_contain_text("发件人已说明理由")
+    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("#sender-request")).to_contain_text("对方为合作设计院，已经分管领导批准")
+
+
 def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     live_console: LiveConsole, page: Page, sink: Sink
 ) -> None:
