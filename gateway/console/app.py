@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.pages import router as pages_router
+from gateway.console.scope_pages import router as scope_router
 from gateway.console.sender_pages import router as sender_router
 from gateway.console.stats_pages import router as stats_router
 from gateway.errors import AccountError, ReviewError
@@ -194,6 +195,7 @@ def create_app(
     app.include_router(pages_router)
     app.include_router(stats_router)
     app.include_router(sender_router)
+    app.include_router(scope_router)
 
     networks = [ipaddress.ip_network(n, strict=False) for n in settings.console.metrics_networks]
     token = settings.console.metrics_token

@@ -36,7 +36,7 @@ from gateway.review import OfficerAction, allowed_actions
 from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
 from gateway.settings import Settings
-from gateway.store import audit
+from gateway.store import audit, scope_versions
 from gateway.store.accounts import LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
@@ -295,10 +295,15 @@ async def case_page(request: Request, case_id: str) -> Response:
     ctx = console(request)
     case = await ctx.review.view(case_id, info.name)
     findings = list(case.findings or ())
+    tables = await scope_versions.get(ctx.sessionmaker, case.scope_version)
     by_category: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
         by_category.setdefault(str(finding.get("category", "")), []).append(
-            {**finding, "context_html": highlight_context(finding)}
+            {
+                **finding,
+                "context_html": highlight_context(finding),
+                "source": scope_versions.rule_source(tables, finding) if tables else None,
+            }
         )
     actions, note = available_actions(case, info)
     return ctx.render(
@@ -312,6 +317,7 @@ async def case_page(request: Request, case_id: str) -> Response:
         actions=actions,
         action_note=note,
         scoring_keys=scoring_keys(findings),
+        tables_kept=tables is not None,
     )
 
 

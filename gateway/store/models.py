@@ -222,3 +222,15 @@ class TrialHit(Base):
     findings: Mapped[list[Any]] = mapped_column(JSON)  # this category's Finding dicts
     segments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     gateway_id: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ScopeVersion(Base):
+    """The scope tables' content, stored once per version hash (the hash cases record), so a
+    case page can show the exact table text that decided it (issue 11)."""
+
+    __tablename__ = "scope_versions"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    loaded_by: Mapped[str] = mapped_column(Text, default="")  # instance and trigger
+    files: Mapped[list[Any]] = mapped_column(JSON)  # [{name, text}] sorted by name

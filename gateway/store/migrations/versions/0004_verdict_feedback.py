@@ -1,5 +1,6 @@
 """the officers' verdict on a hold (correct or false positive, which findings were wrong);
-trial hits of ``monitor`` categories; the sender's release request (业务理由)
+trial hits of ``monitor`` categories; the sender's release request (业务理由);
+the scope tables' content per version
 
 Revision ID: 0004
 Revises: 0002
@@ -32,7 +33,20 @@ def upgrade() -> None:
                 sa.Column("sender_request_at", sa.DateTime(timezone=True), nullable=True)
             )
             batch_op.create_index("ix_cases_feedback", ["feedback"], unique=False)
-    if "trial_hits" in inspector.get_table_names():
+    tables = set(inspector.get_table_names())
+    if "scope_versions" not in tables:
+        op.create_table(
+            "scope_versions",
+            sa.Column("version", sa.String(length=64), nullable=False),
+            sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("loaded_by", sa.Text(), nullable=False),
+            sa.Column("files", sa.JSON(), nullable=False),
+            sa.PrimaryKeyConstraint("version"),
+        )
+        op.create_index(
+            "ix_scope_versions_loaded_at", "scope_versions", ["loaded_at"], unique=False
+        )
+    if "trial_hits" in tables:
         return
     op.create_table(
         "trial_hits",
@@ -60,6 +74,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_scope_versions_loaded_at", table_name="scope_versions")
+    op.drop_table("scope_versions")
     op.drop_index("ix_trial_hits_category", table_name="trial_hits")
     op.drop_index("ix_trial_hits_received_at", table_name="trial_hits")
     op.drop_table("trial_hits")
