@@ -453,3 +453,36 @@ def test_stats_count_holds_and_false_positives_per_rule(
         2,
         "",
     ) and err == "dlp-gateway: 起始日期 2099-01-02 晚于结束日期 2099-01-01\n"
+
+
+def test_scope_history_lists_kept_versions_and_diffs_them(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway.store import scope_versions
+
+    scope = tmp_path / "tables"
+    scope.mkdir()
+    table = scope / "land.toml"
+    table.write_text('id = "land"\n', encoding="utf-8")
+
+    async def keep(by: str) -> str:
+        async with migrated_store(url) as sessions:
+            return await scope_versions.record(sessions, scope, by)
+
+    assert run(capsys, "scope", "history", password=None)[1:] == (
+        "no scope versions kept yet\n",
+        "",
+    )
+    first = asyncio.run(keep("gw1 start"))
+    table.write_text('id = "land"\n# 新增\n', encoding="utf-8")
+    second = asyncio.run(keep("gw1 SIGHUP"))
+
+    code, out, _ = run(capsys, "scope", "history", password=None)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith(second[:16]) and lines[0].endswith("1 tables  gw1 SIGHUP")
+    assert lines[1].startswith(first[:16]) and lines[1].endswith("gw1 start")
+    diff = run(capsys, "scope", "history", "--diff", second[:10], password=None)[1]
+    assert f"+++ {second[:12]}/land.toml" in diff and "+# 新增" in diff
+    code, _, err = run(capsys, "scope", "history", "--diff", "ffffffff", password=None)
+    assert code == 2 and "no kept scope version starts with 'ffffffff'" in err

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise DlpError(str(exc)) from None
 
     async def read() -> Stats:
-        async with open_store(settings, writing=False) as sessions:
+        async with open_store(settings) as sessions:
             return await rule_stats(sessions, since, until, settings.zone)
 
     stats = asyncio.run(read())
