@@ -360,6 +360,31 @@ class Notifier:
             lines,
         )
 
+    async def sender_requested(self, case: Case) -> None:
+        """Tell the officers that the sender of a held mail wrote a business justification."""
+        if not self._notify.enabled or not self._notify.officers:
+            return
+        lines = [
+            "保密员：",
+            "",
+            "被扣留邮件的发件人提交了业务理由，请在审核时参考。",
+            "",
+            f"案件编号：{case.id}",
+            f"发件人：{case.mail_from or '<>'}",
+            f"收件人：{'、'.join(case.rcpt_to)}",
+            "业务理由：",
+            case.sender_request or "",
+            "",
+            f"请登录审核台处理：{self._case_url(case.id)}",
+        ]
+        await self._send(
+            case.id,
+            "officers",
+            list(self._notify.officers),
+            f"【业务理由】案件 {case.id} 的发件人已说明理由",
+            lines,
+        )
+
     def _case_url(self, case_id: str) -> str:
         return f"{self._settings.console.base_url.rstrip('/')}/cases/{case_id}"
 

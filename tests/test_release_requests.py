@@ -16,7 +16,7 @@ from gateway.store import audit
 from gateway.store.models import Case
 from tests.fixtures_console import add_officers, sign_in
 from tests.fixtures_smtp import SENSITIVE_TEXT, GatewayFactory, Sink, make_settings, message, submit
-from tests.support.addresses import EXTERNAL, SENDER
+from tests.support.addresses import EXTERNAL, OFFICER, SENDER
 
 LINK = re.compile(r"https?://\S+?(/request/[\w.-]+)")
 
@@ -62,6 +62,12 @@ async def test_the_sender_justifies_through_the_notice_link(
         requests.post, url, data={"justification": "再说一次"}, timeout=10
     )
     assert again.status_code == 409 and "仅限一次" in again.text
+    told = [
+        notice_text(m.data)
+        for m in upstream.handler.notices()
+        if m.rcpt_to == [OFFICER] and "提交了业务理由" in notice_text(m.data)
+    ]
+    assert len(told) == 1 and "对方为合作设计院，已经分管领导批准" in told[0]  # officers told once
 
     officer = await asyncio.to_thread(sign_in, base, "shen")
     page = await asyncio.to_thread(officer.get, f"{base}/cases/{case_id}", timeout=10)

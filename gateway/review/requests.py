@@ -51,4 +51,5 @@ class SenderRequests(ReviewBase):
                 case.id,
                 {"justification": justification, "channel": SENDER_CHANNEL, "client": client},
             )
-            return case
+        await self._notifier.sender_requested(case)
+        return case
