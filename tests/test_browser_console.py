@@ -150,7 +150,7 @@ def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
     from gateway.smtp.envelope import Envelope
     from gateway.store.quarantine import Quarantine
     from tests.fixtures_smtp import SENSITIVE_TEXT, message
-    from tests.test_trial import EngineInspector, trial_scope
+    from tests.support.trial import EngineInspector, trial_scope
 
     engine = EngineInspector(trial_scope(tmp_path)).engine
     raw = message(SENSITIVE_TEXT, subject="东湖片区测算")

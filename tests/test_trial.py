@@ -3,49 +3,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
 
-from gateway.inspection import Inspection, inspect_message
+from gateway.inspection import inspect_message
 from gateway.settings import LimitSettings
 from gateway.store.models import Case, TrialHit
-from matchers.engine import Engine
-from matchers.scope import load_scope
 from tests.fixtures_console import LiveConsole, sign_in
 from tests.fixtures_smtp import SENSITIVE_TEXT, GatewayFactory, Sink, make_settings, message, submit
-
-TRIAL_TABLE = """\
-id = "donghu"
-name = "东湖片区（试运行）"
-action = "monitor"
-[[terms]]
-words = ["东湖片区"]
-weight = 100
-"""
-
-
-class EngineInspector:
-    """The real engine on a scope directory of the test's own, in this process."""
-
-    term_count = 1
-
-    def __init__(self, scope: Path) -> None:
-        self.engine = Engine.compile(load_scope(scope))
-        self.version = self.engine.version
-        self.limits = LimitSettings()
-
-    async def inspect(self, raw: bytes) -> Inspection:
-        return await asyncio.to_thread(inspect_message, raw, self.engine, self.limits)
-
-
-def trial_scope(tmp_path: Path) -> Path:
-    scope = tmp_path / "trial-scope"
-    scope.mkdir()
-    (scope / "donghu.toml").write_text(TRIAL_TABLE, encoding="utf-8")
-    return scope
+from tests.support.trial import EngineInspector, trial_scope
 
 
 async def test_monitor_hits_are_stored_and_nothing_is_held(
