@@ -33,7 +33,7 @@ from gateway.review.labels import REASON_LABELS
 from gateway.settings import Settings
 from gateway.smtp.envelope import split_recipients
 from gateway.store.engine import Sessions
-from gateway.store.models import Case
+from gateway.store.models import OPEN_STATES, Case, CaseState
 from gateway.store.quarantine import Quarantine
 from gateway.store.records import case_record
 
@@ -56,6 +56,11 @@ class NoticeSigner:
     def sign(self, message_id: str) -> str:
         return hmac.new(self._key, message_id.encode(), hashlib.sha256).hexdigest()
 
+    @property
+    def link_key(self) -> bytes:
+        """The key of senders' release-request links (derived: a link is not a notice MAC)."""
+        return hmac.new(self._key, LINK_PURPOSE.encode(), hashlib.sha256).digest()
+
     def verify(self, raw: bytes) -> bool:
         """True only for a notice this gateway (or one sharing its key) generated."""
         headers = BytesHeaderParser().parsebytes(raw[:65536])
@@ -64,6 +69,38 @@ class NoticeSigner:
         if not token or not message_id:
             return False
         return hmac.compare_digest(token.rpartition(" ")[2], self.sign(message_id))
+
+
+LINK_PURPOSE = "release-request"
+
+
+class LinkRefused(Exception):
+    """A sender's link that does not verify (``expired`` is False) or has expired."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+def link_token(key: bytes, case_id: str, expires: int) -> str:
+    """``<case id>.<expiry, unix seconds>.<HMAC>``: a release-request link for one case only."""
+    mac = hmac.new(key, f"{LINK_PURPOSE}|{case_id}|{expires}".encode(), hashlib.sha256)
+    return f"{case_id}.{expires}.{mac.hexdigest()}"
+
+
+def check_link(key: bytes, token: str, now: dt.datetime | None = None) -> str:
+    """The case id of a valid, unexpired link; else :class:`LinkRefused`."""
+    case_id, _, rest = token.partition(".")
+    expires_text = rest.partition(".")[0]
+    if not case_id or not expires_text.isdigit() or len(expires_text) > 12:
+        raise LinkRefused("链接无效")
+    expected = link_token(key, case_id, int(expires_text))
+    if not hmac.compare_digest(expected.encode(), token.encode()):
+        raise LinkRefused("链接无效")
+    moment = now or dt.datetime.now(dt.UTC)
+    if moment.timestamp() > int(expires_text):
+        raise LinkRefused("链接已过期", expired=True)
+    return case_id
 
 
 def is_automatic(raw: bytes) -> bool:
@@ -169,8 +206,29 @@ class Notifier:
             f"· 如在 {deadline} 前无人处理，邮件将过期作废，不会发出。",
             "· 如确需对外发送，请按本单位规定办理审批，或删去涉密内容后重新发送。",
         ]
+        lines += self._request_lines(case)
         await self._to_sender(case, f"【邮件已扣留待审】案件 {case.id}", lines)
         await self._to_officers(case)
+
+    def request_url(self, case_id: str, now: dt.datetime | None = None) -> str:
+        """The sender's signed, expiring link to write a business justification for a case."""
+        hours = self._notify.request_link_hours
+        moment = now or dt.datetime.now(dt.UTC)
+        expires = int((moment + dt.timedelta(hours=hours)).timestamp())
+        token = link_token(self.signer.link_key, case_id, expires)
+        return f"{self._settings.console.base_url.rstrip('/')}/request/{token}"
+
+    def _request_lines(self, case: Case) -> list[str]:
+        hours = self._notify.request_link_hours
+        if hours <= 0 or CaseState(case.state) not in OPEN_STATES:
+            return []
+        expires = _when(dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours), self._zone)
+        return [
+            "",
+            f"如确有业务需要对外发送，可在 {expires} 前通过下面的链接向保密员说明业务理由"
+            "（仅限本案件、仅可提交一次，无需登录）：",
+            self.request_url(case.id),
+        ]
 
     def _mail_lines(self, case: Case) -> list[str]:
         """Which mail this is: subject, when, to whom (what the sender knows of it anyway)."""
@@ -299,6 +357,31 @@ class Notifier:
             "officers",
             list(self._notify.officers),
             f"【待审】外发邮件扣留 {case.id}（{_names(case)}）",
+            lines,
+        )
+
+    async def sender_requested(self, case: Case) -> None:
+        """Tell the officers that the sender of a held mail wrote a business justification."""
+        if not self._notify.enabled or not self._notify.officers:
+            return
+        lines = [
+            "保密员：",
+            "",
+            "被扣留邮件的发件人提交了业务理由，请在审核时参考。",
+            "",
+            f"案件编号：{case.id}",
+            f"发件人：{case.mail_from or '<>'}",
+            f"收件人：{'、'.join(case.rcpt_to)}",
+            "业务理由：",
+            case.sender_request or "",
+            "",
+            f"请登录审核台处理：{self._case_url(case.id)}",
+        ]
+        await self._send(
+            case.id,
+            "officers",
+            list(self._notify.officers),
+            f"【业务理由】案件 {case.id} 的发件人已说明理由",
             lines,
         )
 

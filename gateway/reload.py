@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -54,7 +55,9 @@ class ScopeWatcher:
         metrics: Metrics,
         *,
         interval: float = 2.0,
+        on_loaded: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        self._on_loaded = on_loaded
         self._inspector = inspector
         self._directory = directory
         self._metrics = metrics
@@ -90,6 +93,8 @@ class ScopeWatcher:
                 " (tables unchanged, workers kept)" if version == before else "",
                 extra={"trigger": trigger},
             )
+            if self._on_loaded is not None:
+                await self._on_loaded(trigger)
             return True
 
     def trigger(self, reason: str = "SIGHUP") -> None:

@@ -27,7 +27,7 @@ import uvicorn
 
 from gateway.console.app import create_app
 from gateway.console.health import Health
-from gateway.errors import SettingsError
+from gateway.errors import SettingsError, StoreError
 from gateway.inspection import Inspector
 from gateway.logs import setup_logging
 from gateway.metrics import Metrics
@@ -39,7 +39,7 @@ from gateway.settings import Settings, check_writable
 from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
-from gateway.store import claims
+from gateway.store import claims, scope_versions
 from gateway.store.audit import adopt_legacy, check_key, load_key, write_checkpoint
 from gateway.store.engine import (
     AsyncEngine,
@@ -170,6 +170,7 @@ class Gateway:
         update_term_gauge(self.inspector, self.metrics)
         if hasattr(self.inspector, "on_worker_restart"):
             self.inspector.on_worker_restart = self.metrics.worker_restarts_total.inc
+        await self._record_scope("start")
         self.notifier = Notifier(self.relay, s, self.metrics, sessionmaker=self.sessionmaker)
         quarantine = Quarantine(self.sessionmaker, gateway_id=s.smtp.hostname)
         self.review = Review(self.sessionmaker, self.relay, self.notifier, self.metrics, s)
@@ -187,7 +188,11 @@ class Gateway:
         await self._start_console()
         if hasattr(self.inspector, "reload"):
             self.watcher = ScopeWatcher(
-                self.inspector, s.scope_dir, self.metrics, interval=self._scope_poll
+                self.inspector,
+                s.scope_dir,
+                self.metrics,
+                interval=self._scope_poll,
+                on_loaded=self._record_scope,
             )
             self._tasks.append(
                 asyncio.create_task(self.watcher.run(self._stopping), name="scope-watch")
@@ -216,6 +221,19 @@ class Gateway:
                 "relay": s.relay.host or "outbox",
             },
         )
+
+    async def _record_scope(self, trigger: str) -> None:
+        """Keep the loaded tables' text under their version (table history); a failure costs
+        only the history entry."""
+        assert self.sessionmaker is not None
+        try:
+            await scope_versions.record(
+                self.sessionmaker,
+                self.settings.scope_dir,
+                f"{self.settings.smtp.hostname} {trigger}",
+            )
+        except (OSError, StoreError) as exc:
+            log.warning("scope tables not kept in the history: %s", exc)
 
     async def _start_console(self) -> None:
         assert self.sessionmaker is not None and self.relay is not None

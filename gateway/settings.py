@@ -182,6 +182,8 @@ class QuarantineSettings(_Section):
         3600,
         14400,
     ]
+    # trial mode: keep the extracted text of messages a ``monitor`` category triggered on
+    trial_keep_text: bool = False
 
 
 class NotifySettings(_Section):
@@ -192,6 +194,8 @@ class NotifySettings(_Section):
     # whom senders ask about a held mail, named in every notice (e.g. "保密办 张三 0731-1234567")
     contact: str = ""
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
+    # hours a held notice's release-request link (业务理由) stays valid; 0: no link
+    request_link_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 72.0
     # HMAC key marking the gateway's own notices (set the same value on every instance that
     # shares a database); unset: a random key per process
     signing_key: SecretStr | None = None

@@ -86,6 +86,66 @@ def test_two_person_release_through_the_api(live_console: LiveConsole, sink: Sin
     assert len(sink.handler.delivered()) == 1
 
 
+def test_a_verdict_through_the_api(live_console: LiveConsole, sink: Sink) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    base = live_console.base_url
+    http = sign_in(base, "shen")
+    token = _me(http, base)
+    bad = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={"reason": "x", "feedback": "false_positive", "wrong": ["land:term:无此词"]},
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert bad.status_code == 409 and "本案件没有命中 land:term:无此词" in bad.json()["detail"]
+    unknown = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={"reason": "x", "feedback": "maybe"},
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert unknown.status_code == 422
+    done = http.post(
+        f"{base}/api/cases/{held.id}/reject",
+        json={
+            "reason": "拟提拔名单",
+            "feedback": "false_positive",
+            "wrong": ["land:term:征地拆迁补偿方案"],
+        },
+        headers={"X-CSRF-Token": token},
+        timeout=30,
+    )
+    assert done.status_code == 200 and done.json()["state"] == "rejected"
+    detail = http.get(f"{base}/api/cases/{held.id}", timeout=10).json()
+    assert detail["feedback"] == "false_positive" and detail["feedback_by"] == "shen"
+    assert detail["wrong_findings"] == ["land:term:征地拆迁补偿方案"]
+    actions = [e["action"] for e in detail["events"]]
+    assert actions.index("feedback") == actions.index("rejected") - 1
+
+
+def test_statistics_are_for_officers_and_auditors(live_console: LiveConsole) -> None:
+    live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    body = sign_in(base, "auditor").get(f"{base}/api/stats?kind=term", timeout=10).json()
+    assert body["cases"] == 1 and body["kind"] == "term" and len(body["days"]) == 30
+    [row] = body["rows"]
+    assert row["key"] == "land:term:征地拆迁补偿方案" and (row["holds"], row["fp_rate"]) == (
+        1,
+        None,
+    )
+
+    officer = sign_in(base, "shen")
+    bad = officer.get(f"{base}/api/stats?since=2026-13-01", timeout=10)
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("起始日期 不是日期")
+    long = officer.get(f"{base}/api/stats?since=2020-01-01&until=2026-01-01", timeout=10)
+    assert long.status_code == 400 and "最长" in long.json()["detail"]
+    assert officer.get(f"{base}/api/stats?sort=size", timeout=10).status_code == 400
+    csv_reply = officer.get(f"{base}/stats.csv", timeout=10)
+    assert csv_reply.headers["content-type"].startswith("text/csv")
+    assert csv_reply.content.startswith(b"\xef\xbb\xbfkind,key,category,rule,hits")
+    assert sign_in(base, "admin").get(f"{base}/api/stats", timeout=10).status_code == 403
+
+
 def test_bulk_reject(live_console: LiveConsole, sink: Sink) -> None:
     ids = [live_console.call(lambda s: insert_case(s)).id for _ in range(3)]
     http = sign_in(live_console.base_url, "shen")

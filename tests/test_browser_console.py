@@ -96,6 +96,113 @@ def test_an_officer_finds_reviews_and_releases_a_held_mail(
     assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
 
+def test_an_officer_rejects_marking_one_finding_a_false_positive(
+    live_console: LiveConsole, sink: Sink, page: Page
+) -> None:
+    held = live_console.call(lambda s: insert_case(s, two_person=True))
+    base = live_console.base_url
+    log_in(page, base, "shen")
+    page.get_by_role("link", name="统计").click()
+    rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+    expect(rate).to_have_text("—")  # held, not yet judged
+    expect(page.locator("svg#trend g.day")).to_have_count(30)
+    page.goto(f"{base}/cases/{held.id}")
+
+    choice = page.locator("#feedback-choice")
+    expect(choice.get_by_label("不判定")).to_be_checked()  # the verdict is optional
+    wrong = choice.locator("input[name=wrong]")
+    expect(wrong).to_have_count(3)
+    for box in wrong.all():  # pre-filled: every scoring finding
+        expect(box).to_be_checked()
+    choice.get_by_label("误报").check()
+    choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
+    choice.locator("input[value='personnel:term:拟提拔']").uncheck()
+    decide(page, "退回", "考察对象为普通用语，但附件含拟提拔名单")
+    expect(page.locator("#message")).to_contain_text("已退回")
+
+    page.goto(f"{base}/cases/{held.id}")
+    verdict = page.locator("#feedback")
+    expect(verdict).to_contain_text("判定：误报（shen）")
+    expect(verdict).to_contain_text("personnel:term:考察对象")
+    expect(verdict).not_to_contain_text("拟提拔")
+    expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+
+    page.goto(f"{base}/stats")
+    expect(rate).to_have_text("100%")
+    expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
+    # worst offenders first: the category, then the rule marked wrong
+    expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
+        "data-key", "personnel:term:考察对象"
+    )
+    page.get_by_role("link", name="命中").click()  # sort by hits
+    expect(page.locator("table#stats tbody tr").first).to_have_attribute("data-key", "personnel")
+    with page.expect_download() as download:
+        page.locator("#csv").click()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "term,personnel:term:考察对象,personnel,考察对象,1,1,0,1,1.0," in csv_text
+
+
+def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
+    live_console: LiveConsole, page: Page, tmp_path: Path
+) -> None:
+    from gateway.inspection import inspect_message
+    from gateway.settings import LimitSettings
+    from gateway.smtp.envelope import Envelope
+    from gateway.store.quarantine import Quarantine
+    from tests.fixtures_smtp import SENSITIVE_TEXT, message
+    from tests.support.trial import EngineInspector, trial_scope
+
+    engine = EngineInspector(trial_scope(tmp_path)).engine
+    raw = message(SENSITIVE_TEXT, subject="东湖片区测算")
+    inspection = inspect_message(raw, engine, LimitSettings())
+    envelope = Envelope("li.si@gov.example.cn", ("partner@example.com",))
+    live_console.call(lambda s: Quarantine(s).record_trial(envelope, raw, inspection))
+
+    base = live_console.base_url
+    log_in(page, base, "auditor")
+    page.get_by_role("link", name="试运行").click()
+    row = page.locator("#trial-hits tr[data-category='donghu']")
+    expect(row).to_contain_text("东湖片区（试运行）")
+    expect(row).to_contain_text("东湖片区测算")
+    expect(row).to_contain_text("已放行")
+    stats = page.locator("tr[data-key='donghu:term:东湖片区']")
+    expect(stats.locator("td").nth(2)).to_have_text("1")  # would have held one message
+    expect(page.locator("svg#trend g.day")).to_have_count(7)
+
+
+def test_a_sender_writes_a_justification_the_officer_sees(
+    live_console: LiveConsole, page: Page
+) -> None:
+    from datetime import datetime, timedelta
+    from urllib.parse import urlsplit
+
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    notifier = live_console.review.notifier
+    path = urlsplit(notifier.request_url(held.id)).path
+    stale = urlsplit(notifier.request_url(held.id, now=datetime.now(UTC) - timedelta(days=30))).path
+
+    expired = page.goto(base + stale)
+    assert expired is not None and expired.status == 403
+    expect(page.locator("main")).to_contain_text("链接已过期")
+    tampered = page.goto(base + path.replace(held.id, held.id[:-1] + "0"))
+    assert tampered is not None and tampered.status == 403
+
+    page.goto(base + path)  # no account
+    expect(page.locator("#request-case")).to_contain_text(held.id)
+    page.fill("textarea[name=justification]", "对方为合作设计院，已经分管领导批准")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("main")).to_contain_text("业务理由已提交")
+    page.goto(base + path)
+    expect(page.locator("#done")).to_contain_text("已于")
+    expect(page.locator("textarea[name=justification]")).to_have_count(0)
+
+    log_in(page, base, "shen")
+    expect(page.locator("tr", has_text=held.id)).to_contain_text("发件人已说明理由")
+    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("#sender-request")).to_contain_text("对方为合作设计院，已经分管领导批准")
+
+
 def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     live_console: LiveConsole, page: Page, sink: Sink
 ) -> None:

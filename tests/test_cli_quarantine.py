@@ -118,7 +118,10 @@ def test_show_prints_the_case_and_is_audited(url: str, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "quarantine", "show", case.id, "--actor", "shen")
     assert code == 0
     assert f"案件 {case.id}  pending（待审查）" in out
-    assert "命中 [land] 正文: 征地拆迁补偿方案" in out and "主题: 关于征地拆迁补偿方案的请示" in out
+    assert (
+        "命中 [land:term:征地拆迁补偿方案] 正文: 征地拆迁补偿方案" in out
+        and "主题: 关于征地拆迁补偿方案的请示" in out
+    )
     assert ("shen", "view", case.id) in audit_rows(url)
 
 
@@ -133,6 +136,122 @@ def test_release_relays_and_is_audited(
     assert out == f"{case.id}: released (已放行，上游服务器已接收)\n"
     assert [m.rcpt_to for m in sink.handler.delivered()] == [[EXTERNAL]]
     assert ("li", "release", case.id) in audit_rows(url)
+
+
+def stored(url: str, case_id: str) -> Case:
+    async def read() -> Case:
+        async with migrated_store(url) as sessions, sessions() as session:
+            found = await session.get(Case, case_id)
+            assert found is not None
+            return found
+
+    return asyncio.run(read())
+
+
+def test_a_false_positive_verdict_names_the_wrong_findings(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url, two_person=True)
+    assert (
+        run(capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审核")[0] == 0
+    )
+    code, out, err = run(
+        capsys,
+        "quarantine",
+        "release",
+        case.id,
+        "--actor",
+        "wang",
+        "--reason",
+        "考察对象是普通用语",
+        "--verdict",
+        "false-positive",
+        "--wrong",
+        "personnel:term:考察对象",
+    )
+    assert (code, err) == (0, "") and out.startswith(f"{case.id}: released")
+    after = stored(url, case.id)
+    assert (after.feedback, after.wrong_findings, after.feedback_by) == (
+        "false_positive",
+        ["personnel:term:考察对象"],
+        "wang",
+    )
+    feedback = audit_details(url, "feedback")
+    assert feedback == [
+        {
+            "actor": "wang",
+            "feedback": "false_positive",
+            "wrong_findings": ["personnel:term:考察对象"],
+            "channel": "cli",
+            "client": f"os:{getpass.getuser()}",
+        }
+    ]
+    shown = run(capsys, "quarantine", "show", case.id, "--actor", "shen")[1]
+    assert "判定: 误报（wang） 误报的命中: personnel:term:考察对象" in shown
+
+
+def test_a_correct_verdict_and_a_false_positive_without_names(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    right = held(url)
+    assert (
+        run(
+            capsys,
+            "quarantine",
+            "reject",
+            right.id,
+            "--actor",
+            "shen",
+            "--reason",
+            "涉密",
+            "--verdict",
+            "correct",
+        )[0]
+        == 0
+    )
+    assert (stored(url, right.id).feedback, stored(url, right.id).wrong_findings) == ("correct", [])
+
+    wrong = held(url)
+    assert (
+        run(
+            capsys,
+            "quarantine",
+            "release",
+            wrong.id,
+            "--actor",
+            "li",
+            "--reason",
+            "公开信息",
+            "--verdict",
+            "false-positive",
+        )[0]
+        == 0
+    )
+    assert stored(url, wrong.id).wrong_findings == ["land:term:征地拆迁补偿方案"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--verdict", "false-positive", "--wrong", "land:term:无此词"],
+            "本案件没有命中 land:term:无此词",
+        ),
+        (["--verdict", "correct", "--wrong", "land:term:征地拆迁补偿方案"], "不能标记误报的命中"),
+        (["--wrong", "land:term:征地拆迁补偿方案"], "请选择判定"),
+    ],
+)
+def test_a_bad_verdict_is_one_line_and_decides_nothing(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    case = held(url)
+    code, out, err = run(
+        capsys, "quarantine", "release", case.id, "--actor", "li", "--reason", "x", *extra
+    )
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
+    after = stored(url, case.id)
+    assert (after.state, after.feedback) == ("pending", None)
+    assert sink.handler.delivered() == [] and audit_details(url, "feedback") == []
 
 
 def test_two_person_rules_hold_on_the_command_line(
@@ -258,3 +377,112 @@ def test_no_password_no_action(url: str, capsys: pytest.CaptureFixture[str]) -> 
     case = held(url)
     code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen", password="")
     assert code == 2 and err == "dlp-gateway: empty password\n"
+
+
+def test_stats_count_holds_and_false_positives_per_rule(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fp = held(url, two_person=True)
+    right = held(url, two_person=True)
+    held(url)  # held, not judged
+    held(url, received_at=days_ago(40))  # outside the default 30 days
+    for case, verdict in (
+        (fp, ["false-positive", "--wrong", "personnel:term:考察对象"]),
+        (right, ["correct"]),
+    ):
+        code, _, err = run(
+            capsys,
+            "quarantine",
+            "reject",
+            case.id,
+            "--actor",
+            "shen",
+            "--reason",
+            "判定",
+            "--verdict",
+            *verdict,
+        )
+        assert (code, err) == (0, "")
+
+    code, out, err = run(capsys, "stats", "--format", "json", password=None)
+    assert (code, err) == (0, "")
+    body = json.loads(out)
+    assert body["cases"] == 3 and len(body["days"]) == 30
+    assert body["days"][-1] == {
+        "day": body["until"],
+        "holds": 3,
+        "confirmed": 1,
+        "false_positives": 1,
+    }
+    rows = {r["key"]: r for r in body["rows"]}
+    # worst offenders first: the category and the rule officers marked wrong
+    assert [r["key"] for r in body["rows"][:2]] == ["personnel", "personnel:term:考察对象"]
+    assert rows["personnel:term:考察对象"] | {"last_seen": None} == {
+        "kind": "term",
+        "key": "personnel:term:考察对象",
+        "category": "personnel",
+        "rule": "考察对象",
+        "hits": 2,
+        "holds": 2,
+        "confirmed": 1,
+        "false_positives": 1,
+        "fp_rate": 0.5,
+        "last_seen": None,
+    }
+    assert (
+        rows["personnel:term:拟提拔"]["false_positives"],
+        rows["personnel:term:拟提拔"]["fp_rate"],
+    ) == (0, 0.0)
+    assert (rows["land"]["kind"], rows["land"]["holds"], rows["land"]["fp_rate"]) == (
+        "category",
+        3,
+        0.0,
+    )
+    assert (rows["personnel"]["false_positives"], rows["personnel"]["confirmed"]) == (1, 1)
+
+    code, out, _ = run(capsys, "stats", "--format", "csv", "--kind", "term", password=None)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("kind,key,category,rule,hits,holds")
+    assert lines[1].startswith("term,personnel:term:考察对象,personnel,考察对象,2,2,1,1,0.5,")
+    assert len(lines) == 4
+
+    code, out, err = run(
+        capsys, "stats", "--since", "2099-01-02", "--until", "2099-01-01", password=None
+    )
+    assert (code, out) == (
+        2,
+        "",
+    ) and err == "dlp-gateway: 起始日期 2099-01-02 晚于结束日期 2099-01-01\n"
+
+
+def test_scope_history_lists_kept_versions_and_diffs_them(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway.store import scope_versions
+
+    scope = tmp_path / "tables"
+    scope.mkdir()
+    table = scope / "land.toml"
+    table.write_text('id = "land"\n', encoding="utf-8")
+
+    async def keep(by: str) -> str:
+        async with migrated_store(url) as sessions:
+            return await scope_versions.record(sessions, scope, by)
+
+    assert run(capsys, "scope", "history", password=None)[1:] == (
+        "no scope versions kept yet\n",
+        "",
+    )
+    first = asyncio.run(keep("gw1 start"))
+    table.write_text('id = "land"\n# 新增\n', encoding="utf-8")
+    second = asyncio.run(keep("gw1 SIGHUP"))
+
+    code, out, _ = run(capsys, "scope", "history", password=None)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith(second[:16]) and lines[0].endswith("1 tables  gw1 SIGHUP")
+    assert lines[1].startswith(first[:16]) and lines[1].endswith("gw1 start")
+    diff = run(capsys, "scope", "history", "--diff", second[:10], password=None)[1]
+    assert f"+++ {second[:12]}/land.toml" in diff and "+# 新增" in diff
+    code, _, err = run(capsys, "scope", "history", "--diff", "ffffffff", password=None)
+    assert code == 2 and "no kept scope version starts with 'ffffffff'" in err

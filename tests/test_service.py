@@ -52,6 +52,13 @@ def count_cases(data_dir: Path) -> int:
         return int(db.execute("SELECT count(*) FROM cases").fetchone()[0])
 
 
+def kept_versions(data_dir: Path) -> list[str]:
+    """``loaded_by`` of the kept scope versions, oldest first."""
+    with sqlite3.connect(data_dir / "dlp-gateway.sqlite3") as db:
+        rows = db.execute("SELECT loaded_by FROM scope_versions ORDER BY loaded_at").fetchall()
+    return [str(r[0]) for r in rows]
+
+
 async def test_sigterm_drains_the_message_in_flight_and_exits_0(
     tmp_path: Path, upstream: Sink, gateway_process: Start
 ) -> None:
@@ -154,6 +161,14 @@ async def test_sighup_and_table_edits_during_traffic_lose_nothing(
     text = await asyncio.to_thread(metrics, gw)
     assert 'dlp_scope_reloads_total{result="ok"}' in text
     assert count_cases(tmp_path / "var") == 12
+    # table history: the start and the edited tables (a reload may still be finishing)
+    for _ in range(100):
+        loaded = kept_versions(tmp_path / "var")
+        if len(loaded) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    assert loaded[0].endswith(" start") and len(loaded) >= 2, loaded
+    assert all(by.endswith((" SIGHUP", " start", " file change")) for by in loaded)
 
 
 def _children(pid: int) -> set[int]:
@@ -202,6 +217,7 @@ async def test_broken_table_keeps_the_old_engine(
     assert answer.text.startswith("2.6.0 held for review as ")  # the old tables still decide
     text = await asyncio.to_thread(metrics, gw)
     assert 'dlp_scope_reloads_total{result="error"} 1.0' in text
+    assert len(kept_versions(tmp_path / "var")) == 1  # a table that did not load is not kept
 
 
 async def test_without_upstream_mail_lands_in_the_outbox_and_says_so(

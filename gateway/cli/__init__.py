@@ -12,12 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import audit, config, quarantine, register, scan, scope, serve, user
+from gateway.cli import audit, config, quarantine, register, scan, scope, serve, stats, user
 from gateway.errors import DlpError, SettingsError
 
 log = logging.getLogger("dlp_gateway.cli")
 
-COMMANDS = (serve, scan, scope, config, quarantine, user, audit, register)
+COMMANDS = (serve, scan, scope, config, quarantine, stats, user, audit, register)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,10 +20,11 @@ from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import make_relay
 from gateway.review import STATE_LABELS, Actor, Channel, OfficerAction, Review
+from gateway.review.feedback import FEEDBACK_LABELS
 from gateway.settings import Settings, load_settings
 from gateway.store.accounts import Accounts
 from gateway.store.migrations import open_store
-from gateway.store.models import Case, CaseState
+from gateway.store.models import Case, CaseState, Feedback
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 from gateway.store.records import case_record
 
@@ -52,6 +53,20 @@ def register(sub: Any) -> None:
         cmd.add_argument("case_id", metavar="CASE")
         cmd.add_argument("--actor", required=True, metavar="USER", help="the officer's account")
         cmd.add_argument("--reason", required=action != "show", default="", metavar="TEXT")
+        if action != "show":
+            cmd.add_argument(
+                "--verdict",
+                choices=["correct", "false-positive"],
+                help="was the hold right? correct (确认涉密/应扣押) or false-positive (误报)",
+            )
+            cmd.add_argument(
+                "--wrong",
+                nargs="+",
+                default=[],
+                metavar="FINDING",
+                help="with --verdict false-positive: the wrong findings as CATEGORY:KIND:RULE "
+                "(as `quarantine show` prints them; default: every scoring finding)",
+            )
         cmd.add_argument(
             "--password-stdin",
             action="store_true",
@@ -88,7 +103,12 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
                 _print_case(await review.view(args.case_id, actor))
                 return 0
             result = await review.decide(
-                OfficerAction(args.quarantine_command), args.case_id, actor, args.reason
+                OfficerAction(args.quarantine_command),
+                args.case_id,
+                actor,
+                args.reason,
+                feedback=args.verdict,
+                wrong=args.wrong,
             )
         finally:
             await relay.close()
@@ -123,7 +143,11 @@ def _print_case(stored: Case) -> None:
     for cat in case.categories:
         print(f"类别 {cat.id} {cat.name}: {cat.score}/{cat.threshold}")
     for f in case.findings:
-        print(f"  命中 [{f.category}] {f.location}: {f.match}")
+        print(f"  命中 [{f.category}:{f.kind}:{f.rule}] {f.location}: {f.match}")
+    if stored.feedback:
+        label = FEEDBACK_LABELS[Feedback(stored.feedback)]
+        wrong = "、".join(str(w) for w in stored.wrong_findings or ())
+        print(f"判定: {label}（{stored.feedback_by}）" + (f" 误报的命中: {wrong}" if wrong else ""))
     for u in case.unscannable:
         print(f"  无法检查 {u.location}: {u.reason.value} {u.detail}")
     for part in case.parts:

@@ -1,4 +1,4 @@
-"""`dlp-gateway scope check|import|export`: the scope tables from the operator's side.
+"""`dlp-gateway scope check|import|export|history`: the scope tables from the operator's side.
 
 ``check [DIR]`` validates and compiles the tables and prints what they hold. A broken table
 prints exactly one line ``file:line: key: problem`` on stderr and exits 2, so an operator can
@@ -7,17 +7,24 @@ fix it before the gateway reloads (a running gateway keeps its previous tables).
 ``import FILE [--out DIR] [--force]`` turns the officers' 范围表 (xlsx, docx, csv) into tables
 (:mod:`gateway.scope_import`); every row it could not map is one ``file:row: problem`` line on
 stderr. ``export [DIR] --out FILE.xlsx`` writes the tables back into a spreadsheet.
+``history [--diff VERSION]`` lists the versions the gateway kept (:mod:`gateway.store.scope_versions`).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from gateway.errors import DlpError
 from gateway.settings import load_settings
+from gateway.store import scope_versions
+from gateway.store.migrations import open_store
+from gateway.store.models import ScopeVersion
 from matchers.engine import Engine
 from matchers.errors import ScopeError
 from matchers.scope import load_scope, symbol_warnings
@@ -53,6 +60,46 @@ def register(sub: Any) -> None:
     exp.add_argument("--out", metavar="FILE.xlsx", required=True, help="the spreadsheet to write")
     exp.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     exp.set_defaults(func=run_export)
+
+    hist = actions.add_parser(
+        "history", help="the scope versions the gateway loaded: when, by which instance"
+    )
+    hist.add_argument(
+        "--diff", metavar="VERSION", help="print one version's diff to the one before"
+    )
+    hist.set_defaults(func=run_history)
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """Versions newest first (``--diff V``: that version against the one loaded before it)."""
+    settings = load_settings(args.config)
+
+    async def read() -> list[ScopeVersion]:
+        async with open_store(settings) as sessions:
+            return await scope_versions.history(sessions, limit=10_000)
+
+    versions = asyncio.run(read())
+    if args.diff:
+        for index, version in enumerate(versions):
+            if version.version.startswith(args.diff.strip().lower()):
+                if index + 1 == len(versions):
+                    print(f"{version.version}: the oldest kept version (nothing to diff)")
+                else:
+                    sys.stdout.write(scope_versions.diff(versions[index + 1], version))
+                return 0
+        raise DlpError(f"no kept scope version starts with {args.diff!r}")
+    if not versions:
+        print("no scope versions kept yet")
+    zone = settings.zone
+    for version in versions:
+        moment = (
+            version.loaded_at if version.loaded_at.tzinfo else version.loaded_at.replace(tzinfo=UTC)
+        )
+        print(
+            f"{version.version[:16]}  {moment.astimezone(zone):%Y-%m-%d %H:%M:%S}  "
+            f"{len(version.files)} tables  {version.loaded_by}"
+        )
+    return 0
 
 
 def _directory(args: argparse.Namespace) -> Path:

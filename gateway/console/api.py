@@ -83,6 +83,9 @@ class CaseDetail(CaseSummary):
     reviewed_by: str | None
     decided_by: str | None
     decision_reason: str | None
+    feedback: str | None
+    wrong_findings: list[str]
+    feedback_by: str | None
     last_release_error: str | None
     raw_available: bool
     events: list[Event]
@@ -90,6 +93,14 @@ class CaseDetail(CaseSummary):
 
 class ActionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="理由（必填）")
+    feedback: Literal["correct", "false_positive", "false-positive"] | None = Field(
+        default=None, description="判定（可选）：correct 确认涉密/应扣押，false_positive 误报"
+    )
+    wrong: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list,
+        max_length=500,
+        description="误报的命中（category:kind:rule）；为空则全部计分命中视为误报",
+    )
 
 
 class ActionOut(BaseModel):
@@ -209,6 +220,9 @@ async def case_detail(request: Request, case_id: CaseId) -> CaseDetail:
         reviewed_by=case.reviewed_by,
         decided_by=case.decided_by,
         decision_reason=case.decision_reason,
+        feedback=case.feedback,
+        wrong_findings=[str(w) for w in case.wrong_findings or ()],
+        feedback_by=case.feedback_by,
         last_release_error=case.last_release_error,
         raw_available=case.raw is not None,
         events=[
@@ -247,7 +261,12 @@ async def act(
     require_role(info, OFFICERS)
     check_csrf(info, x_csrf_token)
     result = await console(request).review.decide(
-        OfficerAction(action), case_id, info.name, body.reason
+        OfficerAction(action),
+        case_id,
+        info.name,
+        body.reason,
+        feedback=body.feedback,
+        wrong=body.wrong,
     )
     return ActionOut(case_id=result.case_id, state=result.state.value, message=result.message)
 

@@ -28,11 +28,15 @@ from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.health import router as health_router
 from gateway.console.pages import router as pages_router
+from gateway.console.scope_pages import router as scope_router
+from gateway.console.sender_pages import router as sender_router
+from gateway.console.stats_pages import router as stats_router
 from gateway.errors import AccountError, ReviewError
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
+from gateway.review.feedback import FEEDBACK_LABELS
 from gateway.review.labels import REASON_LABELS, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
@@ -106,6 +110,8 @@ EVENT_LABELS = {
     "release_delivered": "上游已接收",
     "release_failed": "上游拒收",
     "rejected": "退回",
+    "feedback": "判定",
+    "sender_request": "发件人说明业务理由",
     "expired": "过期退回",
     "purged": "清除原始邮件",
 }
@@ -134,6 +140,7 @@ def _templates(zone: tzinfo) -> Environment:
             "exact_data": "登记数据",
         },
         EVENT_LABELS=EVENT_LABELS,
+        FEEDBACK_LABELS={f.value: label for f, label in FEEDBACK_LABELS.items()},
         REASON_LABELS=REASON_LABELS,
     )
 
@@ -197,6 +204,9 @@ def create_app(
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(stats_router)
+    app.include_router(sender_router)
+    app.include_router(scope_router)
 
     networks = [ipaddress.ip_network(n, strict=False) for n in settings.console.metrics_networks]
     token = settings.console.metrics_token

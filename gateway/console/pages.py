@@ -33,9 +33,10 @@ from gateway.console.auth import (
 )
 from gateway.console.highlight import highlight_context, highlight_segments
 from gateway.review import OfficerAction, allowed_actions
+from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
 from gateway.settings import Settings
-from gateway.store import audit
+from gateway.store import audit, scope_versions
 from gateway.store.accounts import LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
@@ -87,6 +88,7 @@ async def _form(request: Request) -> dict[str, Any]:
         data[key] = values if len(values) > 1 else (values[0] if values else "")
     data["case_id[]"] = [v for v in form.getlist("case_id") if isinstance(v, str)]
     data["listed[]"] = [v for v in form.getlist("listed") if isinstance(v, str)]
+    data["wrong[]"] = [v for v in form.getlist("wrong") if isinstance(v, str)]
     return data
 
 
@@ -305,10 +307,15 @@ async def case_page(request: Request, case_id: str) -> Response:
     ctx = console(request)
     case = await ctx.review.view(case_id, info.name)
     findings = list(case.findings or ())
+    tables = await scope_versions.get(ctx.sessionmaker, case.scope_version)
     by_category: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
         by_category.setdefault(str(finding.get("category", "")), []).append(
-            {**finding, "context_html": highlight_context(finding)}
+            {
+                **finding,
+                "context_html": highlight_context(finding),
+                "source": scope_versions.rule_source(tables, finding) if tables else None,
+            }
         )
     actions, note = available_actions(case, info)
     headers = await asyncio.to_thread(_headers, case.raw)  # parsing stays off the event loop
@@ -322,6 +329,8 @@ async def case_page(request: Request, case_id: str) -> Response:
         by_category=by_category,
         actions=actions,
         action_note=note,
+        scoring_keys=scoring_keys(findings),
+        tables_kept=tables is not None,
     )
 
 
@@ -333,7 +342,14 @@ async def case_action(request: Request, case_id: str) -> Response:
         action = OfficerAction(str(form.get("action", "")))
     except ValueError:
         return ctx.render("message.html", 400, user=info, title="无法执行", message="未知操作。")
-    result = await ctx.review.decide(action, case_id, info.name, str(form.get("reason", "")))
+    result = await ctx.review.decide(
+        action,
+        case_id,
+        info.name,
+        str(form.get("reason", "")),
+        feedback=str(form.get("feedback", "")),
+        wrong=form["wrong[]"] if str(form.get("feedback", "")) == "false_positive" else (),
+    )
     return ctx.render(
         "message.html",
         user=info,

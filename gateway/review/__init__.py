@@ -5,6 +5,8 @@
 - :mod:`.actions`: officer actions (view, download, approve, release, reject, bulk);
 - :mod:`.delivery`: delivery of released cases and its retries;
 - :mod:`.housekeeping`: expiry, purge and gauges;
+- :mod:`.feedback`: the officer's verdict on a hold (correct / false positive);
+- :mod:`.requests`: the sender's release request (业务理由) through the notice's link;
 - :mod:`.labels`: the Chinese words for states, roles, actions and channels.
 
 :class:`Review` is all of them on one store, relay, notifier and settings.
@@ -16,6 +18,7 @@ from gateway.review.actions import ActionResult, BulkItem, OfficerActions
 from gateway.review.base import GATEWAY, UnknownCase
 from gateway.review.housekeeping import Housekeeping
 from gateway.review.labels import ROLE_LABELS, STATE_LABELS
+from gateway.review.requests import SenderRequests
 from gateway.review.rules import (
     Actor,
     Allowed,
@@ -43,7 +46,7 @@ __all__ = [
 ]
 
 
-class Review(OfficerActions, Housekeeping):
+class Review(OfficerActions, Housekeeping, SenderRequests):
     """Officer actions on held cases and the gateway's periodic quarantine jobs."""
 
 

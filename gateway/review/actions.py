@@ -8,7 +8,7 @@ attempt on one's own mail is refused and the refusal itself is audited (``own_ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from gateway.errors import ReviewError
 from gateway.review.addresses import canonical_set
 from gateway.review.base import now
 from gateway.review.delivery import DELIVERY_MESSAGES, ReleaseDelivery
+from gateway.review.feedback import Verdict, check_verdict
 from gateway.review.rules import (
     NO_ADDRESS,
     OFFICER_ROLES,
@@ -113,8 +114,18 @@ class OfficerActions(ReleaseDelivery):
         return results
 
     async def decide(
-        self, decision: OfficerAction, case_id: str, actor: Actor | str, reason: str
+        self,
+        decision: OfficerAction,
+        case_id: str,
+        actor: Actor | str,
+        reason: str,
+        *,
+        feedback: str | None = None,
+        wrong: Sequence[str] = (),
     ) -> ActionResult:
+        """Approve, release or reject; ``feedback`` (optional) is the officer's verdict on the
+        hold — ``correct`` or ``false-positive`` with the ``wrong`` finding keys
+        (:mod:`gateway.review.feedback`) — stored with the case and audited with the decision."""
         who = as_actor(actor)
         reason = check_reason(reason)
         async with (
@@ -127,6 +138,9 @@ class OfficerActions(ReleaseDelivery):
             if allowed.own_mail:
                 raise _OwnMail
             allowed.check(decision)
+            verdict = check_verdict(list(case.findings or ()), feedback, wrong)
+            if verdict is not None:
+                await self._record_verdict(tx, case, who, verdict)
             if decision is OfficerAction.REJECT:
                 result = await self._reject(tx, case, who, reason)
             else:
@@ -185,6 +199,17 @@ class OfficerActions(ReleaseDelivery):
         tx.event(case.id, who.name, "rejected", reason)
         await tx.audit(who.name, "reject", case.id, {"reason": reason, **who.audit_detail()})
         return ActionResult(case.id, CaseState.REJECTED, "已退回，已通知发件人")
+
+    @staticmethod
+    async def _record_verdict(tx: CaseTx, case: Case, who: Actor, verdict: Verdict) -> None:
+        """The verdict on the case (a later decision's verdict replaces it), timeline, audit."""
+        case.feedback = verdict.feedback.value
+        case.wrong_findings = list(verdict.wrong)
+        case.feedback_by = who.name
+        tx.event(case.id, who.name, "feedback", verdict.describe())
+        await tx.audit(
+            who.name, "feedback", case.id, {**verdict.audit_detail(), **who.audit_detail()}
+        )
 
     # -- helpers -------------------------------------------------------------------------------
 

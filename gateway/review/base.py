@@ -42,6 +42,10 @@ class ReviewBase:
         self._metrics = metrics
         self._settings = settings
 
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier
+
     @staticmethod
     async def _case(tx: CaseTx, case_id: str, *, for_update: bool = False) -> Case:
         case = await tx.case(case_id, for_update=for_update)

@@ -164,6 +164,7 @@ class Pipeline:
         )
         if decision.unscannable:
             fields["unscannable"] = sorted({u.reason.value for u in decision.unscannable})
+        await self._record_trial(envelope, raw, inspection, fields)
 
         if decision.verdict == Verdict.PASS:
             return await self._deliver(envelope, envelope.rcpt_to, "pass", raw)
@@ -187,6 +188,21 @@ class Pipeline:
             await self._deliver_beside_hold(envelope, raw, inspection, deliver_now, case, fields)
         self._background(self._notifier.held(case))
         return Reply(250, f"2.6.0 held for review as {case.id}")
+
+    async def _record_trial(
+        self, envelope: Envelope, raw: bytes, inspection: Inspection, fields: dict[str, Any]
+    ) -> None:
+        """Trial mode: keep what a ``monitor`` category would have held. A store fault here only
+        costs the trial record (logged): monitor categories never hold or delay mail."""
+        try:
+            hits = await self._quarantine.record_trial(
+                envelope, raw, inspection, keep_text=self._settings.quarantine.trial_keep_text
+            )
+        except StoreError as exc:
+            log.warning("trial hits not stored: %s", exc)
+            return
+        if hits:
+            fields["trial"] = [h.category for h in hits]
 
     async def _inspect(self, raw: bytes) -> Inspection:
         """Raises :class:`InspectionBusy` when no worker was free in time (nothing inspected)."""

@@ -43,6 +43,13 @@ class CaseState(StrEnum):
 OPEN_STATES = (CaseState.PENDING, CaseState.REVIEWED, CaseState.RELEASE_FAILED)
 
 
+class Feedback(StrEnum):
+    """The officer's verdict on a hold, for tuning the tables (issue 11)."""
+
+    CORRECT = "correct"  # 确认涉密/应扣押
+    FALSE_POSITIVE = "false_positive"  # 误报
+
+
 class Role(StrEnum):
     REVIEWER = "reviewer"  # 审核
     APPROVER = "approver"  # 审批
@@ -96,6 +103,16 @@ class Case(Base):
     decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the officer's verdict on the hold (optional): correct (确认涉密) | false_positive (误报)
+    feedback: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    # for a false positive: the finding keys ("category:kind:rule") the officer marked wrong
+    wrong_findings: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    feedback_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the sender's business justification (业务理由), written once through the notice's link
+    sender_request: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sender_request_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
     # release delivery (state release_pending)
     release_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -221,3 +238,41 @@ class RegisteredDataSet(Base):
     prefixes: Mapped[bytes] = mapped_column(LargeBinary)
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrialHit(Base):
+    """A ``monitor`` category that triggered on a message (trial mode, issue 11): what the table
+    *would* have held. Evidence is the category's findings; ``segments`` (the extracted text) only
+    with ``quarantine.trial_keep_text``. Nothing here holds or delays mail."""
+
+    __tablename__ = "trial_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    scope_version: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    category_name: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    threshold: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(20))  # what really happened: pass|quarantine|reject
+    mail_from: Mapped[str] = mapped_column(Text, default="")
+    rcpt_to: Mapped[list[Any]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    findings: Mapped[list[Any]] = mapped_column(JSON)  # this category's Finding dicts
+    segments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    gateway_id: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ScopeVersion(Base):
+    """The scope tables' content, stored once per version hash (the hash cases record), so a
+    case page can show the exact table text that decided it (issue 11)."""
+
+    __tablename__ = "scope_versions"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    loaded_by: Mapped[str] = mapped_column(Text, default="")  # instance and trigger
+    files: Mapped[list[Any]] = mapped_column(JSON)  # [{name, text}] sorted by name

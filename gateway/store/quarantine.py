@@ -30,9 +30,9 @@ from gateway.errors import StoreError
 from gateway.inspection import Inspection
 from gateway.smtp.envelope import Envelope
 from gateway.store.engine import store_errors
-from gateway.store.models import Case, CaseEvent, CaseState
+from gateway.store.models import Case, CaseEvent, CaseState, TrialHit
 from gateway.store.records import to_json
-from matchers.model import CategoryScore, Release, Severity, Verdict
+from matchers.model import Action, CategoryScore, Release, Severity, Verdict
 
 __all__ = ["SEGMENT_CAP", "Quarantine", "new_case_id"]
 
@@ -170,6 +170,49 @@ class Quarantine:
             next_release_at=None if permanent else now,
             verdict=Verdict.PASS.value,
         )
+
+    async def record_trial(
+        self, envelope: Envelope, raw: bytes, inspection: Inspection, *, keep_text: bool = False
+    ) -> list[TrialHit]:
+        """Keep the evidence of every triggered ``monitor`` category (trial mode); the message
+        itself goes on as the other categories decide. The extracted text only with
+        ``keep_text`` (setting ``quarantine.trial_keep_text``), never the raw message."""
+        decision = inspection.decision
+        trial = [c for c in decision.triggered if c.action == Action.MONITOR]
+        if not trial:
+            return []
+        now = dt.datetime.now(dt.UTC)
+        digest = hashlib.sha256(raw).hexdigest()
+        segments = (
+            [{"location": s.location, "text": _cap(s.text)} for s in inspection.segments]
+            if keep_text
+            else None
+        )
+        hits = [
+            TrialHit(
+                received_at=now,
+                scope_version=decision.scope_version,
+                category=c.id,
+                category_name=c.name,
+                score=c.score,
+                threshold=c.threshold,
+                outcome=decision.verdict.value,
+                mail_from=envelope.mail_from,
+                rcpt_to=list(envelope.rcpt_to),
+                subject=inspection.subject,
+                message_id=inspection.message_id,
+                size=len(raw),
+                sha256=digest,
+                findings=[to_json(f) for f in decision.findings if f.category == c.id],
+                segments=segments,
+                gateway_id=self._gateway_id,
+            )
+            for c in trial
+        ]
+        with store_errors():
+            async with self._sessionmaker() as session, session.begin():
+                session.add_all(hits)
+        return hits
 
     async def get(self, case_id: str) -> Case | None:
         with store_errors():

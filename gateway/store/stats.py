@@ -1,0 +1,263 @@
+"""Tuning statistics (issue 11): which categories and rules hold mail, and how often wrongly.
+
+One row per category and per rule (``category:kind:rule``, kinds ``term``, ``near``, ``pattern``,
+``detector``) over the cases received in a period (local dates in the unit's time zone):
+
+- ``hits``: findings that scored (an exclude word's discounted hits do not count);
+- ``holds``: held cases (quarantined or blocked) it contributed a scoring finding to;
+- ``confirmed``: of those, judged cases where this rule was right: judged 确认涉密/应扣押, or
+  judged 误报 without this rule among the wrong findings (the officer unticked it);
+- ``false_positives``: cases judged 误报 with this rule among the wrong findings (for a category:
+  with any of its rules among them);
+- ``fp_rate``: false positives / judged cases (confirmed + false positives), ``None`` if none;
+- ``last_seen``: when the newest of those cases arrived.
+
+"Worst offenders first" is the default order: false positives, then FP rate, then hits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+
+from gateway.store.engine import Sessions, store_errors
+from gateway.store.models import Case, Feedback, TrialHit
+
+KINDS = ("category", "term", "near", "pattern", "detector")
+SORT_KEYS = (
+    "worst",
+    "hits",
+    "holds",
+    "confirmed",
+    "false_positives",
+    "fp_rate",
+    "last_seen",
+    "key",
+)
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+@dataclass(slots=True)
+class StatRow:
+    kind: str  # "category" | "term" | "near" | "pattern" | "detector"
+    key: str  # category id, or "category:kind:rule"
+    category: str
+    rule: str  # "" for a category row
+    hits: int = 0
+    holds: int = 0
+    confirmed: int = 0
+    false_positives: int = 0
+    last_seen: datetime | None = None
+
+    @property
+    def judged(self) -> int:
+        return self.confirmed + self.false_positives
+
+    @property
+    def fp_rate(self) -> float | None:
+        return self.false_positives / self.judged if self.judged else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "category": self.category,
+            "rule": self.rule,
+            "hits": self.hits,
+            "holds": self.holds,
+            "confirmed": self.confirmed,
+            "false_positives": self.false_positives,
+            "fp_rate": None if self.fp_rate is None else round(self.fp_rate, 4),
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DayPoint:
+    day: date
+    holds: int
+    confirmed: int
+    false_positives: int
+
+
+@dataclass(slots=True)
+class Stats:
+    since: date
+    until: date  # inclusive
+    cases: int = 0
+    rows: list[StatRow] = field(default_factory=list)
+    days: list[DayPoint] = field(default_factory=list)
+
+
+def period(
+    since: date | None, until: date | None, zone: tzinfo, today: date | None = None
+) -> tuple[date, date]:
+    """The chosen period (default: the last 30 days up to today), at most a year long."""
+    today = today or datetime.now(zone).date()
+    end = until or today
+    start = since or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise ValueError(f"起始日期 {start} 晚于结束日期 {end}")
+    if (end - start).days >= MAX_DAYS:
+        raise ValueError(f"统计区间最长 {MAX_DAYS} 天")
+    return start, end
+
+
+def _bounds(since: date, until: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(since, time.min, zone).astimezone(UTC)
+    end = datetime.combine(until + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return start, end
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _key(finding: Mapping[str, Any]) -> str:
+    return f"{finding.get('category', '')}:{finding.get('kind', '')}:{finding.get('rule', '')}"
+
+
+def sort_rows(rows: list[StatRow], by: str = "worst", descending: bool = True) -> list[StatRow]:
+    """Rows in the asked order; ``worst`` = false positives, FP rate, hits (worst first)."""
+    floor = datetime.min.replace(tzinfo=UTC)
+    keys: dict[str, Any] = {
+        "worst": lambda r: (r.false_positives, r.fp_rate or 0.0, r.hits),
+        "fp_rate": lambda r: (-1.0 if r.fp_rate is None else r.fp_rate, r.false_positives),
+        "last_seen": lambda r: r.last_seen or floor,
+        "key": lambda r: r.key,
+    }
+    key = keys.get(by) or (lambda r: (getattr(r, by), r.hits))
+    return sorted(rows, key=key, reverse=descending)
+
+
+def aggregate(
+    cases: Iterable[tuple[datetime, list[Any], str | None, list[Any] | None]],
+    since: date,
+    until: date,
+    zone: tzinfo,
+) -> Stats:
+    """The statistics of ``(received_at, findings, feedback, wrong_findings)`` tuples."""
+    stats = Stats(since, until)
+    rows: dict[str, StatRow] = {}
+    per_day: dict[date, list[int]] = {}
+
+    def row(kind: str, key: str, category: str, rule: str) -> StatRow:
+        found = rows.get(key)
+        if found is None:
+            found = rows[key] = StatRow(kind, key, category, rule)
+        return found
+
+    for received, findings, feedback, wrong in cases:
+        received = _utc(received)
+        stats.cases += 1
+        wrong_keys = {str(w) for w in wrong or ()}
+        fp = feedback == Feedback.FALSE_POSITIVE.value
+        ok = feedback == Feedback.CORRECT.value
+        counts = per_day.setdefault(received.astimezone(zone).date(), [0, 0, 0])
+        counts[0] += 1
+        counts[1] += ok
+        counts[2] += fp
+        touched: set[str] = set()
+        for finding in findings or ():
+            if not isinstance(finding, Mapping) or finding.get("suppressed_by"):
+                continue
+            category = str(finding.get("category", ""))
+            kind = str(finding.get("kind", ""))
+            key = _key(finding)
+            for target in (
+                row("category", category, category, ""),
+                row(kind if kind in KINDS else "term", key, category, str(finding.get("rule", ""))),
+            ):
+                target.hits += 1
+                if target.key in touched:
+                    continue
+                touched.add(target.key)
+                target.holds += 1
+                wrong_here = target.key in wrong_keys or (
+                    target.kind == "category"
+                    and any(w.startswith(f"{category}:") for w in wrong_keys)
+                )
+                if fp and wrong_here:
+                    target.false_positives += 1
+                elif ok or fp:  # judged, and this rule was right (not among the wrong ones)
+                    target.confirmed += 1
+                if target.last_seen is None or received > target.last_seen:
+                    target.last_seen = received
+    stats.rows = sort_rows(list(rows.values()))
+    day = since
+    while day <= until:
+        holds, confirmed, fps = per_day.get(day, [0, 0, 0])
+        stats.days.append(DayPoint(day, holds, confirmed, fps))
+        day += timedelta(days=1)
+    return stats
+
+
+async def rule_stats(sessions: Sessions, since: date, until: date, zone: tzinfo) -> Stats:
+    """Statistics over the held cases received from ``since`` to ``until`` (local dates)."""
+    start, end = _bounds(since, until, zone)
+    with store_errors():
+        async with sessions() as session:
+            result = await session.execute(
+                select(Case.received_at, Case.findings, Case.feedback, Case.wrong_findings).where(
+                    Case.received_at >= start,
+                    Case.received_at < end,
+                    Case.verdict != "pass",
+                )
+            )
+            tuples = [(r[0], list(r[1] or ()), r[2], r[3]) for r in result.all()]
+    return aggregate(tuples, since, until, zone)
+
+
+CSV_COLUMNS = (
+    "kind",
+    "key",
+    "category",
+    "rule",
+    "hits",
+    "holds",
+    "confirmed",
+    "false_positives",
+    "fp_rate",
+    "last_seen",
+)
+
+
+def to_csv(rows: Iterable[StatRow]) -> str:
+    """The rows as CSV (UTF-8 text, header first), for officers' spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in rows:
+        data = item.as_dict()
+        writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+async def trial_hits(
+    sessions: Sessions, since: date, until: date, zone: tzinfo, limit: int = 500
+) -> tuple[list[TrialHit], Stats]:
+    """Trial mode: the ``monitor`` hits received in the period (newest first, at most
+    ``limit``) and their statistics (``holds`` = messages the table would have held)."""
+    start, end = _bounds(since, until, zone)
+    with store_errors():
+        async with sessions() as session:
+            rows = list(
+                (
+                    await session.scalars(
+                        select(TrialHit)
+                        .where(TrialHit.received_at >= start, TrialHit.received_at < end)
+                        .order_by(TrialHit.received_at.desc(), TrialHit.id.desc())
+                    )
+                ).all()
+            )
+    stats = aggregate(
+        ((r.received_at, list(r.findings or ()), None, None) for r in rows), since, until, zone
+    )
+    return rows[:limit], stats
