@@ -159,6 +159,14 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> dict[str, Any]:
+    """The API's OpenAPI document, for signed-in users only (it maps the console)."""
+    await signed_in(request)
+    schema: dict[str, Any] = request.app.openapi()
+    return schema
+
+
 @router.get("/me")
 async def me(request: Request) -> Me:
     info = await signed_in(request)

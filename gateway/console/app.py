@@ -188,7 +188,7 @@ def create_app(
         version="1",
         docs_url=None,  # the Swagger page loads scripts from a CDN; the schema is enough
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served by the API router, to signed-in users only
     )
     console = Console(
         settings=settings,
