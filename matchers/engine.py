@@ -314,11 +314,11 @@ class Engine:
             rule = category.context
             if scores.get(ci, 0) < rule.internal_min:
                 continue
-            for kind, weight, evidence in (
-                ("internal", rule.internal, context.internal),
-                ("named", rule.named, context.named),
-            ):
-                if not weight or evidence is None:
+            for kind, weight in (("internal", rule.internal), ("named", rule.named)):
+                if not weight:
+                    continue
+                evidence = context.internal if kind == "internal" else context.named
+                if evidence is None:
                     continue
                 index, start, end, label = evidence
                 keys[(ci, kind, 0)] = weight
@@ -582,7 +582,9 @@ class _Context:
             if self.internal is not None:
                 break
         self.public: dict[int, str] = {}
-        self.named: Evidence | None = None
+        self._folds = folds
+        self._private: list[list[int]] = []  # documents that are not public: where names count
+        self._named: Evidence | bool | None = named  # True: not looked for yet
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
@@ -596,8 +598,18 @@ class _Context:
                     label = "公开文本（" + "、".join(dict.fromkeys(signals)) + "）"
                     self.public.update(dict.fromkeys(members, label))
                     continue
-            if named and self.named is None:
-                self.named = _named(members, folds)
+            self._private.append(members)
+
+    @property
+    def named(self) -> tuple[int, int, int, str] | None:
+        """Named people, looked for only when a table asks (the name scan reads every text)."""
+        if self._named is True:
+            self._named = None
+            for members in self._private:
+                self._named = _named(members, self._folds)
+                if self._named is not None:
+                    break
+        return self._named or None
 
 
 def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, str] | None:
