@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import lru_cache
 
 Hit = tuple[int, int, str]
 Detector = Callable[[str], Iterator[Hit]]
@@ -107,6 +108,16 @@ _ID_SEPARATORS = str.maketrans("", "", " \t\r\n-")
 
 
 def cn_resident_id(text: str) -> Iterator[Hit]:
+    yield from resident_ids(text)
+
+
+@lru_cache(maxsize=2)
+def resident_ids(text: str) -> tuple[Hit, ...]:
+    """The ID numbers of a text (cached: the ID and roster detectors read the same segment)."""
+    return tuple(_resident_ids(text))
+
+
+def _resident_ids(text: str) -> Iterator[Hit]:
     resume = 0
     for m in _ID.finditer(text):
         start, end = m.span(1)
