@@ -62,17 +62,7 @@ def run(args: argparse.Namespace) -> int:
         body = {
             "since": since.isoformat(),
             "until": until.isoformat(),
-            "cases": stats.cases,
-            "rows": [r.as_dict() for r in rows],
-            "days": [
-                {
-                    "day": d.day.isoformat(),
-                    "holds": d.holds,
-                    "confirmed": d.confirmed,
-                    "false_positives": d.false_positives,
-                }
-                for d in stats.days
-            ],
+            **stats.as_dict(rows),
         }
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:

@@ -140,20 +140,7 @@ async def stats_api(
     """Statistics per category and rule over a period, worst offenders first (officers and
     auditors)."""
     stats, rows, chosen = await _stats(request, since, until, kind, sort, order)
-    return {
-        **chosen,
-        "cases": stats.cases,
-        "rows": [r.as_dict() for r in rows],
-        "days": [
-            {
-                "day": d.day.isoformat(),
-                "holds": d.holds,
-                "confirmed": d.confirmed,
-                "false_positives": d.false_positives,
-            }
-            for d in stats.days
-        ],
-    }
+    return {**chosen, **stats.as_dict(rows)}
 
 
 @router.get("/trial", response_class=HTMLResponse, include_in_schema=False)

@@ -95,6 +95,22 @@ class Stats:
     rows: list[StatRow] = field(default_factory=list)
     days: list[DayPoint] = field(default_factory=list)
 
+    def as_dict(self, rows: list[StatRow]) -> dict[str, Any]:
+        """The figures as JSON (CLI and API): case count, the given (sorted) rows, the trend."""
+        return {
+            "cases": self.cases,
+            "rows": [r.as_dict() for r in rows],
+            "days": [
+                {
+                    "day": d.day.isoformat(),
+                    "holds": d.holds,
+                    "confirmed": d.confirmed,
+                    "false_positives": d.false_positives,
+                }
+                for d in self.days
+            ],
+        }
+
 
 def period(
     since: date | None, until: date | None, zone: tzinfo, today: date | None = None
