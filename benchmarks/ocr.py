@@ -12,15 +12,21 @@ Prints: ms per A4 page at 150 dpi and per typical photo, peak RSS of a process t
 models and read them, character accuracy (1 − edit distance / length, on the body line), the
 share of pictures whose marking / key phrase was found, and false holds on ordinary pictures.
 
-Run: ``.venv/bin/python benchmarks/ocr.py [--variants 4]``.
+Run: ``.venv/bin/python benchmarks/ocr.py [--variants 4] [--tesseract]``. With ``--tesseract``
+the same pictures are also read by Debian's Tesseract 5 (``tesseract-ocr-chi-sim``, LSTM, page
+segmentation 3, one thread) and matched with the same tables, and the two engines are printed side
+by side (Tesseract's CPU is the child process's).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import resource
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -157,10 +163,29 @@ def accuracy(expected: str, text: str) -> float:
     return 1 - best / len(expected)
 
 
+def tesseract(data: bytes) -> tuple[float, str]:
+    """Tesseract's text of one picture and the CPU seconds its process used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "3"],
+        input=data, capture_output=True, check=False,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return spent, done.stdout.decode("utf-8", "replace")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=4, help="pictures per layout and kind")
+    parser.add_argument(
+        "--tesseract", action="store_true", help="also read every picture with Tesseract (chi_sim)"
+    )
     args = parser.parse_args()
+    if args.tesseract and shutil.which("tesseract") is None:
+        parser.error("tesseract not found: apt-get install tesseract-ocr tesseract-ocr-chi-sim")
+    tess_rows = []
     rng = random.Random(20261205)
     limits = LimitSettings()
     engine = load_engine(ROOT / "config" / "scope")
@@ -187,6 +212,13 @@ def main() -> None:
                 rows.append((layout.__name__, kind, spent, marking in text.replace(" ", ""),
                              phrase in text, accuracy(body, text),
                              decision.verdict.value != "pass"))  # fmt: skip
+                if args.tesseract:
+                    spent, text = tesseract(data)
+                    flat = text.replace(" ", "")
+                    decision = engine.decide([Segment("图像识别", text)])
+                    tess_rows.append((layout.__name__, kind, spent, marking in flat,
+                                      phrase in flat, accuracy(body, flat),
+                                      decision.verdict.value != "pass"))  # fmt: skip
     false_holds = 0
     for name, data in ordinary(rng):
         result = extract_document(data, name, limits)
@@ -198,18 +230,20 @@ def main() -> None:
     def share(values: list[bool]) -> str:
         return f"{100 * sum(values) / len(values):5.1f}%"
 
-    print(
-        f"\n{'kind':6} {'n':>3} {'ms/picture':>10} {'marking':>8} {'phrase':>8} {'char acc':>8} {'held':>7}"
-    )
-    for kind in ("page", "scan", "photo"):
-        sel = [r for r in rows if r[1] == kind]
-        ms = 1000 * sum(r[2] for r in sel) / len(sel)
-        acc = sum(r[5] for r in sel) / len(sel)
-        print(f"{kind:6} {len(sel):3} {ms:10.0f} {share([r[3] for r in sel]):>8} "
-              f"{share([r[4] for r in sel]):>8} {acc:8.3f} {share([r[6] for r in sel]):>7}")  # fmt: skip
-    print(f"{'all':6} {len(rows):3} {1000 * sum(r[2] for r in rows) / len(rows):10.0f} "
-          f"{share([r[3] for r in rows]):>8} {share([r[4] for r in rows]):>8} "
-          f"{sum(r[5] for r in rows) / len(rows):8.3f} {share([r[6] for r in rows]):>7}")  # fmt: skip
+    for engine_name, table_rows in (("rapidocr (PP-OCRv4, the gateway's)", rows),
+                                    ("tesseract 5 chi_sim", tess_rows)):  # fmt: skip
+        if not table_rows:
+            continue
+        print(f"\n{engine_name}")
+        print(
+            f"{'kind':6} {'n':>3} {'ms/picture':>10} {'marking':>8} {'phrase':>8} {'char acc':>8} {'held':>7}"
+        )
+        for kind in ("page", "scan", "photo", "all"):
+            sel = [r for r in table_rows if kind in ("all", r[1])]
+            ms = 1000 * sum(r[2] for r in sel) / len(sel)
+            acc = sum(r[5] for r in sel) / len(sel)
+            print(f"{kind:6} {len(sel):3} {ms:10.0f} {share([r[3] for r in sel]):>8} "
+                  f"{share([r[4] for r in sel]):>8} {acc:8.3f} {share([r[6] for r in sel]):>7}")  # fmt: skip
     print(f"ordinary pictures falsely held: {false_holds}/4")
     print(f"peak RSS of this process (models + reading): "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")  # fmt: skip
