@@ -55,13 +55,26 @@ class LogfmtFormatter(logging.Formatter):
         return line
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, so a stderr replaced after
+    set-up (a supervisor, a test's capture) is followed instead of a closed one written to."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     """Route every logger to one logfmt handler on stderr (idempotent)."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_dlp", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    for old in list(root.handlers):
+        if getattr(old, "_dlp", False):
+            root.removeHandler(old)
+    handler: logging.Handler = _Stderr() if stream is None else logging.StreamHandler(stream)
     handler.setFormatter(LogfmtFormatter())
     handler._dlp = True  # type: ignore[attr-defined]
     root.addHandler(handler)
