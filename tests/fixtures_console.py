@@ -541,3 +541,12 @@ def sign_in(base_url: str, name: str, password: str = PASSWORD) -> requests.Sess
     )
     assert reply.status_code == 200 and "login" not in reply.url, reply.text[:500]
     return http
+
+
+@pytest.fixture(autouse=True)
+def _sender_rate_limit_fresh() -> None:
+    """Each test starts with the sender pages' per-client counter empty (one process, one
+    client address for every test)."""
+    from gateway.console import sender_pages
+
+    sender_pages._posts.clear()

@@ -112,8 +112,41 @@ EVENT_LABELS = {
     "rejected": "退回",
     "feedback": "判定",
     "sender_request": "发件人说明业务理由",
+    "withdrawn": "发件人撤回",
     "expired": "过期退回",
     "purged": "清除原始邮件",
+}
+
+#: What an audit entry's action means, for the 审计日志 page (the code is shown beside it).
+AUDIT_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_locked": "账号锁定",
+    "logout": "退出登录",
+    "view": "查看案件",
+    "download": "下载原始邮件",
+    "approve": "审核通过",
+    "release": "放行",
+    "reject": "退回",
+    "expire": "过期退回",
+    "purge": "清除原始邮件",
+    "held": "扣留",
+    "release_delivered": "上游已接收",
+    "release_failed": "上游拒收",
+    "feedback": "判定",
+    "sender_request": "发件人说明业务理由",
+    "withdraw": "发件人撤回",
+    "own_mail_refused": "拒绝处理本人邮件",
+    "user_add": "新增账号",
+    "user_role": "修改角色",
+    "user_emails": "修改邮箱",
+    "user_passwd": "修改密码",
+    "user_unlock": "解除锁定",
+    "user_disable": "停用账号",
+    "user_enable": "启用账号",
+    "register_document": "登记文件",
+    "register_data": "登记数据",
+    "unregister": "撤销登记",
 }
 
 
@@ -140,6 +173,7 @@ def _templates(zone: tzinfo) -> Environment:
             "exact_data": "登记数据",
         },
         EVENT_LABELS=EVENT_LABELS,
+        AUDIT_LABELS=AUDIT_LABELS,
         FEEDBACK_LABELS={f.value: label for f, label in FEEDBACK_LABELS.items()},
         REASON_LABELS=REASON_LABELS,
     )

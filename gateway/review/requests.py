@@ -1,5 +1,6 @@
 """Sender release requests (业务理由, issue 11): the sender of a held mail explains, through the
-signed link in the held notice (:func:`gateway.notify.check_link`), why it should go out.
+signed link in the held notice (:func:`gateway.notify.check_link`), why it should go out — or
+withdraws it (the case is closed as rejected by the sender; nothing is delivered).
 
 No account: the link is the credential, for one case and one purpose, until it expires. The
 request is accepted once per case and only while the case waits for an officer; it is stored with
@@ -17,6 +18,7 @@ from gateway.store.models import OPEN_STATES, Case, CaseState
 
 MAX_REQUEST = 2000
 SENDER_CHANNEL = "sender-link"
+WITHDRAWN = "发件人撤回"
 
 
 class SenderRequests(ReviewBase):
@@ -52,4 +54,25 @@ class SenderRequests(ReviewBase):
                 {"justification": justification, "channel": SENDER_CHANNEL, "client": client},
             )
         await self._notifier.sender_requested(case)
+        return case
+
+    async def sender_withdraw(self, case_id: str, client: str) -> Case:
+        """The sender takes the mail back: the open case is closed as rejected (by the sender,
+        reason 发件人撤回), on the timeline and audited; nothing is delivered."""
+        async with store_cases.write(self._sessions) as tx:
+            case = await self._case(tx, case_id, for_update=True)
+            state = CaseState(case.state)
+            if state not in OPEN_STATES:
+                raise ReviewError(f"该邮件已处理（{STATE_LABELS[state]}），无法撤回")
+            moment = now()
+            sender = case.mail_from or "<>"
+            case.state = CaseState.REJECTED.value
+            case.decided_by = sender
+            case.decided_at = moment
+            case.decision_reason = WITHDRAWN
+            case.updated_at = moment
+            tx.event(case.id, sender, "withdrawn", WITHDRAWN)
+            await tx.audit(
+                sender, "withdraw", case.id, {"channel": SENDER_CHANNEL, "client": client}
+            )
         return case
