@@ -1,6 +1,7 @@
 """The console in a real browser (Debian chromium driven by Playwright): what an officer does.
 
-Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png`` and ``docs/console-case.png``.
+Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png``, ``docs/console-case.png``,
+``docs/console-verdict.png`` and ``docs/console-stats.png``.
 """
 
 from __future__ import annotations
@@ -406,5 +407,21 @@ def test_screenshots_of_the_queue_and_the_case_page(
     expect(page.locator("mark.hit").first).to_be_visible()
     page.screenshot(path=str(out / "console-case.png"), full_page=True)
 
-    assert (out / "console-queue.png").stat().st_size > 10_000
-    assert (out / "console-case.png").stat().st_size > 10_000
+    # the tuning loop: the verdict form on the case page, then the statistics it feeds
+    choice = page.locator("#feedback-choice")
+    choice.get_by_label("误报").check()
+    choice.scroll_into_view_if_needed()
+    choice.screenshot(path=str(out / "console-verdict.png"))
+    decide(page, "退回", "附件为公开材料，命中词为普通用语")
+    expect(page.locator("#message")).to_contain_text("已退回")
+    page.goto(f"{base}/stats")
+    expect(page.locator("table#stats tbody tr").first).to_be_visible()
+    page.screenshot(path=str(out / "console-stats.png"), full_page=True)
+
+    for name in (
+        "console-queue.png",
+        "console-case.png",
+        "console-verdict.png",
+        "console-stats.png",
+    ):
+        assert (out / name).stat().st_size > 5_000, name
