@@ -412,13 +412,25 @@ def test_admin_edits_an_account_and_cannot_demote_themself(live_console: LiveCon
     sign_in(base, "shen", "fresh-pass-1")
     page = admin.get(f"{base}/users", timeout=10).text
     assert "shen2@gov.example.cn" in page
-    assert post("shen/unlock").status_code == 200
+    for _ in range(5):
+        form = requests.get(f"{base}/login", timeout=10)
+        requests.post(
+            f"{base}/login",
+            data={"name": "li", "password": "wrong-pass", "csrf_token": csrf_of(form.text)},
+            cookies=form.cookies,
+            timeout=30,
+        )
+    assert "锁定至" in admin.get(f"{base}/users", timeout=10).text
+    assert post("li/unlock").status_code == 200
+    assert "锁定至" not in admin.get(f"{base}/users", timeout=10).text
+    sign_in(base, "li")
     own = post("admin/disable")
     assert own.status_code == 400 and "不能停用或降级自己的账号" in own.text
     assert post("admin/role", role="reviewer").status_code == 400
     trail = _audit(live_console)
-    for action in ("user_emails", "user_role", "user_passwd", "user_unlock"):
+    for action in ("user_emails", "user_role", "user_passwd"):
         assert ("admin", action, "user:shen") in trail
+    assert ("admin", "user_unlock", "user:li") in trail
     assert ("admin", "user_disable", "user:admin") not in trail
 
 
