@@ -408,6 +408,8 @@ def test_admin_edits_an_account_and_cannot_demote_themself(live_console: LiveCon
     assert post("shen/role", role="approver").status_code == 200
     mismatch = post("shen/password", password="fresh-pass-1", password2="fresh-pass-2")
     assert mismatch.status_code == 400 and "两次输入的密码不一致" in mismatch.text
+    short = post("shen/password", password="short", password2="short")
+    assert short.status_code == 400 and "密码太短" in short.text
     assert post("shen/password", password="fresh-pass-1", password2="fresh-pass-1").ok
     sign_in(base, "shen", "fresh-pass-1")
     page = admin.get(f"{base}/users", timeout=10).text

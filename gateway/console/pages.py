@@ -37,7 +37,7 @@ from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
 from gateway.settings import Settings
 from gateway.store import audit, scope_versions
-from gateway.store.accounts import LoginOutcome, SessionInfo
+from gateway.store.accounts import MIN_PASSWORD, LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 from matchers.errors import DlpError
@@ -467,6 +467,8 @@ async def _user_change_refusal(
     leaves_admin = change == "disable" or (change == "role" and role != Role.ADMIN.value)
     if change == "password" and str(form.get("password", "")) != str(form.get("password2", "")):
         return "两次输入的密码不一致。"
+    if change == "password" and len(str(form.get("password", ""))) < MIN_PASSWORD:
+        return f"密码太短：至少 {MIN_PASSWORD} 位。"
     if not leaves_admin:
         return None
     if name == actor:
