@@ -425,3 +425,44 @@ def test_screenshots_of_the_queue_and_the_case_page(
         "console-stats.png",
     ):
         assert (out / name).stat().st_size > 5_000, name
+
+
+def test_an_admin_edits_accounts_on_the_user_page(
+    live_console: LiveConsole, browser: Browser, page: Page
+) -> None:
+    base = live_console.base_url
+    for _ in range(5):  # lock li with wrong passwords
+        wrong = browser.new_context()
+        other = wrong.new_page()
+        log_in(other, base, "li", "wrong-pass")
+        wrong.close()
+
+    log_in(page, base, "admin")
+    page.goto(f"{base}/users")
+    shen = page.locator("tr", has_text="shen")
+    shen.get_by_label("shen 的角色").select_option("approver")
+    shen.get_by_role("button", name="改角色").click()
+    shen = page.locator("tr", has_text="shen")
+    expect(shen).to_contain_text("审批")
+    shen.get_by_label("shen 的本人邮箱").fill("shen.new@gov.example.cn")
+    shen.get_by_role("button", name="改邮箱").click()
+    shen = page.locator("tr", has_text="shen")
+    expect(shen).to_contain_text("shen.new@gov.example.cn")
+    shen.get_by_label("shen 的新密码", exact=True).fill("fresh-pass-9")
+    shen.get_by_label("shen 的新密码确认").fill("fresh-pass-9")
+    shen.get_by_role("button", name="重设密码").click()
+
+    li = page.locator("tr", has_text="li@")
+    expect(li).to_contain_text("锁定至")
+    li.get_by_role("button", name="解除锁定").click()
+    expect(page.locator("tr", has_text="li@")).not_to_contain_text("锁定至")
+
+    page.locator("tr", has_text="admin").get_by_role("button", name="停用").click()
+    expect(page.locator("body")).to_contain_text("不能停用或降级自己的账号")
+
+    for name, password in (("shen", "fresh-pass-9"), ("li", PASSWORD)):
+        context = browser.new_context()
+        officer = context.new_page()
+        log_in(officer, base, name, password)
+        expect(officer).to_have_url(f"{base}/cases")
+        context.close()

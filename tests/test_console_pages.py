@@ -394,3 +394,55 @@ def test_case_headers_are_read_from_the_header_block_only() -> None:
     # no end of the headers in sight: only the first 256 KiB are read, not all 100,000 lines
     endless = b"X-Many: header line\r\n" * 100_000
     assert 10_000 < len(_headers(endless)) < 20_000
+
+
+def test_admin_edits_an_account_and_cannot_demote_themself(live_console: LiveConsole) -> None:
+    base = live_console.base_url
+    admin = sign_in(base, "admin")
+
+    def post(path: str, **data: str) -> requests.Response:
+        token = csrf_of(admin.get(f"{base}/users", timeout=10).text)
+        return admin.post(f"{base}/users/{path}", data={"csrf_token": token} | data, timeout=30)
+
+    assert post("shen/emails", emails="shen2@gov.example.cn").status_code == 200
+    assert post("shen/role", role="approver").status_code == 200
+    mismatch = post("shen/password", password="fresh-pass-1", password2="fresh-pass-2")
+    assert mismatch.status_code == 400 and "两次输入的密码不一致" in mismatch.text
+    short = post("shen/password", password="short", password2="short")
+    assert short.status_code == 400 and "密码太短" in short.text
+    assert post("shen/password", password="fresh-pass-1", password2="fresh-pass-1").ok
+    sign_in(base, "shen", "fresh-pass-1")
+    page = admin.get(f"{base}/users", timeout=10).text
+    assert "shen2@gov.example.cn" in page
+    for _ in range(5):
+        form = requests.get(f"{base}/login", timeout=10)
+        requests.post(
+            f"{base}/login",
+            data={"name": "li", "password": "wrong-pass", "csrf_token": csrf_of(form.text)},
+            cookies=form.cookies,
+            timeout=30,
+        )
+    assert "锁定至" in admin.get(f"{base}/users", timeout=10).text
+    assert post("li/unlock").status_code == 200
+    assert "锁定至" not in admin.get(f"{base}/users", timeout=10).text
+    sign_in(base, "li")
+    own = post("admin/disable")
+    assert own.status_code == 400 and "不能停用或降级自己的账号" in own.text
+    assert post("admin/role", role="reviewer").status_code == 400
+    trail = _audit(live_console)
+    for action in ("user_emails", "user_role", "user_passwd"):
+        assert ("admin", action, "user:shen") in trail
+    assert ("admin", "user_unlock", "user:li") in trail
+    assert ("admin", "user_disable", "user:admin") not in trail
+
+
+def test_account_changes_need_an_admin_and_a_csrf_token(live_console: LiveConsole) -> None:
+    base = live_console.base_url
+    reviewer = sign_in(base, "shen")
+    token = csrf_of(reviewer.get(f"{base}/cases", timeout=10).text)
+    refused = reviewer.post(f"{base}/users/li/disable", data={"csrf_token": token}, timeout=30)
+    assert refused.status_code == 403
+    admin = sign_in(base, "admin")
+    reply = admin.post(f"{base}/users/li/role", data={"role": "approver"}, timeout=30)
+    assert reply.status_code == 403 and "CSRF" in reply.text
+    assert ("admin", "user_role", "user:li") not in _audit(live_console)

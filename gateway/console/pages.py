@@ -37,7 +37,7 @@ from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
 from gateway.settings import Settings
 from gateway.store import audit, scope_versions
-from gateway.store.accounts import LoginOutcome, SessionInfo
+from gateway.store.accounts import MIN_PASSWORD, LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
 from matchers.errors import DlpError
@@ -432,15 +432,58 @@ async def add_user(request: Request) -> Response:
     return RedirectResponse("/users", status_code=303)
 
 
+_USER_CHANGES = ("disable", "enable", "role", "emails", "password", "unlock")
+
+
 @router.post("/users/{name}/{change}", response_class=HTMLResponse)
 async def change_user(request: Request, name: str, change: str) -> Response:
-    info, _form_data = await _posted(request, ADMINS)
-    if change not in ("disable", "enable"):
-        return console(request).render(
-            "message.html", 404, user=info, title="出错了", message="未知操作。"
-        )
-    await console(request).accounts.set_disabled(name, change == "disable", info.name)
+    info, form = await _posted(request, ADMINS)
+    ctx = console(request)
+    if change not in _USER_CHANGES:
+        return ctx.render("message.html", 404, user=info, title="出错了", message="未知操作。")
+    refusal = await _user_change_refusal(ctx.accounts, info.name, name, change, form)
+    if refusal:
+        return ctx.render("message.html", 400, user=info, title="未能修改", message=refusal)
+    accounts = ctx.accounts
+    if change in ("disable", "enable"):
+        await accounts.set_disabled(name, change == "disable", info.name)
+    elif change == "role":
+        await accounts.set_role(name, str(form.get("role", "")), info.name)
+    elif change == "emails":
+        emails = re.split(r"[\s,;，；]+", str(form.get("emails", "")))
+        await accounts.set_emails(name, [e for e in emails if e], info.name)
+    elif change == "password":
+        await accounts.passwd(name, str(form.get("password", "")), info.name)
+    else:
+        await accounts.unlock(name, info.name)
     return RedirectResponse("/users", status_code=303)
+
+
+async def _user_change_refusal(
+    accounts: Any, actor: str, name: str, change: str, form: Any
+) -> str | None:
+    """The Chinese one-line reason a console account change is refused, or None."""
+    role = str(form.get("role", ""))
+    leaves_admin = change == "disable" or (change == "role" and role != Role.ADMIN.value)
+    if change == "password" and str(form.get("password", "")) != str(form.get("password2", "")):
+        return "两次输入的密码不一致。"
+    if change == "password" and len(str(form.get("password", ""))) < MIN_PASSWORD:
+        return f"密码太短：至少 {MIN_PASSWORD} 位。"
+    if not leaves_admin:
+        return None
+    if name == actor:
+        return "不能停用或降级自己的账号。"
+    target = await accounts.get(name)
+    if target is None or target.role != Role.ADMIN.value:
+        return None
+    others = [
+        a
+        for a in await accounts.list()
+        if a.role == Role.ADMIN.value and not a.disabled and a.name != name
+    ]
+    if not others:
+        return "这是最后一个启用的管理员账号，不能停用或降级。"
+    return None
 
 
 # -- registered secrets ------------------------------------------------------------------------
