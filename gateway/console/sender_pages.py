@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,9 +26,13 @@ WINDOW = 600.0
 _posts: dict[str, deque[float]] = defaultdict(deque)
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def _too_many(request: Request) -> Response | None:
     """The sender pages' rate limit, per client address (in this process)."""
-    client = request.client.host if request.client else ""
+    client = _client(request)
     moment = time.monotonic()
     recent = _posts[client]
     while recent and moment - recent[0] > WINDOW:
@@ -80,45 +85,46 @@ async def request_form(request: Request, token: str) -> Response:
     return _page(request, found, token)
 
 
-@router.post("/request/{token}", response_class=HTMLResponse)
-async def request_submit(request: Request, token: str) -> Response:
+async def _post(
+    request: Request,
+    token: str,
+    act: Callable[[Case, str], Awaitable[Case]],
+    title: str,
+    done: str,
+) -> Response:
+    """One sender action through the link: rate limit, link check, the action (409 with the
+    reason when refused), then a confirmation naming the case (``done`` takes ``{id}``)."""
     if (refused := _too_many(request)) is not None:
         return refused
     found = await _case(request, token[:200])
     if isinstance(found, Response):
         return found
-    form = await request.form()
-    text = form.get("justification", "")
-    client = request.client.host if request.client else ""
     try:
-        case = await console(request).review.sender_request(
-            found.id, text if isinstance(text, str) else "", client
-        )
+        case = await act(found, _client(request))
     except ReviewError as exc:
         return _page(request, found, token, str(exc), 409)
     return console(request).render(
-        "message.html",
-        user=None,
-        title="已提交",
-        message=f"案件 {case.id} 的业务理由已提交，保密员审核时可以看到。",
+        "message.html", user=None, title=title, message=done.format(id=case.id)
+    )
+
+
+@router.post("/request/{token}", response_class=HTMLResponse)
+async def request_submit(request: Request, token: str) -> Response:
+    form = await request.form()
+    text = form.get("justification", "")
+
+    async def submit(case: Case, client: str) -> Case:
+        justification = text if isinstance(text, str) else ""
+        return await console(request).review.sender_request(case.id, justification, client)
+
+    return await _post(
+        request, token, submit, "已提交", "案件 {id} 的业务理由已提交，保密员审核时可以看到。"
     )
 
 
 @router.post("/request/{token}/withdraw", response_class=HTMLResponse)
 async def request_withdraw(request: Request, token: str) -> Response:
-    if (refused := _too_many(request)) is not None:
-        return refused
-    found = await _case(request, token[:200])
-    if isinstance(found, Response):
-        return found
-    client = request.client.host if request.client else ""
-    try:
-        case = await console(request).review.sender_withdraw(found.id, client)
-    except ReviewError as exc:
-        return _page(request, found, token, str(exc), 409)
-    return console(request).render(
-        "message.html",
-        user=None,
-        title="已撤回",
-        message=f"案件 {case.id} 的邮件已撤回，不会发出。",
-    )
+    async def withdraw(case: Case, client: str) -> Case:
+        return await console(request).review.sender_withdraw(case.id, client)
+
+    return await _post(request, token, withdraw, "已撤回", "案件 {id} 的邮件已撤回，不会发出。")
