@@ -7,7 +7,7 @@ Each source file holds ``[[message]]`` entries::
     category = "personnel"      # personnel | public_security | land | state_secret |
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
-    split = "dev"               # dev | holdout
+    split = "dev"               # dev | holdout | blind (blind: sources/blind/, id "b-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -21,17 +21,23 @@ Document text is a small line markup:
 * ``# 标题`` — a title line (bold, centred; an xlsx title row merged across the table);
 * ``@header: …`` / ``@footer: …`` — page header / footer (docx, pdf, pptx: a footer box);
 * ``---`` — a new slide (pptx), page (pdf, docx) or sheet (xlsx, ``--- 名称``);
-* ``{{roster KIND N SEED [grouped|wrapped|spaced]}}`` — N generated table rows of people with
-  valid identifiers (GB 11643 check digits, Luhn bank cards, real mobile prefixes), see
-  :func:`roster`. All names, numbers and places are invented.
+* ``{{roster KIND N SEED [grouped|grouped684|wrapped|spaced|fullwidth]}}`` — N generated
+  table rows of people with valid identifiers (GB 11643 check digits, Luhn bank cards, real
+  mobile prefixes), see :func:`roster`. All names, numbers and places are invented.
 
-Run from the repository root: ``python benchmarks/detection/build.py`` (needs the ``bench``
-extra: python-docx, openpyxl, python-pptx, reportlab). Output is byte-for-byte reproducible:
-fixed dates, fixed MIME boundaries, fixed zip timestamps, reportlab's invariant mode.
+The ``blind`` split lives in ``sources/blind/`` (ids ``b-…``): written later, by another author,
+without reading the scope tables, and never used for tuning (docs/detection-benchmark.md).
+
+Run from the repository root: ``python benchmarks/detection/build.py [--split dev|holdout|blind]``
+(needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
+``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
+written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
+timestamps, reportlab's invariant mode.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import io
@@ -57,6 +63,8 @@ CATEGORIES = (
     "work_secret",
     "personal_data",
 )
+SPLITS = ("dev", "holdout", "blind")
+BLIND_PREFIX = "b-"
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
 EXT = {"eml": "eml", "eml-html": "eml"}
 FIXED_DATE = dt.datetime(2026, 11, 20, 9, 30, 0)
@@ -194,11 +202,16 @@ ROSTER_HEADERS = {
     "comp": ["序号", "户主", "身份证号", "房屋面积（㎡）", "补偿金额（元）", "签约情况"],
     "xinfang": ["序号", "姓名", "身份证号", "联系电话", "反映问题", "稳控责任人"],
     "cadre": ["序号", "姓名", "出生年月", "现任职务", "拟任职务", "备注"],
+    "keyperson": ["序号", "姓名", "公民身份号码", "类别", "居住地", "手机", "包保责任人"],
+    "cunwei": ["序号", "姓名", "性别", "出生年月", "政治面貌", "现任职务", "手机号码", "摸底意见"],
 }
 BANKS = ("农业银行", "建设银行", "工商银行", "农商银行", "邮储银行")
 ISSUES = ("征地补偿款分配", "拆迁安置面积", "工程欠薪", "宅基地纠纷", "低保资格", "拆迁补偿不公")
 SIGNED = ("已签约", "未签约", "已签约", "拒签", "已签约")
 POSTS = ("镇党委委员", "副镇长", "办公室主任", "城建办主任", "综治办主任", "经济发展办主任")
+KEY_KINDS = ("涉稳", "重点上访", "精神障碍", "刑满释放", "涉众投资受损", "社区矫正")
+VILLAGE_POSTS = ("村党组织书记", "村委会主任", "村委委员", "村监委主任", "村民小组长", "无")
+CANVASS = ("建议留任", "建议调整", "可进村委", "年龄偏大", "待进一步了解", "建议不再提名")
 
 
 def roster(kind: str, count: int, seed: int, style: str = "plain") -> list[list[str]]:
@@ -230,6 +243,18 @@ def roster(kind: str, count: int, seed: int, style: str = "plain") -> list[list[
         elif kind == "cadre":
             born = f"{rng.randrange(1972, 1992)}.{rng.randrange(1, 13):02d}"
             rows.append([str(n), name, born, rng.choice(POSTS), rng.choice(POSTS), ""])
+        elif kind == "keyperson":
+            rows.append(
+                [str(n), name, pid, rng.choice(KEY_KINDS), address(rng), mobile(rng),
+                 person_name(rng)]
+            )  # fmt: skip
+        elif kind == "cunwei":
+            born = f"{rng.randrange(1958, 1998)}.{rng.randrange(1, 13):02d}"
+            party = rng.choice(("中共党员", "中共党员", "群众", "预备党员"))
+            rows.append(
+                [str(n), name, rng.choice("男女"), born, party, rng.choice(VILLAGE_POSTS),
+                 mobile(rng), rng.choice(CANVASS)]
+            )  # fmt: skip
         else:
             raise ValueError(f"unknown roster kind {kind!r}")
     return rows
@@ -649,10 +674,10 @@ def build_entry(entry: dict[str, Any]) -> tuple[str, bytes]:
 
 def load_entries() -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for path in sorted(SOURCES.glob("*.toml")):
+    for path in sorted(SOURCES.glob("*.toml")) + sorted(SOURCES.glob("blind/*.toml")):
         with path.open("rb") as handle:
             for entry in tomllib.load(handle).get("message", []):
-                entry["source"] = path.name
+                entry["source"] = path.relative_to(SOURCES).as_posix()
                 entries.append(entry)
     return entries
 
@@ -669,8 +694,14 @@ def check(entries: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{where}: label must be sensitive or public")
         if e.get("category") not in CATEGORIES:
             problems.append(f"{where}: unknown category {e.get('category')!r}")
-        if e.get("split") not in ("dev", "holdout"):
-            problems.append(f"{where}: split must be dev or holdout")
+        if e.get("split") not in SPLITS:
+            problems.append(f"{where}: split must be one of {', '.join(SPLITS)}")
+        # the blind split is kept apart by id and by file, so nobody tunes on it by accident
+        blind_source = e["source"].startswith("blind/")
+        if (e.get("split") == "blind") != blind_source:
+            problems.append(f"{where}: split blind belongs in sources/blind/ and only there")
+        if (e.get("split") == "blind") != str(e.get("id", "")).startswith(BLIND_PREFIX):
+            problems.append(f"{where}: ids start with {BLIND_PREFIX!r} exactly in split blind")
         if e.get("format") not in FORMATS:
             problems.append(f"{where}: unknown format {e.get('format')!r}")
         if not e.get("family"):
@@ -678,24 +709,29 @@ def check(entries: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
+    args = parser.parse_args(argv)
     entries = load_entries()
     problems = check(entries)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
+    chosen = [e for e in entries if args.split in ("all", e["split"])]
     FILES.mkdir(exist_ok=True)
     wanted = set()
-    for entry in entries:
+    for entry in chosen:
         name, data = build_entry(entry)
         wanted.add(name)
         target = FILES / name
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
-    for stale in FILES.iterdir():
-        if stale.name not in wanted:
-            stale.unlink()
-    print(f"{len(entries)} messages → {FILES.relative_to(HERE.parent.parent)}")
+    if args.split == "all":  # only a full build knows which files are stale
+        for stale in FILES.iterdir():
+            if stale.name not in wanted:
+                stale.unlink()
+    print(f"{len(chosen)} messages ({args.split}) → {FILES.relative_to(HERE.parent.parent)}")
     return 0
 
 
