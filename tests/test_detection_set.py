@@ -2,8 +2,9 @@
 
 Cheap checks that need none of the generation libraries: every message is well formed and has
 its generated file, the six categories are each covered by at least 15 sensitive and 15 public
-messages, the dev/holdout split is stratified, and generated identifiers are valid by their
-standards (so a roster miss is the engine's, not the data's).
+messages, the dev/holdout split is stratified, the blind split has the shape the docs give it,
+and generated identifiers are valid by their standards (so a roster miss is the engine's, not
+the data's).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def test_set_is_complete_and_stratified() -> None:
     build = build_module()
     entries = build.load_entries()
     assert build.check(entries) == []
-    counts = Counter((e["category"], e["label"]) for e in entries)
+    tuning = [e for e in entries if e["split"] in ("dev", "holdout")]
+    counts = Counter((e["category"], e["label"]) for e in tuning)
     holdout = Counter((e["category"], e["label"]) for e in entries if e["split"] == "holdout")
     for category in build.CATEGORIES:
         for label in ("sensitive", "public"):
@@ -43,6 +45,30 @@ def test_set_is_complete_and_stratified() -> None:
         f"{e['id']}.{'eml' if e['format'].startswith('eml') else e['format']}" for e in entries
     }
     assert {p.name for p in Path(DETECTION / "files").iterdir()} == expected
+
+
+def test_blind_split_is_apart_and_balanced() -> None:
+    build = build_module()
+    entries = build.load_entries()
+    blind = [e for e in entries if e["split"] == "blind"]
+    assert all(e["id"].startswith("b-") and e["source"].startswith("blind/") for e in blind)
+    assert not any(e["id"].startswith("b-") for e in entries if e["split"] != "blind")
+    counts = Counter((e["category"], e["label"]) for e in blind)
+    wanted = {"personnel": 9, "land": 9, "public_security": 9}
+    for category in build.CATEGORIES:
+        for label in ("sensitive", "public"):
+            assert counts[category, label] == wanted.get(category, 3), (category, label)
+    assert len({e["family"] for e in blind}) == len(blind)  # no two from one template
+    assert {e["format"] for e in blind} >= {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv"}
+
+
+def test_a_misplaced_blind_entry_is_refused() -> None:
+    build = build_module()
+    entry = {"id": "land-s99", "label": "sensitive", "category": "land", "family": "x",
+             "split": "blind", "format": "eml", "source": "land.toml"}  # fmt: skip
+    problems = build.check([entry])
+    assert any("sources/blind/" in p for p in problems)
+    assert any("'b-'" in p for p in problems)
 
 
 def test_generated_identifiers_are_valid() -> None:
