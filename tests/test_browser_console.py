@@ -140,7 +140,7 @@ def test_an_officer_rejects_marking_one_finding_a_false_positive(
     with page.expect_download() as download:
         page.locator("#csv").click()
     csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert "term,personnel:term:考察对象,personnel,考察对象,1,1,0,1,1.0," in csv_text
+    assert "term,personnel:term:考察对象,personnel,干部人事,考察对象,1,1,0,1,1.0," in csv_text
 
 
 def test_the_trial_page_shows_what_a_monitor_table_would_have_held(

@@ -421,6 +421,7 @@ def test_stats_count_holds_and_false_positives_per_rule(
         "kind": "term",
         "key": "personnel:term:考察对象",
         "category": "personnel",
+        "category_name": "干部人事",  # from the scope tables
         "rule": "考察对象",
         "hits": 2,
         "holds": 2,
@@ -442,8 +443,10 @@ def test_stats_count_holds_and_false_positives_per_rule(
 
     code, out, _ = run(capsys, "stats", "--format", "csv", "--kind", "term", password=None)
     lines = out.splitlines()
-    assert code == 0 and lines[0].startswith("kind,key,category,rule,hits,holds")
-    assert lines[1].startswith("term,personnel:term:考察对象,personnel,考察对象,2,2,1,1,0.5,")
+    assert code == 0 and lines[0].startswith("kind,key,category,category_name,rule,hits,holds")
+    assert lines[1].startswith(
+        "term,personnel:term:考察对象,personnel,干部人事,考察对象,2,2,1,1,0.5,"
+    )
     assert len(lines) == 4
 
     code, out, err = run(
