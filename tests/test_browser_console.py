@@ -466,3 +466,40 @@ def test_an_admin_edits_accounts_on_the_user_page(
         log_in(officer, base, name, password)
         expect(officer).to_have_url(f"{base}/cases")
         context.close()
+
+
+def test_account_refusals_reach_the_admin_in_chinese(live_console: LiveConsole, page: Page) -> None:
+    base = live_console.base_url
+    log_in(page, base, "admin")
+
+    def refused(expected: str) -> None:
+        expect(page.locator("h1")).to_have_text("无法执行")
+        expect(page.locator("main")).to_contain_text(expected)
+        expect(page.locator("main")).not_to_contain_text("dlp-gateway")  # the CLI's hint only
+        page.goto(f"{base}/users")
+
+    page.goto(f"{base}/users")
+    adding = page.locator("form[action='/users']")
+    adding.get_by_label("用户名").fill("zhao")
+    adding.get_by_label("角色").select_option("reviewer")
+    adding.get_by_label("初始密码（至少 8 位）").fill("long-enough-9")
+    adding.get_by_role("button", name="创建").click()  # an officer without an address
+    refused("审核人和审批人账号必须登记本人邮箱")
+
+    adding.get_by_label("用户名").fill("shen")  # a duplicate
+    adding.get_by_label("角色").select_option("auditor")
+    adding.get_by_label("初始密码（至少 8 位）").fill("long-enough-9")
+    adding.get_by_role("button", name="创建").click()
+    refused("账号 'shen' 已存在")
+
+    shen = page.locator("tr", has_text="shen@")
+    shen.get_by_label("shen 的本人邮箱").fill("shen.gov.example.cn")  # malformed
+    shen.get_by_role("button", name="改邮箱").click()
+    refused("'shen.gov.example.cn' 不是邮箱地址（应为 名字@域名）")
+
+    auditor = page.locator("tr", has_text="auditor")
+    auditor.get_by_label("auditor 的角色").select_option("approver")  # no address on file
+    auditor.get_by_role("button", name="改角色").click()
+    refused("必须登记本人邮箱")
+    expect(page.locator("tr", has_text="auditor")).to_contain_text("审计")  # nothing changed
+    expect(page.locator("tr", has_text="shen@")).to_contain_text("shen@gov.example.cn")
