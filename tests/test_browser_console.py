@@ -97,50 +97,73 @@ def test_an_officer_finds_reviews_and_releases_a_held_mail(
     assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
 
-def test_an_officer_rejects_marking_one_finding_a_false_positive(
-    live_console: LiveConsole, sink: Sink, page: Page
+def test_an_officer_releases_marking_one_finding_a_false_positive(
+    live_console: LiveConsole, sink: Sink, browser: Browser
 ) -> None:
+    # 干部人事 needs two people: shen (审核人) reviews, wang (审批人) releases and judges the hold
     held = live_console.call(lambda s: insert_case(s, two_person=True))
     base = live_console.base_url
-    log_in(page, base, "shen")
-    page.get_by_role("link", name="统计").click()
-    rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
-    expect(rate).to_have_text("—")  # held, not yet judged
-    expect(page.locator("svg#trend g.day")).to_have_count(30)
-    page.goto(f"{base}/cases/{held.id}")
+    reviewer = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    approver = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    try:
+        page = reviewer.new_page()
+        log_in(page, base, "shen")
+        page.get_by_role("link", name="统计").click()
+        rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+        expect(rate).to_have_text("—")  # held, not yet judged
+        expect(page.locator("tr[data-key='personnel:term:考察对象'] td").first).to_contain_text(
+            "干部人事 · 关键词"  # the category's name from the scope tables, beside the key
+        )
+        expect(page.locator("svg#trend g.day")).to_have_count(30)
+        page.goto(f"{base}/cases/{held.id}")
+        expect(page.locator("#feedback-choice").get_by_label("不判定")).to_be_checked()
+        decide(page, "审核通过（审核）", "名单内容已核实")  # the verdict is optional
+        expect(page.locator("#message")).to_contain_text("等待另一位审批人放行")
+        assert sink.handler.delivered() == []
 
-    choice = page.locator("#feedback-choice")
-    expect(choice.get_by_label("不判定")).to_be_checked()  # the verdict is optional
-    wrong = choice.locator("input[name=wrong]")
-    expect(wrong).to_have_count(3)
-    for box in wrong.all():  # pre-filled: every scoring finding
-        expect(box).to_be_checked()
-    choice.get_by_label("误报").check()
-    choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
-    choice.locator("input[value='personnel:term:拟提拔']").uncheck()
-    decide(page, "退回", "考察对象为普通用语，但附件含拟提拔名单")
-    expect(page.locator("#message")).to_contain_text("已退回")
+        page = approver.new_page()
+        log_in(page, base, "wang")
+        page.goto(f"{base}/cases/{held.id}")
+        choice = page.locator("#feedback-choice")
+        wrong = choice.locator("input[name=wrong]")
+        expect(wrong).to_have_count(3)
+        for box in wrong.all():  # pre-filled: every scoring finding
+            expect(box).to_be_checked()
+        choice.get_by_label("误报").check()
+        choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
+        choice.locator("input[value='personnel:term:拟提拔']").uncheck()
+        decide(page, "审批放行（审批）", "考察对象为普通用语，附件名单已公开")
+        expect(page.locator("#message")).to_contain_text("上游服务器已接收")
+        [got] = sink.handler.delivered()
+        assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
-    page.goto(f"{base}/cases/{held.id}")
-    verdict = page.locator("#feedback")
-    expect(verdict).to_contain_text("判定：误报（shen）")
-    expect(verdict).to_contain_text("personnel:term:考察对象")
-    expect(verdict).not_to_contain_text("拟提拔")
-    expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+        page.goto(f"{base}/cases/{held.id}")
+        verdict = page.locator("#feedback")
+        expect(verdict).to_contain_text("判定：误报（wang）")
+        expect(verdict).to_contain_text("personnel:term:考察对象")
+        expect(verdict).not_to_contain_text("拟提拔")
+        expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+        expect(page.locator(".timeline")).to_contain_text("shen 审核通过")
 
-    page.goto(f"{base}/stats")
-    expect(rate).to_have_text("100%")
-    expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
-    # worst offenders first: the category, then the rule marked wrong
-    expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
-        "data-key", "personnel:term:考察对象"
-    )
-    page.get_by_role("link", name="命中").click()  # sort by hits
-    expect(page.locator("table#stats tbody tr").first).to_have_attribute("data-key", "personnel")
-    with page.expect_download() as download:
-        page.locator("#csv").click()
-    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert "term,personnel:term:考察对象,personnel,干部人事,考察对象,1,1,0,1,1.0," in csv_text
+        page.goto(f"{base}/stats")
+        rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+        expect(rate).to_have_text("100%")
+        expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
+        # worst offenders first: the category, then the rule marked wrong
+        expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
+            "data-key", "personnel:term:考察对象"
+        )
+        page.get_by_role("link", name="命中").click()  # sort by hits
+        first = page.locator("table#stats tbody tr").first
+        expect(first).to_have_attribute("data-key", "personnel")
+        expect(first.locator("td").first).to_contain_text("干部人事")
+        with page.expect_download() as download:
+            page.locator("#csv").click()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "term,personnel:term:考察对象,personnel,干部人事,考察对象,1,1,0,1,1.0," in csv_text
+    finally:
+        reviewer.close()
+        approver.close()
 
 
 def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
