@@ -7,17 +7,20 @@ Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png``, ``docs/c
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import UTC
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from gateway.notify import NoticeSigner, link_token, signing_key
+from gateway.settings import load_settings
 from tests.conftest import ROOT, require_tool
 from tests.fixtures_console import (
     AUDIT_KEY,
@@ -28,10 +31,23 @@ from tests.fixtures_console import (
     days_ago,
     insert_case,
 )
+from tests.fixtures_smtp import (
+    SENSITIVE_TEXT,
+    GatewayProcess,
+    free_port,
+    process_config,
+    submit_sync,
+    write_config,
+)
+from tests.support import outbox
+from tests.support.addresses import EXTERNAL as OUTSIDE
+from tests.support.addresses import SENDER as INSIDER
+from tests.support.messages import message
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
+CLI = [sys.executable, "-m", "gateway"]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -194,37 +210,68 @@ def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
     expect(page.locator("svg#trend g.day")).to_have_count(7)
 
 
-def test_a_sender_writes_a_justification_the_officer_sees(
-    live_console: LiveConsole, page: Page
+def test_a_sender_opens_the_notice_link_from_the_outbox_after_a_restart(
+    tmp_path: Path, page: Page, gateway_process: Callable[..., GatewayProcess]
 ) -> None:
-    from datetime import datetime, timedelta
-    from urllib.parse import urlsplit
+    """``dlp-gateway serve`` with no upstream and no signing or audit key set: the held notice
+    is an .eml file in the outbox; its link still works after the gateway restarts (the link key
+    derives from the audit key file in the data dir)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    values = process_config(
+        tmp_path,
+        None,
+        console={"listen": f"127.0.0.1:{port}", "base_url": base},
+        ocr={"enabled": False},
+    )
+    config = write_config(tmp_path / "gateway.toml", values)
+    data_dir = Path(values["data_dir"])
 
-    held = live_console.call(lambda s: insert_case(s))
-    base = live_console.base_url
-    notifier = live_console.review.notifier
-    path = urlsplit(notifier.request_url(held.id)).path
-    stale = urlsplit(notifier.request_url(held.id, now=datetime.now(UTC) - timedelta(days=30))).path
+    first = gateway_process(config)
+    add = ["user", "add", "shen", "--role", "reviewer", "--email", "shen@example.gov.cn"]
+    officer = subprocess.run(
+        [*CLI, "--config", str(config), *add, "--password-stdin"],
+        cwd=ROOT,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert officer.returncode == 0, officer.stderr
+    held = submit_sync(first.smtp_port, INSIDER, [OUTSIDE], message(SENSITIVE_TEXT))
+    assert held.code == 250 and "held for review" in held.text
+    case_id = held.text.rsplit(" ", 1)[1]
+    notice = outbox.wait_for(data_dir / "outbox", INSIDER, case_id)
+    [link] = outbox.REQUEST_LINK.findall(outbox.body_text(notice))
+    assert link.startswith(f"{base}/request/{case_id}.")
 
-    expired = page.goto(base + stale)
+    first.signal(signal.SIGTERM)
+    assert first.wait() == 0
+    gateway_process(config)  # the restart: new process, new Settings, same data dir
+
+    settings = load_settings(config)  # a third reader of the same data dir signs alike
+    past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
+    key = NoticeSigner(signing_key(settings)).link_key
+    stale = f"{base}/request/{link_token(key, case_id, past)}"
+    expired = page.goto(stale)
     assert expired is not None and expired.status == 403
     expect(page.locator("main")).to_contain_text("链接已过期")
-    other = held.id[:-1] + ("1" if held.id.endswith("0") else "0")  # another case's id
-    tampered = page.goto(base + path.replace(held.id, other))
+    other = case_id[:-1] + ("1" if case_id.endswith("0") else "0")  # another case's id
+    tampered = page.goto(link.replace(case_id, other))
     assert tampered is not None and tampered.status == 403
 
-    page.goto(base + path)  # no account
-    expect(page.locator("#request-case")).to_contain_text(held.id)
+    opened = page.goto(link)  # no account; issued before the restart
+    assert opened is not None and opened.status == 200
+    expect(page.locator("#request-case")).to_contain_text(case_id)
     page.fill("textarea[name=justification]", "对方为合作设计院，已经分管领导批准")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("main")).to_contain_text("业务理由已提交")
-    page.goto(base + path)
+    page.goto(link)
     expect(page.locator("#done")).to_contain_text("已于")
     expect(page.locator("textarea[name=justification]")).to_have_count(0)
 
     log_in(page, base, "shen")
-    expect(page.locator("tr", has_text=held.id)).to_contain_text("发件人已说明理由")
-    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("tr", has_text=case_id)).to_contain_text("发件人已说明理由")
+    page.goto(f"{base}/cases/{case_id}")
     expect(page.locator("#sender-request")).to_contain_text("对方为合作设计院，已经分管领导批准")
 
 
