@@ -68,4 +68,9 @@ class ReviewError(DlpError):
 
 
 class AccountError(DlpError):
-    pass
+    """The Chinese one-line reason (shown by the console and the CLI alike); ``cli_hint``, if
+    given, names the command-line way out and is added by the CLI only."""
+
+    def __init__(self, message: str, *, cli_hint: str = "") -> None:
+        super().__init__(message)
+        self.cli_hint = cli_hint

@@ -32,6 +32,7 @@ from gateway.relay import Relay
 from gateway.review.labels import REASON_LABELS
 from gateway.settings import Settings
 from gateway.smtp.envelope import split_recipients
+from gateway.store.audit import load_key
 from gateway.store.engine import Sessions
 from gateway.store.models import OPEN_STATES, Case, CaseState
 from gateway.store.quarantine import Quarantine
@@ -48,7 +49,7 @@ _SEVERITY_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严�
 
 
 class NoticeSigner:
-    """HMAC-SHA256 over a notice's Message-ID (key: ``notify.signing_key`` or per process)."""
+    """HMAC-SHA256 over a notice's Message-ID (key: :func:`signing_key`; none: per process)."""
 
     def __init__(self, key: bytes | None = None) -> None:
         self._key = key or secrets.token_bytes(32)
@@ -72,6 +73,19 @@ class NoticeSigner:
 
 
 LINK_PURPOSE = "release-request"
+# the label that derives the default signing key from the audit key (a notice MAC is not an
+# audit-chain MAC: one key, two purposes, kept apart by HMAC with distinct labels)
+SIGNING_LABEL = b"dlp-gateway notice-signing v1"
+
+
+def signing_key(settings: Settings) -> bytes:
+    """``notify.signing_key`` if set; else derived from the audit key, which every instance
+    sharing the database already holds, so notices and senders' links verify after a restart
+    and on every instance."""
+    key = settings.notify.signing_key
+    if key is not None:
+        return key.get_secret_value().encode()
+    return hmac.new(load_key(settings), SIGNING_LABEL, hashlib.sha256).digest()
 
 
 class LinkRefused(Exception):
@@ -174,8 +188,7 @@ class Notifier:
         self._zone = settings.zone
         self._internal = [d for d in settings.internal_domains if d.strip()]
         self._timeline = Quarantine(sessionmaker) if sessionmaker is not None else None
-        key = settings.notify.signing_key
-        self.signer = signer or NoticeSigner(key.get_secret_value().encode() if key else None)
+        self.signer = signer or NoticeSigner(signing_key(settings))
 
     # -- the notices --------------------------------------------------------------------
 

@@ -196,8 +196,8 @@ class NotifySettings(_Section):
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
     # hours a held notice's release-request link (业务理由) stays valid; 0: no link
     request_link_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 72.0
-    # HMAC key marking the gateway's own notices (set the same value on every instance that
-    # shares a database); unset: a random key per process
+    # HMAC key marking the gateway's own notices and signing senders' links; unset: derived
+    # from the audit key (so the same on every instance sharing it, and across restarts)
     signing_key: SecretStr | None = None
 
 

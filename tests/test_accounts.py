@@ -47,10 +47,10 @@ async def test_passwords_are_argon2_and_emails_normalised(
 @pytest.mark.parametrize(
     ("name", "role", "password", "message"),
     [
-        ("shen", "reviewer", PASSWORD, "already exists"),
-        ("li", "boss", PASSWORD, "unknown role"),
-        ("li", "approver", "short", "too short"),
-        ("li li", "approver", PASSWORD, "not valid"),
+        ("shen", "reviewer", PASSWORD, "已存在"),
+        ("li", "boss", PASSWORD, "未知角色"),
+        ("li", "approver", "short", "密码太短"),
+        ("li li", "approver", PASSWORD, "无效"),
     ],
 )
 async def test_bad_account_changes_are_refused_with_a_reason(
@@ -133,7 +133,7 @@ async def test_disable_and_passwd_end_sessions(
 
 
 async def test_changes_to_unknown_accounts_are_refused(accounts: Accounts) -> None:
-    with pytest.raises(AccountError, match="no account named"):
+    with pytest.raises(AccountError, match="没有账号"):
         await accounts.passwd("ghost", PASSWORD, "admin")
 
 
@@ -151,7 +151,7 @@ async def test_admin_changes_role_addresses_and_unlocks(
     await accounts.set_role("shen", "approver", "root")
     user = await accounts.get("shen")
     assert user is not None and (user.role, user.emails) == ("approver", ["shen@new.example.cn"])
-    with pytest.raises(AccountError, match="needs its own mail address"):
+    with pytest.raises(AccountError, match="必须登记本人邮箱"):
         await accounts.set_emails("shen", [], "root")
     actions = await _actions(store)
     assert [a for a in actions if a[0] == "root"] == [
@@ -163,13 +163,13 @@ async def test_admin_changes_role_addresses_and_unlocks(
 
 async def test_the_last_admin_and_ones_own_account_stay(accounts: Accounts) -> None:
     await accounts.add("root", "admin", PASSWORD, [], "cli:root")
-    with pytest.raises(AccountError, match="cannot disable your own account"):
+    with pytest.raises(AccountError, match="不能停用自己的账号"):
         await accounts.set_disabled("root", True, "root")
-    with pytest.raises(AccountError, match="last active admin"):
+    with pytest.raises(AccountError, match="最后一个启用的管理员"):
         await accounts.set_disabled("root", True, "cli:someone")
-    with pytest.raises(AccountError, match="last active admin"):
+    with pytest.raises(AccountError, match="最后一个启用的管理员"):
         await accounts.set_role("root", "auditor", "cli:someone")
     await accounts.add("root2", "admin", PASSWORD, [], "root")
     await accounts.set_role("root", "auditor", "root2")
-    with pytest.raises(AccountError, match="needs its own mail address"):
+    with pytest.raises(AccountError, match="必须登记本人邮箱"):
         await accounts.set_role("root", "reviewer", "root2")  # an officer needs an address

@@ -133,6 +133,7 @@ def test_statistics_are_for_officers_and_auditors(live_console: LiveConsole) -> 
         1,
         None,
     )
+    assert (row["category"], row["category_name"]) == ("land", "征地拆迁")  # id kept, name beside
 
     officer = sign_in(base, "shen")
     bad = officer.get(f"{base}/api/stats?since=2026-13-01", timeout=10)
@@ -142,7 +143,8 @@ def test_statistics_are_for_officers_and_auditors(live_console: LiveConsole) -> 
     assert officer.get(f"{base}/api/stats?sort=size", timeout=10).status_code == 400
     csv_reply = officer.get(f"{base}/stats.csv", timeout=10)
     assert csv_reply.headers["content-type"].startswith("text/csv")
-    assert csv_reply.content.startswith(b"\xef\xbb\xbfkind,key,category,rule,hits")
+    assert csv_reply.content.startswith(b"\xef\xbb\xbfkind,key,category,category_name,rule,hits")
+    assert "term,land:term:征地拆迁补偿方案,land,征地拆迁,征地拆迁补偿方案,1,1," in csv_reply.text
     assert sign_in(base, "admin").get(f"{base}/api/stats", timeout=10).status_code == 403
 
 

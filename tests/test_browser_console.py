@@ -7,17 +7,20 @@ Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png``, ``docs/c
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import UTC
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from gateway.notify import NoticeSigner, link_token, signing_key
+from gateway.settings import load_settings
 from tests.conftest import ROOT, require_tool
 from tests.fixtures_console import (
     AUDIT_KEY,
@@ -28,10 +31,23 @@ from tests.fixtures_console import (
     days_ago,
     insert_case,
 )
+from tests.fixtures_smtp import (
+    SENSITIVE_TEXT,
+    GatewayProcess,
+    free_port,
+    process_config,
+    submit_sync,
+    write_config,
+)
+from tests.support import outbox
+from tests.support.addresses import EXTERNAL as OUTSIDE
+from tests.support.addresses import SENDER as INSIDER
+from tests.support.messages import message
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
+CLI = [sys.executable, "-m", "gateway"]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -97,50 +113,73 @@ def test_an_officer_finds_reviews_and_releases_a_held_mail(
     assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
 
-def test_an_officer_rejects_marking_one_finding_a_false_positive(
-    live_console: LiveConsole, sink: Sink, page: Page
+def test_an_officer_releases_marking_one_finding_a_false_positive(
+    live_console: LiveConsole, sink: Sink, browser: Browser
 ) -> None:
+    # 干部人事 needs two people: shen (审核人) reviews, wang (审批人) releases and judges the hold
     held = live_console.call(lambda s: insert_case(s, two_person=True))
     base = live_console.base_url
-    log_in(page, base, "shen")
-    page.get_by_role("link", name="统计").click()
-    rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
-    expect(rate).to_have_text("—")  # held, not yet judged
-    expect(page.locator("svg#trend g.day")).to_have_count(30)
-    page.goto(f"{base}/cases/{held.id}")
+    reviewer = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    approver = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    try:
+        page = reviewer.new_page()
+        log_in(page, base, "shen")
+        page.get_by_role("link", name="统计").click()
+        rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+        expect(rate).to_have_text("—")  # held, not yet judged
+        expect(page.locator("tr[data-key='personnel:term:考察对象'] td").first).to_contain_text(
+            "干部人事 · 关键词"  # the category's name from the scope tables, beside the key
+        )
+        expect(page.locator("svg#trend g.day")).to_have_count(30)
+        page.goto(f"{base}/cases/{held.id}")
+        expect(page.locator("#feedback-choice").get_by_label("不判定")).to_be_checked()
+        decide(page, "审核通过（审核）", "名单内容已核实")  # the verdict is optional
+        expect(page.locator("#message")).to_contain_text("等待另一位审批人放行")
+        assert sink.handler.delivered() == []
 
-    choice = page.locator("#feedback-choice")
-    expect(choice.get_by_label("不判定")).to_be_checked()  # the verdict is optional
-    wrong = choice.locator("input[name=wrong]")
-    expect(wrong).to_have_count(3)
-    for box in wrong.all():  # pre-filled: every scoring finding
-        expect(box).to_be_checked()
-    choice.get_by_label("误报").check()
-    choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
-    choice.locator("input[value='personnel:term:拟提拔']").uncheck()
-    decide(page, "退回", "考察对象为普通用语，但附件含拟提拔名单")
-    expect(page.locator("#message")).to_contain_text("已退回")
+        page = approver.new_page()
+        log_in(page, base, "wang")
+        page.goto(f"{base}/cases/{held.id}")
+        choice = page.locator("#feedback-choice")
+        wrong = choice.locator("input[name=wrong]")
+        expect(wrong).to_have_count(3)
+        for box in wrong.all():  # pre-filled: every scoring finding
+            expect(box).to_be_checked()
+        choice.get_by_label("误报").check()
+        choice.locator("input[value='land:term:征地拆迁补偿方案']").uncheck()
+        choice.locator("input[value='personnel:term:拟提拔']").uncheck()
+        decide(page, "审批放行（审批）", "考察对象为普通用语，附件名单已公开")
+        expect(page.locator("#message")).to_contain_text("上游服务器已接收")
+        [got] = sink.handler.delivered()
+        assert got.rcpt_to == [EXTERNAL] and got.mail_from == held.mail_from
 
-    page.goto(f"{base}/cases/{held.id}")
-    verdict = page.locator("#feedback")
-    expect(verdict).to_contain_text("判定：误报（shen）")
-    expect(verdict).to_contain_text("personnel:term:考察对象")
-    expect(verdict).not_to_contain_text("拟提拔")
-    expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+        page.goto(f"{base}/cases/{held.id}")
+        verdict = page.locator("#feedback")
+        expect(verdict).to_contain_text("判定：误报（wang）")
+        expect(verdict).to_contain_text("personnel:term:考察对象")
+        expect(verdict).not_to_contain_text("拟提拔")
+        expect(page.locator("#feedback-choice")).to_have_count(0)  # decided: no form any more
+        expect(page.locator(".timeline")).to_contain_text("shen 审核通过")
 
-    page.goto(f"{base}/stats")
-    expect(rate).to_have_text("100%")
-    expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
-    # worst offenders first: the category, then the rule marked wrong
-    expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
-        "data-key", "personnel:term:考察对象"
-    )
-    page.get_by_role("link", name="命中").click()  # sort by hits
-    expect(page.locator("table#stats tbody tr").first).to_have_attribute("data-key", "personnel")
-    with page.expect_download() as download:
-        page.locator("#csv").click()
-    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert "term,personnel:term:考察对象,personnel,考察对象,1,1,0,1,1.0," in csv_text
+        page.goto(f"{base}/stats")
+        rate = page.locator("tr[data-key='personnel:term:考察对象'] td.fp-rate")
+        expect(rate).to_have_text("100%")
+        expect(page.locator("tr[data-key='personnel:term:拟提拔'] td.fp-rate")).to_have_text("0%")
+        # worst offenders first: the category, then the rule marked wrong
+        expect(page.locator("table#stats tbody tr").nth(1)).to_have_attribute(
+            "data-key", "personnel:term:考察对象"
+        )
+        page.get_by_role("link", name="命中").click()  # sort by hits
+        first = page.locator("table#stats tbody tr").first
+        expect(first).to_have_attribute("data-key", "personnel")
+        expect(first.locator("td").first).to_contain_text("干部人事")
+        with page.expect_download() as download:
+            page.locator("#csv").click()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "term,personnel:term:考察对象,personnel,干部人事,考察对象,1,1,0,1,1.0," in csv_text
+    finally:
+        reviewer.close()
+        approver.close()
 
 
 def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
@@ -171,37 +210,68 @@ def test_the_trial_page_shows_what_a_monitor_table_would_have_held(
     expect(page.locator("svg#trend g.day")).to_have_count(7)
 
 
-def test_a_sender_writes_a_justification_the_officer_sees(
-    live_console: LiveConsole, page: Page
+def test_a_sender_opens_the_notice_link_from_the_outbox_after_a_restart(
+    tmp_path: Path, page: Page, gateway_process: Callable[..., GatewayProcess]
 ) -> None:
-    from datetime import datetime, timedelta
-    from urllib.parse import urlsplit
+    """``dlp-gateway serve`` with no upstream and no signing or audit key set: the held notice
+    is an .eml file in the outbox; its link still works after the gateway restarts (the link key
+    derives from the audit key file in the data dir)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    values = process_config(
+        tmp_path,
+        None,
+        console={"listen": f"127.0.0.1:{port}", "base_url": base},
+        ocr={"enabled": False},
+    )
+    config = write_config(tmp_path / "gateway.toml", values)
+    data_dir = Path(values["data_dir"])
 
-    held = live_console.call(lambda s: insert_case(s))
-    base = live_console.base_url
-    notifier = live_console.review.notifier
-    path = urlsplit(notifier.request_url(held.id)).path
-    stale = urlsplit(notifier.request_url(held.id, now=datetime.now(UTC) - timedelta(days=30))).path
+    first = gateway_process(config)
+    add = ["user", "add", "shen", "--role", "reviewer", "--email", "shen@example.gov.cn"]
+    officer = subprocess.run(
+        [*CLI, "--config", str(config), *add, "--password-stdin"],
+        cwd=ROOT,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert officer.returncode == 0, officer.stderr
+    held = submit_sync(first.smtp_port, INSIDER, [OUTSIDE], message(SENSITIVE_TEXT))
+    assert held.code == 250 and "held for review" in held.text
+    case_id = held.text.rsplit(" ", 1)[1]
+    notice = outbox.wait_for(data_dir / "outbox", INSIDER, case_id)
+    [link] = outbox.REQUEST_LINK.findall(outbox.body_text(notice))
+    assert link.startswith(f"{base}/request/{case_id}.")
 
-    expired = page.goto(base + stale)
+    first.signal(signal.SIGTERM)
+    assert first.wait() == 0
+    gateway_process(config)  # the restart: new process, new Settings, same data dir
+
+    settings = load_settings(config)  # a third reader of the same data dir signs alike
+    past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
+    key = NoticeSigner(signing_key(settings)).link_key
+    stale = f"{base}/request/{link_token(key, case_id, past)}"
+    expired = page.goto(stale)
     assert expired is not None and expired.status == 403
     expect(page.locator("main")).to_contain_text("链接已过期")
-    other = held.id[:-1] + ("1" if held.id.endswith("0") else "0")  # another case's id
-    tampered = page.goto(base + path.replace(held.id, other))
+    other = case_id[:-1] + ("1" if case_id.endswith("0") else "0")  # another case's id
+    tampered = page.goto(link.replace(case_id, other))
     assert tampered is not None and tampered.status == 403
 
-    page.goto(base + path)  # no account
-    expect(page.locator("#request-case")).to_contain_text(held.id)
+    opened = page.goto(link)  # no account; issued before the restart
+    assert opened is not None and opened.status == 200
+    expect(page.locator("#request-case")).to_contain_text(case_id)
     page.fill("textarea[name=justification]", "对方为合作设计院，已经分管领导批准")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("main")).to_contain_text("业务理由已提交")
-    page.goto(base + path)
+    page.goto(link)
     expect(page.locator("#done")).to_contain_text("已于")
     expect(page.locator("textarea[name=justification]")).to_have_count(0)
 
     log_in(page, base, "shen")
-    expect(page.locator("tr", has_text=held.id)).to_contain_text("发件人已说明理由")
-    page.goto(f"{base}/cases/{held.id}")
+    expect(page.locator("tr", has_text=case_id)).to_contain_text("发件人已说明理由")
+    page.goto(f"{base}/cases/{case_id}")
     expect(page.locator("#sender-request")).to_contain_text("对方为合作设计院，已经分管领导批准")
 
 
@@ -466,3 +536,40 @@ def test_an_admin_edits_accounts_on_the_user_page(
         log_in(officer, base, name, password)
         expect(officer).to_have_url(f"{base}/cases")
         context.close()
+
+
+def test_account_refusals_reach_the_admin_in_chinese(live_console: LiveConsole, page: Page) -> None:
+    base = live_console.base_url
+    log_in(page, base, "admin")
+
+    def refused(expected: str) -> None:
+        expect(page.locator("h1")).to_have_text("无法执行")
+        expect(page.locator("main")).to_contain_text(expected)
+        expect(page.locator("main")).not_to_contain_text("dlp-gateway")  # the CLI's hint only
+        page.goto(f"{base}/users")
+
+    page.goto(f"{base}/users")
+    adding = page.locator("form[action='/users']")
+    adding.get_by_label("用户名").fill("zhao")
+    adding.get_by_label("角色").select_option("reviewer")
+    adding.get_by_label("初始密码（至少 8 位）").fill("long-enough-9")
+    adding.get_by_role("button", name="创建").click()  # an officer without an address
+    refused("审核人和审批人账号必须登记本人邮箱")
+
+    adding.get_by_label("用户名").fill("shen")  # a duplicate
+    adding.get_by_label("角色").select_option("auditor")
+    adding.get_by_label("初始密码（至少 8 位）").fill("long-enough-9")
+    adding.get_by_role("button", name="创建").click()
+    refused("账号 'shen' 已存在")
+
+    shen = page.locator("tr", has_text="shen@")
+    shen.get_by_label("shen 的本人邮箱").fill("shen.gov.example.cn")  # malformed
+    shen.get_by_role("button", name="改邮箱").click()
+    refused("'shen.gov.example.cn' 不是邮箱地址（应为 名字@域名）")
+
+    auditor = page.locator("tr", has_text="auditor")
+    auditor.get_by_label("auditor 的角色").select_option("approver")  # no address on file
+    auditor.get_by_role("button", name="改角色").click()
+    refused("必须登记本人邮箱")
+    expect(page.locator("tr", has_text="auditor")).to_contain_text("审计")  # nothing changed
+    expect(page.locator("tr", has_text="shen@")).to_contain_text("shen@gov.example.cn")

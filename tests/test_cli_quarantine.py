@@ -285,7 +285,7 @@ def test_reject_notifies_the_sender(
 
 @pytest.mark.parametrize(
     ("actor", "message"),
-    [("zhang", "本人发出"), ("auditor", "无权处理"), ("ghost", "authentication failed")],
+    [("zhang", "本人发出"), ("auditor", "无权处理"), ("ghost", "身份验证失败")],
 )
 def test_forbidden_actors_get_one_line_and_exit_2(
     url: str, capsys: pytest.CaptureFixture[str], actor: str, message: str
@@ -328,7 +328,7 @@ def test_two_person_release_by_one_person_is_refused(
     assert (code, out) == (
         2,
         "",
-    ) and err == "dlp-gateway: authentication failed for account 'wang'\n"
+    ) and err == "dlp-gateway: 账号 'wang' 身份验证失败（用户名或密码错误，或账号已停用）\n"
     code, _, err = run(
         capsys, "quarantine", "release", case.id, "--actor", "shen", "--reason", "审批"
     )
@@ -369,14 +369,14 @@ def test_wrong_passwords_lock_the_officer_out_of_the_cli_too(
         )
         assert code == 2
     code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen")
-    assert code == 2 and "is locked until" in err
+    assert code == 2 and "已锁定至" in err
     assert ("shen", "view", case.id) not in audit_rows(url)
 
 
 def test_no_password_no_action(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     case = held(url)
     code, _, err = run(capsys, "quarantine", "show", case.id, "--actor", "shen", password="")
-    assert code == 2 and err == "dlp-gateway: empty password\n"
+    assert code == 2 and err == "dlp-gateway: 密码为空\n"
 
 
 def test_stats_count_holds_and_false_positives_per_rule(
@@ -421,6 +421,7 @@ def test_stats_count_holds_and_false_positives_per_rule(
         "kind": "term",
         "key": "personnel:term:考察对象",
         "category": "personnel",
+        "category_name": "干部人事",  # from the scope tables
         "rule": "考察对象",
         "hits": 2,
         "holds": 2,
@@ -442,8 +443,10 @@ def test_stats_count_holds_and_false_positives_per_rule(
 
     code, out, _ = run(capsys, "stats", "--format", "csv", "--kind", "term", password=None)
     lines = out.splitlines()
-    assert code == 0 and lines[0].startswith("kind,key,category,rule,hits,holds")
-    assert lines[1].startswith("term,personnel:term:考察对象,personnel,考察对象,2,2,1,1,0.5,")
+    assert code == 0 and lines[0].startswith("kind,key,category,category_name,rule,hits,holds")
+    assert lines[1].startswith(
+        "term,personnel:term:考察对象,personnel,干部人事,考察对象,2,2,1,1,0.5,"
+    )
     assert len(lines) == 4
 
     code, out, err = run(

@@ -99,29 +99,29 @@ def test_passwd_from_a_prompt(
         (
             ["user", "add", "x", "--role", "reviewer", "--email", "x@a.cn", "--password-stdin"],
             "short\n",
-            "password too short",
+            "密码太短：至少 8 位",
         ),
         (
             ["user", "add", "x", "--role", "reviewer", "--email", "x@a.cn", "--password-stdin"],
             "",
-            "empty password",
+            "密码为空，未作修改",
         ),
         (
             ["user", "add", "x", "--role", "approver", "--password-stdin"],
             "long-enough-9\n",
-            "the approver account needs its own mail address",
+            "审核人和审批人账号必须登记本人邮箱：保密员不得审查本人发出的邮件，只有凭本人邮箱才能认出（approver 账号请加 --email ADDR）",
         ),
         (
             ["user", "add", "x", "--role", "reviewer", "--email", "x.cn", "--password-stdin"],
             "long-enough-9\n",
-            "'x.cn' is not a mail address",
+            "'x.cn' 不是邮箱地址（应为 名字@域名）",
         ),
         (
             ["user", "passwd", "ghost", "--password-stdin"],
             "long-enough-9\n",
-            "no account named 'ghost'",
+            "没有账号 'ghost'（现有账号见 dlp-gateway user list）",
         ),
-        (["user", "disable", "ghost"], "", "no account named 'ghost'"),
+        (["user", "disable", "ghost"], "", "没有账号 'ghost'"),
     ],
 )
 def test_errors_are_one_line_and_exit_2(
@@ -154,7 +154,7 @@ def test_a_duplicate_account_is_refused(
             "--password-stdin",
             stdin="a-good-password\n",
         )
-    assert code == 2 and "account 'shen' already exists" in err
+    assert code == 2 and "账号 'shen' 已存在（重设密码请用 dlp-gateway user passwd）" in err
 
 
 def test_mismatched_prompted_passwords_change_nothing(
@@ -163,7 +163,7 @@ def test_mismatched_prompted_passwords_change_nothing(
     answers = iter(["one-password", "another-one"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     code, _, err = run(capsys, monkeypatch, "user", "add", "x", "--role", "admin")
-    assert code == 2 and "the two passwords differ" in err
+    assert code == 2 and "两次输入的密码不一致，未作修改" in err
     assert run(capsys, monkeypatch, "user", "list")[1].startswith("no accounts")
 
 
@@ -225,7 +225,7 @@ def test_role_email_and_unlock_from_the_command_line(
     args = ("user", "add", "shen", "--role", "auditor", "--password-stdin")
     assert run(capsys, monkeypatch, *args, stdin="a-good-password\n")[0] == 0
     code, _, err = run(capsys, monkeypatch, "user", "role", "shen", "reviewer")
-    assert code == 2 and "the reviewer account needs its own mail address" in err
+    assert code == 2 and "必须登记本人邮箱" in err and "reviewer 账号请加 --email ADDR" in err
     assert run(capsys, monkeypatch, "user", "email", "shen", "Shen@Example.gov.cn")[:2] == (
         0,
         "addresses of shen set\n",

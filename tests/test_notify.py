@@ -185,7 +185,13 @@ def test_notice_builder_marks_and_encodes(tmp_path: Path) -> None:
     assert str(parsed["Subject"]) == "【邮件已退回】"
     assert "退回原因：测试" in body(parsed)
     assert notifier.signer.verify(raw)
-    assert not Notifier(NoRelay(), settings, Metrics()).signer.verify(raw)  # another key
+    # another instance (or this one restarted) with the same audit key: the same default key
+    assert Notifier(NoRelay(), make_settings(tmp_path, None), Metrics()).signer.verify(raw)
+    # an explicit notify.signing_key wins over the derived one
+    own = make_settings(tmp_path, None, notify={"signing_key": "another-key-0123456789abcdef"})
+    assert not Notifier(NoRelay(), own, Metrics()).signer.verify(raw)
+    other = make_settings(tmp_path, None, audit={"key": "a-different-audit-key-0123456789abc"})
+    assert not Notifier(NoRelay(), other, Metrics()).signer.verify(raw)
 
 
 async def test_daily_digest_lists_waiting_cases(smtp_gateway: Gateway, upstream: Sink) -> None:

@@ -281,7 +281,7 @@ def test_cli_register_list_scan_remove(
         "register", "add", str(secret), "--category", "land", "--actor", "li",
         "--password-stdin", stdin="a-good-password\n",
     )  # fmt: skip
-    assert code == 2 and "may not register" in err and err.count("\n") == 1
+    assert code == 2 and "无权登记文件" in err and err.count("\n") == 1
     code, _, err = run(
         "register", "data", str(names), "--category", "personnel", "--columns", "工号",
         *officer, stdin="a-good-password\n",

@@ -16,9 +16,9 @@ from gateway.smtp.envelope import Envelope
 from gateway.store import scope_versions
 from gateway.store.models import Case
 from gateway.store.quarantine import Quarantine
-from gateway.store.stats import period, rule_stats, trial_hits
+from gateway.store.stats import category_names, period, rule_stats, trial_hits
 from tests.fixtures_console import days_ago, insert_case
-from tests.fixtures_smtp import SENSITIVE_TEXT, message
+from tests.fixtures_smtp import SCOPE, SENSITIVE_TEXT, message
 from tests.support.trial import EngineInspector, trial_scope
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -54,6 +54,18 @@ async def test_statistics_count_the_period_and_the_verdicts(
     old = await rule_stats(store, until - timedelta(days=50), until - timedelta(days=40), ZONE)
     assert old.cases == 1 and {r.key for r in old.rows} == {"land", "land:term:征地拆迁补偿方案"}
 
+    # names: the scope tables' first, else the one recorded with the cases; ids stay the keys
+    assert rows["personnel"].category_name == "干部人事"  # recorded (no tables given)
+    renamed = await rule_stats(store, since, until, ZONE, {"land": "征地拆迁（新）"})
+    named = {r.key: r.category_name for r in renamed.rows}
+    assert named["land"] == named["land:term:征地拆迁补偿方案"] == "征地拆迁（新）"
+    assert named["personnel:term:考察对象"] == "干部人事"
+
+
+def test_category_names_come_from_the_scope_tables(tmp_path: Path) -> None:
+    assert category_names(SCOPE)["personnel"] == "干部人事"
+    assert category_names(tmp_path / "missing") == {}  # unloadable: the recorded names serve
+
 
 def test_a_period_is_checked() -> None:
     assert period(date(2026, 12, 1), date(2026, 12, 5), ZONE) == (
@@ -85,6 +97,7 @@ async def test_trial_hits_and_scope_versions_on_both_stores(
     hits, stats = await trial_hits(store, since, until, ZONE)
     assert [h.category for h in hits] == ["donghu"]
     assert [(r.key, r.holds) for r in stats.rows] == [("donghu", 1), ("donghu:term:东湖片区", 1)]
+    assert {r.category_name for r in stats.rows} == {"东湖片区（试运行）"}  # recorded with the hit
 
     first = await scope_versions.record(store, scope, "a start")
     assert await scope_versions.record(store, scope, "b start") == first  # stored once

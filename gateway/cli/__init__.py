@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"dlp-gateway: {line}", file=sys.stderr)
         return 2
     except DlpError as exc:
-        print(f"dlp-gateway: {exc}", file=sys.stderr)
+        hint = getattr(exc, "cli_hint", "")
+        print(f"dlp-gateway: {exc}" + (f"（{hint}）" if hint else ""), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

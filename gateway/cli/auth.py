@@ -25,7 +25,7 @@ def read_password(from_stdin: bool, prompt: str) -> str:
         try:
             password = getpass.getpass(prompt)
         except EOFError:
-            raise AccountError("no password given (use --password-stdin for scripts)") from None
+            raise AccountError("没有输入密码", cli_hint="脚本中请用 --password-stdin") from None
     if not password:
-        raise AccountError("empty password")
+        raise AccountError("密码为空")
     return password

@@ -138,7 +138,7 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
         await accounts.authenticate(args.actor, password, client, "cli")
         user = await accounts.get(args.actor)
         if user is None or user.role not in REGISTRARS:
-            raise AccountError(f"account {args.actor!r} may not register secrets (approver/admin)")
+            raise AccountError(f"账号 {args.actor!r} 无权登记文件（仅审批人和管理员）")
         via = {"channel": "cli", "client": client}
         if command != "remove":
             _check_category(settings, args.category)

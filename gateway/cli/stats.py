@@ -18,7 +18,16 @@ from typing import Any
 from gateway.errors import DlpError
 from gateway.settings import load_settings
 from gateway.store.migrations import open_store
-from gateway.store.stats import KINDS, SORT_KEYS, Stats, period, rule_stats, sort_rows, to_csv
+from gateway.store.stats import (
+    KINDS,
+    SORT_KEYS,
+    Stats,
+    category_names,
+    period,
+    rule_stats,
+    sort_rows,
+    to_csv,
+)
 
 
 def _date(text: str) -> date:
@@ -51,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     async def read() -> Stats:
         async with open_store(settings) as sessions:
-            return await rule_stats(sessions, since, until, settings.zone)
+            names = category_names(settings.scope_dir)
+            return await rule_stats(sessions, since, until, settings.zone, names)
 
     stats = asyncio.run(read())
     rows = [r for r in stats.rows if not args.kind or r.kind == args.kind]
@@ -73,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
             rate = "-" if r.fp_rate is None else f"{r.fp_rate:.0%}"
             seen = r.last_seen.astimezone(settings.zone).strftime("%Y-%m-%d") if r.last_seen else ""
             print(
-                f"{r.kind:<9} {r.key:<40} hits {r.hits:>4}  holds {r.holds:>4}  "
-                f"confirmed {r.confirmed:>3}  fp {r.false_positives:>3}  fp-rate {rate:>4}  {seen}"
+                f"{r.kind:<9} {r.key:<40} {r.category_name or '-'}  hits {r.hits:>4}  "
+                f"holds {r.holds:>4}  confirmed {r.confirmed:>3}  fp {r.false_positives:>3}  "
+                f"fp-rate {rate:>4}  {seen}"
             )
     return 0

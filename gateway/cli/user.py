@@ -84,11 +84,11 @@ def _password(args: argparse.Namespace) -> str:
             password = getpass.getpass("新密码 / new password: ")
             again = getpass.getpass("再次输入 / again: ")
         except EOFError:
-            raise AccountError("no password given (use --password-stdin for scripts)") from None
+            raise AccountError("没有输入密码", cli_hint="脚本中请用 --password-stdin") from None
         if password != again:
-            raise AccountError("the two passwords differ; nothing changed")
+            raise AccountError("两次输入的密码不一致，未作修改")
     if not password:
-        raise AccountError("empty password; nothing changed")
+        raise AccountError("密码为空，未作修改")
     return password
 
 

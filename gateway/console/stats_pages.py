@@ -7,6 +7,7 @@ Query parameters (all optional): ``since`` and ``until`` (local dates, default t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from gateway.store.stats import (
     SORT_KEYS,
     StatRow,
     Stats,
+    category_names,
     period,
     rule_stats,
     sort_rows,
@@ -74,7 +76,8 @@ async def _stats(
     if sort not in SORT_KEYS:
         raise HTTPException(400, f"未知的排序列：{sort[:20]}")
     order = "asc" if order_text == "asc" else "desc"
-    stats = await rule_stats(ctx.sessionmaker, since, until, zone)
+    names = await asyncio.to_thread(category_names, ctx.settings.scope_dir)
+    stats = await rule_stats(ctx.sessionmaker, since, until, zone, names)
     rows = sort_rows(
         [r for r in stats.rows if not kind or r.kind == kind], sort, descending=order == "desc"
     )
@@ -169,7 +172,8 @@ async def trial_page(
     if column not in SORT_KEYS:
         raise HTTPException(400, f"未知的排序列：{column[:20]}")
     direction = "asc" if order == "asc" else "desc"
-    hits, stats = await trial_hits(ctx.sessionmaker, start, end, zone)
+    names = await asyncio.to_thread(category_names, ctx.settings.scope_dir)
+    hits, stats = await trial_hits(ctx.sessionmaker, start, end, zone, names=names)
     rows = sort_rows(stats.rows, column, descending=direction == "desc")
     return ctx.render(
         "trial.html",

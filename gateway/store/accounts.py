@@ -3,7 +3,8 @@
 Every account change and every login attempt is written to the audit chain. A session cookie holds
 a random token; the store keeps only its sha256, so a copy of the database cannot log anyone in.
 Login outcomes are values (:class:`LoginOutcome`); faults such as a duplicate name raise
-:class:`~gateway.errors.AccountError`.
+:class:`~gateway.errors.AccountError` with a one-line Chinese reason (the console shows it as is,
+the CLI adds its ``cli_hint``).
 """
 
 from __future__ import annotations
@@ -87,14 +88,14 @@ def _aware(moment: datetime) -> datetime:
 def check_name(name: str) -> str:
     if not NAME_RE.match(name):
         raise AccountError(
-            f"account name {name!r} is not valid: use 1-64 letters, digits, '.', '_', '-', '@'"
+            f"用户名 {name!r} 无效：只能用 1–64 个字母、数字或 . _ - @，并以字母或数字开头"
         )
     return name
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password too short: use at least {MIN_PASSWORD} characters")
+        raise AccountError(f"密码太短：至少 {MIN_PASSWORD} 位")
     return password
 
 
@@ -106,11 +107,12 @@ def check_emails(emails: Sequence[str], role: Role) -> list[str]:
     addresses = sorted({e.strip().lower() for e in emails if e.strip()})
     for address in addresses:
         if not _EMAIL_RE.match(address):
-            raise AccountError(f"{address!r} is not a mail address (expected name@domain)")
+            raise AccountError(f"{address!r} 不是邮箱地址（应为 名字@域名）")
     if role in (Role.REVIEWER, Role.APPROVER) and not addresses:
         raise AccountError(
-            f"the {role.value} account needs its own mail address (--email ADDR): "
-            "officers may not review mail they sent, which is only known from their addresses"
+            "审核人和审批人账号必须登记本人邮箱：保密员不得审查本人发出的邮件，"
+            "只有凭本人邮箱才能认出",
+            cli_hint=f"{role.value} 账号请加 --email ADDR",
         )
     return addresses
 
@@ -120,7 +122,7 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise AccountError(f"unknown role {value!r}: choose one of {choices}") from None
+        raise AccountError(f"未知角色 {value!r}：可选 {choices}") from None
 
 
 class Accounts:
@@ -153,7 +155,9 @@ class Accounts:
         async with self._sessions() as session, session.begin():
             await audit.begin_write(session)
             if await session.scalar(select(User.id).where(User.name == name)) is not None:
-                raise AccountError(f"account {name!r} already exists (use `user passwd` to reset)")
+                raise AccountError(
+                    f"账号 {name!r} 已存在", cli_hint="重设密码请用 dlp-gateway user passwd"
+                )
             now = _now()
             user = User(
                 name=name,
@@ -203,7 +207,7 @@ class Accounts:
             await audit.begin_write(session)
             user = await self._get(session, name)
             if disabled and name == actor:
-                raise AccountError("you cannot disable your own account")
+                raise AccountError("不能停用自己的账号")
             if disabled and Role(user.role) is Role.ADMIN:
                 await self._keep_an_admin(session, user)
             user.disabled = disabled
@@ -285,7 +289,9 @@ class Accounts:
             .where(User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != leaving.id)
         )
         if not others:
-            raise AccountError(f"{leaving.name} is the last active admin: make another admin first")
+            raise AccountError(
+                f"{leaving.name} 是最后一个启用的管理员账号，不能停用或降级：请先设另一个管理员"
+            )
 
     async def list(self) -> list[User]:
         async with self._sessions() as session:
@@ -299,7 +305,7 @@ class Accounts:
     async def _get(session: AsyncSession, name: str) -> User:
         user = await session.scalar(select(User).where(User.name == name))
         if user is None:
-            raise AccountError(f"no account named {name!r} (see `dlp-gateway user list`)")
+            raise AccountError(f"没有账号 {name!r}", cli_hint="现有账号见 dlp-gateway user list")
         return user
 
     # -- sign-in -----------------------------------------------------------------------------
@@ -320,9 +326,9 @@ class Accounts:
         result = await self._sign_in(name, password, client, channel, start_session=False)
         if result.outcome is LoginOutcome.LOCKED and result.locked_until is not None:
             until = result.locked_until.strftime("%Y-%m-%d %H:%M UTC")
-            raise AccountError(f"account {name!r} is locked until {until} (too many failures)")
+            raise AccountError(f"账号 {name!r} 已锁定至 {until}（密码错误次数过多）")
         if result.outcome is not LoginOutcome.OK:
-            raise AccountError(f"authentication failed for account {name!r}")
+            raise AccountError(f"账号 {name!r} 身份验证失败（用户名或密码错误，或账号已停用）")
 
     async def _sign_in(
         self, name: str, password: str, client: str, channel: str, *, start_session: bool

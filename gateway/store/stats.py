@@ -13,6 +13,10 @@ One row per category and per rule (``category:kind:rule``, kinds ``term``, ``nea
 - ``last_seen``: when the newest of those cases arrived.
 
 "Worst offenders first" is the default order: false positives, then FP rate, then hits.
+
+Each row carries its category's Chinese name (``category_name``): from the current scope tables
+(:func:`category_names`), else the name recorded with the newest case or trial hit (a category
+since removed from the tables keeps the name officers saw).
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from gateway.store.engine import Sessions, store_errors
 from gateway.store.models import Case, Feedback, TrialHit
+from matchers.errors import DlpError as ScopeFault
+from matchers.scope import load_scope
 
 KINDS = ("category", "term", "near", "pattern", "detector")
 SORT_KEYS = (
@@ -50,6 +57,7 @@ class StatRow:
     key: str  # category id, or "category:kind:rule"
     category: str
     rule: str  # "" for a category row
+    category_name: str = ""  # the category's Chinese name (scope tables), "" if unknown
     hits: int = 0
     holds: int = 0
     confirmed: int = 0
@@ -69,6 +77,7 @@ class StatRow:
             "kind": self.kind,
             "key": self.key,
             "category": self.category,
+            "category_name": self.category_name,
             "rule": self.rule,
             "hits": self.hits,
             "holds": self.holds,
@@ -153,21 +162,34 @@ def sort_rows(rows: list[StatRow], by: str = "worst", descending: bool = True) -
     return sorted(rows, key=key, reverse=descending)
 
 
+def category_names(scope_dir: Path) -> dict[str, str]:
+    """Category id → Chinese name from the scope tables; ``{}`` if they do not load (the rows
+    then fall back on the names recorded with the cases)."""
+    try:
+        return {c.id: c.name for c in load_scope(scope_dir).categories}
+    except (ScopeFault, OSError):
+        return {}
+
+
 def aggregate(
     cases: Iterable[tuple[datetime, list[Any], str | None, list[Any] | None]],
     since: date,
     until: date,
     zone: tzinfo,
+    names: Mapping[str, str] | None = None,
+    recorded: Mapping[str, str] | None = None,
 ) -> Stats:
-    """The statistics of ``(received_at, findings, feedback, wrong_findings)`` tuples."""
+    """The statistics of ``(received_at, findings, feedback, wrong_findings)`` tuples; category
+    names from ``names`` (the scope tables), else ``recorded`` (stored with the cases)."""
     stats = Stats(since, until)
     rows: dict[str, StatRow] = {}
     per_day: dict[date, list[int]] = {}
+    known = {**(recorded or {}), **(names or {})}
 
     def row(kind: str, key: str, category: str, rule: str) -> StatRow:
         found = rows.get(key)
         if found is None:
-            found = rows[key] = StatRow(kind, key, category, rule)
+            found = rows[key] = StatRow(kind, key, category, rule, known.get(category, ""))
         return found
 
     for received, findings, feedback, wrong in cases:
@@ -215,26 +237,48 @@ def aggregate(
     return stats
 
 
-async def rule_stats(sessions: Sessions, since: date, until: date, zone: tzinfo) -> Stats:
-    """Statistics over the held cases received from ``since`` to ``until`` (local dates)."""
+async def rule_stats(
+    sessions: Sessions,
+    since: date,
+    until: date,
+    zone: tzinfo,
+    names: Mapping[str, str] | None = None,
+) -> Stats:
+    """Statistics over the held cases received from ``since`` to ``until`` (local dates);
+    ``names``: category id → Chinese name (:func:`category_names`)."""
     start, end = _bounds(since, until, zone)
     with store_errors():
         async with sessions() as session:
             result = await session.execute(
-                select(Case.received_at, Case.findings, Case.feedback, Case.wrong_findings).where(
+                select(
+                    Case.received_at,
+                    Case.findings,
+                    Case.feedback,
+                    Case.wrong_findings,
+                    Case.categories,
+                )
+                .where(
                     Case.received_at >= start,
                     Case.received_at < end,
                     Case.verdict != "pass",
                 )
+                .order_by(Case.received_at)
             )
-            tuples = [(r[0], list(r[1] or ()), r[2], r[3]) for r in result.all()]
-    return aggregate(tuples, since, until, zone)
+            records = result.all()
+    recorded: dict[str, str] = {}
+    for r in records:  # oldest first: the newest case's name wins
+        for category in r[4] or ():
+            if isinstance(category, Mapping) and category.get("name"):
+                recorded[str(category.get("id", ""))] = str(category["name"])
+    tuples = [(r[0], list(r[1] or ()), r[2], r[3]) for r in records]
+    return aggregate(tuples, since, until, zone, names, recorded)
 
 
 CSV_COLUMNS = (
     "kind",
     "key",
     "category",
+    "category_name",
     "rule",
     "hits",
     "holds",
@@ -257,7 +301,12 @@ def to_csv(rows: Iterable[StatRow]) -> str:
 
 
 async def trial_hits(
-    sessions: Sessions, since: date, until: date, zone: tzinfo, limit: int = 500
+    sessions: Sessions,
+    since: date,
+    until: date,
+    zone: tzinfo,
+    limit: int = 500,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[list[TrialHit], Stats]:
     """Trial mode: the ``monitor`` hits received in the period (newest first, at most
     ``limit``) and their statistics (``holds`` = messages the table would have held)."""
@@ -273,7 +322,13 @@ async def trial_hits(
                     )
                 ).all()
             )
+    recorded = {r.category: r.category_name for r in reversed(rows) if r.category_name}
     stats = aggregate(
-        ((r.received_at, list(r.findings or ()), None, None) for r in rows), since, until, zone
+        ((r.received_at, list(r.findings or ()), None, None) for r in rows),
+        since,
+        until,
+        zone,
+        names,
+        recorded,
     )
     return rows[:limit], stats
