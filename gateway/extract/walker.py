@@ -20,6 +20,7 @@ from typing import Any
 from gateway.errors import ExtractionError
 from gateway.extract import charset, registry
 from gateway.extract.detect import Kind, sniff
+from gateway.extract.ocr_page import OcrPage
 from gateway.extract.part import PartInfo
 from gateway.settings import LimitSettings
 from matchers.model import Segment, Unscannable, UnscannableReason
@@ -75,9 +76,16 @@ class Node:
 class Walker:
     """Collects segments, parts and unscannable items for one message or document."""
 
-    def __init__(self, limits: LimitSettings, deadline: float | None = None) -> None:
+    def __init__(
+        self, limits: LimitSettings, deadline: float | None = None, capture: str | None = None
+    ) -> None:
+        """``capture``: the location of one OCR'd picture to keep instead of reading any (the
+        console's preview re-walks the stored message to find it, see :mod:`.preview`)."""
         self.limits = limits
         self.deadline = deadline
+        self.capture = capture
+        self.captured: Any = None  # the picture at ``capture`` (a PIL image), once found
+        self.pictures: list[OcrPage] = []  # what OCR read, with each line's box
         self.segments: list[Segment] = []
         self.parts: list[PartInfo] = []
         self.unscannable: list[Unscannable] = []
@@ -195,6 +203,11 @@ class Walker:
         """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget."""
         from gateway.extract import ocr
 
+        if self.capture is not None:  # a preview: keep the one picture asked for, read none
+            if location == self.capture and self.captured is None:
+                self.captured = image
+                self.deadline = time.monotonic()  # nothing else is needed: end the walk
+            return True
         settings = self.limits.ocr
         if self.ocr_pages >= settings.max_pages:
             self.fail(
@@ -205,7 +218,12 @@ class Walker:
             return False
         self.check_deadline()
         self.ocr_pages += 1
-        self.text(location, ocr.read_image(image, settings))
+        lines = ocr.read_lines(image, settings)
+        before = len(self.segments)
+        self.text(location, "\n".join(line.text for line in lines))
+        if len(self.segments) > before:  # the officer sees this text: keep where it was read
+            width, height = image.size
+            self.pictures.append(OcrPage(location, int(width), int(height), lines))
         self.check_deadline()
         return True
 
