@@ -80,13 +80,24 @@ def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
             else:
                 frames = [image]  # GIF, WebP, APNG: the first frame
             for frame in frames:
-                yield frame.convert("RGB")
+                yield _flatten(frame)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PictureError(f"图片像素超过上限：{exc}", bomb=True) from exc
     except PictureError:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise PictureError(f"图片无法解码：{exc}") from exc
+
+
+def _flatten(frame: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a transparent PNG's text is dark on nothing;
+    converted as is, its background would turn black and hide the text)."""
+    if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, "white")
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    return frame.convert("RGB")
 
 
 def legible(image: Image.Image, settings: OcrSettings) -> bool:

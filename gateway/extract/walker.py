@@ -170,10 +170,13 @@ class Walker:
 
     # -- pictures (OCR) ----------------------------------------------------------------------
 
-    def picture(self, data: bytes, location: str) -> tuple[str, str]:
+    def picture(self, data: bytes, location: str, depth: int = 0) -> tuple[str, str]:
         """Read a picture file by OCR; (part status, unscannable reason)."""
         from gateway.extract import ocr
+        from gateway.extract.metafile import is_metafile
 
+        if is_metafile(data):
+            return self.vector(data, location, depth)
         settings = self.limits.ocr
         if not settings.enabled:
             return self.unread(location, "图像识别已关闭，图片中的文字未读取")
@@ -198,6 +201,29 @@ class Walker:
             if not self.read_page(page, where):
                 return "unscannable", UnscannableReason.LIMIT_OCR
         return "scanned", ""
+
+    def vector(self, data: bytes, location: str, depth: int, tiny: bool = False) -> tuple[str, str]:
+        """A vector picture (EMF/WMF): its text records and bitmaps are read
+        (:mod:`.metafile`, no rasterising); what cannot be read holds it as ``image`` unless
+        the picture is ``tiny`` (or ``ocr.unread_images`` is ``pass``)."""
+        from gateway.extract.metafile import read_metafile
+
+        drawing = read_metafile(data)
+        if drawing is None:
+            why = "矢量图片（如 PICT）无法读取，图中文字未检查"
+        else:
+            self.text(f"{location}（矢量图文字）", "\n".join(drawing.text))
+            for number, bitmap in enumerate(drawing.bitmaps, start=1):
+                self.add_expanded(len(bitmap))
+                self.document(
+                    bitmap, f"位图{number}.bmp", join(location, f"位图 {number}"), depth + 1
+                )
+            why = drawing.unreadable and f"{drawing.unreadable}（{drawing.kind.upper()} 矢量图片）"
+        if not why:
+            return "scanned", ""
+        if tiny:
+            return "image", ""
+        return self.unread(location, why)
 
     def read_page(self, image: Any, location: str) -> bool:
         """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget."""
@@ -256,7 +282,7 @@ class Walker:
         elif kind is Kind.EMPTY:
             status = "empty"
         elif kind is Kind.IMAGE:
-            status, reason = self.picture(data, location)
+            status, reason = self.picture(data, location, depth)
         else:
             extractor = registry.lookup(kind)
             try:
