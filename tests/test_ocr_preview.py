@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,8 @@ from gateway.extract.preview import PreviewError, render_preview
 from gateway.service import Gateway
 from gateway.settings import LimitSettings
 from gateway.store import audit
-from tests.fixtures_console import PASSWORD, add_officers, sign_in
+from gateway.store.models import Case
+from tests.fixtures_console import PASSWORD, add_officers, csrf_of, sign_in
 from tests.fixtures_smtp import GatewayFactory, Sink, make_settings, submit
 from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.messages import message
@@ -113,8 +115,10 @@ class Held:
     base: str
 
 
-async def hold(start_gateway: GatewayFactory, upstream: Sink, tmp_path: Path, scan: bytes) -> Held:
-    settings = make_settings(tmp_path, upstream.port)
+async def hold(
+    start_gateway: GatewayFactory, upstream: Sink, tmp_path: Path, scan: bytes, **settings_: Any
+) -> Held:
+    settings = make_settings(tmp_path, upstream.port, **settings_)
     gateway = await start_gateway(settings, console_port=0)
     assert gateway.sessionmaker is not None
     await add_officers(gateway.sessionmaker, settings)
@@ -136,7 +140,8 @@ def get(http: requests.Session | None, url: str) -> requests.Response:
 async def test_the_case_page_shows_the_picture_with_the_hit_boxed_in_red(
     start_gateway: GatewayFactory, upstream: Sink, tmp_path: Path, scan: bytes
 ) -> None:
-    held = await hold(start_gateway, upstream, tmp_path, scan)
+    # content is purged once a decided case is older than retain_days (here: at once)
+    held = await hold(start_gateway, upstream, tmp_path, scan, quarantine={"retain_days": 1e-6})
     officer = await asyncio.to_thread(sign_in, held.base, "shen")
     case_page = await asyncio.to_thread(get, officer, f"{held.base}/cases/{held.case_id}")
     found = IMG.search(case_page.text)
@@ -170,6 +175,22 @@ async def test_the_case_page_shows_the_picture_with_the_hit_boxed_in_red(
         get, officer, f"{held.base}/cases/{held.case_id}/preview/7.png"
     )
     assert missing.status_code == 404 and missing.headers["content-type"] == "image/png"
+
+    # rejected, then purged: the preview says so, and the lines OCR read are gone with the text
+    rejected = await asyncio.to_thread(
+        officer.post,
+        f"{held.base}/cases/{held.case_id}/action",
+        data={"csrf_token": csrf_of(case_page.text), "action": "reject", "reason": "含征地方案"},
+        timeout=60,
+    )
+    assert rejected.status_code == 200
+    await asyncio.sleep(0.2)
+    await held.gateway.review.expire_and_purge()  # (or the gateway's own periodic run did)
+    purged = await asyncio.to_thread(get, officer, held.base + src)
+    assert purged.status_code == 410 and purged.headers["content-type"] == "image/png"
+    async with held.gateway.sessionmaker() as session:
+        case = await session.get(Case, held.case_id)
+        assert case is not None and not case.ocr_pages and case.raw is None
 
 
 @pytest.mark.slow

@@ -96,10 +96,10 @@ async def picture_preview(request: Request, case_id: str, number: int) -> Respon
     ctx = console(request)
     case = await ctx.review.view_picture(case_id, info.name, number)
     record = case_record(case)
-    if not 0 <= number < len(record.ocr_pages):
-        return _refusal("此案件没有这张识别图片", 404)
     if case.raw is None:
         return _refusal("原始邮件已按保存期限清除", 410)
+    if not 0 <= number < len(record.ocr_pages):
+        return _refusal("此案件没有这张识别图片", 404)
     page = record.ocr_pages[number]
     try:
         png = await RENDERER.render(
