@@ -162,9 +162,16 @@ async def test_the_case_page_shows_the_picture_with_the_hit_boxed_in_red(
     original = Image.open(io.BytesIO(scan))
     assert red_pixels(original, around(PLAN_BOX, 1.0)) == 0
 
+    from gateway.console.preview import RENDERER
+
+    assert RENDERER._worker is not None
+    RENDERER._worker.process.kill()  # a preview worker that died is replaced, not reused
+    again = await asyncio.to_thread(get, officer, held.base + src)
+    assert again.status_code == 200 and again.content == reply.content
+
     assert held.gateway.sessionmaker is not None
     entries, _ = await audit.list_entries(held.gateway.sessionmaker, actor="shen", action="preview")
-    assert [e.target for e in entries] == [held.case_id]
+    assert [e.target for e in entries] == [held.case_id] * 2
 
     anonymous = await asyncio.to_thread(get, None, held.base + src)
     assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]

@@ -202,20 +202,28 @@ class Renderer:
         if not self._lock.acquire(timeout=limits.timeout + _GRACE):
             raise PreviewError("预览繁忙，请稍后刷新")
         try:
-            if self._worker is None:
-                self._worker = _Worker(limits.memory_mb)
-            try:
-                kind, value = self._worker.call(request, limits.timeout + _GRACE)
-            except (EOFError, OSError):
-                kind, value = "dead", "预览进程异常退出"
-            if kind == "dead" or not self._worker.process.is_alive():
-                self._worker.stop()
-                self._worker = None
+            kind, value = self._attempt(request, limits)
+            if kind == "died":  # it had died since the last preview (the memory cap): once more
+                kind, value = self._attempt(request, limits)
             if kind != "ok":
                 raise PreviewError(str(value))
             return bytes(value)
         finally:
             self._lock.release()
+
+    def _attempt(self, request: tuple[Any, ...], limits: LimitSettings) -> tuple[str, Any]:
+        """One try on the worker (started if need be); a worker that failed is replaced next
+        time. ``("died", …)`` when the pipe broke: the request may not have been seen."""
+        if self._worker is None:
+            self._worker = _Worker(limits.memory_mb)
+        try:
+            kind, value = self._worker.call(request, limits.timeout + _GRACE)
+        except (EOFError, OSError):
+            kind, value = "died", "预览进程异常退出"
+        if kind in ("dead", "died") or not self._worker.process.is_alive():
+            self._worker.stop()
+            self._worker = None
+        return kind, value
 
 
 RENDERER = Renderer()
