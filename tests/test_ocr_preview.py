@@ -116,13 +116,19 @@ class Held:
 
 
 async def hold(
-    start_gateway: GatewayFactory, upstream: Sink, tmp_path: Path, scan: bytes, **settings_: Any
+    start_gateway: GatewayFactory,
+    upstream: Sink,
+    tmp_path: Path,
+    scan: bytes,
+    attachment: tuple[str, str] = ("扫描件.jpg", "image/jpeg"),
+    **settings_: Any,
 ) -> Held:
     settings = make_settings(tmp_path, upstream.port, **settings_)
     gateway = await start_gateway(settings, console_port=0)
     assert gateway.sessionmaker is not None
     await add_officers(gateway.sessionmaker, settings)
-    raw = message("请查收附件。", attachment=("扫描件.jpg", scan, "image/jpeg"))
+    name, mime = attachment
+    raw = message("请查收附件。", attachment=(name, scan, mime))
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], raw)
     assert answer.text.startswith("2.6.0 held for review as "), answer
     await gateway.wait_background()
@@ -198,6 +204,37 @@ async def test_the_case_page_shows_the_picture_with_the_hit_boxed_in_red(
     async with held.gateway.sessionmaker() as session:
         case = await session.get(Case, held.case_id)
         assert case is not None and not case.ocr_pages and case.raw is None
+
+
+def mixed_pdf() -> bytes:
+    """A real text PDF (LibreOffice) with a scanned page appended: page 2 has no text layer."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(
+        (Path(__file__).parent / "data/extract/lo-notice.pdf").read_bytes()
+    )
+    document.import_pages(pdfium.PdfDocument(encoded(page(marking=""), "PDF", resolution=150)))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+async def test_the_scanned_page_of_a_mixed_pdf_is_previewed_with_its_hit_boxed(
+    start_gateway: GatewayFactory, upstream: Sink, tmp_path: Path
+) -> None:
+    held = await hold(
+        start_gateway, upstream, tmp_path, mixed_pdf(), ("报告.pdf", "application/pdf")
+    )
+    officer = await asyncio.to_thread(sign_in, held.base, "li")
+    case_page = await asyncio.to_thread(get, officer, f"{held.base}/cases/{held.case_id}")
+    found = IMG.search(case_page.text)
+    assert found and "附件 报告.pdf › 第 2 页 的图像预览" in found.group(2), case_page.text[-2000:]
+    reply = await asyncio.to_thread(get, officer, held.base + found.group(1))
+    preview = Image.open(io.BytesIO(reply.content))
+    scale = preview.width / PAGE_SIZE[0]  # pdfium renders the page at 150 dpi again
+    assert red_pixels(preview, around(PLAN_BOX, scale)) > 300
+    assert red_pixels(preview, around(BODY_BOX, scale, -4)) == 0
 
 
 @pytest.mark.slow
