@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gateway.extract.ocr_page import OcrPage
 from gateway.extract.part import PartInfo
 from matchers.errors import DlpError
 from matchers.model import Decision, Segment, Unscannable, UnscannableReason, Verdict
@@ -59,6 +60,7 @@ class Inspection:
     subject: str
     message_id: str
     elapsed_ms: int
+    pictures: tuple[OcrPage, ...] = ()  # pictures read by OCR, with each line's box
 
 
 # -- in-process --------------------------------------------------------------------------------
@@ -88,6 +90,7 @@ def inspect_message(
         subject=extracted.subject,
         message_id=extracted.message_id,
         elapsed_ms=_elapsed_ms(started),
+        pictures=extracted.pictures,
     )
 
 
@@ -111,7 +114,15 @@ def inspect_document(
         return failed_inspection(
             b"", UnscannableReason.ERROR, type(exc).__name__, engine.version, started, name
         )
-    return Inspection(decision, extracted.parts, extracted.segments, "", "", _elapsed_ms(started))
+    return Inspection(
+        decision,
+        extracted.parts,
+        extracted.segments,
+        "",
+        "",
+        _elapsed_ms(started),
+        extracted.pictures,
+    )
 
 
 def _within_deadline(decision: Decision, started: float, timeout: float) -> Decision:
@@ -233,7 +244,7 @@ def _lean(result: Inspection) -> Inspection:
     them back cost the main process more than the verdict itself)."""
     if result.decision.verdict != Verdict.PASS:
         return result
-    return dataclasses.replace(result, parts=(), segments=())
+    return dataclasses.replace(result, parts=(), segments=(), pictures=())
 
 
 _STARTUP_SECONDS = 120.0

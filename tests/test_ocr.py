@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw
 
 from gateway.extract import extract_document
 from gateway.service import Gateway
@@ -21,53 +20,14 @@ from gateway.settings import LimitSettings, OcrSettings
 from tests.fixtures_extract import docx_bytes, zip_of
 from tests.fixtures_smtp import Sink, message, submit
 from tests.support.addresses import EXTERNAL, SENDER
+from tests.support.pictures import FONT, MARKING, encoded, page
 
-FONTS = [
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-]
-FONT = next((f for f in FONTS if f.is_file()), None)
 if FONT is None:
     if os.environ.get("DLP_TEST_REQUIRE_SYSTEM"):
         raise RuntimeError("no CJK font: tests/system-deps.sh installs fonts-wqy-zenhei")
     pytest.skip(
         "no CJK font (fonts-wqy-zenhei); tests/system-deps.sh installs it", allow_module_level=True
     )
-
-MARKING = "机密★10年"
-PLAN = "关于某村征地拆迁补偿方案的请示"
-
-
-def page(scanned: bool = False) -> Image.Image:
-    """A red-header document page at 150 dpi: marking top-left, red title, body text."""
-    assert FONT is not None
-    image = Image.new("RGB", (1240, 1100), "white")
-    draw = ImageDraw.Draw(image)
-    draw.text((90, 70), MARKING, font=ImageFont.truetype(str(FONT), 34), fill="black")
-    draw.text(
-        (250, 180), "某某县人民政府文件", font=ImageFont.truetype(str(FONT), 64), fill=(200, 0, 0)
-    )
-    draw.line((90, 300, 1150, 300), fill=(200, 0, 0), width=4)
-    body = ImageFont.truetype(str(FONT), 32)
-    draw.text((220, 360), PLAN, font=body, fill="black")
-    draw.text(
-        (90, 450), "各乡镇人民政府：现将有关事项报告如下，请予审议。", font=body, fill="black"
-    )
-    if scanned:  # 150 dpi scan: slight rotation, noise, blur, JPEG q60 (below)
-        rng = random.Random(7)
-        image = image.rotate(1.5, fillcolor="white", expand=False)
-        pixels = image.load()
-        for _ in range(6000):
-            x, y = rng.randrange(image.width), rng.randrange(image.height)
-            pixels[x, y] = (rng.randrange(256),) * 3
-        image = image.filter(ImageFilter.GaussianBlur(0.6))
-    return image
-
-
-def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
 
 
 def ordinary_picture() -> bytes:

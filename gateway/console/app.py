@@ -28,6 +28,7 @@ from gateway.console.api import router as api_router
 from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.health import router as health_router
 from gateway.console.pages import router as pages_router
+from gateway.console.preview import router as preview_router
 from gateway.console.scope_pages import router as scope_router
 from gateway.console.sender_pages import router as sender_router
 from gateway.console.stats_pages import router as stats_router
@@ -125,6 +126,7 @@ AUDIT_LABELS = {
     "logout": "退出登录",
     "view": "查看案件",
     "download": "下载原始邮件",
+    "preview": "查看图片预览",
     "approve": "审核通过",
     "release": "放行",
     "reject": "退回",
@@ -238,6 +240,7 @@ def create_app(
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(preview_router)
     app.include_router(stats_router)
     app.include_router(sender_router)
     app.include_router(scope_router)

@@ -32,6 +32,7 @@ from gateway.console.auth import (
     signed_in,
 )
 from gateway.console.highlight import highlight_context, highlight_segments
+from gateway.console.preview import previews
 from gateway.review import OfficerAction, allowed_actions
 from gateway.review.feedback import scoring_keys
 from gateway.review.labels import ACTION_LABELS
@@ -40,6 +41,7 @@ from gateway.store import audit, scope_versions
 from gateway.store.accounts import MIN_PASSWORD, LoginOutcome, SessionInfo
 from gateway.store.models import OPEN_STATES, Case, CaseState, Role
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
+from gateway.store.records import case_record
 from matchers.errors import DlpError
 from matchers.scope import load_scope
 
@@ -325,6 +327,7 @@ async def case_page(request: Request, case_id: str) -> Response:
         case=case,
         headers=headers,
         segments=highlight_segments(case.segments or [], findings),
+        previews=previews(case_record(case)),
         categories=case.categories or [],
         by_category=by_category,
         actions=actions,

@@ -35,6 +35,7 @@ from gateway.extract import (  # noqa: F401
     text,
     tnef,
 )
+from gateway.extract.ocr_page import OcrPage
 from gateway.extract.part import PartInfo
 from gateway.extract.walker import DeadlineExceeded, Walker
 from gateway.settings import LimitSettings
@@ -50,6 +51,7 @@ class Extracted:
     unscannable: tuple[Unscannable, ...]
     subject: str = ""
     message_id: str = ""
+    pictures: tuple[OcrPage, ...] = ()  # what OCR read, line by line with boxes
 
 
 def _deadline(limits: LimitSettings, deadline: float | None) -> float:
@@ -91,4 +93,5 @@ def _result(walker: Walker, subject: str, message_id: str) -> Extracted:
         unscannable=tuple(walker.unscannable),
         subject=subject,
         message_id=message_id,
+        pictures=tuple(walker.pictures),
     )

@@ -9,6 +9,8 @@ Pictures are decoded with Pillow under a pixel limit (a decompression bomb is ``
 only the first frame of an animation and every page of a TIFF are read, and a picture whose
 shorter side is under ``ocr.min_size`` pixels (icons, signatures, tracking pixels) is skipped.
 Results are cached per worker by the picture's sha256, so a logo in every mail costs once.
+Each line keeps its box (:class:`~gateway.extract.ocr_page.OcrLine`), so the console can mark
+where a hit was read.
 """
 
 from __future__ import annotations
@@ -24,14 +26,15 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageSequence
 
+from gateway.extract.ocr_page import MAX_LINES, OcrLine
 from gateway.settings import OcrSettings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PictureError", "pages_of", "read_image", "read_picture", "warm_up"]
+__all__ = ["PictureError", "pages_of", "read_image", "read_lines", "read_picture", "warm_up"]
 
 _ENGINE: Any = None
-_CACHE: OrderedDict[str, str] = OrderedDict()
+_CACHE: OrderedDict[str, tuple[OcrLine, ...]] = OrderedDict()
 #: TIFF pages read from one file at most (each counts against ``ocr.max_pages`` too)
 _MAX_FRAMES = 50
 
@@ -77,7 +80,7 @@ def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
             else:
                 frames = [image]  # GIF, WebP, APNG: the first frame
             for frame in frames:
-                yield frame.convert("RGB")
+                yield _flatten(frame)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PictureError(f"图片像素超过上限：{exc}", bomb=True) from exc
     except PictureError:
@@ -86,25 +89,53 @@ def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
         raise PictureError(f"图片无法解码：{exc}") from exc
 
 
+def _flatten(frame: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a transparent PNG's text is dark on nothing;
+    converted as is, its background would turn black and hide the text)."""
+    if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, "white")
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    return frame.convert("RGB")
+
+
 def legible(image: Image.Image, settings: OcrSettings) -> bool:
     return min(image.size) >= settings.min_size
 
 
-def read_image(image: Image.Image, settings: OcrSettings) -> str:
-    """The text OCR finds in one page, top to bottom, one line per detected line."""
+def read_lines(image: Image.Image, settings: OcrSettings) -> tuple[OcrLine, ...]:
+    """The lines OCR finds in one page, top to bottom, each with its box in ``image``'s
+    pixels."""
     pixels = np.asarray(image)  # RGB; the engine takes OpenCV's BGR order
     key = hashlib.sha256(f"{image.size}".encode() + pixels.tobytes()).hexdigest()
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     found, _ = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # no PNG round trip
-    lines = [str(item[1]) for item in (found or ()) if item and len(item) > 1]
-    text = "\n".join(lines)
+    lines = tuple(
+        OcrLine(str(item[1]), _quad(item[0]))
+        for item in (found or ())[:MAX_LINES]
+        if item and len(item) > 1
+    )
     if settings.cache_size:
-        _CACHE[key] = text
+        _CACHE[key] = lines
         while len(_CACHE) > settings.cache_size:
             _CACHE.popitem(last=False)
-    return text
+    return lines
+
+
+def _quad(points: Any) -> tuple[int, int, int, int, int, int, int, int]:
+    """The detector's four corner points as eight integers (a missing corner repeats the last)."""
+    corners = [(round(float(p[0])), round(float(p[1]))) for p in list(points)[:4]] or [(0, 0)]
+    corners += [corners[-1]] * (4 - len(corners))
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = corners
+    return (x0, y0, x1, y1, x2, y2, x3, y3)
+
+
+def read_image(image: Image.Image, settings: OcrSettings) -> str:
+    """The text OCR finds in one page, top to bottom, one line per detected line."""
+    return "\n".join(line.text for line in read_lines(image, settings))
 
 
 def read_picture(data: bytes, settings: OcrSettings) -> Iterator[tuple[Image.Image, str]]:

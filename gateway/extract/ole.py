@@ -5,7 +5,8 @@ The stream layout decides the format, not the name: ``WordDocument`` → Word/WP
 ``Workbook``/``Book`` → Excel/ET, ``PowerPoint Document`` → PowerPoint/DPS, ``__substg1.0_*`` →
 Outlook message, ``EncryptedPackage`` → a password-protected docx/xlsx/pptx (``encrypted``).
 Embedded objects (``ObjectPool``, ``MBD*``, ``Ole10Native`` packages, ``Package`` streams,
-``CONTENTS``) are handed back to the walker as nested documents.
+``CONTENTS``) are handed back to the walker as nested documents, and pictures (Word's ``Data``,
+PowerPoint's ``Pictures``, Excel's drawing group) to OCR (:mod:`.ole_pictures`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import struct
 import olefile
 
 from gateway.extract import msg as outlook
-from gateway.extract import ole_excel, ole_ppt, ole_word
+from gateway.extract import ole_excel, ole_pictures, ole_ppt, ole_word
 from gateway.extract.detect import Kind
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
@@ -107,12 +108,18 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
         tables: dict[str, bytes] = {t: storage.read(t) for t in ("0Table", "1Table") if t in names}
         for label, text in ole_word.stories(storage.read("WordDocument"), tables):
             walker.text(node.at(label), text)
+        if "Data" in names and storage.has("Data"):
+            ole_pictures.read_pictures(storage.read("Data"), node, walker)
     for book in ("Workbook", "Book"):
         if book in names:
             understood = True
             budget = walker.limits.max_expanded_bytes - walker.expanded
-            for label, text in ole_excel.text(storage.read(book), book == "Workbook", budget):
+            workbook = storage.read(book)
+            for label, text in ole_excel.text(workbook, book == "Workbook", budget):
                 walker.text(node.at(label), text)
+            group = ole_pictures.drawing_group(ole_excel.records(workbook))
+            if group:
+                ole_pictures.read_pictures(group, node, walker)
             break
     if "PowerPoint Document" in names:
         understood = True
@@ -123,6 +130,8 @@ def read_storage(storage: Storage, node: Node, walker: Walker) -> None:
             walker.add_expanded(len(blob))
             label = f"嵌入对象 {index}"
             walker.document(blob, label, node.at(label), node.depth + 1)
+        if "Pictures" in names and storage.has("Pictures"):
+            ole_pictures.read_pictures(storage.read("Pictures"), node, walker)
     if "\x01Ole10Native" in names:
         understood = True
         ole10_native(storage.read("\x01Ole10Native"), node, walker)

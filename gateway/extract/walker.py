@@ -20,6 +20,7 @@ from typing import Any
 from gateway.errors import ExtractionError
 from gateway.extract import charset, registry
 from gateway.extract.detect import Kind, sniff
+from gateway.extract.ocr_page import OcrPage
 from gateway.extract.part import PartInfo
 from gateway.settings import LimitSettings
 from matchers.model import Segment, Unscannable, UnscannableReason
@@ -75,9 +76,16 @@ class Node:
 class Walker:
     """Collects segments, parts and unscannable items for one message or document."""
 
-    def __init__(self, limits: LimitSettings, deadline: float | None = None) -> None:
+    def __init__(
+        self, limits: LimitSettings, deadline: float | None = None, capture: str | None = None
+    ) -> None:
+        """``capture``: the location of one OCR'd picture to keep instead of reading any (the
+        console's preview re-walks the stored message to find it, see :mod:`.preview`)."""
         self.limits = limits
         self.deadline = deadline
+        self.capture = capture
+        self.captured: Any = None  # the picture at ``capture`` (a PIL image), once found
+        self.pictures: list[OcrPage] = []  # what OCR read, with each line's box
         self.segments: list[Segment] = []
         self.parts: list[PartInfo] = []
         self.unscannable: list[Unscannable] = []
@@ -162,10 +170,13 @@ class Walker:
 
     # -- pictures (OCR) ----------------------------------------------------------------------
 
-    def picture(self, data: bytes, location: str) -> tuple[str, str]:
+    def picture(self, data: bytes, location: str, depth: int = 0) -> tuple[str, str]:
         """Read a picture file by OCR; (part status, unscannable reason)."""
         from gateway.extract import ocr
+        from gateway.extract.metafile import is_metafile
 
+        if is_metafile(data):
+            return self.vector(data, location, depth)
         settings = self.limits.ocr
         if not settings.enabled:
             return self.unread(location, "图像识别已关闭，图片中的文字未读取")
@@ -191,10 +202,38 @@ class Walker:
                 return "unscannable", UnscannableReason.LIMIT_OCR
         return "scanned", ""
 
+    def vector(self, data: bytes, location: str, depth: int, tiny: bool = False) -> tuple[str, str]:
+        """A vector picture (EMF/WMF): its text records and bitmaps are read
+        (:mod:`.metafile`, no rasterising); what cannot be read holds it as ``image`` unless
+        the picture is ``tiny`` (or ``ocr.unread_images`` is ``pass``)."""
+        from gateway.extract.metafile import read_metafile
+
+        drawing = read_metafile(data)
+        if drawing is None:
+            why = "矢量图片（如 PICT）无法读取，图中文字未检查"
+        else:
+            self.text(f"{location}（矢量图文字）", "\n".join(drawing.text))
+            for number, bitmap in enumerate(drawing.bitmaps, start=1):
+                self.add_expanded(len(bitmap))
+                self.document(
+                    bitmap, f"位图{number}.bmp", join(location, f"位图 {number}"), depth + 1
+                )
+            why = drawing.unreadable and f"{drawing.unreadable}（{drawing.kind.upper()} 矢量图片）"
+        if not why:
+            return "scanned", ""
+        if tiny:
+            return "image", ""
+        return self.unread(location, why)
+
     def read_page(self, image: Any, location: str) -> bool:
         """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget."""
         from gateway.extract import ocr
 
+        if self.capture is not None:  # a preview: keep the one picture asked for, read none
+            if location == self.capture and self.captured is None:
+                self.captured = image
+                self.deadline = time.monotonic()  # nothing else is needed: end the walk
+            return True
         settings = self.limits.ocr
         if self.ocr_pages >= settings.max_pages:
             self.fail(
@@ -205,7 +244,12 @@ class Walker:
             return False
         self.check_deadline()
         self.ocr_pages += 1
-        self.text(location, ocr.read_image(image, settings))
+        lines = ocr.read_lines(image, settings)
+        before = len(self.segments)
+        self.text(location, "\n".join(line.text for line in lines))
+        if len(self.segments) > before:  # the officer sees this text: keep where it was read
+            width, height = image.size
+            self.pictures.append(OcrPage(location, int(width), int(height), lines))
         self.check_deadline()
         return True
 
@@ -238,7 +282,7 @@ class Walker:
         elif kind is Kind.EMPTY:
             status = "empty"
         elif kind is Kind.IMAGE:
-            status, reason = self.picture(data, location)
+            status, reason = self.picture(data, location, depth)
         else:
             extractor = registry.lookup(kind)
             try:

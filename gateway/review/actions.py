@@ -88,6 +88,18 @@ class OfficerActions(ReleaseDelivery):
             )
             return case.raw
 
+    async def view_picture(self, case_id: str, actor: Actor | str, number: int) -> Case:
+        """The case, for the preview of its ``number``-th picture read by OCR (the console
+        renders it from the stored message); audited as ``preview`` like a view."""
+        who = as_actor(actor)
+        async with (
+            self._guard(who, "preview", case_id),
+            store_cases.write(self._sessions) as tx,
+        ):
+            case = await self._open(tx, case_id, who)
+            await tx.audit(who.name, "preview", case.id, {"picture": number, **who.audit_detail()})
+            return case
+
     # -- decisions ---------------------------------------------------------------------------
 
     async def approve(self, case_id: str, actor: Actor | str, reason: str) -> ActionResult:

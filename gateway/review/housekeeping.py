@@ -37,6 +37,7 @@ class Housekeeping(ReviewBase):
                 # Metadata, findings and the audit chain stay; the content itself goes.
                 case.raw = None
                 case.segments = []
+                case.ocr_pages = None  # the lines OCR read are extracted text too
                 case.raw_purged_at = moment
                 case.updated_at = moment
                 tx.event(case.id, GATEWAY, "purged", "")

@@ -93,6 +93,8 @@ class Case(Base):
     # [{location, filename, content_type, size, sha256, status, reason}]
     parts: Mapped[list[Any]] = mapped_column(JSON)
     segments: Mapped[list[Any]] = mapped_column(JSON)  # [{location, text}] extracted text, capped
+    # pictures read by OCR: [{location, width, height, lines: [{text, box}]}], no pixels
+    ocr_pages: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     inspection_ms: Mapped[int] = mapped_column(Integer, default=0)
 
     # timeline summary (full history in case_events)

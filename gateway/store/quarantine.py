@@ -10,7 +10,8 @@ and ``gateway/console`` read them): ``categories`` holds every category with a s
 (enum values as plain strings), ``category_ids`` is `` id1 id2 `` for LIKE filtering,
 ``findings``/``parts`` are the dataclasses as dicts, ``unscannable`` is
 ``[{location, reason, detail}]`` and ``segments`` ``[{location, text}]`` with each text capped
-at ``SEGMENT_CAP`` characters.
+at ``SEGMENT_CAP`` characters; ``ocr_pages`` is the :class:`~gateway.extract.ocr_page.OcrPage`
+of every picture read by OCR (line texts and boxes, no pixels).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from matchers.model import Action, CategoryScore, Release, Severity, Verdict
 __all__ = ["SEGMENT_CAP", "Quarantine", "new_case_id"]
 
 SEGMENT_CAP = 200_000
+OCR_PAGE_CAP = 1000  # pictures whose line boxes are kept (``ocr.max_pages`` is at most 1000)
 TRUNCATED = "…(截断)"
 GATEWAY = "gateway"
 
@@ -76,6 +78,7 @@ def _summary(inspection: Inspection) -> dict[str, Any]:
         ],
         "parts": [to_json(p) for p in inspection.parts],
         "segments": [{"location": s.location, "text": _cap(s.text)} for s in inspection.segments],
+        "ocr_pages": [to_json(p) for p in inspection.pictures[:OCR_PAGE_CAP]],
         "release_mode": release_mode(triggered),
         "severity": severity(triggered),
         "inspection_ms": inspection.elapsed_ms,

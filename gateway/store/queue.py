@@ -124,7 +124,7 @@ async def _list(session: Any, flt: QueueFilter, page: int, per_page: int) -> Que
         await session.scalars(
             flt.apply(select(Case))
             # The queue never needs the message itself; a held message can be 50 MiB.
-            .options(defer(Case.raw), defer(Case.segments))
+            .options(defer(Case.raw), defer(Case.segments), defer(Case.ocr_pages))
             .order_by(Case.received_at, Case.id)
             .offset((page - 1) * per_page)
             .limit(per_page)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 
+from gateway.extract.ocr_page import OcrLine, OcrPage
 from gateway.extract.part import PartInfo
 from gateway.store.audit import utc
 from gateway.store.models import Case, CaseState
@@ -41,6 +42,7 @@ __all__ = [
     "case_record",
     "category",
     "finding",
+    "ocr_page",
     "part",
     "to_json",
     "unscannable",
@@ -121,6 +123,28 @@ def unscannable(data: Mapping[str, Any]) -> Unscannable:
     )
 
 
+def _quad(value: Any) -> tuple[int, int, int, int, int, int, int, int]:
+    numbers = (
+        [int(v) for v in value if isinstance(v, int | float)][:8] if isinstance(value, list) else []
+    )
+    numbers += [0] * (8 - len(numbers))
+    x0, y0, x1, y1, x2, y2, x3, y3 = numbers
+    return (x0, y0, x1, y1, x2, y2, x3, y3)
+
+
+def ocr_page(data: Mapping[str, Any]) -> OcrPage:
+    """A picture read by OCR (``cases.ocr_pages``): its size and lines with their boxes."""
+    return OcrPage(
+        location=str(data.get("location", "")),
+        width=int(data.get("width", 0)),
+        height=int(data.get("height", 0)),
+        lines=tuple(
+            OcrLine(text=str(line.get("text", "")), box=_quad(line.get("box")))
+            for line in _items(data.get("lines"))
+        ),
+    )
+
+
 def _segment(data: Mapping[str, Any]) -> Segment:
     return Segment(location=str(data.get("location", "")), text=str(data.get("text", "")))
 
@@ -150,6 +174,7 @@ class CaseRecord:
     parts: tuple[PartInfo, ...]
     unscannable: tuple[Unscannable, ...]
     segments: tuple[Segment, ...]
+    ocr_pages: tuple[OcrPage, ...]
     reviewed_by: str | None
     reviewed_at: datetime | None
     decided_by: str | None
@@ -175,7 +200,8 @@ def _items(value: Sequence[Any] | None) -> Sequence[Mapping[str, Any]]:
 def case_record(case: Case) -> CaseRecord:
     """The typed record of a stored case (the one conversion from the JSON columns).
 
-    Columns a listing query left unloaded (the text ``segments``) come back empty.
+    Columns a listing query left unloaded (the text ``segments``, ``ocr_pages``) come back
+    empty.
     """
     unloaded = sa_inspect(case).unloaded
     return CaseRecord(
@@ -202,6 +228,9 @@ def case_record(case: Case) -> CaseRecord:
         segments=()
         if "segments" in unloaded
         else tuple(_segment(s) for s in _items(case.segments)),
+        ocr_pages=()
+        if "ocr_pages" in unloaded
+        else tuple(ocr_page(p) for p in _items(case.ocr_pages)),
         reviewed_by=case.reviewed_by,
         reviewed_at=utc(case.reviewed_at) if case.reviewed_at else None,
         decided_by=case.decided_by,
