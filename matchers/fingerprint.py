@@ -37,6 +37,7 @@ __all__ = [
     "Registered",
     "W",
     "fingerprints",
+    "kgram_hashes",
     "squeeze_map",
 ]
 
@@ -118,6 +119,24 @@ def fingerprints(text: str, key: bytes) -> list[tuple[int, int]]:
     return _keyed(squeezed, _winnow(squeezed), key)
 
 
+def kgram_hashes(text: str, key: bytes) -> set[int]:
+    """Keyed hashes of *every* k-gram of ``text`` (not only the winnowed ones).
+
+    Used for the ordinary-mail corpus (stop-set): a registered document's fingerprint is chosen
+    by winnowing in the document's context, which the corpus does not share, so the corpus must
+    offer every k-gram for the document's choice to be found in it.
+    """
+    squeezed, _, _ = squeeze_map(text)
+    blake = hashlib.blake2b
+    return {
+        int.from_bytes(
+            blake(squeezed[p : p + K].encode("utf-32-le"), digest_size=8, key=key).digest(),
+            "little",
+        )
+        for p in range(len(squeezed) - K + 1)
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Registered:
     """One registered document as the index knows it: fingerprints, never text."""
@@ -156,7 +175,7 @@ class FingerprintIndex:
     max_share: int = 5  # a fingerprint in more documents than this is boilerplate
     _postings: dict[int, list[int]] = field(default_factory=dict)
     _totals: list[int] = field(default_factory=list)
-    ignored: int = 0  # fingerprints left out as common
+    ignored: int = 0  # registered fingerprints left out as common (shared or in the corpus)
 
     @classmethod
     def build(
@@ -172,10 +191,8 @@ class FingerprintIndex:
         for number, document in enumerate(index.documents):
             for value in document.hashes:
                 postings[value].append(number)
-        dropped = set(common)
-        for value, docs in postings.items():
-            if len(docs) > max_share:
-                dropped.add(value)
+        stop = common if isinstance(common, (set, frozenset)) else set(common)
+        dropped = {v for v, docs in postings.items() if len(docs) > max_share or v in stop}
         index._postings = {v: d for v, d in postings.items() if v not in dropped}
         index.ignored = len(dropped)
         index._totals = [len(d.hashes - dropped) for d in index.documents]

@@ -23,22 +23,26 @@ from gateway.errors import StoreError
 from gateway.registered import Registrations
 from gateway.store import audit
 from gateway.store.engine import Sessions, transaction
-from gateway.store.models import RegisteredDataSet, RegisteredDocument
+from gateway.store.models import RegisteredCommon, RegisteredDataSet, RegisteredDocument
 from matchers.exactdata import DataSet, ExactDataIndex
 from matchers.fingerprint import (
     DEFAULT_MIN_RUN,
     FingerprintIndex,
     Registered,
     fingerprints,
+    kgram_hashes,
     squeeze_map,
 )
 
 __all__ = [
+    "CommonSummary",
     "DataSummary",
     "DocumentSummary",
+    "add_common",
     "add_dataset",
     "add_document",
     "fingerprint_key",
+    "list_common",
     "list_registered",
     "load_registrations",
     "registry_version",
@@ -84,6 +88,29 @@ class DataSummary:
     min_rows: int
     created_by: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommonSummary:
+    id: str
+    label: str
+    files: int
+    chars: int
+    fingerprints: int
+    created_by: str
+    created_at: datetime
+
+
+def _common(row: RegisteredCommon) -> CommonSummary:
+    return CommonSummary(
+        row.id,
+        row.label,
+        row.files,
+        row.chars,
+        row.fingerprint_count,
+        row.created_by,
+        audit.utc(row.created_at),
+    )
 
 
 def _document(row: RegisteredDocument) -> DocumentSummary:
@@ -224,6 +251,54 @@ async def add_dataset(
     return _data(row)
 
 
+async def add_common(
+    sessions: Sessions,
+    key: bytes,
+    *,
+    texts: Sequence[str],
+    label: str,
+    actor: str,
+    via: dict[str, str] | None = None,
+) -> CommonSummary:
+    """Register ``texts`` (ordinary mail and documents) as a stop-set: the keyed hash of every
+    k-gram is kept, the text is not. Registered documents' fingerprints found in it are ignored.
+    """
+    hashes: set[int] = set()
+    chars = 0
+    for text in texts:
+        hashes |= kgram_hashes(text, key)
+        chars += len(squeeze_map(text)[0])
+    if not hashes:
+        raise StoreError(f"《{label}》 has no text to register as ordinary mail")
+    row = RegisteredCommon(
+        id=_new_id("C"),
+        label=label,
+        files=len(texts),
+        chars=chars,
+        fingerprint_count=len(hashes),
+        hashes=np.asarray(sorted(hashes), dtype="<u8").tobytes(),
+        created_by=actor,
+        created_at=datetime.now(UTC),
+    )
+    async with transaction(sessions) as session:
+        await audit.begin_write(session)
+        session.add(row)
+        await audit.append(
+            session,
+            actor,
+            "register_common",
+            row.id,
+            {"label": label, "files": len(texts), "fingerprints": len(hashes), **(via or {})},
+        )
+    return _common(row)
+
+
+async def list_common(sessions: Sessions) -> list[CommonSummary]:
+    async with transaction(sessions) as session:
+        rows = (await session.scalars(select(RegisteredCommon).order_by(RegisteredCommon.id))).all()
+        return [_common(r) for r in rows]
+
+
 async def list_registered(
     sessions: Sessions,
 ) -> tuple[list[DocumentSummary], list[DataSummary]]:
@@ -240,12 +315,14 @@ async def list_registered(
 async def remove(
     sessions: Sessions, registration: str, actor: str, via: dict[str, str] | None = None
 ) -> str:
-    """Remove a registered document or data set; its label. Unknown id → StoreError."""
+    """Remove a registered document, data set or ordinary-mail corpus; its label.
+
+    Unknown id → StoreError."""
     async with transaction(sessions) as session:
         await audit.begin_write(session)
-        document = await session.get(RegisteredDocument, registration)
-        data = await session.get(RegisteredDataSet, registration)
-        found = document or data
+        found: RegisteredDocument | RegisteredDataSet | RegisteredCommon | None = None
+        for model in (RegisteredDocument, RegisteredDataSet, RegisteredCommon):
+            found = found or await session.get(model, registration)
         if found is not None:
             label = str(found.label)
             await session.delete(found)
@@ -261,8 +338,9 @@ async def registry_version(sessions: Sessions) -> str:
     async with transaction(sessions) as session:
         ids = list(await session.scalars(select(RegisteredDocument.id)))
         ids += list(await session.scalars(select(RegisteredDataSet.id)))
-    if not ids:
-        return ""
+        if not ids:  # an ordinary-mail corpus alone changes nothing
+            return ""
+        ids += list(await session.scalars(select(RegisteredCommon.id)))
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
@@ -271,9 +349,10 @@ async def load_registrations(sessions: Sessions, key: bytes) -> Registrations:
     async with transaction(sessions) as session:
         documents = list(await session.scalars(select(RegisteredDocument)))
         sets = list(await session.scalars(select(RegisteredDataSet)))
-    ids = sorted([d.id for d in documents] + [s.id for s in sets])
-    if not ids:
+        commons = list(await session.scalars(select(RegisteredCommon)))
+    if not documents and not sets:
         return Registrations()
+    ids = sorted([d.id for d in documents] + [s.id for s in sets] + [c.id for c in commons])
     version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
     registered = [
         Registered(
@@ -287,9 +366,12 @@ async def load_registrations(sessions: Sessions, key: bytes) -> Registrations:
         for d in documents
     ]
     data_sets = [_load_dataset(s) for s in sets]
+    common: set[int] = set()
+    for c in commons:
+        common.update(np.frombuffer(c.hashes, dtype="<u8").tolist())
     return Registrations(
         version,
-        FingerprintIndex.build(key, registered) if registered else None,
+        FingerprintIndex.build(key, registered, common=common) if registered else None,
         ExactDataIndex(key, data_sets) if data_sets else None,
     )
 
