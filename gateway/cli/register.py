@@ -293,40 +293,50 @@ def corpus_texts(paths: list[Path], settings: Settings) -> tuple[list[str], int]
 def read_rows(path: Path, wanted: list[str]) -> tuple[list[str], list[list[str]]]:
     """The chosen columns (header names) and every data row of a csv or xlsx file."""
     try:
-        if path.suffix.lower() == ".xlsx":
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DlpError(f"{path}: {exc.strerror or exc}") from exc
+    header, body = read_table(data, path.name)
+    chosen = _pick(header, wanted, path)
+    numbers = [header.index(c) for c in chosen]
+    rows = [[row[n] if n < len(row) else "" for n in numbers] for row in body]
+    return chosen, rows
+
+
+def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
+    """The header row and the data rows of a csv (UTF-8 or GB18030) or xlsx (first sheet)."""
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".xlsx":
             from openpyxl import load_workbook
 
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             table = [
                 ["" if v is None else str(v) for v in row]
                 for row in book.worksheets[0].iter_rows(values_only=True)
             ]
             book.close()
-        elif path.suffix.lower() == ".csv":
-            raw = path.read_bytes()
+        elif suffix == ".csv":
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    content = raw.decode(encoding)
+                    content = data.decode(encoding)
                     break
                 except UnicodeDecodeError:
                     continue
+            else:
+                raise DlpError(f"{name}: the csv is neither UTF-8 nor GB18030")
             table = list(csv.reader(io.StringIO(content)))
         else:
-            raise DlpError(f"{path}: register data reads .xlsx or .csv files")
-    except OSError as exc:
-        raise DlpError(f"{path}: {exc.strerror or exc}") from exc
+            raise DlpError(f"{name}: register data reads .xlsx or .csv files")
     except DlpError:
         raise
     except Exception as exc:  # a corrupt workbook: one line, never a traceback
-        raise DlpError(f"{path}: cannot read the table: {type(exc).__name__}") from exc
+        raise DlpError(f"{name}: cannot read the table: {type(exc).__name__}") from exc
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
-        raise DlpError(f"{path}: needs a header row and at least one data row")
+        raise DlpError(f"{name}: needs a header row and at least one data row")
     header = [cell.strip() for cell in table[0]]
-    chosen = _pick(header, wanted, path)
-    numbers = [header.index(c) for c in chosen]
-    rows = [[row[n] if n < len(row) else "" for n in numbers] for row in table[1:]]
-    return chosen, rows
+    return header, table[1:]
 
 
 def _pick(header: list[str], wanted: list[str], path: Path) -> list[str]:
