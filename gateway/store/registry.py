@@ -359,16 +359,17 @@ async def load_registrations(sessions: Sessions, key: bytes) -> Registrations:
             d.id,
             d.label,
             d.category,
-            frozenset(int(h) for h in np.frombuffer(d.hashes, dtype="<u8")),
+            np.frombuffer(d.hashes, dtype="<u8").astype(np.uint64),
             d.threshold / 100,
             DEFAULT_MIN_RUN,
         )
         for d in documents
     ]
     data_sets = [_load_dataset(s) for s in sets]
-    common: set[int] = set()
-    for c in commons:
-        common.update(np.frombuffer(c.hashes, dtype="<u8").tolist())
+    common = np.concatenate(
+        [np.frombuffer(c.hashes, dtype="<u8").astype(np.uint64) for c in commons]
+        or [np.zeros(0, dtype=np.uint64)]
+    )
     return Registrations(
         version,
         FingerprintIndex.build(key, registered, common=common) if registered else None,
