@@ -39,7 +39,9 @@ __all__ = [
     "W",
     "fingerprints",
     "kgram_hashes",
+    "squeeze",
     "squeeze_map",
+    "squeezed_offsets",
 ]
 
 #: k-gram length in squeezed characters: about one short clause of Chinese, long enough that a
@@ -60,19 +62,20 @@ _KEPT = re.compile(r"[^\W_]+")
 def squeeze_map(text: str) -> tuple[str, list[int], list[int]]:
     """The squeezed folded text and, per squeezed character, its original start and end."""
     folded = fold(text)
-    squeezed, positions = _squeeze(folded.text), _kept_positions(folded.text)
+    squeezed, positions = squeeze(folded.text), squeezed_offsets(folded.text)
     if not folded.f_starts:  # folding kept every offset
         return squeezed, positions, [p + 1 for p in positions]
     spans = [folded.to_original(p, p + 1) for p in positions]
     return squeezed, [s for s, _ in spans], [e for _, e in spans]
 
 
-def _squeeze(folded: str) -> str:
+def squeeze(folded: str) -> str:
+    """The squeezed stream of an already folded text (letters, digits and ideographs)."""
     return "".join(_KEPT.findall(folded))
 
 
-def _kept_positions(folded: str) -> list[int]:
-    """Per squeezed character, its offset in the folded text."""
+def squeezed_offsets(folded: str) -> list[int]:
+    """Per character of :func:`squeeze`, its offset in the folded text."""
     positions: list[int] = []
     for m in _KEPT.finditer(folded):
         positions.extend(range(m.start(), m.end()))
@@ -132,7 +135,7 @@ def _keyed(encoded: bytes, positions: I64, key: bytes) -> U64:
 
 def fingerprints(text: str, key: bytes) -> list[tuple[int, int]]:
     """Winnowed keyed fingerprints of ``text``: (hash, position in the squeezed text)."""
-    encoded = _squeeze(fold(text).text).encode("utf-32-le")
+    encoded = squeeze(fold(text).text).encode("utf-32-le")
     positions = _winnow(encoded)
     return list(zip(_keyed(encoded, positions, key).tolist(), positions.tolist(), strict=True))
 
@@ -144,7 +147,7 @@ def kgram_hashes(text: str, key: bytes) -> set[int]:
     by winnowing in the document's context, which the corpus does not share, so the corpus must
     offer every k-gram for the document's choice to be found in it.
     """
-    encoded = _squeeze(fold(text).text).encode("utf-32-le")
+    encoded = squeeze(fold(text).text).encode("utf-32-le")
     count = len(encoded) // 4 - K + 1
     return set(_keyed(encoded, np.arange(max(count, 0), dtype=np.int64), key).tolist())
 
@@ -246,7 +249,7 @@ class FingerprintIndex:
         if not len(self._keys):
             return []
         folded = fold(text)
-        encoded = _squeeze(folded.text).encode("utf-32-le")
+        encoded = squeeze(folded.text).encode("utf-32-le")
         positions = _winnow(encoded)
         values = _keyed(encoded, positions, self.key)
         slots = np.searchsorted(self._keys, values)
@@ -273,7 +276,7 @@ class FingerprintIndex:
             if share < document.threshold and longest < document.min_run:
                 continue
             if kept is None:  # squeezed → folded offsets, only when something is reported
-                kept = _kept_positions(folded.text)
+                kept = squeezed_offsets(folded.text)
             spans = tuple(folded.to_original(kept[s], kept[e - 1] + 1) for s, e in runs)
             matches.append(
                 DocumentMatch(
