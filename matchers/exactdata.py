@@ -122,9 +122,12 @@ class DataMatch:
 class ExactDataIndex:
     key: bytes
     sets: list[DataSet] = field(default_factory=list)
-    #: keyed hash of each :data:`PREFIX`-character string seen in mail: a message's prefixes are
-    #: mostly the same few thousand character pairs, so most are not hashed again (bounded)
-    _prefix_cache: dict[str, int] = field(default_factory=dict, repr=False)
+    #: the sets each :data:`PREFIX`-character string seen in mail may start a value of: a
+    #: message's prefixes are mostly the same few thousand character pairs, so most are neither
+    #: hashed nor looked up again (bounded; kept in memory only, like the key)
+    _prefix_cache: dict[str, tuple[tuple[int, frozenset[int]], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -139,9 +142,10 @@ class ExactDataIndex:
         spans: list[list[tuple[int, int]]] = [[] for _ in self.sets]  # squeezed offsets
         hashes: list[set[int]] = [set() for _ in self.sets]
         size = len(squeezed)
-        for i, prefix in enumerate(self._prefix_hashes(squeezed)):
-            for number, data in enumerate(self.sets):
-                for length in data.prefixes.get(prefix, ()):
+        for i, candidates in enumerate(self._candidates(squeezed)):
+            for number, lengths in candidates:
+                data = self.sets[number]
+                for length in lengths:
                     if i + length > size:
                         continue
                     value = squeezed[i : i + length]
@@ -182,19 +186,25 @@ class ExactDataIndex:
                 )
         return out
 
-    def _prefix_hashes(self, squeezed: str) -> list[int]:
-        """The keyed hash of the :data:`PREFIX` characters at every position."""
+    def _candidates(self, squeezed: str) -> list[tuple[tuple[int, frozenset[int]], ...]]:
+        """Per position, the sets (number, value lengths) a value starting there may be in:
+        the keyed hash of its :data:`PREFIX` characters looked up in every set's prefixes."""
         cache = self._prefix_cache
         if len(cache) > _PREFIX_CACHE:
             cache.clear()
         key = self.key
-        out: list[int] = []
+        out: list[tuple[tuple[int, frozenset[int]], ...]] = []
         for p in range(len(squeezed) - PREFIX + 1):
             gram = squeezed[p : p + PREFIX]
-            h = cache.get(gram)
-            if h is None:
-                h = cache[gram] = value_hash(gram, key)
-            out.append(h)
+            found = cache.get(gram)
+            if found is None:
+                h = value_hash(gram, key)
+                found = cache[gram] = tuple(
+                    (number, data.prefixes[h])
+                    for number, data in enumerate(self.sets)
+                    if h in data.prefixes
+                )
+            out.append(found)
         return out
 
 
