@@ -141,3 +141,27 @@ async def _audit(sessions: Any) -> list[tuple[str, str, str, Any]]:
             select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail)
         )
         return [(r.actor, r.action, r.target, r.detail) for r in rows]
+
+
+def test_refusals_are_one_chinese_line(live_console: LiveConsole) -> None:
+    base = live_console.base_url
+    http = sign_in(base, "admin")
+    token = csrf_of(http.get(f"{base}/registered", timeout=10).text)
+    short = http.post(
+        f"{base}/registered",
+        data={"csrf_token": token, "category": "land", "threshold": "10"},
+        files={"file": ("便条.txt", "下午开会。".encode(), "text/plain")},
+        timeout=30,
+    )
+    assert short.status_code == 400 and "《便条》的文字太少，无法登记" in short.text
+    unknown = http.post(
+        f"{base}/registered/D20260101-XXXXXX/remove", data={"csrf_token": token}, timeout=10
+    )
+    assert unknown.status_code == 404 and "没有编号为 D20260101-XXXXXX 的登记" in unknown.text
+    typo = http.post(
+        f"{base}/registered/data",
+        data={"csrf_token": token, "category": "lnad", "min_rows": "3"},
+        files={"file": ("名册.csv", "姓名,工号\n张三,ZG1\n".encode(), "text/csv")},
+        timeout=30,
+    )
+    assert typo.status_code == 400 and "请选择范围表中的一个类别" in typo.text

@@ -129,7 +129,11 @@ async def _category(request: Request, form: Any) -> str:
     return category
 
 
-def _error(request: Request, info: SessionInfo, message: str) -> Response:
+def _error(request: Request, info: SessionInfo, error: DlpError) -> Response:
+    """The refusal page, in Chinese (a refused registration carries its Chinese reason)."""
+    from gateway.store.registry import RegistrationRefused
+
+    message = error.reason if isinstance(error, RegistrationRefused) else str(error)
     return console(request).render(
         "message.html", 400, user=info, title="未能登记", message=message
     )
@@ -198,7 +202,7 @@ async def register_document(request: Request) -> Response:
                 via={"channel": "console"},
             )
         except DlpError as exc:
-            return _error(request, info, str(exc))
+            return _error(request, info, exc)
     return RedirectResponse("/registered", status_code=303)
 
 
@@ -227,7 +231,7 @@ async def upload_data(request: Request) -> Response:
                     "（UTF-8 或 GB18030 编码）。"
                 ) from exc
         except DlpError as exc:
-            return _error(request, info, str(exc))
+            return _error(request, info, exc)
         label = str(form.get("label", "")).strip() or name.rsplit(".", 1)[0]
     item = PendingData(info.csrf_token, name, label, category, int(min_rows), header, rows)
     pending = _pending(request).put(item)
@@ -261,7 +265,7 @@ async def confirm_data(request: Request) -> Response:
     if fields.get("action") == "cancel":
         return RedirectResponse("/registered", status_code=303)
     if item is None:
-        return _error(request, info, "上传的表格已过期或已处理，请重新上传。")
+        return _error(request, info, DlpError("上传的表格已过期或已处理，请重新上传。"))
     known = {value for value, _, _ in KINDS}
     chosen = [
         (n, fields.get(f"kind_{n}", ""))
@@ -269,7 +273,7 @@ async def confirm_data(request: Request) -> Response:
         if fields.get(f"kind_{n}", "") in known - {""}
     ]
     if not chosen:
-        return _error(request, info, "请至少为一列选择类型（其余列可选“不登记”）。")
+        return _error(request, info, DlpError("请至少为一列选择类型（其余列可选“不登记”）。"))
     names = [item.header[n] or f"第{n + 1}列" for n, _ in chosen]
     rows = [[row[n] if n < len(row) else "" for n, _ in chosen] for row in item.rows]
     unique = [i for i, (_, kind) in enumerate(chosen) if kind in _UNIQUE]
@@ -287,13 +291,13 @@ async def confirm_data(request: Request) -> Response:
             via={"channel": "console", "kinds": ",".join(kind for _, kind in chosen)},
         )
     except DlpError as exc:
-        return _error(request, info, str(exc))
+        return _error(request, info, exc)
     return RedirectResponse("/registered", status_code=303)
 
 
 @router.post("/registered/{registration}/remove", response_class=HTMLResponse)
 async def unregister(request: Request, registration: str) -> Response:
-    from gateway.store.registry import remove
+    from gateway.store.registry import RegistrationRefused, remove
 
     info = await signed_in(request)
     require_role(info, REGISTRARS)
@@ -303,6 +307,6 @@ async def unregister(request: Request, registration: str) -> Response:
         check_csrf(info, token if isinstance(token, str) else None)
     try:
         await remove(ctx.sessionmaker, registration, info.name, {"channel": "console"})
-    except DlpError as exc:
-        return ctx.render("message.html", 404, user=info, title="出错了", message=str(exc))
+    except RegistrationRefused as exc:
+        return ctx.render("message.html", 404, user=info, title="出错了", message=exc.reason)
     return RedirectResponse("/registered", status_code=303)

@@ -38,6 +38,7 @@ __all__ = [
     "CommonSummary",
     "DataSummary",
     "DocumentSummary",
+    "RegistrationRefused",
     "add_common",
     "add_dataset",
     "add_document",
@@ -54,6 +55,15 @@ _CELL = np.dtype([("hash", "<u8"), ("row", "<u4"), ("column", "<u4")])
 _PREFIX = np.dtype([("hash", "<u8"), ("length", "<u4")])
 #: Fewer fingerprints than this and a "document" is a phrase: it would match ordinary mail.
 MIN_FINGERPRINTS = 5
+
+
+class RegistrationRefused(StoreError):
+    """A registration the rules refuse (not a store fault): ``str()`` for the command line,
+    ``reason`` for the console (Chinese)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def fingerprint_key(audit_key: bytes) -> bytes:
@@ -155,9 +165,11 @@ async def add_document(
         raise StoreError(f"threshold {threshold}% is out of range (1–100%)")
     hashes = sorted({value for value, _ in fingerprints(text, key)})
     if len(hashes) < MIN_FINGERPRINTS:
-        raise StoreError(
+        raise RegistrationRefused(
             f"《{label}》 has too little text to register ({len(hashes)} fingerprints, "
-            f"at least {MIN_FINGERPRINTS} needed)"
+            f"at least {MIN_FINGERPRINTS} needed)",
+            f"《{label}》的文字太少，无法登记（只有 {len(hashes)} 个指纹，至少需要 "
+            f"{MIN_FINGERPRINTS} 个）。",
         )
     row = RegisteredDocument(
         id=_new_id("D"),
@@ -207,7 +219,9 @@ async def add_dataset(
     if min_rows < 1:
         raise StoreError(f"--min-rows {min_rows} must be at least 1")
     if not rows:
-        raise StoreError(f"《{label}》 has no rows to register")
+        raise RegistrationRefused(
+            f"《{label}》 has no rows to register", f"《{label}》没有可登记的行。"
+        )
     data = DataSet.register("", label, category, columns, rows, key, unique=unique)
     cells = np.array(
         [(h, row, column) for h, found in data.values.items() for row, column in found],
@@ -269,7 +283,10 @@ async def add_common(
         hashes |= kgram_hashes(text, key)
         chars += len(squeeze_map(text)[0])
     if not hashes:
-        raise StoreError(f"《{label}》 has no text to register as ordinary mail")
+        raise RegistrationRefused(
+            f"《{label}》 has no text to register as ordinary mail",
+            f"《{label}》没有可登记的文字。",
+        )
     row = RegisteredCommon(
         id=_new_id("C"),
         label=label,
@@ -330,7 +347,10 @@ async def remove(
                 session, actor, "unregister", registration, {"label": label, **(via or {})}
             )
             return label
-    raise StoreError(f"no registration {registration} (see `dlp-gateway register list`)")
+    raise RegistrationRefused(
+        f"no registration {registration} (see `dlp-gateway register list`)",
+        f"没有编号为 {registration} 的登记（可能已被删除）。",
+    )
 
 
 async def registry_version(sessions: Sessions) -> str:
