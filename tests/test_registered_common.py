@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
+from gateway.store.audit import load_key
+from gateway.store.migrations import open_store
+from gateway.store.registry import add_common, add_document, fingerprint_key
+from tests.fixtures_smtp import GatewayFactory, Sink, make_settings, submit
+from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.messages import message
 from tests.support.registered import ORDINARY, PARAGRAPHS, SECRET_TEXT, STANDARD, docx_of
 from tests.support.settings import SCOPE
@@ -85,3 +90,28 @@ def test_text_in_the_ordinary_mail_corpus_never_counts(
 
     code, _, err = run("register", "common", str(tmp_path / "missing"), *officer, stdin=PASSWORD)
     assert code == 2 and "no such file or directory" in err and err.count("\n") == 1
+
+
+@pytest.mark.slow
+async def test_over_smtp_the_corpus_text_passes_and_the_leak_is_held(
+    tmp_path: Path, upstream: Sink, start_gateway: GatewayFactory
+) -> None:
+    settings = make_settings(tmp_path, upstream.port)
+    key = fingerprint_key(load_key(settings))
+    async with open_store(settings) as sessions:
+        await add_document(
+            sessions, key, text=f"{SECRET_TEXT}\n{STANDARD}", label="资金缺口报告",
+            category="land", threshold=10, actor="approver",
+        )  # fmt: skip
+        await add_common(
+            sessions, key, texts=[f"会议改到下午三点。\n{STANDARD}"], label="日常邮件",
+            actor="approver",
+        )  # fmt: skip
+    gateway = await start_gateway(settings, inspector=None)
+    notice = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(f"{ORDINARY}\n{STANDARD}"))
+    assert notice.text.startswith("2.0.0 relayed"), notice
+    leak = message(f"领导：摘录如下。\n{PARAGRAPHS[2]}\n\n{STANDARD}")
+    held = await submit(gateway.smtp_port, SENDER, [EXTERNAL], leak)
+    assert held.text.startswith("2.6.0 held for review as "), held
+    await gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == 1
