@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from matchers.fingerprint import squeeze_map
+from matchers.fingerprint import squeeze, squeeze_map, squeezed_offsets
+from matchers.normalize import fold
 
 __all__ = ["DataMatch", "DataSet", "ExactDataIndex", "normalise_value", "value_hash"]
 
@@ -121,6 +122,12 @@ class DataMatch:
 class ExactDataIndex:
     key: bytes
     sets: list[DataSet] = field(default_factory=list)
+    #: the sets each :data:`PREFIX`-character string seen in mail may start a value of: a
+    #: message's prefixes are mostly the same few thousand character pairs, so most are neither
+    #: hashed nor looked up again (bounded; kept in memory only, like the key)
+    _prefix_cache: dict[str, tuple[tuple[int, frozenset[int]], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -128,15 +135,17 @@ class ExactDataIndex:
     def match(self, text: str) -> list[DataMatch]:
         if not self.sets:
             return []
-        squeezed, starts, ends = squeeze_map(text)
+        folded = fold(text)
+        squeezed = squeeze(folded.text)
         key = self.key
         found: list[defaultdict[int, set[int]]] = [defaultdict(set) for _ in self.sets]
-        spans: list[list[tuple[int, int]]] = [[] for _ in self.sets]
+        spans: list[list[tuple[int, int]]] = [[] for _ in self.sets]  # squeezed offsets
         hashes: list[set[int]] = [set() for _ in self.sets]
         size = len(squeezed)
-        for i, prefix in enumerate(_prefix_hashes(squeezed, key)):
-            for number, data in enumerate(self.sets):
-                for length in data.prefixes.get(prefix, ()):
+        for i, candidates in enumerate(self._candidates(squeezed)):
+            for number, lengths in candidates:
+                data = self.sets[number]
+                for length in lengths:
                     if i + length > size:
                         continue
                     value = squeezed[i : i + length]
@@ -147,10 +156,11 @@ class ExactDataIndex:
                     if not cells:
                         continue
                     hashes[number].add(h)
-                    spans[number].append((starts[i], ends[i + length - 1]))
+                    spans[number].append((i, i + length))
                     for row, column in cells:
                         found[number][row].add(column)
         out: list[DataMatch] = []
+        offsets: list[int] | None = None
         for number, data in enumerate(self.sets):
             rows = sum(
                 1
@@ -158,6 +168,11 @@ class ExactDataIndex:
                 if len(columns) >= data.min_values or columns & data.unique
             )
             if rows >= data.min_rows:
+                if offsets is None:  # squeezed → folded offsets, only when a set is found
+                    offsets = squeezed_offsets(folded.text)
+                located = {
+                    folded.to_original(offsets[s], offsets[e - 1] + 1) for s, e in spans[number]
+                }
                 out.append(
                     DataMatch(
                         data.id,
@@ -166,21 +181,35 @@ class ExactDataIndex:
                         rows,
                         data.rows,
                         len(hashes[number]),
-                        tuple(sorted(set(spans[number]))),
+                        tuple(sorted(located)),
                     )
                 )
         return out
 
+    def _candidates(self, squeezed: str) -> list[tuple[tuple[int, frozenset[int]], ...]]:
+        """Per position, the sets (number, value lengths) a value starting there may be in:
+        the keyed hash of its :data:`PREFIX` characters looked up in every set's prefixes."""
+        cache = self._prefix_cache
+        if len(cache) > _PREFIX_CACHE:
+            cache.clear()
+        key = self.key
+        out: list[tuple[tuple[int, frozenset[int]], ...]] = []
+        for p in range(len(squeezed) - PREFIX + 1):
+            gram = squeezed[p : p + PREFIX]
+            found = cache.get(gram)
+            if found is None:
+                h = value_hash(gram, key)
+                found = cache[gram] = tuple(
+                    (number, data.prefixes[h])
+                    for number, data in enumerate(self.sets)
+                    if h in data.prefixes
+                )
+            out.append(found)
+        return out
 
-def _prefix_hashes(squeezed: str, key: bytes) -> list[int]:
-    """The keyed hash of the :data:`PREFIX` characters at every position (one C call each)."""
-    data = squeezed.encode("utf-32-le")
-    width = 4 * PREFIX
-    blake = hashlib.blake2b
-    return [
-        int.from_bytes(blake(data[p : p + width], digest_size=8, key=key).digest(), "little")
-        for p in range(0, len(data) - width + 4, 4)
-    ]
+
+#: Prefixes remembered per index (each ~150 bytes): the cache is emptied beyond this.
+_PREFIX_CACHE = 200_000
 
 
 def _digit_bounded(text: str, start: int, end: int) -> bool:

@@ -19,6 +19,7 @@ time (:meth:`FingerprintIndex.build` ``common``).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -37,7 +38,10 @@ __all__ = [
     "Registered",
     "W",
     "fingerprints",
+    "kgram_hashes",
+    "squeeze",
     "squeeze_map",
+    "squeezed_offsets",
 ]
 
 #: k-gram length in squeezed characters: about one short clause of Chinese, long enough that a
@@ -58,22 +62,34 @@ _KEPT = re.compile(r"[^\W_]+")
 def squeeze_map(text: str) -> tuple[str, list[int], list[int]]:
     """The squeezed folded text and, per squeezed character, its original start and end."""
     folded = fold(text)
-    pieces: list[str] = []
-    positions: list[int] = []
-    for m in _KEPT.finditer(folded.text):
-        pieces.append(m.group())
-        positions.extend(range(m.start(), m.end()))
+    squeezed, positions = squeeze(folded.text), squeezed_offsets(folded.text)
     if not folded.f_starts:  # folding kept every offset
-        return "".join(pieces), positions, [p + 1 for p in positions]
+        return squeezed, positions, [p + 1 for p in positions]
     spans = [folded.to_original(p, p + 1) for p in positions]
-    return "".join(pieces), [s for s, _ in spans], [e for _, e in spans]
+    return squeezed, [s for s, _ in spans], [e for _, e in spans]
+
+
+def squeeze(folded: str) -> str:
+    """The squeezed stream of an already folded text (letters, digits and ideographs)."""
+    return "".join(_KEPT.findall(folded))
+
+
+def squeezed_offsets(folded: str) -> list[int]:
+    """Per character of :func:`squeeze`, its offset in the folded text."""
+    positions: list[int] = []
+    for m in _KEPT.finditer(folded):
+        positions.extend(range(m.start(), m.end()))
+    return positions
 
 
 #: Multiplier of the polynomial k-gram hash that picks the fingerprints (an odd 64-bit constant).
 _BASE = np.uint64(0x9E3779B97F4A7C15)
 
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
-def _selection_hashes(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+
+def _selection_hashes(codes: U64) -> U64:
     """A fast unkeyed hash of every k-gram, used only to *choose* fingerprints (winnowing).
 
     What is stored and compared is the keyed BLAKE2b of each chosen k-gram; the choice itself
@@ -89,43 +105,64 @@ def _selection_hashes(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     return value
 
 
-def _winnow(squeezed: str) -> list[int]:
-    """k-gram positions chosen by winnowing (rightmost minimum of every window of ``W``)."""
-    if len(squeezed) < K:
-        return []
-    codes = np.frombuffer(squeezed.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+def _winnow(encoded: bytes) -> I64:
+    """k-gram positions chosen by winnowing (rightmost minimum of every window of ``W``), in
+    order, from the squeezed text encoded as UTF-32-LE."""
+    codes = np.frombuffer(encoded, dtype="<u4").astype(np.uint64)
+    if len(codes) < K:
+        return np.zeros(0, dtype=np.int64)
     hashes = _selection_hashes(codes)
     if len(hashes) <= W:
-        return [len(hashes) - 1 - int(np.argmin(hashes[::-1]))]
+        return np.array([len(hashes) - 1 - int(np.argmin(hashes[::-1]))], dtype=np.int64)
     windows = np.lib.stride_tricks.sliding_window_view(hashes, W)
     chosen = (W - 1 - np.argmin(windows[:, ::-1], axis=1)) + np.arange(len(windows))
-    return [int(p) for p in np.unique(chosen)]
+    picked = np.zeros(len(hashes), dtype=bool)
+    picked[chosen] = True
+    return np.flatnonzero(picked).astype(np.int64)
 
 
-def _keyed(squeezed: str, positions: list[int], key: bytes) -> list[tuple[int, int]]:
-    """The stored form of the chosen k-grams: BLAKE2b under the unit's key, with positions."""
+def _keyed(encoded: bytes, positions: I64, key: bytes) -> U64:
+    """The stored form of the k-grams at ``positions``: BLAKE2b under the unit's key (64 bits,
+    little-endian), of each k-gram's UTF-32-LE bytes."""
     blake = hashlib.blake2b
-    out = []
-    for p in positions:
-        digest = blake(squeezed[p : p + K].encode("utf-32-le"), digest_size=8, key=key).digest()
-        out.append((int.from_bytes(digest, "little"), p))
-    return out
+    size = 4 * K
+    digests = [
+        blake(encoded[4 * p : 4 * p + size], digest_size=8, key=key).digest()
+        for p in positions.tolist()
+    ]
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
 
 
 def fingerprints(text: str, key: bytes) -> list[tuple[int, int]]:
     """Winnowed keyed fingerprints of ``text``: (hash, position in the squeezed text)."""
-    squeezed, _, _ = squeeze_map(text)
-    return _keyed(squeezed, _winnow(squeezed), key)
+    encoded = squeeze(fold(text).text).encode("utf-32-le")
+    positions = _winnow(encoded)
+    return list(zip(_keyed(encoded, positions, key).tolist(), positions.tolist(), strict=True))
+
+
+def kgram_hashes(text: str, key: bytes) -> set[int]:
+    """Keyed hashes of *every* k-gram of ``text`` (not only the winnowed ones).
+
+    Used for the ordinary-mail corpus (stop-set): a registered document's fingerprint is chosen
+    by winnowing in the document's context, which the corpus does not share, so the corpus must
+    offer every k-gram for the document's choice to be found in it.
+    """
+    encoded = squeeze(fold(text).text).encode("utf-32-le")
+    count = len(encoded) // 4 - K + 1
+    return set(_keyed(encoded, np.arange(max(count, 0), dtype=np.int64), key).tolist())
 
 
 @dataclass(frozen=True, slots=True)
 class Registered:
-    """One registered document as the index knows it: fingerprints, never text."""
+    """One registered document as the index knows it: fingerprints, never text.
+
+    ``hashes`` is a set of keyed fingerprints or an array of them (as the store packs them).
+    """
 
     id: str
     label: str
     category: str
-    hashes: frozenset[int]
+    hashes: frozenset[int] | U64
     threshold: float = DEFAULT_THRESHOLD
     min_run: int = DEFAULT_MIN_RUN
 
@@ -147,16 +184,31 @@ class DocumentMatch:
         return self.matched / self.total if self.total else 0.0
 
 
+def _array(hashes: Iterable[int] | U64) -> U64:
+    if isinstance(hashes, np.ndarray):
+        return np.unique(hashes.astype(np.uint64, copy=False))
+    values = hashes if isinstance(hashes, (set, frozenset, list, tuple)) else list(hashes)
+    return np.unique(np.fromiter(values, dtype=np.uint64, count=len(values)))
+
+
 @dataclass
 class FingerprintIndex:
-    """Fingerprint → registered documents, with the common fingerprints left out."""
+    """Fingerprint → registered documents, with the common fingerprints left out.
+
+    Kept as sorted arrays (compressed sparse rows): ``_keys`` holds every evidence fingerprint
+    once, and the documents holding ``_keys[i]`` are ``_docs[_offsets[i]:_offsets[i + 1]]``.
+    About 12 bytes per registered fingerprint (a dict of lists took ten times that), and a
+    message's fingerprints are looked up all at once (:func:`numpy.searchsorted`).
+    """
 
     key: bytes
-    documents: list[Registered] = field(default_factory=list)
+    documents: list[Registered] = field(default_factory=list)  # hashes moved into the arrays
     max_share: int = 5  # a fingerprint in more documents than this is boilerplate
-    _postings: dict[int, list[int]] = field(default_factory=dict)
+    _keys: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    _offsets: I64 = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    _docs: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     _totals: list[int] = field(default_factory=list)
-    ignored: int = 0  # fingerprints left out as common
+    ignored: int = 0  # registered fingerprints left out as common (shared or in the corpus)
 
     @classmethod
     def build(
@@ -164,21 +216,29 @@ class FingerprintIndex:
         key: bytes,
         documents: Iterable[Registered],
         *,
-        common: Iterable[int] = (),
+        common: Iterable[int] | U64 = (),
         max_share: int = 5,
     ) -> FingerprintIndex:
-        index = cls(key, list(documents), max_share)
-        postings: defaultdict[int, list[int]] = defaultdict(list)
-        for number, document in enumerate(index.documents):
-            for value in document.hashes:
-                postings[value].append(number)
-        dropped = set(common)
-        for value, docs in postings.items():
-            if len(docs) > max_share:
-                dropped.add(value)
-        index._postings = {v: d for v, d in postings.items() if v not in dropped}
-        index.ignored = len(dropped)
-        index._totals = [len(d.hashes - dropped) for d in index.documents]
+        listed = list(documents)
+        arrays = [_array(d.hashes) for d in listed]
+        index = cls(key, [dataclasses.replace(d, hashes=frozenset()) for d in listed], max_share)
+        if not arrays:
+            return index
+        values = np.concatenate(arrays)
+        owners = np.repeat(np.arange(len(arrays), dtype=np.int32), [len(a) for a in arrays])
+        order = np.argsort(values, kind="stable")
+        values, owners = values[order], owners[order]
+        keys, counts = np.unique(values, return_counts=True)
+        dropped = counts > max_share
+        stop = _array(common)
+        if len(stop):
+            dropped |= np.isin(keys, stop, assume_unique=True)
+        kept = np.repeat(~dropped, counts)
+        index._keys = keys[~dropped]
+        index._docs = owners[kept]
+        index._offsets = np.concatenate([[0], np.cumsum(counts[~dropped])]).astype(np.int64)
+        index._totals = np.bincount(index._docs, minlength=len(listed)).tolist()
+        index.ignored = int(dropped.sum())
         return index
 
     def __len__(self) -> int:
@@ -186,13 +246,25 @@ class FingerprintIndex:
 
     def match(self, text: str) -> list[DocumentMatch]:
         """Every registered document ``text`` shares enough of."""
-        if not self._postings:
+        if not len(self._keys):
             return []
-        squeezed, starts, ends = squeeze_map(text)
+        folded = fold(text)
+        encoded = squeeze(folded.text).encode("utf-32-le")
+        positions = _winnow(encoded)
+        values = _keyed(encoded, positions, self.key)
+        slots = np.searchsorted(self._keys, values)
+        slots[slots == len(self._keys)] = 0
+        hit = self._keys[slots] == values
+        if not hit.any():  # the usual case: nothing registered in this mail
+            return []
         found: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)  # doc → (hash, pos)
-        for value, pos in _keyed(squeezed, _winnow(squeezed), self.key):
-            for number in self._postings.get(value, ()):
+        offsets = self._offsets
+        for value, pos, slot in zip(
+            values[hit].tolist(), positions[hit].tolist(), slots[hit].tolist(), strict=True
+        ):
+            for number in self._docs[offsets[slot] : offsets[slot + 1]].tolist():
                 found[number].append((value, pos))
+        kept: list[int] | None = None
         matches: list[DocumentMatch] = []
         for number, pairs in found.items():
             document = self.documents[number]
@@ -203,7 +275,9 @@ class FingerprintIndex:
             share = matched / total if total else 0.0
             if share < document.threshold and longest < document.min_run:
                 continue
-            spans = tuple((starts[s], ends[e - 1]) for s, e in runs)
+            if kept is None:  # squeezed → folded offsets, only when something is reported
+                kept = squeezed_offsets(folded.text)
+            spans = tuple(folded.to_original(kept[s], kept[e - 1] + 1) for s, e in runs)
             matches.append(
                 DocumentMatch(
                     document.id, document.label, document.category, matched, total, longest, spans

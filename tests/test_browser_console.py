@@ -7,6 +7,7 @@ Set ``DLP_UPDATE_SCREENSHOTS=1`` to rewrite ``docs/console-queue.png``, ``docs/c
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -573,3 +574,86 @@ def test_account_refusals_reach_the_admin_in_chinese(live_console: LiveConsole, 
     refused("必须登记本人邮箱")
     expect(page.locator("tr", has_text="auditor")).to_contain_text("审计")  # nothing changed
     expect(page.locator("tr", has_text="shen@")).to_contain_text("shen@gov.example.cn")
+
+
+def _reloads(process: GatewayProcess) -> int:
+    return sum("registered secrets reloaded" in line for line in list(process.lines))
+
+
+def _wait_reloads(process: GatewayProcess, count: int) -> None:
+    """Until the gateway has started ``count`` generations with new registrations (bounded)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while _reloads(process) < count:
+        assert time.monotonic() < deadline, "\n".join(process.lines)
+        time.sleep(0.1)
+
+
+def test_an_approver_registers_a_document_and_a_roster_and_a_leak_is_held(
+    tmp_path: Path,
+    sink: Sink,
+    page: Page,
+    gateway_process: Callable[..., GatewayProcess],
+) -> None:
+    from tests.fixtures_smtp import message, process_config, submit_sync, write_config
+    from tests.support.addresses import SENDER
+    from tests.support.registered import PARAGRAPHS, SECRET_TEXT, csv_of, docx_of, roster
+
+    config = write_config(tmp_path / "gateway.toml", process_config(tmp_path, sink.port))
+    add = subprocess.run(
+        [sys.executable, "-m", "gateway", "--config", str(config), "user", "add", "li",
+         "--role", "approver", "--email", "li@gov.example.cn", "--password-stdin"],
+        input=f"{PASSWORD}\n", cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    gateway = gateway_process(config)
+    base = f"http://127.0.0.1:{gateway.console_port}"
+    secret = tmp_path / "资金缺口报告.docx"
+    secret.write_bytes(docx_of(SECRET_TEXT.split("\n")))
+    names = tmp_path / "低保名册.csv"
+    names.write_bytes(csv_of(roster(1)))
+
+    log_in(page, base, "li")
+    page.get_by_role("link", name="登记文件").click()
+    expect(page.locator("table.queue")).to_contain_text("尚未登记任何文件或数据")
+    document = page.locator("form[action='/registered']")
+    document.locator("input[name=file]").set_input_files(str(secret))
+    document.locator("input[name=label]").fill("北部片区资金缺口报告")
+    document.locator("select[name=category]").select_option("land")
+    document.get_by_role("button", name="登记").click()
+    expect(page.locator("table.queue")).to_contain_text("《北部片区资金缺口报告》")
+
+    roster_form = page.locator("#data-upload")
+    roster_form.locator("input[name=file]").set_input_files(str(names))
+    roster_form.locator("input[name=label]").fill("东湖街道低保名册")
+    roster_form.locator("select[name=category]").select_option("personnel")
+    roster_form.get_by_role("button", name="上传并选择列").click()
+    expect(page.locator("h1")).to_have_text("登记数据：选择各列的类型")
+    expect(page.locator("td.column-header")).to_have_text(["姓名", "身份证号", "手机号", "住址"])
+    expect(page.locator("body")).not_to_contain_text(roster(1)[0][0])
+    page.get_by_label("手机号 的类型").select_option("")  # leave the mobiles out
+    page.get_by_role("button", name="登记", exact=True).click()
+    rows = page.locator("table.queue tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("《东湖街道低保名册》")
+    expect(rows.nth(1)).to_contain_text("20 行（姓名、身份证号、住址）")
+    _wait_reloads(gateway, 1)  # the running gateway picked both up, without restart
+
+    leak = message(f"领导：摘录如下。\n{PARAGRAPHS[0]}\n{PARAGRAPHS[2]}\n")
+    answer = submit_sync(gateway.smtp_port, SENDER, [EXTERNAL], leak)
+    assert answer.text.startswith("2.6.0 held for review as "), answer
+    case_id = answer.text.rsplit(" ", 1)[1]
+    page.goto(f"{base}/cases/{case_id}")
+    expect(page.locator("body")).to_contain_text("与登记文件《北部片区资金缺口报告》重合 ")
+    expect(page.locator("body")).to_have_text(re.compile(r"重合 \d+%（\d+/\d+）"))
+    mark = page.locator("mark.hit", has_text="缺口约三亿七千六百万元").first
+    expect(mark).to_be_visible()
+
+    page.goto(f"{base}/registered")
+    page.locator("tr", has_text="北部片区资金缺口报告").get_by_role("button", name="删除").click()
+    expect(page.locator("table.queue")).not_to_contain_text("北部片区资金缺口报告")
+    _wait_reloads(gateway, 2)
+    answer = submit_sync(gateway.smtp_port, SENDER, [EXTERNAL], leak)
+    assert answer.text.startswith("2.0.0 relayed"), answer
+    assert any(PARAGRAPHS[0][:20].encode() in m.data for m in sink.handler.to(EXTERNAL))

@@ -22,6 +22,7 @@ from gateway.store.audit import load_key
 from gateway.store.cases import case_with_timeline
 from gateway.store.migrations import open_store
 from gateway.store.registry import (
+    add_common,
     add_dataset,
     add_document,
     fingerprint_key,
@@ -382,6 +383,16 @@ async def test_registry_round_trip_on_sqlite_and_postgres(store: Any) -> None:
     assert [m.id for m in found] == [document.id]
     rows = "\n".join(" ".join(row) for row in ROSTER[:3])
     assert [m.rows for m in registrations.data.match(rows)] == [3]
+    # an ordinary-mail corpus holding the paragraph: it no longer counts, and the version moves
+    common = await add_common(
+        store, key, texts=[f"{ORDINARY}\n{PARAGRAPHS[2]}"], label="日常邮件", actor="li"
+    )
+    assert common.files == 1 and common.fingerprints > 100
+    assert await registry_version(store) not in ("", version)
+    stopped = (await load_registrations(store, key)).documents
+    assert stopped is not None and stopped.match(PARAGRAPHS[2]) == []
+    assert await remove(store, common.id, "li") == "日常邮件"
+    assert await registry_version(store) == version
     assert await remove(store, data.id, "li") == DATA_LABEL
     assert await registry_version(store) not in ("", version)
     with pytest.raises(StoreError, match="no registration"):

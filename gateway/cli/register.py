@@ -1,9 +1,11 @@
-"""`dlp-gateway register add|data|list|remove`: registered secret documents and data sets.
+"""`dlp-gateway register add|data|common|list|remove`: registered secret documents and data sets.
 
 ``add FILE…`` extracts each file's text the way the gateway reads attachments (any format,
 OCR included), fingerprints it under the store's fingerprint key and stores only the keyed
 fingerprints (:mod:`gateway.store.registry`). ``data FILE.xlsx|csv --columns …`` registers the
-chosen columns of every row as keyed hashes. Changes need an approver's or admin's password
+chosen columns of every row as keyed hashes. ``common DIR|FILE…`` registers a corpus of the
+unit's ordinary mail (.eml) and documents as a stop-set: the keyed hash of every k-gram, so that
+text the unit's ordinary mail shares with a registered document never counts. Changes need an approver's or admin's password
 (prompted, or the first line of stdin with ``--password-stdin``) and are audited; a running
 gateway picks them up within its scope poll interval, without restart.
 """
@@ -27,9 +29,11 @@ from gateway.store.audit import load_key
 from gateway.store.migrations import open_store
 from gateway.store.models import Role
 from gateway.store.registry import (
+    add_common,
     add_dataset,
     add_document,
     fingerprint_key,
+    list_common,
     list_registered,
     remove,
 )
@@ -82,6 +86,13 @@ def register(sub: Any) -> None:
     )
     _officer(data)
 
+    common = actions.add_parser(
+        "common", help="register ordinary mail whose shared text never counts (stop-set)"
+    )
+    common.add_argument("paths", nargs="+", metavar="DIR|FILE", help=".eml files, documents")
+    common.add_argument("--label", metavar="TEXT", help="name shown in the list")
+    _officer(common)
+
     listing = actions.add_parser("list", help="list registered documents and data sets")
     listing.set_defaults(func=run)
 
@@ -120,7 +131,8 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
     async with open_store(settings) as sessions:
         if command == "list":
             documents, sets = await list_registered(sessions)
-            if not documents and not sets:
+            commons = await list_common(sessions)
+            if not documents and not sets and not commons:
                 print("nothing registered (use `dlp-gateway register add FILE --category ID`)")
             for d in documents:
                 print(
@@ -132,6 +144,11 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
                     f"{s.id}\tdata\t{s.category}\t{s.min_rows} rows\t{s.rows} rows registered"
                     f"\t{s.created_by}\t{s.created_at:%Y-%m-%d %H:%M}\t{s.label}"
                 )
+            for c in commons:
+                print(
+                    f"{c.id}\tcommon\t-\t{c.files} files\t{c.fingerprints} k-grams"
+                    f"\t{c.created_by}\t{c.created_at:%Y-%m-%d %H:%M}\t{c.label}"
+                )
             return 0
         client = os_user()
         accounts = Accounts(sessions, settings.console)
@@ -140,12 +157,29 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
         if user is None or user.role not in REGISTRARS:
             raise AccountError(f"账号 {args.actor!r} 无权登记文件（仅审批人和管理员）")
         via = {"channel": "cli", "client": client}
-        if command != "remove":
+        if command in ("add", "data"):
             _check_category(settings, args.category)
         key = fingerprint_key(load_key(settings))
         if command == "remove":
             label = await remove(sessions, args.id, args.actor, via)
             print(f"{args.id} removed ({label})")
+        elif command == "common":
+            started = time.monotonic()
+            texts, skipped = corpus_texts([Path(p) for p in args.paths], settings)
+            c = await add_common(
+                sessions,
+                key,
+                texts=texts,
+                label=args.label or ", ".join(Path(p).name for p in args.paths),
+                actor=args.actor,
+                via=via,
+            )
+            elapsed = time.monotonic() - started
+            print(
+                f"{c.id} registered as ordinary mail: 《{c.label}》 {c.files} files, "
+                f"{c.chars} characters, {c.fingerprints} k-grams ({elapsed:.1f} s)"
+                + (f"; {skipped} unreadable files skipped" if skipped else "")
+            )
         elif command == "add":
             threshold = parse_threshold(args.threshold)
             for name in args.files:
@@ -219,43 +253,90 @@ def document_from_bytes(data: bytes, name: str, settings: Settings) -> str:
     return "\n\n".join(content)
 
 
+def corpus_texts(paths: list[Path], settings: Settings) -> tuple[list[str], int]:
+    """The text of every file under ``paths`` (.eml read as mail) and how many were unreadable.
+
+    A corpus is best effort: a file or part the gateway cannot read is skipped, not fatal.
+    """
+    from gateway.extract import extract_document, extract_message
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise DlpError(f"{path}: no such file or directory")
+    texts: list[str] = []
+    skipped = 0
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError:
+            skipped += 1
+            continue
+        if file.suffix.lower() == ".eml":
+            extracted = extract_message(data, settings.limits)
+        else:
+            extracted = extract_document(data, file.name, settings.limits)
+        content = [s.text for s in extracted.segments if not _TEMPLATE_PART.search(s.location)]
+        if content:
+            texts.append("\n\n".join(content))
+        else:
+            skipped += 1
+    if not texts:
+        raise DlpError(f"no readable text in {', '.join(str(p) for p in paths)}")
+    return texts, skipped
+
+
 def read_rows(path: Path, wanted: list[str]) -> tuple[list[str], list[list[str]]]:
     """The chosen columns (header names) and every data row of a csv or xlsx file."""
     try:
-        if path.suffix.lower() == ".xlsx":
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DlpError(f"{path}: {exc.strerror or exc}") from exc
+    header, body = read_table(data, path.name)
+    chosen = _pick(header, wanted, path)
+    numbers = [header.index(c) for c in chosen]
+    rows = [[row[n] if n < len(row) else "" for n in numbers] for row in body]
+    return chosen, rows
+
+
+def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
+    """The header row and the data rows of a csv (UTF-8 or GB18030) or xlsx (first sheet)."""
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".xlsx":
             from openpyxl import load_workbook
 
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             table = [
                 ["" if v is None else str(v) for v in row]
                 for row in book.worksheets[0].iter_rows(values_only=True)
             ]
             book.close()
-        elif path.suffix.lower() == ".csv":
-            raw = path.read_bytes()
+        elif suffix == ".csv":
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    content = raw.decode(encoding)
+                    content = data.decode(encoding)
                     break
                 except UnicodeDecodeError:
                     continue
+            else:
+                raise DlpError(f"{name}: the csv is neither UTF-8 nor GB18030")
             table = list(csv.reader(io.StringIO(content)))
         else:
-            raise DlpError(f"{path}: register data reads .xlsx or .csv files")
-    except OSError as exc:
-        raise DlpError(f"{path}: {exc.strerror or exc}") from exc
+            raise DlpError(f"{name}: register data reads .xlsx or .csv files")
     except DlpError:
         raise
     except Exception as exc:  # a corrupt workbook: one line, never a traceback
-        raise DlpError(f"{path}: cannot read the table: {type(exc).__name__}") from exc
+        raise DlpError(f"{name}: cannot read the table: {type(exc).__name__}") from exc
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
-        raise DlpError(f"{path}: needs a header row and at least one data row")
+        raise DlpError(f"{name}: needs a header row and at least one data row")
     header = [cell.strip() for cell in table[0]]
-    chosen = _pick(header, wanted, path)
-    numbers = [header.index(c) for c in chosen]
-    rows = [[row[n] if n < len(row) else "" for n in numbers] for row in table[1:]]
-    return chosen, rows
+    return header, table[1:]
 
 
 def _pick(header: list[str], wanted: list[str], path: Path) -> list[str]:

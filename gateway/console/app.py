@@ -29,6 +29,7 @@ from gateway.console.auth import Forbidden, NotSignedIn
 from gateway.console.health import router as health_router
 from gateway.console.pages import router as pages_router
 from gateway.console.preview import router as preview_router
+from gateway.console.register_pages import router as register_router
 from gateway.console.scope_pages import router as scope_router
 from gateway.console.sender_pages import router as sender_router
 from gateway.console.stats_pages import router as stats_router
@@ -244,6 +245,7 @@ def create_app(
     app.include_router(stats_router)
     app.include_router(sender_router)
     app.include_router(scope_router)
+    app.include_router(register_router)
 
     networks = [ipaddress.ip_network(n, strict=False) for n in settings.console.metrics_networks]
     token = settings.console.metrics_token

@@ -278,3 +278,23 @@ class ScopeVersion(Base):
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     loaded_by: Mapped[str] = mapped_column(Text, default="")  # instance and trigger
     files: Mapped[list[Any]] = mapped_column(JSON)  # [{name, text}] sorted by name
+
+
+class RegisteredCommon(Base):
+    """A corpus of ordinary mail registered as a stop-set: keyed hashes of its k-grams, no text.
+
+    A registered document's fingerprint found here is ignored at match time (boilerplate the
+    unit's ordinary mail shares). ``hashes`` packs the keyed hash of every distinct k-gram as
+    little-endian unsigned 64-bit integers.
+    """
+
+    __tablename__ = "registered_common"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. C20261205-7K3F9A
+    label: Mapped[str] = mapped_column(Text)
+    files: Mapped[int] = mapped_column(Integer)  # files read
+    chars: Mapped[int] = mapped_column(Integer)  # squeezed characters read
+    fingerprint_count: Mapped[int] = mapped_column(Integer)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -23,22 +23,27 @@ from gateway.errors import StoreError
 from gateway.registered import Registrations
 from gateway.store import audit
 from gateway.store.engine import Sessions, transaction
-from gateway.store.models import RegisteredDataSet, RegisteredDocument
+from gateway.store.models import RegisteredCommon, RegisteredDataSet, RegisteredDocument
 from matchers.exactdata import DataSet, ExactDataIndex
 from matchers.fingerprint import (
     DEFAULT_MIN_RUN,
     FingerprintIndex,
     Registered,
     fingerprints,
+    kgram_hashes,
     squeeze_map,
 )
 
 __all__ = [
+    "CommonSummary",
     "DataSummary",
     "DocumentSummary",
+    "RegistrationRefused",
+    "add_common",
     "add_dataset",
     "add_document",
     "fingerprint_key",
+    "list_common",
     "list_registered",
     "load_registrations",
     "registry_version",
@@ -50,6 +55,15 @@ _CELL = np.dtype([("hash", "<u8"), ("row", "<u4"), ("column", "<u4")])
 _PREFIX = np.dtype([("hash", "<u8"), ("length", "<u4")])
 #: Fewer fingerprints than this and a "document" is a phrase: it would match ordinary mail.
 MIN_FINGERPRINTS = 5
+
+
+class RegistrationRefused(StoreError):
+    """A registration the rules refuse (not a store fault): ``str()`` for the command line,
+    ``reason`` for the console (Chinese)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def fingerprint_key(audit_key: bytes) -> bytes:
@@ -84,6 +98,29 @@ class DataSummary:
     min_rows: int
     created_by: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommonSummary:
+    id: str
+    label: str
+    files: int
+    chars: int
+    fingerprints: int
+    created_by: str
+    created_at: datetime
+
+
+def _common(row: RegisteredCommon) -> CommonSummary:
+    return CommonSummary(
+        row.id,
+        row.label,
+        row.files,
+        row.chars,
+        row.fingerprint_count,
+        row.created_by,
+        audit.utc(row.created_at),
+    )
 
 
 def _document(row: RegisteredDocument) -> DocumentSummary:
@@ -128,9 +165,11 @@ async def add_document(
         raise StoreError(f"threshold {threshold}% is out of range (1–100%)")
     hashes = sorted({value for value, _ in fingerprints(text, key)})
     if len(hashes) < MIN_FINGERPRINTS:
-        raise StoreError(
+        raise RegistrationRefused(
             f"《{label}》 has too little text to register ({len(hashes)} fingerprints, "
-            f"at least {MIN_FINGERPRINTS} needed)"
+            f"at least {MIN_FINGERPRINTS} needed)",
+            f"《{label}》的文字太少，无法登记（只有 {len(hashes)} 个指纹，至少需要 "
+            f"{MIN_FINGERPRINTS} 个）。",
         )
     row = RegisteredDocument(
         id=_new_id("D"),
@@ -180,7 +219,9 @@ async def add_dataset(
     if min_rows < 1:
         raise StoreError(f"--min-rows {min_rows} must be at least 1")
     if not rows:
-        raise StoreError(f"《{label}》 has no rows to register")
+        raise RegistrationRefused(
+            f"《{label}》 has no rows to register", f"《{label}》没有可登记的行。"
+        )
     data = DataSet.register("", label, category, columns, rows, key, unique=unique)
     cells = np.array(
         [(h, row, column) for h, found in data.values.items() for row, column in found],
@@ -224,6 +265,57 @@ async def add_dataset(
     return _data(row)
 
 
+async def add_common(
+    sessions: Sessions,
+    key: bytes,
+    *,
+    texts: Sequence[str],
+    label: str,
+    actor: str,
+    via: dict[str, str] | None = None,
+) -> CommonSummary:
+    """Register ``texts`` (ordinary mail and documents) as a stop-set: the keyed hash of every
+    k-gram is kept, the text is not. Registered documents' fingerprints found in it are ignored.
+    """
+    hashes: set[int] = set()
+    chars = 0
+    for text in texts:
+        hashes |= kgram_hashes(text, key)
+        chars += len(squeeze_map(text)[0])
+    if not hashes:
+        raise RegistrationRefused(
+            f"《{label}》 has no text to register as ordinary mail",
+            f"《{label}》没有可登记的文字。",
+        )
+    row = RegisteredCommon(
+        id=_new_id("C"),
+        label=label,
+        files=len(texts),
+        chars=chars,
+        fingerprint_count=len(hashes),
+        hashes=np.asarray(sorted(hashes), dtype="<u8").tobytes(),
+        created_by=actor,
+        created_at=datetime.now(UTC),
+    )
+    async with transaction(sessions) as session:
+        await audit.begin_write(session)
+        session.add(row)
+        await audit.append(
+            session,
+            actor,
+            "register_common",
+            row.id,
+            {"label": label, "files": len(texts), "fingerprints": len(hashes), **(via or {})},
+        )
+    return _common(row)
+
+
+async def list_common(sessions: Sessions) -> list[CommonSummary]:
+    async with transaction(sessions) as session:
+        rows = (await session.scalars(select(RegisteredCommon).order_by(RegisteredCommon.id))).all()
+        return [_common(r) for r in rows]
+
+
 async def list_registered(
     sessions: Sessions,
 ) -> tuple[list[DocumentSummary], list[DataSummary]]:
@@ -240,12 +332,14 @@ async def list_registered(
 async def remove(
     sessions: Sessions, registration: str, actor: str, via: dict[str, str] | None = None
 ) -> str:
-    """Remove a registered document or data set; its label. Unknown id → StoreError."""
+    """Remove a registered document, data set or ordinary-mail corpus; its label.
+
+    Unknown id → StoreError."""
     async with transaction(sessions) as session:
         await audit.begin_write(session)
-        document = await session.get(RegisteredDocument, registration)
-        data = await session.get(RegisteredDataSet, registration)
-        found = document or data
+        found: RegisteredDocument | RegisteredDataSet | RegisteredCommon | None = None
+        for model in (RegisteredDocument, RegisteredDataSet, RegisteredCommon):
+            found = found or await session.get(model, registration)
         if found is not None:
             label = str(found.label)
             await session.delete(found)
@@ -253,7 +347,10 @@ async def remove(
                 session, actor, "unregister", registration, {"label": label, **(via or {})}
             )
             return label
-    raise StoreError(f"no registration {registration} (see `dlp-gateway register list`)")
+    raise RegistrationRefused(
+        f"no registration {registration} (see `dlp-gateway register list`)",
+        f"没有编号为 {registration} 的登记（可能已被删除）。",
+    )
 
 
 async def registry_version(sessions: Sessions) -> str:
@@ -261,8 +358,9 @@ async def registry_version(sessions: Sessions) -> str:
     async with transaction(sessions) as session:
         ids = list(await session.scalars(select(RegisteredDocument.id)))
         ids += list(await session.scalars(select(RegisteredDataSet.id)))
-    if not ids:
-        return ""
+        if not ids:  # an ordinary-mail corpus alone changes nothing
+            return ""
+        ids += list(await session.scalars(select(RegisteredCommon.id)))
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
@@ -271,25 +369,30 @@ async def load_registrations(sessions: Sessions, key: bytes) -> Registrations:
     async with transaction(sessions) as session:
         documents = list(await session.scalars(select(RegisteredDocument)))
         sets = list(await session.scalars(select(RegisteredDataSet)))
-    ids = sorted([d.id for d in documents] + [s.id for s in sets])
-    if not ids:
+        commons = list(await session.scalars(select(RegisteredCommon)))
+    if not documents and not sets:
         return Registrations()
+    ids = sorted([d.id for d in documents] + [s.id for s in sets] + [c.id for c in commons])
     version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
     registered = [
         Registered(
             d.id,
             d.label,
             d.category,
-            frozenset(int(h) for h in np.frombuffer(d.hashes, dtype="<u8")),
+            np.frombuffer(d.hashes, dtype="<u8").astype(np.uint64),
             d.threshold / 100,
             DEFAULT_MIN_RUN,
         )
         for d in documents
     ]
     data_sets = [_load_dataset(s) for s in sets]
+    common = np.concatenate(
+        [np.frombuffer(c.hashes, dtype="<u8").astype(np.uint64) for c in commons]
+        or [np.zeros(0, dtype=np.uint64)]
+    )
     return Registrations(
         version,
-        FingerprintIndex.build(key, registered) if registered else None,
+        FingerprintIndex.build(key, registered, common=common) if registered else None,
         ExactDataIndex(key, data_sets) if data_sets else None,
     )
 
