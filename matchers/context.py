@@ -27,7 +27,8 @@ Everything runs on folded text (:mod:`matchers.normalize`): simplified character
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import ahocorasick
 
@@ -85,8 +86,9 @@ _INTERNAL = _automaton((*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY))
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
+_FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
 _FORM_FIELD = re.compile(
-    r"(?:^|[\t ])(拟稿|核稿|会签|签发|审核|拟办|批示|承办)(?:人|单位|意见)?[ \t]*[:：\t]", re.M
+    rf"(?:^|[\t ])({'|'.join(_FORM_WORDS)})(?:人|单位|意见)?[ \t]*[:：\t]", re.M
 )
 
 _TITLE = re.compile(
@@ -126,7 +128,7 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
     for last, word in _INTERNAL.iter_long(text):
         start, end = last + 1 - len(word), last + 1
         if word == _STUDY:
-            match = _PENDING_BEFORE.search(text, max(0, start - 10), start)
+            match = _pending(text, start)
             if match is None:
                 continue
             start, word = match.start(), text[match.start() : end]
@@ -137,10 +139,28 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
         if not _quoted(text, start, end):
             yield start, end, word
-    if "稿" in text or "签" in text or "核" in text:
+    # three different fields make a form: look for them only where three of the words stand
+    # (the field regex has no literal prefix, so it would try every position of the text)
+    if ("稿" in text or "签" in text or "核" in text) and _words_in(text, _FORM_WORDS, 3):
         fields = list(_FORM_FIELD.finditer(text))
         if len({f.group(1) for f in fields}) >= 3:
             yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+
+
+def _pending(text: str, start: int) -> re.Match[str] | None:
+    """What makes 研究 at ``start`` a matter still to be decided (待常委会研究), if anything."""
+    return _PENDING_BEFORE.search(text, max(0, start - 10), start)
+
+
+def _words_in(text: str, words: Iterable[str], needed: int) -> bool:
+    """Do at least ``needed`` of ``words`` stand in ``text``?"""
+    found = 0
+    for word in words:
+        if word in text:
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
@@ -156,6 +176,29 @@ def _quoted(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
     return _cited(text, start, end) or ("《" in before and "》" in after)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """Words one of which stands, as written, in every text a scan can find anything in.
+
+    The engine adds the words to its one keyword pass (:mod:`matchers.keywords`) and runs the
+    scan only on the segments where one of them stands, so mail without them never pays for
+    a second pass over its text. ``checks`` narrows a common word (研究): it counts only where
+    its check on ``(text, start, end)`` passes."""
+
+    words: frozenset[str]
+    checks: tuple[tuple[str, Callable[[str, int, int], bool]], ...] = ()
+
+
+#: :func:`internal_markers` finds something only where a marker, a pending 研究 or a form
+#: field word stands.
+INTERNAL_PROBE = Probe(
+    frozenset((*_DRAFT, *_CIRCULATION, *_PENDING, *_FORM_WORDS)),
+    ((_STUDY, lambda text, start, _end: _pending(text, start) is not None),),
+)
+#: :func:`circulation_markers` finds something only where a circulation limit stands.
+CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
 
 
 def public_signals(text: str, title: str = "") -> list[str]:
