@@ -82,7 +82,8 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
-_INTERNAL = _automaton((*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY))
+_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY)
+_INTERNAL = _automaton(_INTERNAL_WORDS)
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
@@ -113,7 +114,9 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
     ),
 }
-_ARTICLE = re.compile(r"^[ \t]*第[一二三四五六七八九十百零〇0-9]+条", re.M)
+# 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
+# not skip ahead to 第 and would try every position of the text)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 _BODY_LINE = re.compile(
     r"(?:人民政府|委员会|管理局|局|办公室|办事处|街道|组织部|宣传部|中心|人民法院|检察院)[ \t]*$"
 )
@@ -194,7 +197,7 @@ class Probe:
 #: :func:`internal_markers` finds something only where a marker, a pending 研究 or a form
 #: field word stands.
 INTERNAL_PROBE = Probe(
-    frozenset((*_DRAFT, *_CIRCULATION, *_PENDING, *_FORM_WORDS)),
+    frozenset(_INTERNAL_WORDS).union(_FORM_WORDS) - {_STUDY},
     ((_STUDY, lambda text, start, _end: _pending(text, start) is not None),),
 )
 #: :func:`circulation_markers` finds something only where a circulation limit stands.
@@ -213,7 +216,7 @@ def public_signals(text: str, title: str = "") -> list[str]:
     for name, pattern in _SIGNALS.items():
         if pattern.search(text):
             found.append(name)
-    if len(_ARTICLE.findall(text)) >= 3:
+    if _articles(text, 3):
         found += ["条文", "条文"]
     tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]
     for i, line in enumerate(tail[:-1]):
@@ -221,6 +224,18 @@ def public_signals(text: str, title: str = "") -> list[str]:
             found.append("落款")
             break
     return found
+
+
+def _articles(text: str, needed: int) -> bool:
+    """Do at least ``needed`` lines start (after blanks) with an article number?"""
+    found = 0
+    for m in _ARTICLE.finditer(text):
+        line = text.rfind("\n", 0, m.start()) + 1
+        if not text[line : m.start()].strip(" \t"):
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def is_public(signals: list[str]) -> bool:
