@@ -29,10 +29,11 @@ from pathlib import Path
 
 from matchers.boundary import on_boundaries
 from matchers.builtin import DETECTORS, PROBES
-from matchers.context import INTERNAL_PROBE, internal_markers, is_public, public_signals
+from matchers.context import INTERNAL_PROBE, Probe, internal_markers, is_public, public_signals
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
+from matchers.prefilter import required_words
 from matchers.roster import named_people
 from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
 
@@ -104,6 +105,7 @@ class _Pattern:
     regex: re.Pattern[str] | None
     min_count: int
     weight: int
+    probe: str  # the name of the probe that may skip it (its detector, or the regex's place)
 
 
 class Engine:
@@ -149,11 +151,17 @@ class Engine:
                 regex=re.compile(pattern.regex) if pattern.regex is not None else None,
                 min_count=pattern.min_count,
                 weight=pattern.weight,
+                probe=pattern.detector or f"regex {ci}.{ri}",
             )
             for ci, category in enumerate(scope.categories)
             for ri, pattern in enumerate(category.patterns)
         )
-        used = {p.detector: PROBES[p.detector] for p in patterns if p.detector in PROBES}
+        used: dict[str, Probe] = {}
+        for p in patterns:
+            if p.detector in PROBES:
+                used[p.probe] = PROBES[p.detector]
+            elif p.regex is not None and (words := required_words(p.regex.pattern)):
+                used[p.probe] = Probe(words)
         if any(_contextual(c) for c in scope.categories):
             used[INTERNAL] = INTERNAL_PROBE
         watching: dict[str, list[Watch]] = {}
@@ -435,7 +443,7 @@ class Engine:
     ) -> Iterator[_Hit]:
         cache: dict[str, list[tuple[int, int, str]]] = {}
         for pattern in self._patterns:
-            if fired is not None and pattern.detector in self._probed - fired:
+            if fired is not None and pattern.probe in self._probed and pattern.probe not in fired:
                 continue  # none of the words it needs stands in this segment
             if pattern.detector is not None:
                 if pattern.detector not in cache:

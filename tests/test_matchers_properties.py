@@ -67,7 +67,8 @@ CONTEXT_PIECES = st.sampled_from(
     ["征求意见稿", "讨论稿", "仅供参阅", "请勿外传", "此件不公开", "内部资料", "研究", "待党组研究",
      "将于下周研究", "上会研究", "研究前", "\n拟稿人：张伟", "\n核稿：王芳", "\t会签\t",
      "\n签发人：李强", " 拟办：", "承办单位\t", "“", "”", "《", "》", "公开征求意见", "征收",
-     "补偿款", "\n", " ", "，", "特此公告", "公示期", "请 勿 外 传", "内部\n资料", "稿", "待"]
+     "补偿款", "\n", " ", "，", "特此公告", "公示期", "请 勿 外 传", "内部\n资料", "稿", "待",
+     "此件", "本件", "不公开", "属于工作秘密", "属工作", "秘密", "内部参阅", "材料", "内部参"]
 )  # fmt: skip
 CONTEXT_TEXT = st.lists(st.one_of(CONTEXT_PIECES, st.text(max_size=3)), max_size=30).map("".join)
 # A topic word alone (50) or with internal evidence (+60) or two circulation limits (100).
@@ -81,6 +82,12 @@ weight = 50
 [[patterns]]
 detector = "circulation_marker"
 min_count = 2
+weight = 100
+[[patterns]]
+regex = '(?<![“"])(?:此件|本件)\\s*(?:不公开|属于?工作秘密)(?![”"])'
+weight = 100
+[[patterns]]
+regex = '(?<![“"])内部参阅(?:材料)+'
 weight = 100
 [context]
 internal = 60
@@ -106,6 +113,7 @@ def context_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, E
 @example(texts=["征收方案", "拟稿人：张伟\n核稿：王芳\n签发人：李强"])  # a drafting form
 @example(texts=["补偿款待党组研究"])  # a matter still to be decided
 @example(texts=["仅供参阅，请勿外传"])  # two circulation limits
+@example(texts=["征收", "本件 属于工作秘密", "内部参阅材料材料"])  # probed table regexes
 def test_probes_never_change_a_decision(
     context_engines: tuple[Engine, Engine], texts: list[str]
 ) -> None:
