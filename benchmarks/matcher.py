@@ -257,6 +257,49 @@ def measure(
     return result
 
 
+def features(text: str, runs: int) -> None:
+    """What each scan costs on its own (ms per MB of text), run on every segment as if no
+    probe skipped it; "probe" says whether the engine skips it where its words are absent."""
+    from matchers.builtin import DETECTORS
+    from matchers.context import internal_markers, public_signals
+    from matchers.roster import named_people
+
+    engine = Engine.compile(load_scope(CODE / "config" / "scope"))
+    segments = [fold(s.text).text for s in segments_of(text)]
+    megabytes = len(text.encode("utf-8")) / 1e6
+    whole = "\n".join(segments)
+    probed = engine._probed  # a benchmark may look inside the engine
+    rows: list[tuple[str, str, Callable[[], object]]] = [
+        ("fold (normalise)", "", lambda: [fold(s.text) for s in segments_of(text)]),
+        ("keyword pass", "", lambda: [engine._keywords.find(s) for s in segments]),
+    ]
+    for pattern in engine._patterns:
+        probe = "yes" if pattern.probe in probed else ""
+        if pattern.regex is not None:
+            regex = pattern.regex
+            rows.append(
+                (pattern.label[:40], probe, lambda r=regex: [list(r.finditer(s)) for s in segments])
+            )
+        elif pattern.detector is not None and not any(r[0] == pattern.detector for r in rows):
+            detect = DETECTORS[pattern.detector]
+            rows.append((pattern.detector, probe, lambda d=detect: [list(d(s)) for s in segments]))
+    rows += [
+        ("context: internal markers", "yes" if "internal" in probed else "",
+         lambda: [list(internal_markers(s)) for s in segments]),
+        ("context: public notice", "", lambda: public_signals(whole)),
+        ("context: named people", "", lambda: named_people(segments)),
+    ]  # fmt: skip
+    print(f"\ncost of each scan alone, default tables (ms per MB of text, best of {runs}):")
+    print(f"{'scan':<44}{'ms/MB':>8}{'probe':>7}")
+    for label, probe, work in rows:
+        seconds = best_of(runs, work)
+        print(f"{label:<44}{1000 * seconds / megabytes:>8.1f}{probe:>7}")
+    print(
+        "(cn_resident_id, roster and roster_loose share the ID scan of a segment: alone each "
+        "pays it)"
+    )
+
+
 def corpus_text(mb: float) -> tuple[str, str]:
     """The benchmark text and a line describing it."""
     base = real_text()
@@ -279,6 +322,9 @@ def main() -> int:
         "--baseline", type=Path, metavar="PATH",
         help="also measure the checkout at PATH (its code and tables), runs alternating",
     )  # fmt: skip
+    parser.add_argument(
+        "--features", action="store_true", help="also print what each scan costs on its own"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not (CORPUS / "MANIFEST.md").is_file():
@@ -345,6 +391,8 @@ def main() -> int:
                 f"{ratio:>10.0%}"
             )
     print(f"process RSS at the end: {rss_mb():.0f} MB (text, segments, both engines' runs)")
+    if args.features:
+        features(text, args.runs)
     return 0
 
 
