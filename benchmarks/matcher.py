@@ -278,7 +278,7 @@ def features(text: str, runs: int) -> None:
         if pattern.regex is not None:
             regex = pattern.regex
             rows.append(
-                (pattern.label[:40], probe, lambda r=regex: [list(r.finditer(s)) for s in segments])
+                (pattern.label, probe, lambda r=regex: [list(r.finditer(s)) for s in segments])
             )
         elif pattern.detector is not None and not any(r[0] == pattern.detector for r in rows):
             detect = DETECTORS[pattern.detector]
@@ -290,10 +290,10 @@ def features(text: str, runs: int) -> None:
         ("context: named people", "", lambda: named_people(segments)),
     ]  # fmt: skip
     print(f"\ncost of each scan alone, default tables (ms per MB of text, best of {runs}):")
-    print(f"{'scan':<44}{'ms/MB':>8}{'probe':>7}")
+    print(f"{'ms/MB':>8}{'probe':>7}  scan")
     for label, probe, work in rows:
         seconds = best_of(runs, work)
-        print(f"{label:<44}{1000 * seconds / megabytes:>8.1f}{probe:>7}")
+        print(f"{1000 * seconds / megabytes:>8.1f}{probe:>7}  {label}")
     print(
         "(cn_resident_id, roster and roster_loose share the ID scan of a segment: alone each "
         "pays it)"
