@@ -98,9 +98,14 @@ def _is_name(word: str) -> bool:
 
 # The runs :func:`_is_name` may accept, found at C speed: standalone (the lookbehind also sees
 # before a search window, so a run the window cuts is not one), 2–4 characters, starting with
-# a surname. Prose is mostly long runs, which no name can be.
+# a surname. Prose is mostly long runs, which no name can be. The pattern starts with a class of
+# first characters so that the regex engine can skip ahead to them; the lookbehinds after it
+# then say "nothing Han before", "a surname" or "a compound surname" (欧 then 阳).
+_FIRSTS = "".join(sorted(set(_SURNAMES).union(c[0] for c in _COMPOUND)))
+_COMPOUND_REST = "|".join(f"(?<={c[0]}){c[1:]}" for c in _COMPOUND)
 _NAME_RUN = re.compile(
-    rf"(?<![{_HAN}])(?=[{_SURNAMES}]|{'|'.join(_COMPOUND)})[{_HAN}]{{2,4}}(?![{_HAN}])"
+    rf"[{_FIRSTS}](?<![{_HAN}].)"
+    rf"(?:(?<=[{_SURNAMES}])[{_HAN}]{{1,3}}|(?:{_COMPOUND_REST})[{_HAN}]{{0,2}})(?![{_HAN}])"
 )
 
 
@@ -117,7 +122,7 @@ _CUED = re.compile(
     rf"(?:{_ROLE})[：:、，, ]?((?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}?)"
     rf"(?=[、，,（(：:\s]|同志|等|户|因|被|多次|今日|已|拟|$)"
 )
-_LISTED = re.compile(rf"(?<![{_HAN}])((?:[{_SURNAMES}])[{_HAN}]{{1,2}})(?=[、（(]|同志)")
+_LISTED = re.compile(rf"([{_SURNAMES}](?<![{_HAN}].)[{_HAN}]{{1,2}})(?=[、（(]|同志)")
 
 
 _PAIR = re.compile(rf"([{_SURNAMES}][{_HAN}]{{1,2}})、([{_SURNAMES}][{_HAN}]{{1,2}})")
