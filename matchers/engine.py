@@ -673,11 +673,12 @@ def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, 
     if len(people) < 2:
         return None
     label = "点名的人员：" + "、".join(sorted(people)[:5]) + ("等" if len(people) > 5 else "")
-    for i in members:
-        for person in people:
-            at = folds[i].text.find(person)
-            if at >= 0:
-                return (i, *folds[i].to_original(at, at + len(person)), label)
+    for i in members:  # the first name in text order (not in the set's, which varies by process)
+        text = folds[i].text
+        found = [(at, -len(p)) for p in people if (at := text.find(p)) >= 0]
+        if found:
+            at, size = min(found)
+            return (i, *folds[i].to_original(at, at - size), label)
     return None
 
 
