@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matchers.context import circulation_markers
+from matchers.context import CIRCULATION_PROBE, Probe, circulation_markers
 from matchers.detectors import BASE_DETECTORS, Detector
 from matchers.roster import roster, roster_loose
 
@@ -11,4 +11,10 @@ DETECTORS: dict[str, Detector] = {
     "circulation_marker": circulation_markers,
     "roster": roster,
     "roster_loose": roster_loose,
+}
+
+#: Detectors that find something only where one of a few words stands: the engine looks for
+#: the words in its keyword pass and runs the detector only on segments that have one.
+PROBES: dict[str, Probe] = {
+    "circulation_marker": CIRCULATION_PROBE,
 }

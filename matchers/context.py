@@ -27,7 +27,8 @@ Everything runs on folded text (:mod:`matchers.normalize`): simplified character
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import ahocorasick
 
@@ -81,12 +82,14 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
-_INTERNAL = _automaton((*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY))
+_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY)
+_INTERNAL = _automaton(_INTERNAL_WORDS)
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
+_FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
 _FORM_FIELD = re.compile(
-    r"(?:^|[\t ])(拟稿|核稿|会签|签发|审核|拟办|批示|承办)(?:人|单位|意见)?[ \t]*[:：\t]", re.M
+    rf"(?:^|[\t ])({'|'.join(_FORM_WORDS)})(?:人|单位|意见)?[ \t]*[:：\t]", re.M
 )
 
 _TITLE = re.compile(
@@ -111,7 +114,9 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
     ),
 }
-_ARTICLE = re.compile(r"^[ \t]*第[一二三四五六七八九十百零〇0-9]+条", re.M)
+# 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
+# not skip ahead to 第 and would try every position of the text)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 _BODY_LINE = re.compile(
     r"(?:人民政府|委员会|管理局|局|办公室|办事处|街道|组织部|宣传部|中心|人民法院|检察院)[ \t]*$"
 )
@@ -126,7 +131,7 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
     for last, word in _INTERNAL.iter_long(text):
         start, end = last + 1 - len(word), last + 1
         if word == _STUDY:
-            match = _PENDING_BEFORE.search(text, max(0, start - 10), start)
+            match = _pending(text, start)
             if match is None:
                 continue
             start, word = match.start(), text[match.start() : end]
@@ -137,10 +142,28 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
         if not _quoted(text, start, end):
             yield start, end, word
-    if "稿" in text or "签" in text or "核" in text:
+    # three different fields make a form: look for them only where three of the words stand
+    # (the field regex has no literal prefix, so it would try every position of the text)
+    if ("稿" in text or "签" in text or "核" in text) and _words_in(text, _FORM_WORDS, 3):
         fields = list(_FORM_FIELD.finditer(text))
         if len({f.group(1) for f in fields}) >= 3:
             yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+
+
+def _pending(text: str, start: int) -> re.Match[str] | None:
+    """What makes 研究 at ``start`` a matter still to be decided (待常委会研究), if anything."""
+    return _PENDING_BEFORE.search(text, max(0, start - 10), start)
+
+
+def _words_in(text: str, words: Iterable[str], needed: int) -> bool:
+    """Do at least ``needed`` of ``words`` stand in ``text``?"""
+    found = 0
+    for word in words:
+        if word in text:
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
@@ -158,6 +181,29 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return _cited(text, start, end) or ("《" in before and "》" in after)
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """Words one of which stands, as written, in every text a scan can find anything in.
+
+    The engine adds the words to its one keyword pass (:mod:`matchers.keywords`) and runs the
+    scan only on the segments where one of them stands, so mail without them never pays for
+    a second pass over its text. ``checks`` narrows a common word (研究): it counts only where
+    its check on ``(text, start, end)`` passes."""
+
+    words: frozenset[str]
+    checks: tuple[tuple[str, Callable[[str, int, int], bool]], ...] = ()
+
+
+#: :func:`internal_markers` finds something only where a marker, a pending 研究 or a form
+#: field word stands.
+INTERNAL_PROBE = Probe(
+    frozenset(_INTERNAL_WORDS).union(_FORM_WORDS) - {_STUDY},
+    ((_STUDY, lambda text, start, _end: _pending(text, start) is not None),),
+)
+#: :func:`circulation_markers` finds something only where a circulation limit stands.
+CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
+
+
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
     found: list[str] = []
@@ -170,7 +216,7 @@ def public_signals(text: str, title: str = "") -> list[str]:
     for name, pattern in _SIGNALS.items():
         if pattern.search(text):
             found.append(name)
-    if len(_ARTICLE.findall(text)) >= 3:
+    if _articles(text, 3):
         found += ["条文", "条文"]
     tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]
     for i, line in enumerate(tail[:-1]):
@@ -178,6 +224,18 @@ def public_signals(text: str, title: str = "") -> list[str]:
             found.append("落款")
             break
     return found
+
+
+def _articles(text: str, needed: int) -> bool:
+    """Do at least ``needed`` lines start (after blanks) with an article number?"""
+    found = 0
+    for m in _ARTICLE.finditer(text):
+        line = text.rfind("\n", 0, m.start()) + 1
+        if not text[line : m.start()].strip(" \t"):
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def is_public(signals: list[str]) -> bool:

@@ -104,6 +104,9 @@ def valid_resident_id(value: str) -> bool:
 # written before the ID (``1 330102…``) does not swallow its first digits.
 _ID_SEP = r"[ \t\r\n\-]{0,3}"
 _ID = re.compile(rf"(?=([1-9](?:{_ID_SEP}[0-9]){{16}}{_ID_SEP}[0-9xX]))")
+# The lookahead has no first character to skip ahead to, so it only runs inside the runs of
+# 18 or more digits (and x) that an ID needs: an ID never crosses the end of such a run.
+_ID_RUN = re.compile(rf"[0-9](?:{_ID_SEP}[0-9xX]){{17,}}")
 _ID_SEPARATORS = str.maketrans("", "", " \t\r\n-")
 
 
@@ -119,14 +122,15 @@ def resident_ids(text: str) -> tuple[Hit, ...]:
 
 def _resident_ids(text: str) -> Iterator[Hit]:
     resume = 0
-    for m in _ID.finditer(text):
-        start, end = m.span(1)
-        if start < resume:
-            continue
-        value = m.group(1).translate(_ID_SEPARATORS).upper()
-        if _bounded(text, start, end) and valid_resident_id(value):
-            resume = end
-            yield start, end, value
+    for run in _ID_RUN.finditer(text):
+        for m in _ID.finditer(text, run.start(), run.end()):
+            start, end = m.span(1)
+            if start < resume:
+                continue
+            value = m.group(1).translate(_ID_SEPARATORS).upper()
+            if _bounded(text, start, end) and valid_resident_id(value):
+                resume = end
+                yield start, end, value
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -23,16 +23,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchers.boundary import on_boundaries
-from matchers.builtin import DETECTORS
-from matchers.context import internal_markers, is_public, public_signals
+from matchers.builtin import DETECTORS, PROBES
+from matchers.context import INTERNAL_PROBE, Probe, internal_markers, is_public, public_signals
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
+from matchers.prefilter import required_words
 from matchers.roster import named_people
 from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
 
@@ -46,6 +47,10 @@ MAX_FINDINGS_PER_RULE = 50
 MAX_BOUNDARY_REFUSALS = 200
 
 RuleKey = tuple[int, str, int | str]  # (category index, kind, rule index or word)
+#: A probe a keyword fires where it stands literally: (probe name, check or None).
+Watch = tuple[str, Callable[[str, int, int], bool] | None]
+#: The probe of the internal-document evidence (:class:`_Context`); detectors use their names.
+INTERNAL = "internal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ class _Pattern:
     regex: re.Pattern[str] | None
     min_count: int
     weight: int
+    probe: str  # the name of the probe that may skip it (its detector, or the regex's place)
 
 
 class Engine:
@@ -107,27 +113,31 @@ class Engine:
 
     def __init__(
         self, scope: ScopeSet, keywords: Keywords, uses: tuple[tuple[_Use, ...], ...],
-        patterns: tuple[_Pattern, ...],
+        patterns: tuple[_Pattern, ...], watches: tuple[tuple[Watch, ...], ...] = (),
     ) -> None:  # fmt: skip
         self.scope = scope
         self._keywords = keywords
         self._uses = uses
         self._patterns = patterns
-        self._contextual = any(
-            c.context.internal or c.context.named or c.context.public == "discount"
-            for c in scope.categories
-        )
+        # per keyword: the probes it fires (probe-only words have no uses); the scans with a
+        # probe run only on segments where it fired
+        self._watches = watches or tuple(() for _ in uses)
+        self._probed = frozenset(name for watch in self._watches for name, _ in watch)
+        self._term_count = sum(1 for u in uses if u)
+        self._contextual = any(_contextual(c) for c in scope.categories)
         self._named = any(c.context.named for c in scope.categories)
         # categories whose hits make the context worth reading (most clean mail has none)
         self._context_users = frozenset(
-            ci
-            for ci, c in enumerate(scope.categories)
-            if c.context.internal or c.context.named or c.context.public == "discount"
+            ci for ci, c in enumerate(scope.categories) if _contextual(c)
         )
 
     @classmethod
-    def compile(cls, scope: ScopeSet) -> Engine:
-        """Build the automaton and the patterns (CPU work: call it off the event loop)."""
+    def compile(cls, scope: ScopeSet, *, probes: bool = True) -> Engine:
+        """Build the automaton and the patterns (CPU work: call it off the event loop).
+
+        ``probes``: look for the words the context scan and some detectors need in the one
+        keyword pass, and skip those scans on segments without them (:class:`~matchers.context.Probe`). The
+        findings are the same either way; ``False`` exists to show that (and what it saves)."""
         by_key: dict[str, list[_Use]] = {}
         for ci, category in enumerate(scope.categories):
             for use in _uses(ci, category):
@@ -141,12 +151,31 @@ class Engine:
                 regex=re.compile(pattern.regex) if pattern.regex is not None else None,
                 min_count=pattern.min_count,
                 weight=pattern.weight,
+                probe=pattern.detector or f"regex {ci}.{ri}",
             )
             for ci, category in enumerate(scope.categories)
             for ri, pattern in enumerate(category.patterns)
         )
+        used: dict[str, Probe] = {}
+        for p in patterns:
+            if p.detector in PROBES:
+                used[p.probe] = PROBES[p.detector]
+            elif p.regex is not None and (words := required_words(p.regex.pattern)):
+                used[p.probe] = Probe(words)
+        if any(_contextual(c) for c in scope.categories):
+            used[INTERNAL] = INTERNAL_PROBE
+        watching: dict[str, list[Watch]] = {}
+        for name, probe in used.items() if probes else ():
+            if any(squeeze(word) != word for word in probe.words):
+                continue  # the keyword pass would not see the word as written: always scan
+            checks = dict(probe.checks)
+            for word in sorted(probe.words | set(checks)):
+                watching.setdefault(word, []).append((name, checks.get(word)))
+                by_key.setdefault(word, [])  # a probe-only word scores nothing
         keywords = Keywords(list(by_key))  # dicts keep insertion order: word i ↔ uses[i]
-        return cls(scope, keywords, tuple(tuple(u) for u in by_key.values()), patterns)
+        uses = tuple(tuple(u) for u in by_key.values())
+        watches = tuple(tuple(watching.get(word, ())) for word in by_key)
+        return cls(scope, keywords, uses, patterns, watches)
 
     @property
     def version(self) -> str:
@@ -154,8 +183,8 @@ class Engine:
 
     @property
     def term_count(self) -> int:
-        """Distinct words in the automaton (terms, near-rule words and excludes)."""
-        return len(self._keywords)
+        """Distinct words of the tables (terms, near-rule words and excludes)."""
+        return self._term_count
 
     @property
     def categories(self) -> tuple[Category, ...]:
@@ -203,15 +232,17 @@ class Engine:
         self, segments: Sequence[Segment]
     ) -> tuple[list[Finding], dict[RuleKey, int], list[str], list[Finding]]:
         folds = [fold(segment.text) for segment in segments]
+        fired: list[set[str]] = [set() for _ in segments]  # the probes each segment fired
         per_segment = [
-            (segment, list(self._segment_hits(segment, folded)))
-            for segment, folded in zip(segments, folds, strict=True)
+            (segment, list(self._segment_hits(segment, folded, fired[i])))
+            for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
         if self._contextual and any(
             hit.category in self._context_users for _, hits in per_segment for hit in hits
         ):
-            context = _Context(segments, folds, self._named)
+            markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
+            context = _Context(segments, folds, self._named, markers)
         if context is not None and context.public:
             per_segment = [
                 (segment, [self._in_public(hit, context.public.get(i)) for hit in hits])
@@ -326,10 +357,18 @@ class Engine:
                 findings.append(self._finding(segments[index], hit))
         return findings
 
-    def _segment_hits(self, segment: Segment, folded: Folded) -> Iterator[_Hit]:
+    def _segment_hits(self, segment: Segment, folded: Folded, fired: set[str]) -> Iterator[_Hit]:
+        """The segment's hits; ``fired`` gets the probes whose words stand in it."""
         boundaries = _Boundaries(folded.text)
         found: list[tuple[KeywordHit, int, int]] = []
         for kw in self._keywords.find(folded.text):
+            watch = self._watches[kw.word]
+            if watch and not kw.squeezed:  # a probe word as written
+                for name, check in watch:
+                    if check is None or check(folded.text, kw.start, kw.end):
+                        fired.add(name)
+            if not self._uses[kw.word]:
+                continue
             word = self._keywords.words[kw.word]
             if word.isascii() and not _ascii_word(folded.text, kw.start, kw.end, kw.squeezed):
                 continue
@@ -374,7 +413,7 @@ class Engine:
         yield from discounted
         for hit in [
             *self._near_hits(near, boundaries),
-            *self._pattern_hits(folded, segment.location),
+            *self._pattern_hits(folded, segment.location, fired),
         ]:
             zone = zones.get(hit.category)
             by = zone.suppressor(hit.start, hit.end, hit.weight) if zone else None
@@ -399,9 +438,13 @@ class Engine:
             )
             yield from _windows(ci, ri, rule, close, boundaries)
 
-    def _pattern_hits(self, folded: Folded, location: str = "") -> Iterator[_Hit]:
+    def _pattern_hits(
+        self, folded: Folded, location: str = "", fired: set[str] | None = None
+    ) -> Iterator[_Hit]:
         cache: dict[str, list[tuple[int, int, str]]] = {}
         for pattern in self._patterns:
+            if fired is not None and pattern.probe in self._probed and pattern.probe not in fired:
+                continue  # none of the words it needs stands in this segment
             if pattern.detector is not None:
                 if pattern.detector not in cache:
                     cache[pattern.detector] = list(DETECTORS[pattern.detector](folded.text))
@@ -422,6 +465,12 @@ class Engine:
                 ):  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
                     weight, label = weight // 2, f"{label}（文中引用）"
                 yield _Hit(pattern.category, key, kind, label, start, end, weight, value)
+
+
+def _contextual(category: Category) -> bool:
+    """Does a table use the document context (internal evidence, named people, public text)?"""
+    rule = category.context
+    return bool(rule.internal or rule.named or rule.public == "discount")
 
 
 def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
@@ -572,10 +621,16 @@ def _document(location: str) -> str:
 class _Context:
     """The message's internal-document evidence (first marker) and its public documents."""
 
-    def __init__(self, segments: Sequence[Segment], folds: Sequence[Folded], named: bool) -> None:
+    def __init__(
+        self, segments: Sequence[Segment], folds: Sequence[Folded], named: bool,
+        markers: Sequence[bool],
+    ) -> None:  # fmt: skip
+        """``markers``: which segments may hold internal-document evidence (the probe)."""
         Evidence = tuple[int, int, int, str]  # segment index, original span, label
         self.internal: Evidence | None = None
         for i, folded in enumerate(folds):
+            if not markers[i]:
+                continue
             for fstart, fend, word in internal_markers(folded.text):
                 self.internal = (i, *folded.to_original(fstart, fend), f"内部文件标记“{word}”")
                 break
@@ -618,11 +673,12 @@ def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, 
     if len(people) < 2:
         return None
     label = "点名的人员：" + "、".join(sorted(people)[:5]) + ("等" if len(people) > 5 else "")
-    for i in members:
-        for person in people:
-            at = folds[i].text.find(person)
-            if at >= 0:
-                return (i, *folds[i].to_original(at, at + len(person)), label)
+    for i in members:  # the first name in text order (not in the set's, which varies by process)
+        text = folds[i].text
+        found = [(at, -len(p)) for p in people if (at := text.find(p)) >= 0]
+        if found:
+            at, size = min(found)
+            return (i, *folds[i].to_original(at, at - size), label)
     return None
 
 

@@ -360,3 +360,19 @@ def test_a_word_inside_a_longer_word_counts_too(compile_table: Callable[[str], E
     decision = engine.decide([Segment("正文", "他曾越级上访")])
     assert [(f.match, f.start) for f in decision.findings] == [("越级上访", 2), ("上访", 4)]
     assert decision.categories[0].score == 100
+
+
+def test_named_people_evidence_points_at_the_first_name(
+    compile_table: Callable[[str], Engine],
+) -> None:
+    """The officer sees the evidence where the list starts, whatever order the process keeps
+    the names in (it used to follow a set's order, which changes with the hash seed)."""
+    engine = compile_table(
+        'id = "land"\nname = "征地拆迁"\nthreshold = 100\n[[terms]]\nwords = ["补偿款"]\n'
+        "weight = 50\n[context]\nnamed = 60\ninternal_min = 40\n"
+    )
+    text = "补偿款发放名单\n蒋素琴\t12000元\n谢长青\t8000元\n潘翠萍\t9000元\n袁振华\t7000元\n"
+    decision = engine.decide([Segment("正文", text)])
+    named = [f for f in decision.findings if f.kind == "named"]
+    assert [f.match for f in named] == ["蒋素琴"]
+    assert decision.categories[0].score == 110

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from matchers.engine import Engine
 from matchers.model import Segment, Verdict
 from matchers.normalize import fold
+from matchers.scope import load_scope
 
 # Text built from pieces that exercise every path: sensitive words, separators the squeeze
 # skips, invisible characters, expansions (⑴, …), full-width digits, stars and random text.
@@ -57,3 +59,66 @@ def test_fold_offsets_stay_in_range_and_ordered(text: str) -> None:
         start, end = folded.to_original(i, i + 1)
         assert previous <= start < end <= len(text)
         previous = start
+
+
+# Pieces around the context scan and the probed detectors: draft and circulation markers, a
+# pending 研究, drafting-form fields, quotes that cancel a marker, topic words and names.
+CONTEXT_PIECES = st.sampled_from(
+    ["征求意见稿", "讨论稿", "仅供参阅", "请勿外传", "此件不公开", "内部资料", "研究", "待党组研究",
+     "将于下周研究", "上会研究", "研究前", "\n拟稿人：张伟", "\n核稿：王芳", "\t会签\t",
+     "\n签发人：李强", " 拟办：", "承办单位\t", "“", "”", "《", "》", "公开征求意见", "征收",
+     "补偿款", "\n", " ", "，", "特此公告", "公示期", "请 勿 外 传", "内部\n资料", "稿", "待",
+     "此件", "本件", "不公开", "属于工作秘密", "属工作", "秘密", "内部参阅", "材料", "内部参"]
+)  # fmt: skip
+CONTEXT_TEXT = st.lists(st.one_of(CONTEXT_PIECES, st.text(max_size=3)), max_size=30).map("".join)
+# A topic word alone (50) or with internal evidence (+60) or two circulation limits (100).
+CONTEXT_TABLE = """
+id = "land"
+name = "征地拆迁"
+threshold = 100
+[[terms]]
+words = ["征收", "补偿款"]
+weight = 50
+[[patterns]]
+detector = "circulation_marker"
+min_count = 2
+weight = 100
+[[patterns]]
+regex = '(?<![“"])(?:此件|本件)\\s*(?:不公开|属于?工作秘密)(?![”"])'
+weight = 100
+[[patterns]]
+regex = '(?<![“"])内部参阅(?:材料)+'
+weight = 100
+[context]
+internal = 60
+internal_min = 40
+public = "discount"
+"""
+
+
+@pytest.fixture(scope="module")
+def context_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Engine]:
+    """A table that uses the context, compiled with probes and without (every scan runs on
+    every segment)."""
+    directory = tmp_path_factory.mktemp("scope")
+    (directory / "land.toml").write_text(CONTEXT_TABLE, encoding="utf-8")
+    scope = load_scope(directory)
+    return Engine.compile(scope), Engine.compile(scope, probes=False)
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(CONTEXT_TEXT, min_size=1, max_size=3))
+@example(texts=["征收方案", "拟稿人：张伟\n核稿：王芳\n签发人：李强"])  # a drafting form
+@example(texts=["补偿款待党组研究"])  # a matter still to be decided
+@example(texts=["仅供参阅，请勿外传"])  # two circulation limits
+@example(texts=["征收", "本件 属于工作秘密", "内部参阅材料材料"])  # probed table regexes
+def test_probes_never_change_a_decision(
+    context_engines: tuple[Engine, Engine], texts: list[str]
+) -> None:
+    """Skipping the context scan and probed detectors where their words are absent is only
+    a saving: the decision is the one every scan on every segment gives."""
+    probed, unprobed = context_engines
+    segments = [Segment(f"附件 {i}.docx › 正文", text) for i, text in enumerate(texts)]
+    assert probed.decide(segments) == unprobed.decide(segments)
