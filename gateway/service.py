@@ -40,7 +40,7 @@ from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
 from gateway.store import claims, scope_versions
-from gateway.store.audit import adopt_legacy, check_key, load_key, write_checkpoint
+from gateway.store.audit import adopt_legacy, check_key, write_checkpoint
 from gateway.store.engine import (
     AsyncEngine,
     Sessions,
@@ -48,9 +48,10 @@ from gateway.store.engine import (
     make_sessionmaker,
     store_errors,
 )
+from gateway.store.keys import load_fingerprint_key, load_key, retired_keys
 from gateway.store.migrations import upgrade
 from gateway.store.quarantine import Quarantine
-from gateway.store.registry import fingerprint_key, load_registrations, registry_version
+from gateway.store.registry import load_registrations, registry_version
 
 log = logging.getLogger("dlp_gateway.service")
 
@@ -145,7 +146,9 @@ class Gateway:
         audit_key = load_key(s)
         await upgrade(url)
         self._engine = make_engine(url)
-        self.sessionmaker = make_sessionmaker(self._engine, audit_key=audit_key)
+        self.sessionmaker = make_sessionmaker(
+            self._engine, audit_key=audit_key, retired_keys=retired_keys(s)
+        )
         with store_errors():
             await adopt_legacy(self.sessionmaker)
             await check_key(self.sessionmaker)
@@ -158,7 +161,7 @@ class Gateway:
             )
             log.warning(message)
             print(f"dlp-gateway: WARNING: {message}", file=sys.stderr, flush=True)
-        self._fingerprint_key = fingerprint_key(audit_key)
+        self._fingerprint_key = load_fingerprint_key(s)  # pinned across key rotations
         if self.inspector is None:
             inspector = Inspector(s.scope_dir, s.limits)
             with store_errors():

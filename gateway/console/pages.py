@@ -530,8 +530,8 @@ async def _register_upload(request: Request, info: SessionInfo, form: Any) -> Re
     from starlette.datastructures import UploadFile
 
     from gateway.cli.register import document_from_bytes
-    from gateway.store.audit import load_key
-    from gateway.store.registry import add_document, fingerprint_key
+    from gateway.store.keys import load_fingerprint_key
+    from gateway.store.registry import add_document
 
     token = form.get(CSRF_FIELD)
     check_csrf(info, token if isinstance(token, str) else None)
@@ -551,7 +551,7 @@ async def _register_upload(request: Request, info: SessionInfo, form: Any) -> Re
         label = str(form.get("label", "")).strip() or name.rsplit(".", 1)[0]
         await add_document(
             ctx.sessionmaker,
-            fingerprint_key(load_key(ctx.settings)),
+            load_fingerprint_key(ctx.settings),
             text=text,
             label=label,
             category=str(form.get("category", "")),
