@@ -252,4 +252,3 @@ def finish_rotation(settings: Settings, files: RotationFiles) -> Path:
 def abandon_rotation(files: RotationFiles) -> None:
     """The database refused the rotation: the new key was never used; forget it."""
     files.pending.unlink(missing_ok=True)
-
