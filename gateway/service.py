@@ -371,7 +371,7 @@ class Gateway:
             return
         point = await write_checkpoint(self.sessionmaker, self.settings.audit_checkpoint_file)
         if point is not None and self._checkpoint_mail is not None:
-            await self._checkpoint_mail.send(point)
+            await self._checkpoint_mail.send(point, self.instance_id)
 
     async def _housekeeping_job(self) -> None:
         assert self.review is not None

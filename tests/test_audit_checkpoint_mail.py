@@ -209,3 +209,32 @@ async def test_a_forged_line_in_the_auditors_copy_is_refused(
     assert capsys.readouterr().out == (
         f"BROKEN: auditor's copy {forged}: checkpoint 1 has a bad signature (edited)\n"
     )
+
+
+async def test_two_instances_on_one_database_mail_each_head_once(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory, cli_env: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{cli_env}"
+    audit_settings = {"checkpoint_mail": True, "checkpoint_seconds": 3600}
+    first = await start_gateway(
+        make_settings(tmp_path, upstream.port, database_url=url, audit=audit_settings)
+    )
+    second = await start_gateway(
+        make_settings(tmp_path / "b", upstream.port, database_url=url, audit=audit_settings)
+    )
+    await _auditor_and_entries(first)
+    await first.checkpoint()
+    await second.checkpoint()
+    assert len(upstream.to(AUDITOR)) == 1
+    for data_dir in (tmp_path / "var", tmp_path / "b" / "var"):  # each keeps its own file
+        assert len((data_dir / "audit-checkpoints.jsonl").read_text().splitlines()) == 1
+    await _auditor_and_entries_more(second)
+    await second.checkpoint()
+    await first.checkpoint()
+    assert len(upstream.to(AUDITOR)) == 2
+
+
+async def _auditor_and_entries_more(gateway: Gateway) -> None:
+    assert gateway.sessionmaker is not None
+    accounts = Accounts(gateway.sessionmaker, gateway.settings.console)
+    await accounts.add("wang", "auditor", PASSWORD, [], "admin")

@@ -9,7 +9,8 @@ file is still caught by ``dlp-gateway audit verify --auditor-copy FILE``.
 The mail is one of the gateway's own notices (``X-DLP-Notice``, null reverse-path), so the
 gateway passes it without inspecting or holding it should it come back through. A mail that
 cannot be sent is logged and counted (``dlp_notify_failures_total``); the checkpoint file and
-the log line have it anyway.
+the log line have it anyway. Instances sharing a database mail each head once (claimed in
+``job_claims``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from gateway.errors import DlpError
+from gateway.errors import DlpError, StoreError
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.settings import Settings
+from gateway.store import claims
 from gateway.store.accounts import Accounts
 from gateway.store.checkpoints import Checkpoint
 from gateway.store.engine import Sessions
@@ -31,6 +33,7 @@ log = logging.getLogger("dlp_gateway.audit")
 
 #: What ``X-DLP-Notice`` names instead of a case id.
 NOTICE_TAG = "audit-checkpoint"
+CLAIM_JOB = "audit_checkpoint_mail"
 
 
 async def recipients(settings: Settings, sessions: Sessions) -> list[str]:
@@ -99,8 +102,27 @@ class CheckpointMailer:
         self._notifier = notifier
         self._metrics = metrics
 
-    async def send(self, point: Checkpoint) -> bool:
-        """True when the relay (or the outbox) took the mail."""
+    async def send(self, point: Checkpoint, instance: str = "") -> bool:
+        """True when the relay (or the outbox) took the mail.
+
+        With ``instance``, the head's mail is first claimed cluster-wide (``job_claims``):
+        instances sharing the database each write their checkpoint file, but the auditors get
+        one mail per head; a failed send gives the claim back.
+        """
+        period = str(point.seq)
+        try:
+            if instance and not await claims.claim(self._sessions, CLAIM_JOB, period, instance):
+                log.info("audit checkpoint %d already mailed by another instance", point.seq)
+                return False
+            sent = await self._send(point)
+            if instance and not sent:
+                await claims.release(self._sessions, CLAIM_JOB, period)
+        except StoreError as exc:
+            log.warning("audit checkpoint %d not mailed: %s", point.seq, exc)
+            return False
+        return sent
+
+    async def _send(self, point: Checkpoint) -> bool:
         try:
             to = await recipients(self._settings, self._sessions)
             if not to:
