@@ -3,7 +3,8 @@
 Everything shares one event loop: the SMTP server (aiosmtpd protocols), the console
 (uvicorn ``Server`` on the same loop, its own signal handling switched off), the scope-file
 poller and the quarantine jobs from ``gateway.review`` (release retries every 10 s, expiry and
-gauges every 60 s, the officers' digest daily at ``notify.digest_hour``).
+gauges every 60 s, the officers' digest daily at ``notify.digest_hour``, an audit checkpoint every
+``audit.checkpoint_seconds``, mailed to the auditors with ``audit.checkpoint_mail``).
 
 Signals: SIGTERM/SIGINT stop listening, let transactions already in DATA finish (their
 clients get their reply), close the rest with nothing accepted, and exit 0. SIGHUP reloads
@@ -35,12 +36,13 @@ from gateway.notify import Notifier
 from gateway.relay import OutboxRelay, Relay, make_relay
 from gateway.reload import ScopeWatcher, update_term_gauge
 from gateway.review import Review
+from gateway.review.checkpoint_mail import CheckpointMailer
 from gateway.settings import Settings, check_writable
 from gateway.smtp.pipeline import Inspecting, Pipeline
 from gateway.smtp.server import Authenticator, SmtpServer, tls_context
 from gateway.store import cases as store_cases
 from gateway.store import claims, scope_versions
-from gateway.store.audit import adopt_legacy, check_key, load_key, write_checkpoint
+from gateway.store.audit import adopt_legacy, check_key, write_checkpoint
 from gateway.store.engine import (
     AsyncEngine,
     Sessions,
@@ -48,9 +50,10 @@ from gateway.store.engine import (
     make_sessionmaker,
     store_errors,
 )
+from gateway.store.keys import load_fingerprint_key, load_key, retired_keys
 from gateway.store.migrations import upgrade
 from gateway.store.quarantine import Quarantine
-from gateway.store.registry import fingerprint_key, load_registrations, registry_version
+from gateway.store.registry import load_registrations, registry_version
 
 log = logging.getLogger("dlp_gateway.service")
 
@@ -124,6 +127,7 @@ class Gateway:
         self.sessionmaker: Sessions | None = None
         self.review: Review | None = None
         self.notifier: Notifier | None = None
+        self._checkpoint_mail: CheckpointMailer | None = None
         # names this process in cluster-wide claims (several instances share one database)
         self.instance_id = f"{settings.smtp.hostname}:{socket.gethostname()}:{os.getpid()}"
 
@@ -145,7 +149,9 @@ class Gateway:
         audit_key = load_key(s)
         await upgrade(url)
         self._engine = make_engine(url)
-        self.sessionmaker = make_sessionmaker(self._engine, audit_key=audit_key)
+        self.sessionmaker = make_sessionmaker(
+            self._engine, audit_key=audit_key, retired_keys=retired_keys(s)
+        )
         with store_errors():
             await adopt_legacy(self.sessionmaker)
             await check_key(self.sessionmaker)
@@ -158,7 +164,7 @@ class Gateway:
             )
             log.warning(message)
             print(f"dlp-gateway: WARNING: {message}", file=sys.stderr, flush=True)
-        self._fingerprint_key = fingerprint_key(audit_key)
+        self._fingerprint_key = load_fingerprint_key(s)  # pinned across key rotations
         if self.inspector is None:
             inspector = Inspector(s.scope_dir, s.limits)
             with store_errors():
@@ -172,6 +178,10 @@ class Gateway:
             self.inspector.on_worker_restart = self.metrics.worker_restarts_total.inc
         await self._record_scope("start")
         self.notifier = Notifier(self.relay, s, self.metrics, sessionmaker=self.sessionmaker)
+        if s.audit.checkpoint_mail:
+            self._checkpoint_mail = CheckpointMailer(
+                s, self.sessionmaker, self.relay, self.notifier, self.metrics
+            )
         quarantine = Quarantine(self.sessionmaker, gateway_id=s.smtp.hostname)
         self.review = Review(self.sessionmaker, self.relay, self.notifier, self.metrics, s)
         pipeline = Pipeline(
@@ -289,16 +299,17 @@ class Gateway:
         self._console = None
         if self._console_sock is not None:
             self._console_sock.close()
+        if self._engine is not None:
+            try:  # anchors the entries of this run (tail-cut detection), while the relay is up
+                await self.checkpoint()
+            except Exception:
+                log.exception("audit checkpoint at shutdown failed")
         if self._owns_inspector and self.inspector is not None:
             await self.inspector.close()
             self.inspector = None
         if self.relay is not None and self._given_relay is None:
             await self.relay.close()
         if self._engine is not None:
-            try:
-                await self.checkpoint()  # anchors the entries of this run (tail-cut detection)
-            except Exception:
-                log.exception("audit checkpoint at shutdown failed")
             await self._engine.dispose()
             self._engine = None
 
@@ -354,9 +365,13 @@ class Gateway:
             log.info("released cases delivered", extra={"count": delivered})
 
     async def checkpoint(self) -> None:
-        """Append a signed checkpoint of the audit chain's head outside the database."""
-        if self.sessionmaker is not None:
-            await write_checkpoint(self.sessionmaker, self.settings.audit_checkpoint_file)
+        """Append a signed checkpoint of the audit chain's head outside the database (and mail
+        it to the auditors with ``audit.checkpoint_mail``)."""
+        if self.sessionmaker is None:
+            return
+        point = await write_checkpoint(self.sessionmaker, self.settings.audit_checkpoint_file)
+        if point is not None and self._checkpoint_mail is not None:
+            await self._checkpoint_mail.send(point, self.instance_id)
 
     async def _housekeeping_job(self) -> None:
         assert self.review is not None

@@ -211,6 +211,16 @@ class AuditSettings(_Section):
     # <data_dir>/audit-checkpoints.jsonl
     checkpoint_file: Path | None = None
     checkpoint_seconds: float = Field(default=300.0, gt=0)
+    # also mail each new checkpoint (plain text, through the relay) to the auditors:
+    # checkpoint_recipients, or else every enabled auditor account's addresses
+    checkpoint_mail: bool = False
+    checkpoint_recipients: list[str] = []
+    # keys retired by ``audit rotate-key`` (besides the audit.key.<id> files next to key_file),
+    # needed only to verify the entries written before the rotation
+    retired_keys: list[SecretStr] = []
+    # the registered secrets' key, 64 hex digits, pinned by the first rotation (else the file
+    # fingerprint.key next to key_file, or derived from the audit key before any rotation)
+    fingerprint_key: SecretStr | None = None
 
 
 class Settings(BaseSettings):

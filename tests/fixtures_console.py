@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import glob
-import hashlib
 import os
 import re
 import shutil
@@ -35,9 +34,9 @@ from gateway.settings import Settings
 from gateway.store.accounts import hash_password
 from gateway.store.engine import make_engine, make_sessionmaker
 from gateway.store.migrations import upgrade
-from gateway.store.models import Case, CaseEvent, User
-from gateway.store.quarantine import new_case_id
+from gateway.store.models import Case, User
 from tests.conftest import require_tool
+from tests.support.cases import hold_message
 from tests.support.messages import message
 from tests.support.settings import AUDIT_KEY as AUDIT_KEY
 from tests.support.settings import make_settings as support_settings
@@ -240,16 +239,21 @@ async def add_officers(sessions: async_sessionmaker[AsyncSession], settings: Set
             )
 
 
-BODY = (
-    "各位领导：\n现将《某某村征地拆迁补偿方案（征求意见稿）》报送审阅，补偿标准见附件。\n"
-    "请勿外传。\n"
-)
+BODY = "各位领导：\n现将《某某村征地拆迁补偿方案》报送审阅，补偿标准见附件。\n"
+#: The attachment of a two-person case: a 干部人事 list (two-person in the console tables).
 DOC_TEXT = "干部调整建议名单\n拟提拔：王某某 任办公室副主任\n考察对象：李某某\n"
+#: The attachment of a single case: more of the same 征地拆迁 matter.
+SINGLE_DOC = "附件：东湖片区青苗补偿标准测算表（按亩计算）。\n"
 SUBJECT = "关于征地拆迁补偿方案的请示"
 
 
 def build_raw(
-    subject: str, body: str, attachment_name: str, mail_from: str, rcpt: list[str]
+    subject: str,
+    body: str,
+    attachment_name: str,
+    mail_from: str,
+    rcpt: list[str],
+    doc: str = DOC_TEXT,
 ) -> bytes:
     return message(
         body,
@@ -257,53 +261,11 @@ def build_raw(
         sender=mail_from,
         to=", ".join(rcpt),
         display_name="张三",
-        attachment=(attachment_name, DOC_TEXT.encode("utf-8"), DOCX),
+        attachment=(attachment_name, doc.encode("utf-8"), DOCX),
     )
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _finding(
-    category: str, rule: str, location: str, text: str, weight: int = 100
-) -> dict[str, Any]:
-    start = text.index(rule)
-    end = start + len(rule)
-    c0 = max(0, start - 10)
-    context = text[c0 : end + 10]
-    return {
-        "category": category,
-        "kind": "term",
-        "rule": rule,
-        "match": rule,
-        "location": location,
-        "start": start,
-        "end": end,
-        "context": context,
-        "context_start": start - c0,
-        "context_end": end - c0,
-        "weight": weight,
-    }
-
-
-LAND = {
-    "id": "land",
-    "name": "征地拆迁",
-    "score": 100,
-    "threshold": 100,
-    "action": "quarantine",
-    "severity": "high",
-    "release": "single",
-}
-PERSONNEL = {
-    "id": "personnel",
-    "name": "干部人事",
-    "score": 140,
-    "threshold": 100,
-    "action": "quarantine",
-    "severity": "critical",
-    "release": "two-person",
-}
 
 
 async def insert_case(
@@ -318,78 +280,24 @@ async def insert_case(
     received_at: datetime | None = None,
     state: str = "pending",
 ) -> Case:
-    """A held case as the SMTP side stores it (see contracts.md), with real .eml bytes."""
+    """A held case made the way production makes it: the message is inspected (console tables:
+    征地拆迁 single, 干部人事 two-person) and held by ``Quarantine.hold``. A ``two_person`` case
+    carries the 干部人事 list as its attachment. ``state`` other than pending stands for a
+    decision taken earlier (set on the held row: the one shortcut)."""
     rcpt = rcpt or [EXTERNAL]
-    raw = build_raw(subject, body, attachment_name, mail_from, rcpt)
-    body_loc, doc_loc = "正文", f"附件 {attachment_name}"
-    segments = [
-        {"location": "主题", "text": subject},
-        {"location": body_loc, "text": body},
-        {"location": doc_loc, "text": DOC_TEXT},
-    ]
-    findings = (
-        [_finding("land", "征地拆迁补偿方案", body_loc, body)] if "征地拆迁补偿方案" in body else []
+    doc = DOC_TEXT if two_person else SINGLE_DOC
+    raw = build_raw(subject, body, attachment_name, mail_from, rcpt, doc)
+    case = await hold_message(
+        sessions, raw, sender=mail_from, rcpt=tuple(rcpt), received_at=received_at
     )
-    categories = [LAND]
-    if two_person:
-        findings += [
-            _finding("personnel", "拟提拔", doc_loc, DOC_TEXT, 100),
-            _finding("personnel", "考察对象", doc_loc, DOC_TEXT, 40),
-        ]
-        categories = [LAND, PERSONNEL]
-    now = received_at or datetime.now(UTC)
-    case = Case(
-        id=new_case_id(now),
-        state=state,
-        verdict="quarantine",
-        release_mode="two-person" if two_person else "single",
-        severity="critical" if two_person else "high",
-        mail_from=mail_from,
-        rcpt_to=rcpt,
-        client_addr="127.0.0.1",
-        helo="mail.gov.example.cn",
-        tls=False,
-        gateway_id="test",
-        message_id="<test@gov.example.cn>",
-        subject=subject,
-        size=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        raw=raw,
-        scope_version="3f2a9c0d1e4b5a6978c0ffee00112233",
-        categories=categories,
-        category_ids="".join(f" {c['id']} " for c in categories).replace("  ", " "),
-        findings=findings,
-        unscannable=[],
-        parts=[
-            {
-                "location": body_loc,
-                "filename": "",
-                "content_type": "text/plain",
-                "size": len(body.encode()),
-                "sha256": hashlib.sha256(body.encode()).hexdigest(),
-                "status": "scanned",
-                "reason": "",
-            },
-            {
-                "location": doc_loc,
-                "filename": attachment_name,
-                "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "size": len(DOC_TEXT.encode()),
-                "sha256": hashlib.sha256(DOC_TEXT.encode()).hexdigest(),
-                "status": "scanned",
-                "reason": "",
-            },
-        ],
-        segments=segments,
-        inspection_ms=12,
-        received_at=now,
-        updated_at=now,
-    )
-    async with sessions() as session, session.begin():
-        session.add(case)
-        session.add(
-            CaseEvent(case_id=case.id, at=now, actor="gateway", action="held", detail="land")
-        )
+    expected = "two-person" if two_person else "single"
+    assert case.release_mode == expected, f"insert_case: held as {case.release_mode}"
+    if state != "pending":
+        async with sessions() as session, session.begin():
+            stored = await session.get(Case, case.id)
+            assert stored is not None
+            stored.state = state
+        case.state = state
     return case
 
 

@@ -316,3 +316,46 @@ async def test_without_the_key_nothing_is_appended(
             await _append(keyless, 1)
     finally:
         await engine.dispose()
+
+
+# -- key rotation (the CLI is tested in test_audit_rotation.py) ---------------------------------
+
+NEW_KEY = b"the-next-audit-key-0123456789abcdef-0123456789abcdef"
+
+
+async def test_rotation_hands_the_chain_to_the_new_key_on_both_stores(
+    db_url: str, store: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """Two instances: one rotates and restarts with the new key, one still holds the old."""
+    await _append(store, 3)
+    rotated, started = await audit.rotate(store, NEW_KEY, "root", {"channel": "cli"})
+    assert (rotated, started) == (4, 5)
+    engine = make_engine(db_url)
+    try:
+        renewed = make_sessionmaker(engine, audit_key=NEW_KEY, retired_keys=(AUDIT_KEY,))
+        await audit.check_key(renewed)
+        await _append(renewed, 2, "gw1")
+        with pytest.raises(StoreError, match="the audit key was rotated at entry 5 to key"):
+            await _append(store, 1, "gw2")  # the instance still holding the old key
+        with pytest.raises(StoreError, match="rotated at entry 5"):
+            await audit.check_key(store)
+        assert await audit.write_checkpoint(store, tmp_path / "old.jsonl") is None
+        checkpoints = tmp_path / "new.jsonl"
+        assert await audit.write_checkpoint(renewed, checkpoints) is not None
+        result = await audit.verify(renewed, checkpoints)
+        assert (result.ok, result.count, result.rotations, result.checkpoints) == (True, 7, 1, 1)
+
+        without_old = make_sessionmaker(engine, audit_key=NEW_KEY)
+        missing = await audit.verify(without_old)
+        assert (missing.ok, missing.bad_seq) == (False, 1)
+
+        async with store() as session, session.begin():  # after the hand-over, under the new key
+            await session.execute(update(AuditEntry).where(AuditEntry.seq == 6).values(actor="x"))
+        broken = await audit.verify(renewed)
+        assert (broken.ok, broken.bad_seq, broken.problem) == (
+            False,
+            6,
+            "hash mismatch: the entry was altered",
+        )
+    finally:
+        await engine.dispose()

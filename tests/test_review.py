@@ -49,7 +49,7 @@ async def test_single_release_relays_the_stored_original_byte_for_byte(services:
     assert case.state == "released" and case.decided_by == "shen"
     assert case.upstream_reply == "2.0.0 Ok: queued as SINK0001"
     actions = [a for _, a in await _timeline(services, held.id)]
-    assert actions[:4] == ["held", "released", "release_attempt", "release_delivered"]
+    assert actions[:5] == ["received", "held", "released", "release_attempt", "release_delivered"]
     assert ("shen", "release", held.id) in await _audit(services)
     assert ("gateway", "release_delivered", held.id) in await _audit(services)
     assert services.metrics.releases_total._value.get() == 1

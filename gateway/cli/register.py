@@ -25,14 +25,13 @@ from gateway.cli.auth import os_user, read_password
 from gateway.errors import AccountError, DlpError
 from gateway.settings import Settings, load_settings
 from gateway.store.accounts import Accounts
-from gateway.store.audit import load_key
+from gateway.store.keys import load_fingerprint_key
 from gateway.store.migrations import open_store
 from gateway.store.models import Role
 from gateway.store.registry import (
     add_common,
     add_dataset,
     add_document,
-    fingerprint_key,
     list_common,
     list_registered,
     remove,
@@ -159,7 +158,7 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
         via = {"channel": "cli", "client": client}
         if command in ("add", "data"):
             _check_category(settings, args.category)
-        key = fingerprint_key(load_key(settings))
+        key = load_fingerprint_key(settings)
         if command == "remove":
             label = await remove(sessions, args.id, args.actor, via)
             print(f"{args.id} removed ({label})")

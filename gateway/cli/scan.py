@@ -50,12 +50,12 @@ async def _registrations(settings: Settings) -> Registrations | None:
     url = settings.effective_database_url
     if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
         return None
-    from gateway.store.audit import load_key
+    from gateway.store.keys import load_fingerprint_key
     from gateway.store.migrations import open_store
-    from gateway.store.registry import fingerprint_key, load_registrations
+    from gateway.store.registry import load_registrations
 
     async with open_store(settings, writing=False) as sessions:
-        return await load_registrations(sessions, fingerprint_key(load_key(settings, create=False)))
+        return await load_registrations(sessions, load_fingerprint_key(settings, create=False))
 
 
 async def _scan(

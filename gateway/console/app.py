@@ -150,6 +150,9 @@ AUDIT_LABELS = {
     "register_document": "登记文件",
     "register_data": "登记数据",
     "unregister": "撤销登记",
+    "audit_rekeyed": "审计日志改用密钥签名",
+    "audit_key_rotated": "更换审计密钥（旧密钥最后一条）",
+    "audit_key_started": "启用新审计密钥",
 }
 
 

@@ -174,8 +174,8 @@ async def _upload(form: Any, suffixes: tuple[str, ...] = ()) -> tuple[str, bytes
 @router.post("/registered", response_class=HTMLResponse)
 async def register_document(request: Request) -> Response:
     from gateway.cli.register import document_from_bytes
-    from gateway.store.audit import load_key
-    from gateway.store.registry import add_document, fingerprint_key
+    from gateway.store.keys import load_fingerprint_key
+    from gateway.store.registry import add_document
 
     info = await signed_in(request)
     require_role(info, REGISTRARS)
@@ -193,7 +193,7 @@ async def register_document(request: Request) -> Response:
             label = str(form.get("label", "")).strip() or name.rsplit(".", 1)[0]
             await add_document(
                 ctx.sessionmaker,
-                fingerprint_key(load_key(ctx.settings)),
+                load_fingerprint_key(ctx.settings),
                 text=text,
                 label=label,
                 category=category,
@@ -251,8 +251,8 @@ async def upload_data(request: Request) -> Response:
 @router.post("/registered/data/confirm", response_class=HTMLResponse)
 async def confirm_data(request: Request) -> Response:
     """Step two: register the chosen columns (or drop the upload on 取消)."""
-    from gateway.store.audit import load_key
-    from gateway.store.registry import add_dataset, fingerprint_key
+    from gateway.store.keys import load_fingerprint_key
+    from gateway.store.registry import add_dataset
 
     info = await signed_in(request)
     require_role(info, REGISTRARS)
@@ -280,7 +280,7 @@ async def confirm_data(request: Request) -> Response:
     try:
         await add_dataset(
             ctx.sessionmaker,
-            fingerprint_key(load_key(ctx.settings)),
+            load_fingerprint_key(ctx.settings),
             label=item.label,
             category=item.category,
             columns=names,

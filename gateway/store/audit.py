@@ -10,7 +10,13 @@ hold the key can therefore not alter, insert, renumber or remove an entry and re
 Cutting the *tail* (deleting the newest entries) leaves a chain that fits; that is what the
 signed checkpoints are for: :func:`write_checkpoint` appends ``(seq, head hash, time, MAC)`` to a
 file outside the database (and logs it), and :func:`verify` checks the database still holds every
-checkpointed entry with the checkpointed hash.
+checkpointed entry with the checkpointed hash — also against auditors' mailed copies, which
+survive the server's file being cut as well.
+
+**Key rotation** (:func:`rotate`): one entry under the old key names the new key's id, the next
+is signed by the new key, and :func:`verify` follows the chain across, with the retired keys
+(``gateway/store/keys.py``) verifying what came before. A process still holding a retired key
+refuses to append.
 
 Appends run inside the caller's transaction (the audit row commits or rolls back with the action it
 records) and are serialised across writers and gateway instances: PostgreSQL takes a transaction
@@ -23,85 +29,46 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import secrets
-import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import StoreError
+from gateway.store.checkpoints import Checkpoint, append_line, read_checkpoints
+from gateway.store.keys import MIN_KEY_CHARS, key_id, keyring, load_key
 from gateway.store.models import AuditEntry
 
-if TYPE_CHECKING:
-    from gateway.settings import Settings
+__all__ = [
+    "MIN_KEY_CHARS",
+    "Checkpoint",
+    "VerifyResult",
+    "append",
+    "check_key",
+    "load_key",
+    "read_checkpoints",
+    "rotate",
+    "verify",
+    "write_checkpoint",
+]
 
 log = logging.getLogger("dlp_gateway.audit")
 
 GENESIS = "0" * 64
 KEYED = "hmac-sha256"
 LEGACY = "sha256"
-MIN_KEY_CHARS = 32
+ROTATED = "audit_key_rotated"  # the last entry under the old key, naming the new key
+STARTED = "audit_key_started"  # the first entry under the new key
 # Any constant works; it names "the audit chain" among the database's advisory locks.
 _PG_LOCK_KEY = 0x646C7061  # "dlpa"
 
 
-# -- the key ----------------------------------------------------------------------------------
-
-
-def load_key(settings: Settings, *, create: bool = True) -> bytes:
-    """The audit key: ``audit.key`` (env ``DLP_AUDIT__KEY``) or the key file, created if absent
-    and ``create`` (never for verification: a new key cannot verify an old chain).
-
-    The file must be private to the gateway's user (mode 0600 or stricter): a key others can read
-    protects nothing, so a wider mode is refused.
-    """
-    if settings.audit.key is not None:
-        value = settings.audit.key.get_secret_value()
-        if len(value) < MIN_KEY_CHARS:
-            raise StoreError(
-                f"audit.key is too short ({len(value)} characters): use at least {MIN_KEY_CHARS} "
-                "random characters (e.g. `openssl rand -hex 32`)"
-            )
-        return value.encode("utf-8")
-    return _key_file(settings.audit_key_file, create)
-
-
-def _key_file(path: Path, create: bool) -> bytes:
-    if not create and not path.exists():
-        raise StoreError(
-            f"audit key file {path} not found: the chain can only be checked with the key it was "
-            "written with (set DLP_AUDIT__KEY or audit.key_file)"
-        )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as new:
-                new.write(secrets.token_hex(32) + "\n")
-                new.flush()
-                os.fsync(new.fileno())
-            log.warning("created a new audit key in %s: back it up with the database", path)
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise StoreError(
-                f"audit key file {path} is readable by others (mode {mode:o}): chmod 600 {path}"
-            )
-        value = path.read_text("utf-8").strip()
-    except OSError as exc:
-        raise StoreError(f"audit key file {path}: {exc.strerror or exc}") from exc
-    if len(value) < MIN_KEY_CHARS:
-        raise StoreError(f"audit key file {path} holds fewer than {MIN_KEY_CHARS} characters")
-    return value.encode("utf-8")
+# -- the key (gateway/store/keys.py) -------------------------------------------------------------
 
 
 def _session_key(session: AsyncSession) -> bytes:
@@ -201,9 +168,25 @@ async def append(
     target: str = "",
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one entry to the chain inside the caller's transaction (the caller commits)."""
+    """Add one entry to the chain inside the caller's transaction (the caller commits).
+
+    Refused (``StoreError``) when the chain was rotated to another key since this process
+    loaded its key: an instance still holding the retired key must not extend the chain.
+    """
     key = _session_key(session)
     await begin_write(session)
+    await _refuse_retired(session, key)
+    return await _append_under(session, key, actor, action, target, detail)
+
+
+async def _append_under(
+    session: AsyncSession,
+    key: bytes,
+    actor: str,
+    action: str,
+    target: str,
+    detail: Mapping[str, Any] | None,
+) -> AuditEntry:
     body = dict(detail or {})
     # Round-trip through JSON now so the hash covers exactly what the database will return.
     body = json.loads(json.dumps(body, ensure_ascii=False, default=str))
@@ -230,6 +213,60 @@ async def append(
     session.add(entry)
     await session.flush()
     return entry
+
+
+async def _latest_start(session: AsyncSession) -> tuple[int, str] | None:
+    """The newest rotation's first entry: its number and the key id it names (indexed)."""
+    row = (
+        await session.execute(
+            select(AuditEntry.seq, AuditEntry.detail)
+            .where(AuditEntry.action == STARTED)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    detail = row.detail if isinstance(row.detail, dict) else {}
+    return int(row.seq), str(detail.get("key", ""))
+
+
+async def _refuse_retired(session: AsyncSession, key: bytes) -> None:
+    start = await _latest_start(session)
+    if start is not None and start[1] != key_id(key):
+        raise StoreError(
+            f"the audit key was rotated at entry {start[0]} to key {start[1]}; this process holds "
+            f"key {key_id(key)}: install the new key and restart it (nothing was written)"
+        )
+
+
+async def rotate(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    new_key: bytes,
+    actor: str,
+    via: Mapping[str, Any],
+) -> tuple[int, int]:
+    """Re-anchor the chain under ``new_key``; return the two entries' numbers.
+
+    One transaction writes ``audit_key_rotated`` under the current (old) key, naming the new
+    key's id, and then ``audit_key_started`` under the new key, naming it again. :func:`verify`
+    follows the chain across: an entry signed by the old key hands over to the new one, so a
+    forger needs the new key to extend or rewrite anything after the rotation.
+    """
+    async with sessionmaker() as session, session.begin():
+        old = _session_key(session)
+        await begin_write(session)
+        await _refuse_retired(session, old)
+        old_id, new_id = key_id(old), key_id(new_key)
+        if old_id == new_id:
+            raise StoreError("the new audit key is the current one")
+        detail = {"old_key": old_id, "new_key": new_id, **via}
+        rotated = await _append_under(session, old, actor, ROTATED, "", detail)
+        started = await _append_under(
+            session, new_key, actor, STARTED, "", {"key": new_id, "previous_key": old_id, **via}
+        )
+    log.warning("audit chain re-anchored under key %s at entry %d", new_id, started.seq)
+    return rotated.seq, started.seq
 
 
 async def adopt_legacy(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
@@ -315,11 +352,13 @@ async def list_entries(
 async def check_key(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """Refuse to extend a chain whose newest entry does not verify under this key.
 
-    An instance started with another key (a new key file on a new host) would otherwise append
-    entries nobody can verify alongside the others'. ``audit verify`` says where it breaks.
+    An instance started with another key (a new key file on a new host, or the key retired by a
+    rotation) would otherwise append entries nobody can verify alongside the others'.
+    ``audit verify`` says where it breaks.
     """
     async with sessionmaker() as session:
         key = _session_key(session)
+        await _refuse_retired(session, key)
         row = await session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
         if row is None or row.mac != KEYED:
             return
@@ -334,77 +373,40 @@ async def check_key(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         )
 
 
-# -- checkpoints ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    seq: int
-    head: str
-    at: str
-    mac: str
-
-    @staticmethod
-    def sign(key: bytes, seq: int, head: str, at: str) -> Checkpoint:
-        message = f"dlp-audit-checkpoint:{seq}:{head}:{at}".encode()
-        return Checkpoint(seq, head, at, hmac.new(key, message, hashlib.sha256).hexdigest())
-
-    def valid(self, key: bytes) -> bool:
-        return hmac.compare_digest(Checkpoint.sign(key, self.seq, self.head, self.at).mac, self.mac)
-
-    def line(self) -> str:
-        return json.dumps(
-            {"seq": self.seq, "head": self.head, "at": self.at, "mac": self.mac},
-            separators=(",", ":"),
-        )
-
-
-def read_checkpoints(path: Path) -> list[Checkpoint | str]:
-    """Every line of the checkpoint file: a Checkpoint, or the line's problem as text."""
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise StoreError(f"audit checkpoints {path}: {exc.strerror or exc}") from exc
-    found: list[Checkpoint | str] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            data = json.loads(line)
-            found.append(
-                Checkpoint(int(data["seq"]), str(data["head"]), str(data["at"]), str(data["mac"]))
-            )
-        except (ValueError, KeyError, TypeError):
-            found.append(f"line {number} is not a checkpoint")
-    return found
+# -- checkpoints (gateway/store/checkpoints.py) -----------------------------------------------
 
 
 async def write_checkpoint(
     sessionmaker: async_sessionmaker[AsyncSession], path: Path
 ) -> Checkpoint | None:
-    """Append a signed checkpoint of the chain's head to ``path`` (and the log) if it moved."""
+    """Append a signed checkpoint of the chain's head to ``path`` (and the log) if it moved.
+
+    None when nothing moved, or when the chain was rotated to a key this process does not hold
+    (its signature would not verify; the instances holding the new key write the checkpoints).
+    """
     async with sessionmaker() as session:
         key = _session_key(session)
+        start = await _latest_start(session)
         last = (
             await session.execute(
                 select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
             )
         ).first()
+    if start is not None and start[1] != key_id(key):
+        log.error(
+            "audit checkpoint skipped: the chain was rotated to key %s at entry %d; restart "
+            "this instance with the new key",
+            start[1],
+            start[0],
+        )
+        return None
     if last is None:
         return None
     previous = [c for c in read_checkpoints(path) if isinstance(c, Checkpoint)]
     if previous and previous[-1].seq >= int(last.seq):
         return None
     point = Checkpoint.sign(key, int(last.seq), str(last.hash), _at_text(datetime.now(UTC)))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as out:
-            out.write(point.line() + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as exc:
-        raise StoreError(f"audit checkpoints {path}: {exc.strerror or exc}") from exc
+    append_line(path, point)
     log.info(
         "audit checkpoint",
         extra={"audit_seq": point.seq, "audit_head": point.head, "audit_mac": point.mac},
@@ -424,35 +426,55 @@ class VerifyResult:
     bad_seq: int | None = None
     problem: str = ""
     checkpoints: int = 0
+    copied: int = 0  # of ``checkpoints``, those found in auditors' copies
+    rotations: int = 0
 
     def describe(self) -> str:
         if self.ok:
+            keys = f", {self.rotations + 1} keys" if self.rotations else ""
             anchored = f", {self.checkpoints} checkpoints match" if self.checkpoints else ""
-            return f"OK: audit chain intact, {self.count} entries{anchored}"
+            copied = f" ({self.copied} in auditors' copies)" if self.copied else ""
+            return f"OK: audit chain intact, {self.count} entries{keys}{anchored}{copied}"
         if self.bad_seq is None:
             return f"BROKEN: {self.problem}"
         return f"BROKEN at entry {self.bad_seq}: {self.problem}"
+
+
+@dataclass(slots=True)
+class _Walk:
+    """Where the walk is: the key in force, and what the checkpoints will be held against."""
+
+    ring: dict[str, bytes]
+    key: bytes | None = None
+    handover: str = ""  # the key named by a rotation entry, in force from the next entry
+    rotations: int = 0
+
+
+def _ring(session: AsyncSession) -> dict[str, bytes]:
+    retired = session.info.get("audit_retired", ())
+    return keyring(_session_key(session), tuple(retired))
 
 
 async def verify(
     sessionmaker: async_sessionmaker[AsyncSession],
     checkpoints: Path | None = None,
     batch: int = 1000,
+    *,
+    copies: Sequence[tuple[Path, Sequence[Checkpoint]]] = (),
 ) -> VerifyResult:
-    """Walk the chain from the first entry; then hold it against the signed checkpoints."""
+    """Walk the chain from the first entry, across key rotations; then hold it against the
+    signed checkpoints of the gateway's file and of the auditors' ``copies``."""
     expected_seq = 1
     prev = GENESIS
-    heads: dict[int, str] = {}
+    heads: dict[int, tuple[str, bytes]] = {}
     async with sessionmaker() as session:
-        key = _session_key(session)
+        walk = _Walk(_ring(session))
         stray = await session.scalar(select(AuditEntry.seq).where(AuditEntry.seq < 1).limit(1))
         if stray is not None:
             return VerifyResult(False, 0, stray, "entry outside the chain's numbering: inserted")
-        wanted = {
-            c.seq
-            for c in (read_checkpoints(checkpoints) if checkpoints else [])
-            if isinstance(c, Checkpoint)
-        }
+        points = read_checkpoints(checkpoints) if checkpoints else []
+        wanted = {c.seq for c in points if isinstance(c, Checkpoint)}
+        wanted |= {c.seq for _, copy in copies for c in copy}
         while True:
             rows = (
                 await session.scalars(
@@ -465,66 +487,126 @@ async def verify(
             if not rows:
                 break
             for row in rows:
-                if row.seq != expected_seq:
-                    last = row.seq - 1
-                    gone = (
-                        f"entry {expected_seq}"
-                        if last == expected_seq
-                        else f"entries {expected_seq}–{last}"
-                    )
-                    return VerifyResult(
-                        False,
-                        expected_seq - 1,
-                        expected_seq,
-                        f"{gone} missing (removed; the next entry is {row.seq})",
-                    )
-                if row.mac != KEYED:
-                    return VerifyResult(
-                        False,
-                        expected_seq - 1,
-                        row.seq,
-                        "entry is not keyed: written without the audit key (forged or not re-keyed)",
-                    )
-                if row.prev_hash != prev:
-                    return VerifyResult(
-                        False,
-                        expected_seq - 1,
-                        row.seq,
-                        "previous-hash mismatch: an entry before it was inserted, removed or rewritten",
-                    )
-                computed = entry_mac(
-                    key, row.seq, row.at, row.actor, row.action, row.target, row.detail, prev
-                )
-                if not hmac.compare_digest(computed, row.hash):
-                    return VerifyResult(
-                        False,
-                        expected_seq - 1,
-                        row.seq,
-                        "hash mismatch: the entry was altered",
-                    )
+                broken = await _check_row(session, walk, row, expected_seq, prev)
+                if broken is not None:
+                    return broken
+                assert walk.key is not None
                 if row.seq in wanted:
-                    heads[row.seq] = row.hash
+                    heads[row.seq] = (row.hash, walk.key)
                 prev = row.hash
                 expected_seq += 1
             session.expunge_all()
     count = expected_seq - 1
-    if checkpoints is None:
-        return VerifyResult(True, count)
-    return _against_checkpoints(key, count, heads, read_checkpoints(checkpoints), checkpoints)
+    checked = copied = 0
+    sources: list[tuple[str, Sequence[Checkpoint | str]]] = []
+    if checkpoints is not None:
+        sources.append((f"checkpoint file {checkpoints}", points))
+    sources += [(f"auditor's copy {path}", list(copy)) for path, copy in copies]
+    for label, found in sources:
+        result = _against_checkpoints(walk.ring, count, heads, found, label)
+        if not result.ok:
+            return result
+        checked += result.checkpoints
+        if label.startswith("auditor"):
+            copied += result.checkpoints
+    return VerifyResult(True, count, checkpoints=checked, copied=copied, rotations=walk.rotations)
+
+
+async def _check_row(
+    session: AsyncSession, walk: _Walk, row: AuditEntry, expected_seq: int, prev: str
+) -> VerifyResult | None:
+    """None when ``row`` fits the chain (and moves the walk on), else what is wrong with it."""
+    done = expected_seq - 1
+    if row.seq != expected_seq:
+        last = row.seq - 1
+        gone = f"entry {expected_seq}" if last == expected_seq else f"entries {expected_seq}–{last}"
+        return VerifyResult(
+            False, done, expected_seq, f"{gone} missing (removed; the next entry is {row.seq})"
+        )
+    if row.mac != KEYED:
+        return VerifyResult(
+            False,
+            done,
+            row.seq,
+            "entry is not keyed: written without the audit key (forged or not re-keyed)",
+        )
+    if row.prev_hash != prev:
+        return VerifyResult(
+            False,
+            done,
+            row.seq,
+            "previous-hash mismatch: an entry before it was inserted, removed or rewritten",
+        )
+    fields = (row.seq, row.at, row.actor, row.action, row.target, row.detail, prev)
+    if walk.handover:
+        key = walk.ring.get(walk.handover)
+        if key is None:
+            return VerifyResult(
+                False,
+                done,
+                row.seq,
+                f"written under key {walk.handover} (named by the rotation at entry {done}), "
+                "which is not on hand: the current key file or DLP_AUDIT__KEY must hold it",
+            )
+        walk.key, walk.handover = key, ""
+        walk.rotations += 1
+    if walk.key is None:  # the first entry: under whichever key on hand signed it
+        walk.key = next(
+            (k for k in walk.ring.values() if hmac.compare_digest(entry_mac(k, *fields), row.hash)),
+            None,
+        )
+        if walk.key is None:
+            return VerifyResult(False, done, row.seq, await _first_key_problem(session, walk.ring))
+    if not hmac.compare_digest(entry_mac(walk.key, *fields), row.hash):
+        return VerifyResult(False, done, row.seq, "hash mismatch: the entry was altered")
+    if row.action == ROTATED and isinstance(row.detail, dict):
+        walk.handover = str(row.detail.get("new_key", ""))
+    return None
+
+
+async def _first_key_problem(session: AsyncSession, ring: Mapping[str, bytes]) -> str:
+    """Why entry 1 verifies under no key on hand: altered, or its key retired and missing."""
+    first = (
+        await session.execute(
+            select(AuditEntry.seq, AuditEntry.detail)
+            .where(AuditEntry.action == ROTATED)
+            .order_by(AuditEntry.seq)
+            .limit(1)
+        )
+    ).first()
+    detail = first.detail if first is not None and isinstance(first.detail, dict) else {}
+    old = str(detail.get("old_key", ""))
+    if first is not None and old and old not in ring:
+        return (
+            f"hash mismatch: the entry was altered, or it was written under key {old} (retired "
+            f"at entry {first.seq}), which is not on hand: put audit.key.{old} next to the key "
+            "file or set audit.retired_keys"
+        )
+    return "hash mismatch: the entry was altered"
 
 
 def _against_checkpoints(
-    key: bytes,
+    ring: Mapping[str, bytes],
     count: int,
-    heads: Mapping[int, str],
-    points: list[Checkpoint | str],
-    path: Path,
+    heads: Mapping[int, tuple[str, bytes]],
+    points: Sequence[Checkpoint | str],
+    label: str,
 ) -> VerifyResult:
     checked = 0
+    copy = not label.startswith("checkpoint file")
+    where = f"; {label}" if copy else ""
     for number, point in enumerate(points, 1):
-        if isinstance(point, str) or not point.valid(key):
-            why = point if isinstance(point, str) else f"line {number} has a bad signature"
-            return VerifyResult(False, count, None, f"checkpoint file {path}: {why} (edited)")
+        if isinstance(point, str):
+            return VerifyResult(False, count, None, f"{label}: {point} (edited)")
+        known = heads.get(point.seq)
+        signers = [known[1]] if known is not None else list(ring.values())
+        if not any(point.valid(k) for k in signers):
+            return VerifyResult(
+                False,
+                count,
+                None,
+                f"{label}: {'checkpoint' if copy else 'line'} {number} has a bad signature (edited)",
+            )
         if point.seq > count:
             gone = (
                 f"entry {count + 1}"
@@ -536,14 +618,14 @@ def _against_checkpoints(
                 count,
                 count + 1,
                 f"{gone} missing: the log ends at {count} but a checkpoint of "
-                f"{point.at} saw entry {point.seq} (tail cut)",
+                f"{point.at} saw entry {point.seq} (tail cut{where})",
             )
-        if heads.get(point.seq) != point.head:
+        if known is None or known[0] != point.head:
             return VerifyResult(
                 False,
                 count,
                 point.seq,
-                f"differs from the checkpoint of {point.at} (the chain was rewritten)",
+                f"differs from the checkpoint of {point.at} (the chain was rewritten{where})",
             )
         checked += 1
     return VerifyResult(True, count, checkpoints=checked)

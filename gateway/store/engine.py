@@ -79,11 +79,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def make_sessionmaker(
-    engine: AsyncEngine, *, audit_key: bytes | None = None
+    engine: AsyncEngine, *, audit_key: bytes | None = None, retired_keys: tuple[bytes, ...] = ()
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions on ``engine``; ``audit_key`` (from ``audit.load_key``) lets them write the audit
-    chain — without it an audit append raises ``StoreError`` (read-only use)."""
-    info = {"audit_key": audit_key} if audit_key else {}
+    """Sessions on ``engine``; ``audit_key`` (from ``keys.load_key``) lets them write the audit
+    chain — without it an audit append raises ``StoreError`` (read-only use). ``retired_keys``
+    (``keys.retired_keys``) verify the entries written before a key rotation."""
+    info: dict[str, object] = {"audit_key": audit_key} if audit_key else {}
+    if retired_keys:
+        info["audit_retired"] = retired_keys
     return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 

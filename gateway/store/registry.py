@@ -3,14 +3,14 @@
 Nothing here ever stores text or values: a document is kept as the packed keyed fingerprints of
 :func:`matchers.fingerprint.fingerprints` plus label, category, threshold, sizes, who and when; a
 data set as packed keyed hashes of its normalised cell values and prefixes. The key is derived
-from the audit/store key with its own label (:func:`fingerprint_key`), so the register cannot be
-tested against guessed sentences without it. Every change is written to the audit chain.
+from the audit/store key with its own label, and pinned by the first key rotation
+(``keys.load_fingerprint_key``), so the register cannot be tested against guessed sentences
+without it. Every change is written to the audit chain.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from gateway.errors import StoreError
 from gateway.registered import Registrations
 from gateway.store import audit
 from gateway.store.engine import Sessions, transaction
+from gateway.store.keys import derive_fingerprint_key
 from gateway.store.models import RegisteredCommon, RegisteredDataSet, RegisteredDocument
 from matchers.exactdata import DataSet, ExactDataIndex
 from matchers.fingerprint import (
@@ -67,8 +68,9 @@ class RegistrationRefused(StoreError):
 
 
 def fingerprint_key(audit_key: bytes) -> bytes:
-    """The fingerprint key: HMAC-SHA256(audit key, "fingerprint") — distinct from the chain's."""
-    return hmac.new(audit_key, b"fingerprint", hashlib.sha256).digest()
+    """The fingerprint key derived from an audit key (see ``keys.load_fingerprint_key``, which
+    pins it across key rotations)."""
+    return derive_fingerprint_key(audit_key)
 
 
 def _new_id(prefix: str) -> str:

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.errors import StoreError
 from gateway.settings import Settings
-from gateway.store.audit import adopt_legacy, check_key, load_key
+from gateway.store.audit import adopt_legacy, check_key
 from gateway.store.engine import make_engine, make_sessionmaker, store_errors
+from gateway.store.keys import load_key, retired_keys
 
 HERE = Path(__file__).resolve().parent
 INITIAL = "0001"
@@ -72,7 +73,11 @@ def _safe(url: str) -> str:
 
 @asynccontextmanager
 async def migrated_store(
-    url: str, audit_key: bytes | None = None, *, writing: bool = True
+    url: str,
+    audit_key: bytes | None = None,
+    *,
+    writing: bool = True,
+    retired_keys: tuple[bytes, ...] = (),
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Upgrade the schema, then yield sessions on it; with ``audit_key`` they may write the
     audit chain — when ``writing``, an unkeyed chain from before migration 0002 is re-keyed
@@ -80,7 +85,7 @@ async def migrated_store(
     await upgrade(url)
     engine = make_engine(url)
     try:
-        sessions = make_sessionmaker(engine, audit_key=audit_key)
+        sessions = make_sessionmaker(engine, audit_key=audit_key, retired_keys=retired_keys)
         if audit_key and writing:
             with store_errors():
                 await adopt_legacy(sessions)
@@ -98,5 +103,8 @@ async def open_store(
     verification) neither creates a key nor refuses a chain the key does not fit."""
     await upgrade(settings.effective_database_url)  # a bad URL or a dead server is said first
     key = load_key(settings, create=writing)
-    async with migrated_store(settings.effective_database_url, key, writing=writing) as sessions:
+    retired = retired_keys(settings)
+    async with migrated_store(
+        settings.effective_database_url, key, writing=writing, retired_keys=retired
+    ) as sessions:
         yield sessions
