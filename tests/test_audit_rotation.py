@@ -184,7 +184,10 @@ def test_only_an_admin_with_the_right_password_rotates(
     )
     _as(monkeypatch, "wrong-password")
     assert main(["audit", "rotate-key", "--actor", "root", "--password-stdin"]) == 2
-    assert capsys.readouterr().err == "dlp-gateway: authentication failed for account 'root'\n"
+    assert (
+        capsys.readouterr().err
+        == "dlp-gateway: 账号 'root' 身份验证失败（用户名或密码错误，或账号已停用）\n"
+    )
     assert (data_dir / "audit.key").read_bytes() == before
     assert not list(data_dir.glob("audit.key.*"))
     with _db(data_dir) as conn:
