@@ -32,8 +32,8 @@ from gateway.relay import Relay
 from gateway.review.labels import REASON_LABELS
 from gateway.settings import Settings
 from gateway.smtp.envelope import split_recipients
-from gateway.store.audit import load_key
 from gateway.store.engine import Sessions
+from gateway.store.keys import load_fingerprint_key
 from gateway.store.models import OPEN_STATES, Case, CaseState
 from gateway.store.quarantine import Quarantine
 from gateway.store.records import case_record
@@ -79,13 +79,14 @@ SIGNING_LABEL = b"dlp-gateway notice-signing v1"
 
 
 def signing_key(settings: Settings) -> bytes:
-    """``notify.signing_key`` if set; else derived from the audit key, which every instance
-    sharing the database already holds, so notices and senders' links verify after a restart
-    and on every instance."""
+    """``notify.signing_key`` if set; else derived from the audit key's pinned root (the key
+    registered secrets use, kept across ``audit rotate-key``), which every instance sharing the
+    database already holds, so notices and senders' links verify after a restart, on every
+    instance and after a key rotation."""
     key = settings.notify.signing_key
     if key is not None:
         return key.get_secret_value().encode()
-    return hmac.new(load_key(settings), SIGNING_LABEL, hashlib.sha256).digest()
+    return hmac.new(load_fingerprint_key(settings), SIGNING_LABEL, hashlib.sha256).digest()
 
 
 class LinkRefused(Exception):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
 from gateway.service import Gateway
+from gateway.store.keys import finish_rotation, load_key, prepare_rotation
 from gateway.store.models import Case, CaseEvent
 from tests.fixtures_smtp import (
     SECRET_TEXT,
@@ -192,6 +193,13 @@ def test_notice_builder_marks_and_encodes(tmp_path: Path) -> None:
     assert not Notifier(NoRelay(), own, Metrics()).signer.verify(raw)
     other = make_settings(tmp_path, None, audit={"key": "a-different-audit-key-0123456789abc"})
     assert not Notifier(NoRelay(), other, Metrics()).signer.verify(raw)
+    # after `audit rotate-key` the notices and senders' links issued before it still verify
+    files = prepare_rotation(settings, load_key(settings), tmp_path / "new.key")
+    rotated = make_settings(
+        tmp_path, None, audit={"key": finish_rotation(settings, files).read_text()}
+    )
+    assert load_key(rotated) != load_key(settings)
+    assert Notifier(NoRelay(), rotated, Metrics()).signer.verify(raw)
 
 
 async def test_daily_digest_lists_waiting_cases(smtp_gateway: Gateway, upstream: Sink) -> None:
