@@ -166,6 +166,88 @@ SENSITIVE: dict[str, tuple[str, bytes, str]] = {
         ),
         "public-security",
     ),
+    "personnel: 人选 to be chosen among two": (
+        "bipei.eml",
+        mail(
+            "建议",
+            "关于区财政局领导班子配备的建议：局长江海峰明年3月到龄，建议提前安排退出；副局长人选"
+            "建议从预算科科长谭晓梅和国库科科长吕明中择优。",
+        ),
+        "personnel",
+    ),
+    "personnel: what colleagues said in the 考察": (
+        "fanying.eml",
+        mail(
+            "考察",
+            "对秦海涛同志的考察中，个别谈话有3人反映其工作作风简单粗暴，民主测评称职票偏低，"
+            "建议暂缓提拔。",
+        ),
+        "personnel",
+    ),
+    "personnel: a 换届 incumbent to be talked out": (
+        "quantui.eml",
+        mail(
+            "换届",
+            "关于石门村换届的风险：现任主任郑某与书记长期不和，可能组织拉票；拟由包村领导提前谈话，"
+            "引导其不再参选。",
+        ),
+        "personnel",
+    ),
+    "land: numbered draft of a 征收补偿方案": (
+        "digao.eml",
+        mail(
+            "方案",
+            "东溪村房屋征收补偿方案（第二稿）\n一、补偿标准：主房按评估价，附房按评估价八折。",
+        ),
+        "land",
+    ),
+    "land: refusing households and the enforcement plan": (
+        "jujian.eml",
+        mail(
+            "签约",
+            "截至昨日，滨江片区签约率91%，剩余17户中有5户明确拒签。下一步对这5户逐户落实包户干部，"
+            "必要时启动裁决程序。",
+        ),
+        "land",
+    ),
+    "land: funding gap of an expropriation": (
+        "quekou.eml",
+        mail("资金", "东片区块涉及拆迁户63户，预计补偿总额1.8亿，资金缺口6000万。"),
+        "land",
+    ),
+    "public security: 24-hour watch on 信访人员": (
+        "kanhu.eml",
+        mail(
+            "敏感日",
+            "明日为敏感日，请各村落实对本辖区重点信访人员的24小时看护，发现外出立即报告。",
+        ),
+        "public-security",
+    ),
+    "public security: a gathering dispersed": (
+        "julian.eml",
+        mail(
+            "情况",
+            "今天上午，西岭村十余名村民因征地补偿问题在镇政府门口拉横幅，派出所已到场，目前已劝离。",
+        ),
+        "public-security",
+    ),
+    "public security: a pending arrest": (
+        "pibu.eml",
+        mail(
+            "案件",
+            "关于何某某涉嫌聚众扰乱社会秩序一案，拟于下周提请批捕，请做好其家属的稳控工作。",
+        ),
+        "public-security",
+    ),
+    "public security: a covert investigation": (
+        "mimi.eml",
+        mail(
+            "线索",
+            "根据群众举报，金沙村村霸严某涉嫌强迫交易、寻衅滋事，目前正在秘密调查取证，严禁向任何人"
+            "透露调查情况。",
+        ),
+        "public-security",
+    ),
 }
 
 #: the published forms of the same matters: none may be held
@@ -292,6 +374,40 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "宣传片视频已下架重做；供应商报价最高可到12万元，这是底线。产业聚集区的项目已落地。"
             "防汛期间对重点对象落实包保责任人，老师全程陪同受伤学生就医。进京参加培训的同志带回了"
             "先进经验。考虑到可能产生的风险，系统暂停服务，对外统一口径。",
+        ),
+    ),
+    "征收 training courseware": (
+        "kejian.eml",
+        mail(
+            "培训",
+            "征地拆迁业务培训课件\n一、征收程序：预公告、现状调查、风险评估、补偿安置方案公告、听证、"
+            "签订协议、报批。\n二、常见问题：被征收户对评估结果有异议的，可申请复核评估。\n"
+            "三、工作纪律：严禁暴力强拆，严禁泄露被征收户个人信息。",
+        ),
+    ),
+    "房屋征收条例 study notes": (
+        "tiaoli.eml",
+        mail(
+            "学习",
+            "房屋征收与补偿条例学习要点\n第一，征收国有土地上的房屋，应当给予公平补偿。\n"
+            "第二，征收部门拟定征收补偿方案，由政府组织论证、公布并征求公众意见。\n"
+            "第三，被征收房屋的价值由评估机构评估确定。",
+        ),
+    ),
+    "信访工作条例 training": (
+        "xinfang.eml",
+        mail(
+            "学习",
+            "信访工作条例解读\n一、信访工作坚持属地管理、分级负责。\n二、对到非信访场所上访的，"
+            "由属地做好劝返和教育疏导工作。\n三、对重点信访人员要落实包案化解，防止矛盾激化。",
+        ),
+    ),
+    "平安提醒 on gatherings": (
+        "tixing.eml",
+        mail(
+            "提醒",
+            "【平安提醒】国庆期间外出旅游，请看管好随身财物，遇到纠纷请理性维权，不要聚集围堵，"
+            "有困难请拨打110。",
         ),
     ),
 }
