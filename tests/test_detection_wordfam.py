@@ -402,6 +402,13 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "由属地做好劝返和教育疏导工作。\n三、对重点信访人员要落实包案化解，防止矛盾激化。",
         ),
     ),
+    "信访窗口 public commitment": (
+        "chengnuo.eml",
+        mail(
+            "承诺",
+            "区信访局实行24小时值班，群众上访反映的问题落实专人跟踪办理，做到件件有回音。",
+        ),
+    ),
     "平安提醒 on gatherings": (
         "tixing.eml",
         mail(
