@@ -4,7 +4,7 @@ Topic words alone say what a text is *about*; whether it may leave depends on wh
 document it is. Two kinds of evidence, recognised by structure rather than by one word:
 
 **Internal-document evidence** (:func:`internal_markers`): a draft or circulation marker —
-征求意见稿, 讨论稿, 送审稿, 初稿, 仅供参阅, 内部参阅, 请勿外传, 此件不公开, 不予公开, 内部掌握 … —,
+征求意见稿, 讨论稿, 送审稿, 初稿, 第三稿, 仅供参阅, 内部参阅, 请勿外传, 此件不公开, 不予公开, 内部掌握 … —,
 a matter still to be decided (待党组研究, 将于下周研究, 上会研究, 尚未决定), or a 发文稿纸 (a drafting form with 拟稿/核稿/会签/签发 fields). A marker quoted in a sentence
 (“内部资料”应当…) or offered as a quiz answer is not evidence; 征求意见稿 in a text that asks the
 *public* for comments (公开征求意见) is not either. A table that declares ``[context] internal``
@@ -53,6 +53,8 @@ _DRAFT = (
     ),
     "供讨论",
     "内部意见",
+    # a numbered draft (第三稿, 第2稿): drafts circulate by number before one is adopted
+    *(f"第{n}稿" for n in (*"一二三四五六七八九十", *"123456789")),
 )
 _CIRCULATION = (
     *("仅供参阅", "仅供领导参阅", "仅供内部参阅", "内部参阅", "仅供内部", "仅供内部使用"),

@@ -338,7 +338,7 @@ def test_excluded_hits_do_not_use_up_the_listing_limit(
 
 
 def test_repeated_near_rule_words_list_a_bounded_number_of_windows(engine: Engine) -> None:
-    decision = engine.decide([Segment("正文", "征地补偿方案，" * 20_000)])
+    decision = engine.decide([Segment("正文", "征地补偿测算，" * 20_000)])
     assert decision.verdict is Verdict.QUARANTINE
     assert sum(f.kind == "near" for f in decision.findings) == 50
 
