@@ -473,7 +473,7 @@ class _Generation:
                 stop = False
                 while self.waiters:
                     waiter = self.waiters.popleft()
-                    if not waiter.done():
+                    if not waiter.done() and not waiter.get_loop().is_closed():
                         _on_loop_of(waiter, self._hand, waiter, worker)
                         return
                 self.idle.append(worker)
@@ -488,7 +488,8 @@ class _Generation:
             waiter.set_result(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Thread-side: a dead worker's successor starts now and joins the pool once ready."""
+        """Thread-side: a dead worker's successor starts now and joins the pool at once (its
+        first call waits, off the loop, for it to be ready)."""
         worker.stop()
         with self.lock:
             if self.retired:
@@ -498,7 +499,7 @@ class _Generation:
             successor = self._spawn()
             self.workers.append(successor)
         self.restarted()
-        self._put_idle(successor)  # its first call waits for it to be ready
+        self._put_idle(successor)
 
     def retire(self) -> None:
         """No new work; stop idle workers now and busy ones when they finish."""
