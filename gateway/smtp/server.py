@@ -246,6 +246,7 @@ class _GatewaySMTP(SMTP):
         self._data_complete = False
         self._in_data = False
         self._memory_capped = False
+        self._watchdog: asyncio.TimerHandle | None = None
         self.reserved = 0  # the SIZE declared at MAIL for the transaction under way
 
     async def smtp_AUTH(self, arg: str) -> None:
@@ -330,11 +331,13 @@ class _GatewaySMTP(SMTP):
         self._memory_capped = room < settings.max_message_size
         self.data_size_limit = max(1, min(settings.max_message_size, room))
         self._in_data = True
-        watchdog = asyncio.get_running_loop().create_task(self._watch_data())
+        self._watch_data(time.monotonic())
         try:
             await super().smtp_DATA(arg)
         finally:
-            watchdog.cancel()
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+                self._watchdog = None
             self._in_data = False
             self.reserved = 0
             self.data_size_limit = settings.max_message_size
@@ -354,32 +357,34 @@ class _GatewaySMTP(SMTP):
             return
         await super().push(status)
 
-    async def _watch_data(self) -> None:
+    def _watch_data(self, started: float) -> None:
         """Cut a client that trickles DATA: the message must arrive within
         ``smtp.data_deadline`` and, after a short grace, at ``smtp.min_data_rate`` on average.
         aiosmtpd's idle timeout alone is reset by every byte (RFC 5321 §4.5.3.2.6 allows a
-        server to give up on a DATA block that takes too long)."""
+        server to give up on a DATA block that takes too long). Checked once a second by a
+        timer (no task per message)."""
         settings = self._gateway.settings
-        started = time.monotonic()
-        while not self._data_complete:
-            await asyncio.sleep(1.0)
-            elapsed = time.monotonic() - started
-            too_slow = (
-                settings.min_data_rate > 0
-                and elapsed >= _RATE_GRACE
-                and self._data_bytes < settings.min_data_rate * elapsed
+        self._watchdog = None
+        if self._data_complete:
+            return
+        elapsed = time.monotonic() - started
+        too_slow = (
+            settings.min_data_rate > 0
+            and elapsed >= _RATE_GRACE
+            and self._data_bytes < settings.min_data_rate * elapsed
+        )
+        if elapsed >= settings.data_deadline or too_slow:
+            log.warning(
+                "DATA too slow peer=%s bytes=%d seconds=%.0f",
+                self._peer(),
+                self._data_bytes,
+                elapsed,
             )
-            if (elapsed >= settings.data_deadline or too_slow) and not self._data_complete:
-                log.warning(
-                    "DATA too slow peer=%s bytes=%d seconds=%.0f",
-                    self._peer(),
-                    self._data_bytes,
-                    elapsed,
-                )
-                if isinstance(self.transport, asyncio.WriteTransport):
-                    self.transport.write(b"421 4.4.2 DATA too slow, closing connection\r\n")
-                    self.transport.close()
-                return
+            if isinstance(self.transport, asyncio.WriteTransport):
+                self.transport.write(b"421 4.4.2 DATA too slow, closing connection\r\n")
+                self.transport.close()
+            return
+        self._watchdog = asyncio.get_running_loop().call_later(1.0, self._watch_data, started)
 
     @property
     def data_bytes(self) -> int:
