@@ -212,8 +212,7 @@ def _worker_main(
     conn.send(("ready", None))
     while True:
         try:
-            name = conn.recv()  # None for a message, else the document's file name
-            raw = conn.recv_bytes()
+            name, raw = _read_request(conn)
         except (EOFError, OSError):
             return
         try:
@@ -225,6 +224,29 @@ def _worker_main(
         except MemoryError:
             conn.send(("error", "内存超过上限"))
             return  # the heap may be fragmented or half-built: let the pool replace us
+
+
+# One request is one frame when small — a tag byte, M(essage) or D(ocument) and the document's
+# name (UTF-8), NUL, then the bytes — so the worker wakes once per message; a big one is the tag
+# frame alone followed by the bytes in their own frame (no second copy of 50 MiB).
+_INLINE, _SEPARATE = b"I", b"S"
+
+
+def _request_frames(raw: bytes, name: str | None, inline: bool) -> list[bytes]:
+    kind = b"M" if name is None else b"D"
+    head = kind + (name or "").encode("utf-8", "surrogatepass") + b"\0"
+    if inline:
+        return [_INLINE + head + raw]
+    return [_SEPARATE + head, raw]
+
+
+def _read_request(conn: multiprocessing.connection.Connection) -> tuple[str | None, bytes]:
+    frame = conn.recv_bytes()
+    name_bytes, _, rest = frame[2:].partition(b"\0")
+    name = None if frame[1:2] == b"M" else name_bytes.decode("utf-8", "surrogatepass")
+    if frame[:1] == _SEPARATE:
+        return name, conn.recv_bytes()
+    return name, rest
 
 
 def _lean(result: Inspection) -> Inspection:
@@ -280,8 +302,8 @@ class _Worker:
         return self.ready
 
     def _post(self, raw: bytes, name: str | None) -> None:
-        self.conn.send(name)
-        self.conn.send_bytes(raw)
+        for frame in _request_frames(raw, name, len(raw) <= _INLINE_BYTES):
+            self.conn.send_bytes(frame)
 
     async def call(self, raw: bytes, name: str | None, timeout: float) -> tuple[str, Any]:
         """Inspect ``raw`` in this (ready, idle) worker; ``(kind, value)`` as the worker answered,
