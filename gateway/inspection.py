@@ -21,13 +21,13 @@ finish on the old generation, whose workers then exit.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -223,8 +223,7 @@ def _worker_main(
     conn.send(("ready", None))
     while True:
         try:
-            name = conn.recv()  # None for a message, else the document's file name
-            raw = conn.recv_bytes()
+            name, raw = _read_request(conn)
         except (EOFError, OSError):
             return
         try:
@@ -236,6 +235,29 @@ def _worker_main(
         except MemoryError:
             conn.send(("error", "内存超过上限"))
             return  # the heap may be fragmented or half-built: let the pool replace us
+
+
+# One request is one frame when small — a tag byte, M(essage) or D(ocument) and the document's
+# name (UTF-8), NUL, then the bytes — so the worker wakes once per message; a big one is the tag
+# frame alone followed by the bytes in their own frame (no second copy of 50 MiB).
+_INLINE, _SEPARATE = b"I", b"S"
+
+
+def _request_frames(raw: bytes, name: str | None, inline: bool) -> list[bytes]:
+    kind = b"M" if name is None else b"D"
+    head = kind + (name or "").encode("utf-8", "surrogatepass") + b"\0"
+    if inline:
+        return [_INLINE + head + raw]
+    return [_SEPARATE + head, raw]
+
+
+def _read_request(conn: multiprocessing.connection.Connection) -> tuple[str | None, bytes]:
+    frame = conn.recv_bytes()
+    name_bytes, _, rest = frame[2:].partition(b"\0")
+    name = None if frame[1:2] == b"M" else name_bytes.decode("utf-8", "surrogatepass")
+    if frame[:1] == _SEPARATE:
+        return name, conn.recv_bytes()
+    return name, rest
 
 
 def _lean(result: Inspection) -> Inspection:
@@ -254,7 +276,9 @@ _KILL_GRACE = 1.0
 
 
 class _Worker:
-    """One worker process and its pipe (used by one thread at a time)."""
+    """One worker process and its pipe. The event loop talks to it directly: the request is
+    written to the pipe (from a thread only when it is large) and the reply read when the
+    loop sees the pipe readable — no thread hop per message."""
 
     def __init__(
         self,
@@ -277,6 +301,7 @@ class _Worker:
         self.stopped = False
 
     def wait_ready(self, timeout: float) -> bool:
+        """Blocking (a thread's): True once the worker said it compiled its engine."""
         if self.ready:
             return True
         try:
@@ -287,24 +312,76 @@ class _Worker:
             self.ready = False
         return self.ready
 
-    def call(self, raw: bytes, name: str | None, timeout: float) -> tuple[str, Any]:
-        if not self.wait_ready(_STARTUP_SECONDS):
-            self.stop()
+    def _post(self, raw: bytes, name: str | None) -> None:
+        for frame in _request_frames(raw, name, len(raw) <= _INLINE_BYTES):
+            self.conn.send_bytes(frame)
+
+    async def call(self, raw: bytes, name: str | None, timeout: float) -> tuple[str, Any]:
+        """Inspect ``raw`` in this (ready, idle) worker; ``(kind, value)`` as the worker answered,
+        or ``("error"|"timeout", why)`` after stopping it."""
+        loop = asyncio.get_running_loop()
+        if not self.ready and not await self._started(loop):
+            await self._stop_off_loop()
             return "error", "检查进程未能启动"
         try:
-            self.conn.send(name)
-            self.conn.send_bytes(raw)
-            if self.conn.poll(timeout):
-                kind, value = self.conn.recv()
-                return str(kind), value
+            if len(raw) <= _INLINE_BYTES:  # fits the socket buffer of an idle worker: no wait
+                self._post(raw, name)
+            else:  # a big message: copy it into the pipe from a thread, the loop goes on
+                await loop.run_in_executor(None, self._post, raw, name)
         except (EOFError, OSError):
-            self.stop()
+            await self._stop_off_loop()
             return "error", "检查进程异常退出"
-        except Exception as exc:  # e.g. an unpicklable reply: this worker is not trusted again
-            self.stop()
-            return "error", f"检查进程通信失败：{type(exc).__name__}"
-        self.stop()
-        return "timeout", f"超过 {timeout:g} 秒，检查进程已终止"
+        reply: asyncio.Future[tuple[str, Any]] = loop.create_future()
+        fd = self.conn.fileno()
+
+        def readable() -> None:
+            if reply.done():
+                return
+            try:
+                kind, value = self.conn.recv()  # the worker writes its reply in one go
+            except (EOFError, OSError):
+                reply.set_result(("error", "检查进程异常退出"))
+            except Exception as exc:  # e.g. an unpicklable reply: not trusted again
+                reply.set_result(("error", f"检查进程通信失败：{type(exc).__name__}"))
+            else:
+                reply.set_result((str(kind), value))
+
+        loop.add_reader(fd, readable)
+        try:
+            kind, value = await asyncio.wait_for(reply, timeout)
+        except TimeoutError:
+            kind, value = "timeout", f"超过 {timeout:g} 秒，检查进程已终止"
+        finally:
+            loop.remove_reader(fd)
+        if kind in ("error", "timeout"):
+            await self._stop_off_loop()
+        return kind, value
+
+    async def _started(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Wait (without blocking the loop) for a new worker's "ready"."""
+        said: asyncio.Future[bool] = loop.create_future()
+        fd = self.conn.fileno()
+
+        def readable() -> None:
+            if not said.done():
+                try:
+                    kind, _ = self.conn.recv()
+                except Exception:
+                    said.set_result(False)
+                else:
+                    said.set_result(kind == "ready")
+
+        loop.add_reader(fd, readable)
+        try:
+            self.ready = await asyncio.wait_for(said, _STARTUP_SECONDS)
+        except TimeoutError:
+            self.ready = False
+        finally:
+            loop.remove_reader(fd)
+        return self.ready
+
+    async def _stop_off_loop(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.stop)
 
     @property
     def alive(self) -> bool:
@@ -321,8 +398,18 @@ class _Worker:
         self.conn.close()
 
 
+# messages up to this size are written to the worker's pipe on the event loop (an idle worker's
+# socket buffer takes them at once); bigger ones from a thread
+_INLINE_BYTES = 128 * 1024
+
+
 class _Generation:
-    """The workers serving one compiled scope version."""
+    """The workers serving one compiled scope version.
+
+    Idle workers and callers waiting for one are kept here under a lock (a replacement worker
+    becomes idle from the thread that waited for it to start); a waiting caller is handed a
+    worker on its own event loop.
+    """
 
     def __init__(
         self,
@@ -344,12 +431,12 @@ class _Generation:
         self.registrations = registrations
         self.version = combined_version(scope.version, registrations)
         self.term_count = term_count
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.idle: list[_Worker] = []
+        self.waiters: collections.deque[asyncio.Future[_Worker | None]] = collections.deque()
         self.lock = threading.Lock()
         self.retired = False
         self.workers = [self._spawn() for _ in range(max(1, limits.workers))]
-        for worker in self.workers:
-            self.idle.put(worker)
+        self.idle.extend(self.workers)
 
     def _spawn(self) -> _Worker:
         return _Worker(self.ctx, self.scope, self.limits, self.init, self.registrations)
@@ -357,56 +444,129 @@ class _Generation:
     def wait_ready(self) -> bool:
         return all(w.wait_ready(_STARTUP_SECONDS) for w in list(self.workers))
 
-    def run(
-        self,
-        raw: bytes,
-        name: str | None = None,
-        deadline: float = float("inf"),
-        dropped: threading.Event | None = None,
+    async def run(
+        self, raw: bytes, name: str | None = None, deadline: float = float("inf")
     ) -> tuple[str, Any]:
-        """Blocking: borrow a worker, inspect, give it back (or replace it). Thread-side.
+        """Borrow a worker, inspect, give it back (or replace it).
         ``("retry", None)`` when this generation was retired while waiting for a worker;
-        ``("busy", None)`` when no worker was free by ``deadline`` (monotonic); ``("dropped",
-        None)`` when the caller gave up (its client was answered) before a worker was free."""
-        worker: _Worker | None = None
-        while worker is None:
-            if self.retired:
-                return "retry", None
-            if dropped is not None and dropped.is_set():
-                return "dropped", None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return "busy", None
-            with contextlib.suppress(queue.Empty):
-                worker = self.idle.get(timeout=min(0.2, left))
+        ``("busy", None)`` when no worker was free by ``deadline`` (monotonic). A caller
+        cancelled while waiting (its client was answered) takes no worker; one cancelled
+        during the inspection leaves it to finish, and the worker comes back after."""
+        worker = await self._take(deadline)
+        if worker is None:
+            return "retry", None
+        if isinstance(worker, str):
+            return worker, None
+        return await asyncio.shield(self._use(worker, raw, name))
+
+    async def _use(self, worker: _Worker, raw: bytes, name: str | None) -> tuple[str, Any]:
         try:
-            return worker.call(raw, name, self.limits.timeout + _KILL_GRACE)
+            return await worker.call(raw, name, self.limits.timeout + _KILL_GRACE)
         finally:
-            with self.lock:
-                if not worker.alive and not self.retired:
-                    self.workers.remove(worker)
-                    worker = self._spawn()
-                    self.workers.append(worker)
-                    self.restarted()
-                if self.retired:
-                    worker.stop()
-                else:
-                    self.idle.put(worker)
+            if worker.alive:
+                self._put_idle(worker)
+            else:
+                await asyncio.get_running_loop().run_in_executor(None, self._replace, worker)
+
+    async def _take(self, deadline: float) -> _Worker | str | None:
+        loop = asyncio.get_running_loop()
+        with self.lock:
+            if self.retired:
+                return None
+            if self.idle:
+                return self.idle.pop()
+            waiter: asyncio.Future[_Worker | None] = loop.create_future()
+            self.waiters.append(waiter)
+        left = deadline - time.monotonic()
+        try:
+            async with asyncio.timeout(None if left == float("inf") else max(0.0, left)):
+                return await asyncio.shield(waiter)
+        except TimeoutError:
+            self._give_up(waiter)
+            return "busy"
+        except asyncio.CancelledError:
+            self._give_up(waiter)
+            raise
+
+    def _give_up(self, waiter: asyncio.Future[_Worker | None]) -> None:
+        """A waiter that stopped waiting: hand on a worker it was given meanwhile."""
+        with self.lock, contextlib.suppress(ValueError):
+            self.waiters.remove(waiter)
+        if not waiter.done():
+            waiter.cancel()
+        elif not waiter.cancelled() and waiter.result() is not None:
+            self._put_idle(waiter.result())  # type: ignore[arg-type]
+
+    def _put_idle(self, worker: _Worker) -> None:
+        """Back to the pool: to the first caller still waiting, else idle. Any thread."""
+        with self.lock:
+            if self.retired:
+                stop = True
+            else:
+                stop = False
+                while self.waiters:
+                    waiter = self.waiters.popleft()
+                    if not waiter.done() and not waiter.get_loop().is_closed():
+                        _on_loop_of(waiter, self._hand, waiter, worker)
+                        return
+                self.idle.append(worker)
+                return
+        if stop:
+            worker.stop()
+
+    def _hand(self, waiter: asyncio.Future[_Worker | None], worker: _Worker) -> None:
+        if waiter.done():  # gave up in the meantime
+            self._put_idle(worker)
+        else:
+            waiter.set_result(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Thread-side: a dead worker's successor starts now and joins the pool at once (its
+        first call waits, off the loop, for it to be ready)."""
+        worker.stop()
+        with self.lock:
+            if self.retired:
+                return
+            with contextlib.suppress(ValueError):
+                self.workers.remove(worker)
+            successor = self._spawn()
+            self.workers.append(successor)
+        self.restarted()
+        self._put_idle(successor)
 
     def retire(self) -> None:
         """No new work; stop idle workers now and busy ones when they finish."""
         with self.lock:
             self.retired = True
-            while True:
-                try:
-                    self.idle.get_nowait().stop()
-                except queue.Empty:
-                    break
+            idle, self.idle = self.idle, []
+            waiters, self.waiters = list(self.waiters), collections.deque()
+        for waiter in waiters:
+            _on_loop_of(waiter, _set_none, waiter)
+        for worker in idle:
+            worker.stop()
 
     def stop_all(self) -> None:
         self.retire()
         for worker in list(self.workers):
             worker.stop()
+
+
+def _set_none(waiter: asyncio.Future[_Worker | None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _on_loop_of(future: asyncio.Future[Any], callback: Callable[..., None], *args: Any) -> None:
+    """Run ``callback(*args)`` on the loop ``future`` belongs to, from any thread."""
+    loop = future.get_loop()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        loop.call_soon(callback, *args)
+    elif not loop.is_closed():
+        loop.call_soon_threadsafe(callback, *args)
 
 
 class InspectionBusy(DlpError):
@@ -531,25 +691,18 @@ class Inspector:
     async def _run(self, raw: bytes, name: str | None, deadline: float) -> Inspection:
         generation = self._gen
         started = time.monotonic()
-        # set when our caller is cancelled (its client was answered): a thread still waiting
-        # for a worker then gives up instead of inspecting for nobody
-        dropped = threading.Event()
         # a failed document has no headers to show; a failed message keeps its subject
         headers, location = (raw, WHOLE_MESSAGE) if name is None else (b"", name)
         if generation is None:
             return failed_inspection(
                 headers, UnscannableReason.ERROR, "检查器未启动", "", started, location
             )
-        loop = asyncio.get_running_loop()
         kind, value = "retry", None
         while kind == "retry" and generation is not None:
             try:
-                kind, value = await loop.run_in_executor(
-                    self._threads, generation.run, raw, name, deadline, dropped
-                )
+                kind, value = await generation.run(raw, name, deadline)
             except asyncio.CancelledError:
-                dropped.set()
-                raise
+                raise  # our client was answered: a caller still waiting took no worker
             except Exception as exc:  # never raise to the SMTP layer: fail closed instead
                 log.exception("inspection pool failed")
                 kind, value = "error", type(exc).__name__
@@ -561,6 +714,7 @@ class Inspector:
             )
         if kind == "ok" and isinstance(value, Inspection):
             return value
+        loop = asyncio.get_running_loop()
         if kind == "busy":
             raise InspectionBusy(f"no inspection worker free within {self.limits.queue_wait:g}s")
         reason = UnscannableReason.TIMEOUT if kind == "timeout" else UnscannableReason.ERROR

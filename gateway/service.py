@@ -296,6 +296,8 @@ class Gateway:
             if late:
                 await asyncio.wait(late, timeout=5)
         self._tasks = []
+        if self.notifier is not None:
+            await self.notifier.close(timeout=s.relay.timeout + 5)
         self._console = None
         if self._console_sock is not None:
             self._console_sock.close()

@@ -199,6 +199,13 @@ class NotifySettings(_Section):
     # HMAC key marking the gateway's own notices and signing senders' links; unset: derived
     # from the audit key (so the same on every instance sharing it, and across restarts)
     signing_key: SecretStr | None = None
+    # notices are sent in batches (one upstream session, one store transaction for their
+    # timeline events): after a batch, the next waits this long to gather what arrives meanwhile
+    batch_window: Annotated[float, Field(ge=0, le=10)] = 0.2
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 50
+    # a notice upstream defers is tried again after retry_seconds, doubling, up to retry_attempts
+    retry_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    retry_attempts: Annotated[int, Field(ge=1, le=20)] = 5
 
 
 class AuditSettings(_Section):

@@ -141,7 +141,7 @@ class KeywordInspector:
 def shared_inspector() -> Iterator[Any]:
     """One real Inspector (default tables, one worker) for every in-process gateway test.
 
-    It is loop-agnostic (worker processes behind a thread pool), so a session-wide instance
+    It is loop-agnostic (each call talks to its worker on the running loop), so a session-wide instance
     serves each test's own event loop.
     """
     from gateway.settings import LimitSettings

@@ -88,6 +88,27 @@ async def test_hanging_document_is_killed_and_named_as_the_unscannable_input(
     assert not sensitive.decision.unscannable
 
 
+async def test_callers_that_give_up_leave_the_pool_whole(scope_dir: Path) -> None:
+    """A caller cancelled mid-inspection (its client was answered) and one cancelled while
+    waiting for the only worker: the worker finishes, comes back and serves the next message."""
+    inspector = await _started(scope_dir, workers=1)
+    try:
+        busy = asyncio.create_task(inspector.inspect(message(body="明天上午开会。" * 10000)))
+        waiting = asyncio.create_task(inspector.inspect(message(body="后天开会")))
+        for _ in range(3):  # both start: one has the only worker, the other waits for it
+            await asyncio.sleep(0)
+        busy.cancel()
+        waiting.cancel()
+        after = await asyncio.wait_for(
+            inspector.inspect(message(attachments=[("b.txt", SENSITIVE_DOC)])), GUARD
+        )
+        assert inspector.workers_alive == (1, 1)
+    finally:
+        await inspector.close()
+    assert busy.cancelled() and waiting.cancelled()
+    assert after.decision.verdict == "quarantine" and after.decision.findings
+
+
 async def test_crashing_worker_fails_closed_and_is_replaced(scope_dir: Path) -> None:
     inspector = await _started(scope_dir, workers=1)
     try:

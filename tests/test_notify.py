@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import io
@@ -22,6 +23,7 @@ from gateway.store.models import Case, CaseEvent
 from tests.fixtures_smtp import (
     SECRET_TEXT,
     SENSITIVE_TEXT,
+    GatewayFactory,
     Sink,
     make_settings,
     message,
@@ -166,6 +168,71 @@ async def test_failed_notice_is_counted_and_never_loses_the_mail(
     ]
     assert "dlp_notify_failures_total 2.0" in smtp_gateway.metrics.render()[0].decode()
     assert upstream.messages == []
+
+
+async def test_notices_of_held_mails_arriving_together_share_one_upstream_session(
+    smtp_gateway: Gateway, upstream: Sink
+) -> None:
+    # a slow smarthost: sent each from its own task, the second case's notices would need a
+    # second connection while the first's are still in DATA
+    upstream.data_delay = 0.2
+    answers = await asyncio.gather(
+        *(
+            submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT))
+            for _ in range(2)
+        )
+    )
+    await smtp_gateway.wait_background()
+
+    case_ids = {a.text.rsplit(" ", 1)[1] for a in answers}
+    assert all(a.text.startswith("2.6.0 held for review as ") for a in answers)
+    assert len(case_ids) == 2
+    assert len(upstream.to(SENDER)) == 2 and len(upstream.to(OFFICER)) == 2
+    assert {m.mail_from for m in upstream.messages} == {""}
+    assert upstream.connections == 1  # one SMTP session, one transaction per notice
+    for case_id in case_ids:
+        notices = [m for m in upstream.messages if case_id.encode() in m.data]
+        assert len(notices) == 2
+        assert await events(smtp_gateway, case_id) == [
+            "received",
+            "held",
+            "notified_sender",
+            "notified_officers",
+        ]
+
+
+async def test_a_deferred_notice_is_retried_and_the_hold_is_kept(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory
+) -> None:
+    gateway: Gateway = await start_gateway(
+        make_settings(tmp_path, upstream.port, notify={"retry_seconds": 0.3})
+    )
+    upstream.replies.append("451 4.3.0 mailbox busy, try again later")  # the first DATA only
+
+    answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT))
+    assert answer.text.startswith("2.6.0 held for review as ")
+    case_id = answer.text.rsplit(" ", 1)[1]
+    await gateway.wait_background()
+    # the officers' notice went; the sender's was deferred and waits for its retry
+    assert [m.rcpt_to for m in upstream.messages] == [[OFFICER]]
+    assert gateway.notifier is not None and gateway.notifier.queue.waiting_retries == 1
+
+    await upstream.wait_for(2, timeout=10)
+    [to_sender] = upstream.to(SENDER)
+    assert case_id in body(parse(to_sender.data))
+    [case] = await cases_of(gateway)
+    assert case.id == case_id and case.state == "pending" and case.raw is not None
+    async with asyncio.timeout(5):
+        while "notified_sender" not in await events(gateway, case_id):
+            await asyncio.sleep(0.05)
+    assert await events(gateway, case_id) == [
+        "received",
+        "held",
+        "notify_failed",
+        "notified_officers",
+        "notified_sender",
+    ]
+    assert "dlp_notify_failures_total 1.0" in gateway.metrics.render()[0].decode()
 
 
 def test_notice_builder_marks_and_encodes(tmp_path: Path) -> None:

@@ -112,3 +112,30 @@ async def test_an_officer_without_an_address_cannot_act(services: Services) -> N
     with pytest.raises(ReviewError, match="未登记本人邮箱地址"):
         await services.review.view(held.id, "li")
     assert services.sink.delivered() == []
+
+
+async def test_a_sender_named_past_the_read_prefix_is_still_found(services: Services) -> None:
+    """The view reads only a prefix of the stored message before it takes the write lock;
+    a header section longer than that prefix is read in full, so padding cannot hide a sender."""
+    from gateway.review.actions import HEAD_BYTES
+
+    padding = "".join(f"X-Pad-{n}: {'x' * 900}\r\n" for n in range(HEAD_BYTES // 900 + 10))
+    held = await insert_case(services.sessions)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Case)
+            .where(Case.id == held.id)
+            .values(mail_from="a@b.cn", raw=_message(padding + "Sender: li@gov.example.cn\r\n"))
+        )
+    with pytest.raises(ReviewError, match="本人发出"):
+        await services.review.view(held.id, Actor("li", Channel.API, "192.0.2.7"))
+    # someone else's big message opens, with its whole stored original
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Case)
+            .where(Case.id == held.id)
+            .values(raw=_message("From: a@b.cn\r\n" + padding))
+        )
+    case = await services.review.view(held.id, Actor("li", Channel.API, "192.0.2.7"))
+    assert case.raw is not None and len(case.raw) > HEAD_BYTES
+    assert [e.action for e in case.events][-1] == "viewed"

@@ -118,3 +118,31 @@ def test_the_unused_inspection_timeout_setting_is_gone() -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(None, smtp={"inspection_timeout": 5})
     assert any("inspection_timeout" in line for line in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "<a@b.cn>",
+        "<zhang.san+x@example.gov.cn> SIZE=1024 BODY=8BITMIME",
+        "<a@b.cn>  \tSMTPUTF8",
+        "<a@b.cn> (comment) SIZE=1",
+        '<"q u"@b.cn>',
+        "<a..b@b.cn>",
+        "<a@[10.0.0.1]>",
+        "<张三@例子.中国>",
+        "<a@b..cn>",
+        "<>",
+        "a@b.cn",
+    ],
+)
+def test_mail_and_rcpt_paths_read_as_aiosmtpd_reads_them(path: str) -> None:
+    """The SMTP server's fast path for ``<local@domain>`` gives aiosmtpd's own answer."""
+    from aiosmtpd.smtp import SMTP
+
+    from gateway.smtp.server import _GatewaySMTP
+
+    reference = SMTP.__new__(SMTP)
+    ours = _GatewaySMTP.__new__(_GatewaySMTP)
+    reference.local_part_limit = ours.local_part_limit = 0
+    assert ours._getaddr(path) == SMTP._getaddr(reference, path)

@@ -8,13 +8,14 @@ attempt on one's own mail is refused and the refusal itself is audited (``own_ma
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from gateway.errors import ReviewError
-from gateway.review.addresses import canonical_set
-from gateway.review.base import now
+from gateway.review.addresses import canonical_set, header_addresses, header_section
+from gateway.review.base import UnknownCase, now
 from gateway.review.delivery import DELIVERY_MESSAGES, ReleaseDelivery
 from gateway.review.feedback import Verdict, check_verdict
 from gateway.review.rules import (
@@ -50,6 +51,10 @@ class BulkItem:
     message: str
 
 
+#: how much of a stored message is read to find its senders before an officer's view
+HEAD_BYTES = 256 * 1024
+
+
 class _OwnMail(Exception):
     """Raised inside the transaction so that the refusal is audited after the rollback."""
 
@@ -60,11 +65,14 @@ class OfficerActions(ReleaseDelivery):
     async def view(self, case_id: str, actor: Actor | str) -> Case:
         """The case with its timeline, for an officer; the view is audited."""
         who = as_actor(actor)
+        # the senders named in the stored headers, read before the write lock is taken and
+        # parsed off the event loop: the message itself may be 50 MiB
+        senders = await self._senders(case_id)
         async with (
             self._guard(who, "view", case_id),
             store_cases.write(self._sessions) as tx,
         ):
-            case = await self._open(tx, case_id, who)
+            case = await self._open(tx, case_id, who, senders=senders)
             tx.event(case.id, who.name, "viewed", "")
             await tx.audit(who.name, "view", case.id, who.audit_detail())
         loaded = await store_cases.case_with_timeline(self._sessions, case_id)
@@ -225,15 +233,36 @@ class OfficerActions(ReleaseDelivery):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _open(self, tx: CaseTx, case_id: str, who: Actor) -> Case:
-        """The case, for an officer who did not send it."""
+    async def _open(
+        self, tx: CaseTx, case_id: str, who: Actor, *, senders: set[str] | None = None
+    ) -> Case:
+        """The case, for an officer who did not send it. With ``senders`` (the header
+        addresses, from :meth:`_senders`) the stored message is not loaded."""
         user = await self._officer(tx, who.name)
-        case = await self._case(tx, case_id)
+        if senders is None:
+            case = await self._case(tx, case_id)
+        else:
+            found = await tx.case(case_id, with_raw=False)
+            if found is None:
+                raise UnknownCase(f"没有编号为 {case_id} 的案件")
+            case = found
         if not canonical_set(user.emails or ()):
             raise ReviewError(NO_ADDRESS)
-        if is_own_mail(case, user):
+        if is_own_mail(case, user, senders):
             raise _OwnMail
         return case
+
+    async def _senders(self, case_id: str) -> set[str]:
+        """From/Sender/Reply-To of the stored message, from a bounded prefix of it (the whole
+        message only when its header section is longer than that)."""
+        head = await store_cases.raw_head(self._sessions, case_id, HEAD_BYTES)
+        if head is None:
+            return set()
+        section = header_section(head)
+        if section is None and len(head) >= HEAD_BYTES:
+            case = await store_cases.case_with_timeline(self._sessions, case_id)
+            section = case.raw if case is not None else None
+        return await asyncio.to_thread(header_addresses, section or head)
 
     @staticmethod
     async def _officer(tx: CaseTx, name: str) -> User:

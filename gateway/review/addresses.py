@@ -69,6 +69,13 @@ def header_addresses(raw: bytes | None) -> set[str]:
     return found
 
 
+def header_section(head: bytes) -> bytes | None:
+    """The header section of a message's first bytes, up to its blank line; None when
+    ``head`` ends before the headers do."""
+    ends = [i for i in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if i >= 0]
+    return head[: min(ends)] if ends else None
+
+
 def sender_addresses(mail_from: str, raw: bytes | None) -> set[str]:
     """The envelope sender plus the From, Sender and Reply-To addresses, canonical."""
     found = canonical_set([mail_from]) if mail_from.strip() else set()

@@ -105,9 +105,13 @@ class Allowed:
             raise ReviewError(self.refusals.get(action) or self.note or "不能执行此操作")
 
 
-def is_own_mail(case: ReviewedCase, officer: Officer) -> bool:
+def is_own_mail(case: ReviewedCase, officer: Officer, headers: set[str] | None = None) -> bool:
+    """``headers``: the message's From/Sender/Reply-To addresses when the caller read them
+    already (:func:`~gateway.review.addresses.header_addresses`); else read from ``case.raw``."""
     own = canonical_set(officer.emails or ())
-    return bool(own & sender_addresses(case.mail_from or "", case.raw))
+    if headers is None:
+        return bool(own & sender_addresses(case.mail_from or "", case.raw))
+    return bool(own & (sender_addresses(case.mail_from or "", None) | headers))
 
 
 def allowed_actions(case: ReviewedCase, officer: Officer) -> Allowed:

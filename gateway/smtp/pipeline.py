@@ -299,6 +299,19 @@ def temporary_reply(exc: RelayError) -> Reply:
     )
 
 
+_date_cache: tuple[int, str] = (-1, "")
+
+
+def _date_now() -> str:
+    """RFC 5322 date-time of now, in local time; formatted once per second (every message)."""
+    global _date_cache
+    second = int(time.time())
+    if _date_cache[0] != second:
+        moment = dt.datetime.fromtimestamp(second, dt.UTC).astimezone()
+        _date_cache = (second, email.utils.format_datetime(moment))
+    return _date_cache[1]
+
+
 def received_header(envelope: Envelope, txid: str, hostname: str) -> bytes:
     """The trace line of RFC 5321 §4.4, with the protocol names of RFC 3848 / RFC 6531."""
     protocol = "UTF8SMTP" if envelope.smtputf8 else "ESMTP"
@@ -309,7 +322,7 @@ def received_header(envelope: Envelope, txid: str, hostname: str) -> bytes:
     helo = envelope.helo or "unknown"
     addr = envelope.client_addr
     literal = f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]"
-    date = email.utils.format_datetime(dt.datetime.now(dt.UTC).astimezone())
+    date = _date_now()
     # "for" only with a single recipient: listing all would disclose Bcc (RFC 5321 §7.2).
     recipient = f"\r\n\tfor <{envelope.rcpt_to[0]}>" if len(envelope.rcpt_to) == 1 else ""
     line = (

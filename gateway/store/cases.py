@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from gateway.store import audit
 from gateway.store.engine import Sessions, store_errors
@@ -37,8 +37,14 @@ class CaseTx:
     async def user(self, name: str) -> User | None:
         return await self._session.scalar(select(User).where(User.name == name))
 
-    async def case(self, case_id: str, *, for_update: bool = False) -> Case | None:
+    async def case(
+        self, case_id: str, *, for_update: bool = False, with_raw: bool = True
+    ) -> Case | None:
+        """The case row; ``with_raw=False`` leaves the stored message out (it may be 50 MiB,
+        and this transaction holds the write lock): ``case.raw`` must then not be read."""
         query = select(Case).where(Case.id == case_id)
+        if not with_raw:
+            query = query.options(defer(Case.raw, raiseload=True))
         if for_update:
             query = query.with_for_update()
         return await self._session.scalar(query)
@@ -96,6 +102,17 @@ async def write(sessions: Sessions) -> AsyncIterator[CaseTx]:
         async with sessions() as session, session.begin():
             await audit.begin_write(session)
             yield CaseTx(session)
+
+
+async def raw_head(sessions: Sessions, case_id: str, limit: int) -> bytes | None:
+    """At most the first ``limit`` bytes of a case's stored message (None: purged or no such
+    case), read by the database, not by loading the whole message."""
+    with store_errors():
+        async with sessions() as session:
+            value = await session.scalar(
+                select(func.substr(Case.raw, 1, limit)).where(Case.id == case_id)
+            )
+    return bytes(value) if value is not None else None
 
 
 async def case_with_timeline(sessions: Sessions, case_id: str) -> Case | None:
