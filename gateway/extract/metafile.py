@@ -92,15 +92,17 @@ def size(data: bytes) -> tuple[int, int]:
     inch ([MS-WMF] §2.3.2.3); a plain WMF has no size."""
     if _emf_magic(data) and len(data) >= 40:
         left, top, right, bottom = struct.unpack_from("<4i", data, 24)
-        return (
-            max(right - left, 0) * _DPI // _HUNDREDTHS_MM_PER_INCH,
-            max(bottom - top, 0) * _DPI // _HUNDREDTHS_MM_PER_INCH,
-        )
+        per_inch = _HUNDREDTHS_MM_PER_INCH
+        return _pixels(right - left, per_inch), _pixels(bottom - top, per_inch)
     if data[:4] == b"\xd7\xcd\xc6\x9a" and len(data) >= 16:
         left, top, right, bottom, inch = struct.unpack_from("<4hH", data, 6)
         if inch:
-            return max(right - left, 0) * _DPI // inch, max(bottom - top, 0) * _DPI // inch
+            return _pixels(right - left, inch), _pixels(bottom - top, inch)
     return 0, 0
+
+
+def _pixels(length: int, per_inch: int) -> int:
+    return max(round(length * _DPI / per_inch), 0)
 
 
 def read_metafile(data: bytes) -> Drawing | None:
