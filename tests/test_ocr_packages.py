@@ -125,6 +125,18 @@ def test_distinct_pictures_over_the_budget_are_still_held() -> None:
     assert problems(extracted(docx_with(icons), "汇报.docx", max_pages=1)) == []
 
 
+def test_with_ocr_off_icons_pass_and_pictures_that_may_hold_text_are_held() -> None:
+    icons = {
+        f"image{n}.emf": emf(f"文件{n}.txt", size=(96, 86), bitmap=square(48, n)) for n in (1, 2)
+    }
+    icons["image3.png"] = encoded(square(48, 3), "PNG")
+    assert problems(extracted(docx_with(icons), "附件清单.docx", enabled=False)) == []
+    photo = {"image1.png": encoded(square(49, 1), "PNG")}
+    assert problems(extracted(docx_with(photo), "汇报.docx", enabled=False)) == [
+        ("汇报.docx › 图片 image1.png", "image")
+    ]
+
+
 @pytest.mark.slow
 def test_scan_holds_a_docx_whose_emf_draws_the_plan(
     tmp_path: Path, scope_dir: Path, capsys: pytest.CaptureFixture[str]

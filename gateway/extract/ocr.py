@@ -41,6 +41,7 @@ __all__ = [
     "read_image",
     "read_lines",
     "read_picture",
+    "stated_size",
     "warm_up",
 ]
 
@@ -98,6 +99,18 @@ def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise PictureError(f"图片无法解码：{exc}") from exc
+
+
+def stated_size(data: bytes) -> tuple[int, int]:
+    """The picture's size from its header, nothing decoded; (0, 0) when it cannot be told."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                return int(width), int(height)
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError):
+        return 0, 0
 
 
 def _flatten(frame: Image.Image) -> Image.Image:

@@ -181,6 +181,9 @@ class Walker:
             return self.vector(data, location, depth)
         settings = self.limits.ocr
         if not settings.enabled:
+            width, height = ocr.stated_size(data)
+            if too_small(width, height, settings.min_size):
+                return "image", ""  # an icon holds no page, read or not
             return self.unread(location, "图像识别已关闭，图片中的文字未读取")
         try:
             pages = list(ocr.pages_of(data, settings))
