@@ -141,10 +141,11 @@ class OcrSettings(_Section):
     inside office documents) with the bundled PP-OCR models; docs/extraction.md gives the cost."""
 
     enabled: bool = True
-    # pictures and scanned pages read per message; more → held as limit_ocr
+    # distinct pictures and scanned pages read per message (a repeated picture counts once);
+    # more → held as limit_ocr
     max_pages: int = Field(default=20, ge=1, le=1000)
-    # a picture whose shorter side is below this many pixels holds no legible page (icons,
-    # signatures, tracking pixels) and is not read
+    # a picture whose shorter side is at most this many pixels holds no legible page (icons —
+    # Office and WPS draw embedded files as 48×48 ones —, tracking pixels): not read, not counted
     min_size: int = Field(default=48, ge=1, le=10000)
     # pictures larger than this many pixels are refused as decompression bombs (limit_size)
     max_pixels: int = Field(default=60_000_000, ge=1_000_000)

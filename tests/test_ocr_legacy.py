@@ -2,7 +2,8 @@
 vector picture (EMF/WMF) is read by its text records or held as ``image`` — unless it is tiny.
 
 The documents are real LibreOffice files (tests/data/extract) rebuilt with the picture stream a
-test needs (tests/support/compound.py); the pictures are drawn here with a CJK font.
+test needs (tests/support/compound.py); the pictures are drawn here with a CJK font, the
+metafiles written record by record (tests/support/metafiles.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.fixtures_smtp import Sink, submit
 from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.compound import blip, compound_file, metafile_blip
 from tests.support.messages import message
+from tests.support.metafiles import emf
 from tests.support.pictures import FONT, encoded, page
 
 if FONT is None:
@@ -61,23 +63,6 @@ def xls_with(drawing_group: bytes) -> bytes:
             break
         pos += 4 + length
     return rebuilt(DATA / "lo-roster.xls", Workbook=workbook[:pos] + records + workbook[pos:])
-
-
-def emf(text: str, glyphs: bool = False) -> bytes:
-    """A small EMF drawing ``text`` with EMR_EXTTEXTOUTW (by glyph index when ``glyphs``)."""
-    chars = text.encode("utf-16-le").ljust(-(-len(text) * 2 // 4) * 4, b"\x00")
-    body = struct.pack("<4iIff", 0, 0, 100, 20, 1, 1.0, 1.0)
-    emr_text = struct.pack("<iiIII4iI", 0, 0, len(text), 76, 0x10 if glyphs else 0, 0, 0, 0, 0, 0)
-    record = body + emr_text + chars
-    extttext = struct.pack("<II", 84, 8 + len(record)) + record
-    eof = struct.pack("<IIIII", 14, 20, 0, 16, 20)
-    header_size = 88
-    total = header_size + len(extttext) + len(eof)
-    header = struct.pack("<II4i4i", 1, header_size, 0, 0, 100, 20, 0, 0, 2600, 500)
-    header += b" EMF" + struct.pack(
-        "<IIIHHIIIii ii", 0x10000, total, 3, 1, 0, 0, 0, 0, 1024, 768, 320, 240
-    )
-    return header + extttext + eof
 
 
 @pytest.fixture(scope="module")

@@ -148,7 +148,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
         return Kind.IMAGE
     if head.startswith(b"\x01\x00\x00\x00") and data[40:44] == b" EMF":
         return Kind.IMAGE
-    if head.startswith((b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00")):
+    if head.startswith((b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00")):
         return Kind.IMAGE
     if head.startswith(b"-----BEGIN PGP MESSAGE") or _pgp_encrypted_packet(head):
         return Kind.PGP

@@ -9,17 +9,20 @@ the DIB blits) are cut out as BMP files for OCR: a scan wrapped in a metafile is
 
 What cannot be read this way is reported, never passed as read: text drawn by glyph index
 (``ETO_GLYPH_INDEX``: the characters are not in the file), an EMF+ only picture (its drawing is
-in GDI+ records), a PICT, or a file that does not parse.
+in GDI+ records), a PICT, or a file that does not parse. The picture's own stated size
+(:func:`size`) tells an icon from a page; gzip-compressed metafiles (``.emz``, ``.wmz``, as
+Office and LibreOffice store them in packages) are inflated first (:func:`inflate`).
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass, field
 
 from gateway.extract import charset
 
-__all__ = ["Drawing", "is_metafile", "packed_dib", "read_metafile"]
+__all__ = ["GZIP_MAGIC", "Drawing", "inflate", "is_metafile", "packed_dib", "read_metafile", "size"]
 
 _ETO_GLYPH_INDEX = 0x0010
 _ETO_NO_RECT = 0x0100
@@ -28,6 +31,7 @@ _ETO_OPAQUE = 0x0002
 _ETO_CLIPPED = 0x0004
 _MAX_RECORDS = 200_000
 _MAX_BITMAPS = 50
+GZIP_MAGIC = b"\x1f\x8b"  # RFC 1952 §2.3.1: .emz and .wmz are gzip streams
 _EMF_PLUS = 0x2B464D45  # "EMF+" in an EMR_COMMENT
 _EMF_PLUS_DUAL = 0x0001
 
@@ -62,6 +66,43 @@ def _wmf_magic(data: bytes) -> int | None:
 
 def is_metafile(data: bytes) -> bool:
     return _emf_magic(data) or _wmf_magic(data) is not None
+
+
+def inflate(data: bytes, cap: int) -> bytes | None:
+    """The metafile inside a gzip stream (``.emz``/``.wmz``), at most ``cap + 1`` bytes of it
+    (the caller's expansion limit decides what more than ``cap`` means; a cut-off stream gives
+    what it holds); ``None`` when ``data`` is not a gzip-compressed metafile."""
+    if data[:2] != GZIP_MAGIC:
+        return None
+    try:
+        inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, cap + 1)
+    except zlib.error:
+        return None
+    return inner if is_metafile(inner) else None
+
+
+#: device pixels per inch the sizes are given in (Office's 96 dpi); 0.01 mm per inch
+_DPI = 96
+_HUNDREDTHS_MM_PER_INCH = 2540
+
+
+def size(data: bytes) -> tuple[int, int]:
+    """The picture's stated size in pixels at 96 dpi, (0, 0) when the file does not say: an EMF's
+    ``rclFrame`` in 0.01 mm ([MS-EMF] §2.2.9), a placeable WMF's bounding box over its units per
+    inch ([MS-WMF] §2.3.2.3); a plain WMF has no size."""
+    if _emf_magic(data) and len(data) >= 40:
+        left, top, right, bottom = struct.unpack_from("<4i", data, 24)
+        per_inch = _HUNDREDTHS_MM_PER_INCH
+        return _pixels(right - left, per_inch), _pixels(bottom - top, per_inch)
+    if data[:4] == b"\xd7\xcd\xc6\x9a" and len(data) >= 16:
+        left, top, right, bottom, inch = struct.unpack_from("<4hH", data, 6)
+        if inch:
+            return _pixels(right - left, inch), _pixels(bottom - top, inch)
+    return 0, 0
+
+
+def _pixels(length: int, per_inch: int) -> int:
+    return max(round(length * _DPI / per_inch), 0)
 
 
 def read_metafile(data: bytes) -> Drawing | None:

@@ -7,8 +7,9 @@ first message does not pay for it. Nothing is downloaded: the models are files o
 
 Pictures are decoded with Pillow under a pixel limit (a decompression bomb is ``limit_size``),
 only the first frame of an animation and every page of a TIFF are read, and a picture whose
-shorter side is under ``ocr.min_size`` pixels (icons, signatures, tracking pixels) is skipped.
-Results are cached per worker by the picture's sha256, so a logo in every mail costs once.
+shorter side is at most ``ocr.min_size`` pixels (icons, signatures, tracking pixels) is skipped
+(:func:`~gateway.extract.ocr_formats.too_small`). Results are cached per worker by the sha256 of
+the picture's pixels (:func:`fingerprint`), so a logo in every mail costs once.
 Each line keeps its box (:class:`~gateway.extract.ocr_page.OcrLine`), so the console can mark
 where a hit was read.
 """
@@ -26,12 +27,23 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageSequence
 
+from gateway.extract.ocr_formats import too_small
 from gateway.extract.ocr_page import MAX_LINES, OcrLine
 from gateway.settings import OcrSettings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PictureError", "pages_of", "read_image", "read_lines", "read_picture", "warm_up"]
+__all__ = [
+    "PictureError",
+    "fingerprint",
+    "legible",
+    "pages_of",
+    "read_image",
+    "read_lines",
+    "read_picture",
+    "stated_size",
+    "warm_up",
+]
 
 _ENGINE: Any = None
 _CACHE: OrderedDict[str, tuple[OcrLine, ...]] = OrderedDict()
@@ -89,6 +101,18 @@ def pages_of(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
         raise PictureError(f"图片无法解码：{exc}") from exc
 
 
+def stated_size(data: bytes) -> tuple[int, int]:
+    """The picture's size from its header, nothing decoded; (0, 0) when it cannot be told."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                return int(width), int(height)
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError):
+        return 0, 0
+
+
 def _flatten(frame: Image.Image) -> Image.Image:
     """RGB, with any transparency laid on white (a transparent PNG's text is dark on nothing;
     converted as is, its background would turn black and hide the text)."""
@@ -101,14 +125,23 @@ def _flatten(frame: Image.Image) -> Image.Image:
 
 
 def legible(image: Image.Image, settings: OcrSettings) -> bool:
-    return min(image.size) >= settings.min_size
+    width, height = image.size
+    return not too_small(width, height, settings.min_size)
 
 
-def read_lines(image: Image.Image, settings: OcrSettings) -> tuple[OcrLine, ...]:
+def fingerprint(image: Image.Image) -> str:
+    """The sha256 of an RGB page's size and pixels: the same picture file, or the same picture
+    in another encoding, has the same fingerprint."""
+    return hashlib.sha256(f"{image.size}".encode() + image.tobytes()).hexdigest()
+
+
+def read_lines(
+    image: Image.Image, settings: OcrSettings, key: str | None = None
+) -> tuple[OcrLine, ...]:
     """The lines OCR finds in one page, top to bottom, each with its box in ``image``'s
-    pixels."""
+    pixels; ``key`` is the page's :func:`fingerprint` when the caller has it already."""
     pixels = np.asarray(image)  # RGB; the engine takes OpenCV's BGR order
-    key = hashlib.sha256(f"{image.size}".encode() + pixels.tobytes()).hexdigest()
+    key = key or fingerprint(image)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]

@@ -1,5 +1,6 @@
 """OpenDocument (odt/ods/odp, as written by LibreOffice and WPS): ``content.xml`` and the
-header/footer text in ``styles.xml``; encrypted packages (manifest ``encryption-data``) are
+header/footer text in ``styles.xml``, embedded objects, pictures (raster ones by OCR, EMF/WMF
+by their text records and bitmaps); encrypted packages (manifest ``encryption-data``) are
 ``encrypted``."""
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ import re
 
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind, sniff
-from gateway.extract.ocr_formats import is_raster
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
 from gateway.extract.zipread import open_zip, read_member
 from matchers.model import UnscannableReason
 
 _PARA = frozenset({"p", "h"})
+# pictures, and the pictures LibreOffice and WPS show in place of embedded objects (for an
+# object from Microsoft Office usually a WMF or EMF holding the object's own drawing)
+_PICTURES = ("Pictures/", "ObjectReplacements/")
 _META = frozenset({"title", "subject", "description", "keyword"})
 _NOISE = re.compile(
     r"^(mimetype|settings\.xml|manifest\.rdf|META-INF/|Configurations2/|Thumbnails/)"
@@ -57,11 +60,11 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
             if name in done or _NOISE.search(name):
                 continue
             blob = read(name)
-            if name.startswith("Pictures/") and is_raster(blob):  # read by OCR
-                walker.document(
-                    blob, posixpath.basename(name), node.at(f"图片 {name}"), node.depth + 1
-                )
-            elif sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
+            if name.startswith(_PICTURES) and walker.embedded_picture(
+                blob, posixpath.basename(name), node.at(f"图片 {name}"), node.depth + 1
+            ):
+                continue  # raster pictures by OCR, EMF/WMF (.emz/.wmz) by their text records
+            if sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
                 walker.document(
                     blob, posixpath.basename(name), node.at(f"其他部件 {name}"), node.depth + 1
                 )

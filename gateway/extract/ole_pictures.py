@@ -11,7 +11,7 @@ out exactly: a scan pasted into a legacy document is read like one pasted into a
 * EMF and WMF are vector pictures that only GPL tools rasterise here: their text records and
   bitmaps are read instead (:mod:`.metafile`). One that cannot be read so (text drawn by glyph
   index, EMF+ only, PICT, damaged) is held as ``image`` with the reason — unless its stated
-  size is under ``ocr.min_size`` pixels on a side (a bullet, a rule), like a tiny bitmap.
+  size is at most ``ocr.min_size`` pixels on a side (a bullet, a rule), like a tiny bitmap.
   ``ocr.unread_images = "pass"`` lets it through.
 """
 
@@ -133,7 +133,6 @@ def drawing_group(records: list[tuple[int, bytes]]) -> bytes:
 
 def read_pictures(blob: bytes, node: Node, walker: Walker) -> None:
     """Every picture in ``blob`` (a Data or Pictures stream, a drawing group) to the walker."""
-    ocr = walker.limits.ocr
     for number, blip in enumerate(blips(blob, walker.cap(len(blob))), start=1):
         walker.check_deadline()
         name = f"图片{number}.{blip.kind}"
@@ -143,9 +142,7 @@ def read_pictures(blob: bytes, node: Node, walker: Walker) -> None:
             walker.document(blip.data, name, location, node.depth + 1)
             continue
         content_type = f"image/{'x-' if blip.kind != 'emf' else ''}{blip.kind}"
-        width, height = blip.size
-        tiny = 0 < min(width, height) < ocr.min_size
         walker.part(location, name, content_type, blip.data, "scanned")
         index = len(walker.parts) - 1
-        status, reason = walker.vector(blip.data, location, node.depth + 1, tiny)
+        status, reason = walker.vector(blip.data, location, node.depth + 1, blip.size)
         walker.parts[index] = dataclasses.replace(walker.parts[index], status=status, reason=reason)

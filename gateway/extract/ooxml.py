@@ -4,7 +4,8 @@ Read: document body (with text boxes and tracked insertions *and* deletions — 
 headers, footers, footnotes, endnotes, comments; every worksheet including hidden ones, with
 shared strings resolved per cell, sheet names and page headers/footers; slides, speaker notes
 and comments; SmartArt and chart text; core properties (title, subject, keywords); embedded
-objects (recursively, as documents). Not read: theme, font table,
+objects (recursively, as documents); pictures in ``media/`` (raster ones by OCR, EMF/WMF by
+their text records and bitmaps). Not read: theme, font table,
 styles, layouts and masters — they hold font names such as 宋体 and placeholder prompts, which
 are not content. Elements are matched by local name so Strict OOXML namespaces work too.
 """
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from gateway.extract import xmltext
 from gateway.extract.detect import Kind, sniff
 from gateway.extract.headerfooter import header_footer_text
+from gateway.extract.metafile import GZIP_MAGIC, is_metafile
 from gateway.extract.ocr_formats import is_raster
 from gateway.extract.registry import extractor
 from gateway.extract.walker import Node, Unreadable, Walker
@@ -113,22 +115,23 @@ class _Package:
                 )
 
     def pictures(self, folder: str) -> None:
-        """Raster pictures in the package's media folder, read by OCR (a photographed page
-        pasted into a report). Vector pictures (EMF/WMF) are not rasterised."""
+        """Pictures in the package's media folder: raster ones read by OCR (a photographed page
+        pasted into a report), vector ones (EMF/WMF, gzip-compressed ``.emz``/``.wmz`` too) by
+        their text records and bitmaps, like those of legacy documents
+        (:meth:`Walker.embedded_picture`)."""
         for name in sorted(self.infos, key=_natural):
-            if not name.startswith(folder) or not self._starts_raster(name):
+            if not name.startswith(folder) or not self._starts_picture(name):
                 continue  # anything else in media/ is left to leftovers() (a smuggled file)
-            data = self.read(name)
-            if is_raster(data):
-                label = f"图片 {posixpath.basename(name)}"
-                self.walker.document(
-                    data, posixpath.basename(name), self.node.at(label), self.node.depth + 1
-                )
+            base = posixpath.basename(name)
+            if not self.walker.embedded_picture(
+                self.read(name), base, self.node.at(f"图片 {base}"), self.node.depth + 1
+            ):
+                self.done.discard(name)  # not a picture after all: leftovers() reads it
 
-    def _starts_raster(self, name: str) -> bool:
+    def _starts_picture(self, name: str) -> bool:
         try:
             with self.zf.open(self.infos[name]) as fh:
-                return is_raster(fh.read(16))
+                head = fh.read(64)
         except (
             zipfile.BadZipFile,
             OSError,
@@ -138,6 +141,7 @@ class _Package:
             zlib.error,
         ):
             return False  # read() will say what is wrong with it
+        return is_raster(head) or is_metafile(head) or head[:2] == GZIP_MAGIC
 
     def graphics(self, root: str) -> None:
         """SmartArt (``diagrams/data*.xml``) and chart (``charts/chart*.xml``) text: an org chart

@@ -20,7 +20,8 @@ from typing import Any
 from gateway.errors import ExtractionError
 from gateway.extract import charset, registry
 from gateway.extract.detect import Kind, sniff
-from gateway.extract.ocr_page import OcrPage
+from gateway.extract.ocr_formats import is_raster, too_small
+from gateway.extract.ocr_page import OcrLine, OcrPage
 from gateway.extract.part import PartInfo
 from gateway.settings import LimitSettings
 from matchers.model import Segment, Unscannable, UnscannableReason
@@ -43,8 +44,8 @@ class Unreadable(ExtractionError):
 
 
 class ImageOnly(ExtractionError):
-    """The document holds only pictures (a scanned PDF): status ``image``, like a photo (OCR is
-    future work)."""
+    """The document has pages but no text was read from any of them (no text layer, no picture
+    OCR could read): status ``image``."""
 
 
 class DeadlineExceeded(ExtractionError):
@@ -90,7 +91,8 @@ class Walker:
         self.parts: list[PartInfo] = []
         self.unscannable: list[Unscannable] = []
         self.expanded = 0
-        self.ocr_pages = 0  # pictures and scanned pages read so far (``ocr.max_pages``)
+        self.ocr_pages = 0  # distinct pictures and scanned pages read so far (``ocr.max_pages``)
+        self._ocr_read: dict[str, tuple[OcrLine, ...]] = {}  # by fingerprint, for this message
         self._seen: set[tuple[str, str]] = set()
 
     # -- results ---------------------------------------------------------------------------
@@ -179,6 +181,9 @@ class Walker:
             return self.vector(data, location, depth)
         settings = self.limits.ocr
         if not settings.enabled:
+            width, height = ocr.stated_size(data)
+            if too_small(width, height, settings.min_size):
+                return "image", ""  # an icon holds no page, read or not
             return self.unread(location, "图像识别已关闭，图片中的文字未读取")
         try:
             pages = list(ocr.pages_of(data, settings))
@@ -202,13 +207,17 @@ class Walker:
                 return "unscannable", UnscannableReason.LIMIT_OCR
         return "scanned", ""
 
-    def vector(self, data: bytes, location: str, depth: int, tiny: bool = False) -> tuple[str, str]:
+    def vector(
+        self, data: bytes, location: str, depth: int, size: tuple[int, int] = (0, 0)
+    ) -> tuple[str, str]:
         """A vector picture (EMF/WMF): its text records and bitmaps are read
-        (:mod:`.metafile`, no rasterising); what cannot be read holds it as ``image`` unless
-        the picture is ``tiny`` (or ``ocr.unread_images`` is ``pass``)."""
-        from gateway.extract.metafile import read_metafile
+        (:mod:`.metafile`, no rasterising); what cannot be read holds it as ``image`` unless the
+        picture is too small to hold a page (``size`` in pixels as the document shows it, else
+        the metafile's own stated size; see :func:`.ocr_formats.too_small`) or
+        ``ocr.unread_images`` is ``pass``."""
+        from gateway.extract import metafile
 
-        drawing = read_metafile(data)
+        drawing = metafile.read_metafile(data)
         if drawing is None:
             why = "矢量图片（如 PICT）无法读取，图中文字未检查"
         else:
@@ -221,12 +230,32 @@ class Walker:
             why = drawing.unreadable and f"{drawing.unreadable}（{drawing.kind.upper()} 矢量图片）"
         if not why:
             return "scanned", ""
-        if tiny:
+        width, height = size if min(size) > 0 else metafile.size(data)
+        if too_small(width, height, self.limits.ocr.min_size):
             return "image", ""
         return self.unread(location, why)
 
+    def embedded_picture(self, data: bytes, name: str, location: str, depth: int) -> bool:
+        """A picture file inside a document (docx/xlsx/pptx ``media/``, ODF ``Pictures/`` and
+        ``ObjectReplacements/``): a raster picture goes to OCR, a vector one (EMF/WMF, also
+        gzip-compressed as ``.emz``/``.wmz``) to :meth:`vector`. False when ``data`` is neither;
+        the caller then reads it as the document it may be."""
+        from gateway.extract.metafile import inflate, is_metafile
+
+        inner = inflate(data, self.cap(len(data)))
+        if inner is not None:
+            self.spend(len(inner), len(data), name)
+            self.add_expanded(len(inner))
+            data = inner
+        if not (is_raster(data) or is_metafile(data)):
+            return False
+        self.document(data, name, location, depth)
+        return True
+
     def read_page(self, image: Any, location: str) -> bool:
-        """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget."""
+        """OCR one page image into a segment; False (and ``limit_ocr``) over the page budget.
+        The budget counts distinct pictures: the same pixels again in this message (one icon
+        drawn for every embedded file, a logo on every page) reuse the first reading."""
         from gateway.extract import ocr
 
         if self.capture is not None:  # a preview: keep the one picture asked for, read none
@@ -235,16 +264,19 @@ class Walker:
                 self.deadline = time.monotonic()  # nothing else is needed: end the walk
             return True
         settings = self.limits.ocr
-        if self.ocr_pages >= settings.max_pages:
-            self.fail(
-                location,
-                UnscannableReason.LIMIT_OCR,
-                f"图片与扫描页超过 {settings.max_pages} 页，其余未识别",
-            )
-            return False
-        self.check_deadline()
-        self.ocr_pages += 1
-        lines = ocr.read_lines(image, settings)
+        key = ocr.fingerprint(image)
+        lines = self._ocr_read.get(key)
+        if lines is None:  # a picture seen before in this message costs nothing and counts once
+            if self.ocr_pages >= settings.max_pages:
+                self.fail(
+                    location,
+                    UnscannableReason.LIMIT_OCR,
+                    f"图片与扫描页超过 {settings.max_pages} 页，其余未识别",
+                )
+                return False
+            self.check_deadline()
+            self.ocr_pages += 1
+            lines = self._ocr_read[key] = ocr.read_lines(image, settings, key)
         before = len(self.segments)
         self.text(location, "\n".join(line.text for line in lines))
         if len(self.segments) > before:  # the officer sees this text: keep where it was read
