@@ -474,7 +474,11 @@ def test_screenshots_of_the_queue_and_the_case_page(
             s, rcpt=["friend@163.com"], mail_from="wang.wu@gov.example.cn", received_at=days_ago(1)
         )
     )
-    live_console.call(lambda s: insert_case(s, state="released", received_at=days_ago(4)))
+    live_console.call(
+        lambda s: insert_case(
+            s, state="released", received_at=days_ago(4), review=live_console.review
+        )
+    )
     out = ROOT / "docs" if os.environ.get("DLP_UPDATE_SCREENSHOTS") == "1" else tmp_path
     out.mkdir(exist_ok=True)
     base = live_console.base_url

@@ -102,7 +102,7 @@ def test_every_response_carries_the_security_headers(live_console: LiveConsole) 
 def test_the_queue_lists_open_cases_oldest_first_with_counts(live_console: LiveConsole) -> None:
     newer = live_console.call(lambda s: insert_case(s, received_at=days_ago(1)))
     older = live_console.call(lambda s: insert_case(s, two_person=True, received_at=days_ago(3)))
-    done = live_console.call(lambda s: insert_case(s, state="released"))
+    done = live_console.call(lambda s: insert_case(s, state="released", review=live_console.review))
     http = sign_in(live_console.base_url, "shen")
 
     page = http.get(f"{live_console.base_url}/cases", timeout=10).text
