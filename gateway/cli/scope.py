@@ -159,7 +159,9 @@ def run_check(args: argparse.Namespace) -> int:
             f"{category.id:<20} {terms:>6} {len(category.near):>5} {len(category.patterns):>8}"
             f" {excludes:>8}  {category.action.value:<10}  {category.name}"
         )
-    print(f"total terms: {engine.term_count} (distinct table words; the automaton also holds probe words)")
+    print(
+        f"total terms: {engine.term_count} (distinct table words; the automaton also holds probe words)"
+    )
     print(f"compile time: {elapsed:.2f} s")
     print(f"scope version: {engine.version[:16]}")
     for warning in symbol_warnings(scope):
