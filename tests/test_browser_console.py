@@ -461,7 +461,9 @@ def test_audit_verify_catches_a_row_edited_in_the_database(
     log_in(page, base, "auditor")
     page.goto(f"{base}/audit")
     page.get_by_role("button", name="校验哈希链").click()
-    expect(page.locator("#verify-result")).to_contain_text(f"第 {seq} 条记录")
+    expect(page.locator("#verify-result")).to_contain_text(
+        f"第 {seq} 条记录，哈希不符（记录被改动）"
+    )
 
 
 def test_screenshots_of_the_queue_and_the_case_page(

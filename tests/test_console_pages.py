@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import requests
 from sqlalchemy import select
 
+from gateway.store import audit
 from gateway.store.models import AuditEntry, Case
 from tests.fixtures_console import (
     EXTERNAL,
@@ -268,6 +270,35 @@ def test_auditors_browse_and_verify_the_log(live_console: LiveConsole) -> None:
     assert "哈希链完整" in page and held.id in page
     only = http.get(f"{live_console.base_url}/audit?action=view", timeout=10).text
     assert held.id in only and ">login<" not in only
+
+
+def test_the_audit_page_words_details_and_a_cut_tail_in_chinese(
+    live_console: LiveConsole,
+) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    shen = sign_in(base, "shen")
+    page = shen.get(f"{base}/cases/{held.id}", timeout=10).text
+    reply = shen.post(
+        f"{base}/cases/{held.id}/action",
+        data={"action": "reject", "reason": "含未公开方案", "csrf_token": csrf_of(page)},
+        timeout=30,
+    )
+    assert reply.status_code == 200 and "已退回" in reply.text
+    auditor = sign_in(base, "auditor")
+    rejected = auditor.get(f"{base}/audit?action=reject", timeout=10).text
+    assert "理由：含未公开方案" in rejected and "渠道：控制台" in rejected
+    assert '<option value="reject" selected>退回</option>' in rejected
+    assert "(UTC)" not in rejected
+
+    checkpoints = live_console.settings.audit_checkpoint_file
+    point = live_console.call(lambda s: audit.write_checkpoint(s, checkpoints))
+    assert point is not None
+    with sqlite3.connect(live_console.db_path) as conn:  # the attacker cuts the newest entries
+        conn.execute("DELETE FROM audit_log WHERE seq >= ?", (point.seq - 1,))
+    page = auditor.get(f"{base}/audit?verify=1", timeout=10).text
+    assert f"哈希链断裂：第 {point.seq - 1}–{point.seq} 条记录，记录缺失" in page
+    assert "日志末尾被截去" in page
 
 
 def test_bulk_release_reports_each_case(live_console: LiveConsole, sink: Sink) -> None:

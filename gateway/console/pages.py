@@ -396,7 +396,11 @@ async def audit_log(request: Request) -> Response:
         offset=(page_no - 1) * AUDIT_PAGE,
         limit=AUDIT_PAGE,
     )
-    verified = await audit.verify(ctx.sessionmaker) if params.get("verify") else None
+    verified = (
+        await audit.verify(ctx.sessionmaker, ctx.settings.audit_checkpoint_file)
+        if params.get("verify")
+        else None
+    )
     filters = {k: v for k, v in {"actor": actor, "action": action, "target": target}.items() if v}
     return ctx.render(
         "audit.html",
