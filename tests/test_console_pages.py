@@ -290,6 +290,16 @@ def test_the_audit_page_words_details_and_a_cut_tail_in_chinese(
     assert "理由：含未公开方案" in rejected and "渠道：控制台" in rejected
     assert '<option value="reject" selected>退回</option>' in rejected
     assert "(UTC)" not in rejected
+    stranger = requests.Session()  # a wrong password: the refusal's reason in Chinese too
+    form = stranger.get(f"{base}/login", timeout=10).text
+    refused = stranger.post(
+        f"{base}/login",
+        data={"name": "li", "password": "wrong-one-1", "csrf_token": csrf_of(form)},
+        timeout=30,
+    )
+    assert refused.status_code == 401
+    failed = auditor.get(f"{base}/audit?action=login_failed", timeout=10).text
+    assert "原因：密码错误" in failed
 
     checkpoints = live_console.settings.audit_checkpoint_file
     point = live_console.call(lambda s: audit.write_checkpoint(s, checkpoints))

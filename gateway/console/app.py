@@ -181,6 +181,14 @@ AUDIT_DETAIL_LABELS = {
     "entries": "条数",
 }
 
+#: Why a sign-in failed (``login_failed``'s ``why``).
+LOGIN_FAILURE_LABELS = {
+    "unknown account": "账号不存在",
+    "disabled": "账号已停用",
+    "locked": "账号已锁定",
+    "wrong password": "密码错误",
+}
+
 #: What ``audit verify`` found broken (``VerifyResult.kind``), for the audit page.
 VERIFY_LABELS = {
     "inserted": "有编号在哈希链之外的记录（被插入）",
@@ -236,7 +244,8 @@ def _templates(zone: tzinfo) -> Environment:
     def audit_value(value: Any, key: str) -> str:
         """An audit detail's value as the audit page shows it (codes in Chinese)."""
         words: dict[str, str] = {
-            "channel": CHANNEL_LABELS,
+            "channel": {**CHANNEL_LABELS, "sender-link": "发件人链接"},
+            "why": LOGIN_FAILURE_LABELS,
             "feedback": {f.value: label for f, label in FEEDBACK_LABELS.items()},
             "attempted": AUDIT_LABELS,
             "role": {r.value: label for r, label in ROLE_LABELS.items()},
