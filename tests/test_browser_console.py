@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gateway.notify import NoticeSigner, link_token, signing_key
 from gateway.settings import load_settings
+from gateway.store.models import Case
 from tests.conftest import ROOT, require_tool
 from tests.fixtures_console import (
     AUDIT_KEY,
@@ -304,6 +306,21 @@ def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     page.get_by_role("button", name="批量放行").click()
     expect(page.locator("body")).to_contain_text("已放行")
     assert sorted(m.rcpt_to[0] for m in sink.handler.delivered()) == [EXTERNAL, EXTERNAL]
+
+    # the decided case says who, when (in the unit's zone) and why
+    async def decided_at(sessions: Any) -> datetime:
+        async with sessions() as session:
+            case = await session.get(Case, first.id)
+            return case.decided_at  # type: ignore[no-any-return]
+
+    shanghai = (
+        live_console.call(decided_at).replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    )
+    page.goto(f"{base}/cases/{first.id}")
+    summary = page.locator("#decision")
+    expect(summary).to_contain_text("决定：shen")
+    expect(summary).to_contain_text(f"（{shanghai:%Y-%m-%d %H:%M:%S}）")
+    expect(summary).to_contain_text("理由：批量核实，均已公开")
 
 
 def test_two_person_release_in_two_browser_contexts(
