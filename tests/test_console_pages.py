@@ -288,6 +288,7 @@ def test_the_audit_page_words_details_and_a_cut_tail_in_chinese(
     auditor = sign_in(base, "auditor")
     rejected = auditor.get(f"{base}/audit?action=reject", timeout=10).text
     assert "理由：含未公开方案" in rejected and "渠道：控制台" in rejected
+    assert "来源：127.0.0.1" in rejected  # the client's address
     assert '<option value="reject" selected>退回</option>' in rejected
     assert "(UTC)" not in rejected
     stranger = requests.Session()  # a wrong password: the refusal's reason in Chinese too
