@@ -161,8 +161,10 @@ def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole
         "两人放行",
         "审核通过（审核）",
         "扣留待审",
+        f"{personnel['name']} 的命中",  # the category's name, not its id
     ):
         assert text in page, text
+    assert ">personnel 的命中" not in page
     assert ("shen", "view", held.id) in _audit(live_console)
 
 

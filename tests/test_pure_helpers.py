@@ -9,9 +9,11 @@ import pytest
 
 from gateway.errors import ReviewError, SettingsError, TemporaryRelayError
 from gateway.review import OfficerAction, allowed_actions
+from gateway.review.labels import DETECTOR_LABELS, rule_label
 from gateway.settings import load_settings
 from gateway.smtp.envelope import Envelope
 from gateway.smtp.pipeline import Reply, received_header, temporary_reply
+from matchers.builtin import DETECTORS
 
 APPROVE, RELEASE, REJECT = OfficerAction.APPROVE, OfficerAction.RELEASE, OfficerAction.REJECT
 
@@ -118,3 +120,22 @@ def test_the_unused_inspection_timeout_setting_is_gone() -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(None, smtp={"inspection_timeout": 5})
     assert any("inspection_timeout" in line for line in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind", "shown"),
+    [
+        ("secrecy_marking", "detector", "密级标志"),
+        ("secrecy_marking（文中引用）", "detector", "密级标志（文中引用）"),
+        ("cn_resident_id", "detector", "身份证号"),
+        ("regex:\\d{6}", "pattern", "正则：\\d{6}"),
+        ("征地拆迁补偿方案", "term", "征地拆迁补偿方案"),
+        ("a_new_detector", "detector", "a_new_detector"),
+    ],
+)
+def test_rule_labels(rule: str, kind: str, shown: str) -> None:
+    assert rule_label(rule, kind) == shown
+
+
+def test_every_built_in_detector_has_a_chinese_name() -> None:
+    assert set(DETECTOR_LABELS) == set(DETECTORS)

@@ -39,7 +39,7 @@ from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
 from gateway.review.feedback import FEEDBACK_LABELS
-from gateway.review.labels import CHANNEL_LABELS, REASON_LABELS, visible
+from gateway.review.labels import CHANNEL_LABELS, REASON_LABELS, rule_label, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
 from gateway.store.engine import Sessions
@@ -256,6 +256,7 @@ def _templates(zone: tzinfo) -> Environment:
 
     env.filters["local"] = local
     env.filters["audit_value"] = audit_value
+    env.filters["rule_label"] = rule_label
     env.filters["visible"] = visible
     return env
 
