@@ -286,6 +286,28 @@ async def test_two_instances_on_one_database_mail_each_head_once(
     assert len(upstream.to(AUDITOR)) == 2
 
 
+async def test_a_refused_checkpoint_mail_is_sent_once_by_whichever_instance_retries_first(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory, cli_env: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{cli_env}"
+    audit_settings = {"checkpoint_mail": True, "checkpoint_seconds": 3600}
+    first = await start_gateway(
+        make_settings(tmp_path, upstream.port, database_url=url, audit=audit_settings)
+    )
+    second = await start_gateway(
+        make_settings(tmp_path / "b", upstream.port, database_url=url, audit=audit_settings)
+    )
+    await _auditor_and_entries(first)
+    upstream.replies = ["451 4.3.0 try again later"]
+    await first.checkpoint()  # refused: the claim is given back
+    assert upstream.to(AUDITOR) == []
+    await second.checkpoint()  # the same head from the other instance's file: it sends
+    await first.checkpoint()  # the retry finds the head mailed
+    await first.checkpoint()
+    [mail] = upstream.to(AUDITOR)
+    assert f"序号：{_head(cli_env)[0]}\n" in _body(mail.data)
+
+
 async def _auditor_and_entries_more(gateway: Gateway) -> None:
     assert gateway.sessionmaker is not None
     accounts = Accounts(gateway.sessionmaker, gateway.settings.console)

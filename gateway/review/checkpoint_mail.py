@@ -116,6 +116,7 @@ class CheckpointMailer:
         self._unsent: Checkpoint | None = None  # the newest checkpoint not mailed yet
         self._failures = 0  # failed attempts at it in a row
         self._skip = 0  # ticks to let pass before the next attempt
+        self._held: set[str] = set()  # heads whose claim this instance holds while unsent
 
     @property
     def unsent(self) -> Checkpoint | None:
@@ -154,12 +155,17 @@ class CheckpointMailer:
         """
         period = str(point.seq)
         try:
-            if instance and not await claims.claim(self._sessions, CLAIM_JOB, period, instance):
-                log.info("audit checkpoint %d already mailed by another instance", point.seq)
-                return Outcome.TAKEN
+            if instance and period not in self._held:
+                if not await claims.claim(self._sessions, CLAIM_JOB, period, instance):
+                    log.info("audit checkpoint %d already mailed by another instance", point.seq)
+                    return Outcome.TAKEN
+                self._held.add(period)
             sent = await self._send(point)
-            if instance and not sent:
+            if sent:
+                self._held.discard(period)  # the claim stays: mailed
+            elif instance:
                 await claims.release(self._sessions, CLAIM_JOB, period)
+                self._held.discard(period)  # (kept, should giving it back fail: ours to retry)
         except StoreError as exc:
             log.warning("audit checkpoint %d not mailed: %s", point.seq, exc)
             return Outcome.FAILED
