@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import requests
 from sqlalchemy import select
 
+from gateway.inspection import inspect_message
+from gateway.settings import LimitSettings
+from gateway.smtp.envelope import Envelope
 from gateway.store import audit
 from gateway.store.models import AuditEntry, Case
+from gateway.store.quarantine import Quarantine
+from matchers.engine import Engine
+from matchers.scope import load_scope
 from tests.fixtures_console import (
     EXTERNAL,
     PASSWORD,
@@ -22,6 +29,10 @@ from tests.fixtures_console import (
     insert_case,
     sign_in,
 )
+from tests.fixtures_smtp import SECRET_TEXT
+from tests.support.addresses import SENDER
+from tests.support.messages import message
+from tests.support.settings import SCOPE
 
 
 def _audit(live: LiveConsole) -> list[tuple[str, str, str]]:
@@ -166,6 +177,29 @@ def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole
         assert text in page, text
     assert ">personnel 的命中" not in page
     assert ("shen", "view", held.id) in _audit(live_console)
+
+
+def test_a_blocked_case_says_it_cannot_be_released(live_console: LiveConsole) -> None:
+    """A message a ``reject`` category refused at SMTP time (default tables: 密级标志), kept
+    by ``Quarantine.record_block`` as the SMTP path keeps it."""
+    raw = message(SECRET_TEXT, subject="工作部署")
+    inspection = inspect_message(raw, Engine.compile(load_scope(SCOPE)), LimitSettings())
+    assert inspection.decision.blocking
+
+    async def block(sessions: Any) -> Case:
+        envelope = Envelope(SENDER, (EXTERNAL,), client_addr="127.0.0.1", helo="mail.test")
+        return await Quarantine(sessions).record_block(envelope, raw, inspection, (EXTERNAL,))
+
+    case = live_console.call(block)
+    page = (
+        sign_in(live_console.base_url, "li")
+        .get(f"{live_console.base_url}/cases/{case.id}", timeout=10)
+        .text
+    )
+    assert "已拦截（按规定禁止外发，不能放行）" in page
+    assert "不可放行" in page and "两人" not in page
+    assert "检测器：" in page and "密级标志" in page and "secrecy_marking</span>" not in page
+    assert 'value="release"' not in page
 
 
 def test_mail_content_is_inert_text(live_console: LiveConsole) -> None:
