@@ -372,8 +372,8 @@ class Gateway:
         if self.sessionmaker is None:
             return
         point = await write_checkpoint(self.sessionmaker, self.settings.audit_checkpoint_file)
-        if point is not None and self._checkpoint_mail is not None:
-            await self._checkpoint_mail.send(point, self.instance_id)
+        if self._checkpoint_mail is not None:  # the new point, or a retry of an unsent one
+            await self._checkpoint_mail.tick(point, self.instance_id)
 
     async def _housekeeping_job(self) -> None:
         assert self.review is not None

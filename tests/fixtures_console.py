@@ -28,9 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.console.app import create_app
 from gateway.metrics import Metrics
 from gateway.notify import Notifier
-from gateway.relay import SmtpRelay
+from gateway.relay import SmtpRelay, make_relay
 from gateway.review import Review
 from gateway.settings import Settings
+from gateway.store import cases as store_cases
 from gateway.store.accounts import hash_password
 from gateway.store.engine import make_engine, make_sessionmaker
 from gateway.store.migrations import upgrade
@@ -199,7 +200,7 @@ def sink() -> Iterator[Upstream]:
         yield running
 
 
-def make_settings(tmp_path: Path, db_url: str, sink_port: int, **extra: Any) -> Settings:
+def make_settings(tmp_path: Path, db_url: str, sink_port: int | None, **extra: Any) -> Settings:
     """The support settings builder, as the console tests use it: the test sender's domain
     internal (only internal senders hear of their mail), no officers' mailbox, short release
     retries."""
@@ -279,11 +280,12 @@ async def insert_case(
     rcpt: list[str] | None = None,
     received_at: datetime | None = None,
     state: str = "pending",
+    review: Review | None = None,
 ) -> Case:
     """A held case made the way production makes it: the message is inspected (console tables:
     征地拆迁 single, 干部人事 two-person) and held by ``Quarantine.hold``. A ``two_person`` case
-    carries the 干部人事 list as its attachment. ``state`` other than pending stands for a
-    decision taken earlier (set on the held row: the one shortcut)."""
+    carries the 干部人事 list as its attachment. ``state`` ``released`` or ``rejected`` is then
+    reached through the officers' real actions on ``review`` (:func:`decide_case`)."""
     rcpt = rcpt or [EXTERNAL]
     doc = DOC_TEXT if two_person else SINGLE_DOC
     raw = build_raw(subject, body, attachment_name, mail_from, rcpt, doc)
@@ -292,13 +294,48 @@ async def insert_case(
     )
     expected = "two-person" if two_person else "single"
     assert case.release_mode == expected, f"insert_case: held as {case.release_mode}"
-    if state != "pending":
-        async with sessions() as session, session.begin():
-            stored = await session.get(Case, case.id)
-            assert stored is not None
-            stored.state = state
-        case.state = state
-    return case
+    if state == "pending":
+        return case
+    if review is None:
+        raise TypeError("insert_case: a decided case needs the review whose officers decide it")
+    return await decide_case(sessions, review, case, state)
+
+
+RELEASE_REASON = "经核实为已公开的补偿标准，同意发出"
+REJECT_REASON = "含未公开的征地拆迁方案，不得外发"
+
+
+async def decide_case(
+    sessions: async_sessionmaker[AsyncSession], review: Review, case: Case, state: str
+) -> Case:
+    """Decide a held case as officers do: ``released`` by shen (a two-person case: shen 审核,
+    then li 审批 and 放行), ``rejected`` by shen; the release is delivered through the review's
+    relay. Returns the stored case with its timeline."""
+    if state == "released":
+        if case.release_mode == "two-person":
+            await review.release(case.id, "shen", RELEASE_REASON)
+            done = await review.release(case.id, "li", RELEASE_REASON)
+        else:
+            done = await review.release(case.id, "shen", RELEASE_REASON)
+    elif state == "rejected":
+        done = await review.reject(case.id, "shen", REJECT_REASON)
+    else:
+        raise ValueError(f"decide_case: officers do not decide a case into {state!r}")
+    assert done.state.value == state, f"decide_case: {done.message}"
+    decided = await store_cases.case_with_timeline(sessions, case.id)
+    assert decided is not None
+    return decided
+
+
+async def outbox_review(sessions: async_sessionmaker[AsyncSession], data_dir: Path) -> Review:
+    """The officers and a Review over ``sessions`` whose relay is the outbox under ``data_dir``
+    (no upstream): for store tests that need decided cases."""
+    settings = make_settings(data_dir, "sqlite+aiosqlite://", None)
+    await add_officers(sessions, settings)
+    relay = make_relay(settings)
+    metrics = Metrics()
+    notifier = Notifier(relay, settings, metrics, sessionmaker=sessions)
+    return Review(sessions, relay, notifier, metrics, settings)
 
 
 # -- services around the store -------------------------------------------------------------------

@@ -1,15 +1,11 @@
-"""Fixtures for the extract tests: limits, message builders, hand-made office packages."""
+"""Fixtures for the extract tests: limits, hand-made office packages (messages:
+``tests.support.messages.multipart_message``)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections.abc import Callable
-from email.mime.application import MIMEApplication
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import pytest
@@ -45,27 +41,6 @@ def all_text(result: Extracted) -> str:
 
 def reasons(result: Extracted) -> dict[str, str]:
     return {u.location: u.reason.value for u in result.unscannable}
-
-
-def message(
-    body: str = "请查收附件。",
-    attachments: list[tuple[str, bytes]] | None = None,
-    subject: str = "资料",
-    charset: str = "utf-8",
-) -> bytes:
-    """A realistic outgoing message with attachments (RFC 2231 names, base64 bodies)."""
-    msg = MIMEMultipart()
-    msg["From"] = "张三 <zhangsan@example.gov.cn>"
-    msg["To"] = "lisi@example.com"
-    msg["Subject"] = subject
-    msg["Date"] = formatdate()
-    msg["Message-ID"] = make_msgid(domain="example.gov.cn")
-    msg.attach(MIMEText(body, "plain", charset))
-    for name, data in attachments or []:
-        part = MIMEApplication(data)
-        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
-        msg.attach(part)
-    return msg.as_bytes(policy=compat32.clone(linesep="\r\n"))  # CRLF, as on the wire
 
 
 def zip_of(members: list[tuple[str, bytes]]) -> bytes:

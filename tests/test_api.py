@@ -85,6 +85,13 @@ def test_two_person_release_through_the_api(live_console: LiveConsole, sink: Sin
         )
         assert reply.json()["state"] == state
     assert len(sink.handler.delivered()) == 1
+    # each half is audited with the officer, the API channel and the client's address
+    auditor = sign_in(live_console.base_url, "auditor")
+    entries = auditor.get(f"{live_console.base_url}/api/audit", timeout=10).json()["entries"]
+    decisions = {(e["actor"], e["action"]): e["detail"] for e in entries if e["target"] == held.id}
+    for key in (("shen", "approve"), ("wang", "release")):
+        assert decisions[key]["channel"] == "api" and decisions[key]["client"] == "127.0.0.1"
+    assert decisions[("wang", "release")]["reviewed_by"] == "shen"
 
 
 def test_a_verdict_through_the_api(live_console: LiveConsole, sink: Sink) -> None:

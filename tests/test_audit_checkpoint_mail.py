@@ -96,6 +96,58 @@ async def test_each_checkpoint_reaches_the_auditors_with_the_head(
     assert answer.code == 250 and "held" not in answer.text
 
 
+async def test_a_checkpoint_mail_the_upstream_refuses_is_sent_at_the_next_tick(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory, cli_env: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, upstream.port, audit={"checkpoint_mail": True, "checkpoint_seconds": 3600}
+    )
+    gateway = await start_gateway(settings)
+    await _auditor_and_entries(gateway)
+    upstream.replies = ["451 4.3.0 mailbox store busy, try again later"]  # refuses once
+
+    await gateway.checkpoint()
+    assert upstream.to(AUDITOR) == [] and upstream.in_data == 1
+    assert gateway.metrics.notify_failures_total._value.get() == 1
+    seq, head = _head(cli_env)
+
+    await gateway.checkpoint()  # the head did not move: the next tick sends the unsent mail
+    [mail] = upstream.to(AUDITOR)
+    body = _body(mail.data)
+    assert f"序号：{seq}\n" in body and f"末条记录哈希：{head}\n" in body
+    [line] = (tmp_path / "var" / "audit-checkpoints.jsonl").read_text().splitlines()
+    assert f"\n{line}\n" in body
+
+    await gateway.checkpoint()  # sent: not again
+    assert len(upstream.to(AUDITOR)) == 1 and upstream.in_data == 2
+
+
+async def test_an_unsent_checkpoint_mail_backs_off_and_a_newer_head_replaces_it(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory, cli_env: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, upstream.port, audit={"checkpoint_mail": True, "checkpoint_seconds": 3600}
+    )
+    gateway = await start_gateway(settings)
+    await _auditor_and_entries(gateway)
+    upstream.data_reply = "451 4.3.0 down for maintenance"
+
+    # attempts at ticks 1, 2, 4, 8: waits of 1, 2, 4 ticks between them
+    attempts = []
+    for _ in range(8):
+        await gateway.checkpoint()
+        attempts.append(upstream.in_data)
+    assert attempts == [1, 2, 2, 3, 3, 3, 3, 4]
+
+    upstream.data_reply = None
+    await _auditor_and_entries_more(gateway)  # the head moves: its checkpoint goes at once
+    await gateway.checkpoint()
+    [mail] = upstream.to(AUDITOR)
+    assert f"序号：{_head(cli_env)[0]}\n" in _body(mail.data)
+    await gateway.checkpoint()
+    assert len(upstream.to(AUDITOR)) == 1
+
+
 async def test_a_tail_cut_with_the_servers_file_cut_too_is_caught_by_the_auditors_copy(
     upstream: Sink,
     tmp_path: Path,
@@ -232,6 +284,28 @@ async def test_two_instances_on_one_database_mail_each_head_once(
     await second.checkpoint()
     await first.checkpoint()
     assert len(upstream.to(AUDITOR)) == 2
+
+
+async def test_a_refused_checkpoint_mail_is_sent_once_by_whichever_instance_retries_first(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory, cli_env: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{cli_env}"
+    audit_settings = {"checkpoint_mail": True, "checkpoint_seconds": 3600}
+    first = await start_gateway(
+        make_settings(tmp_path, upstream.port, database_url=url, audit=audit_settings)
+    )
+    second = await start_gateway(
+        make_settings(tmp_path / "b", upstream.port, database_url=url, audit=audit_settings)
+    )
+    await _auditor_and_entries(first)
+    upstream.replies = ["451 4.3.0 try again later"]
+    await first.checkpoint()  # refused: the claim is given back
+    assert upstream.to(AUDITOR) == []
+    await second.checkpoint()  # the same head from the other instance's file: it sends
+    await first.checkpoint()  # the retry finds the head mailed
+    await first.checkpoint()
+    [mail] = upstream.to(AUDITOR)
+    assert f"序号：{_head(cli_env)[0]}\n" in _body(mail.data)
 
 
 async def _auditor_and_entries_more(gateway: Gateway) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gateway.notify import NoticeSigner, link_token, signing_key
 from gateway.settings import load_settings
+from gateway.store.models import Case
 from tests.conftest import ROOT, require_tool
 from tests.fixtures_console import (
     AUDIT_KEY,
@@ -305,6 +307,21 @@ def test_an_officer_searches_filters_by_name_selects_all_and_releases_in_bulk(
     expect(page.locator("body")).to_contain_text("已放行")
     assert sorted(m.rcpt_to[0] for m in sink.handler.delivered()) == [EXTERNAL, EXTERNAL]
 
+    # the decided case says who, when (in the unit's zone) and why
+    async def decided_at(sessions: Any) -> datetime:
+        async with sessions() as session:
+            case = await session.get(Case, first.id)
+            return case.decided_at  # type: ignore[no-any-return]
+
+    shanghai = (
+        live_console.call(decided_at).replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    )
+    page.goto(f"{base}/cases/{first.id}")
+    summary = page.locator("#decision")
+    expect(summary).to_contain_text("决定：shen")
+    expect(summary).to_contain_text(f"（{shanghai:%Y-%m-%d %H:%M:%S}）")
+    expect(summary).to_contain_text("理由：批量核实，均已公开")
+
 
 def test_two_person_release_in_two_browser_contexts(
     live_console: LiveConsole, sink: Sink, browser: Browser
@@ -461,7 +478,9 @@ def test_audit_verify_catches_a_row_edited_in_the_database(
     log_in(page, base, "auditor")
     page.goto(f"{base}/audit")
     page.get_by_role("button", name="校验哈希链").click()
-    expect(page.locator("#verify-result")).to_contain_text(f"第 {seq} 条记录")
+    expect(page.locator("#verify-result")).to_contain_text(
+        f"第 {seq} 条记录，哈希不符（记录被改动）"
+    )
 
 
 def test_screenshots_of_the_queue_and_the_case_page(
@@ -474,7 +493,11 @@ def test_screenshots_of_the_queue_and_the_case_page(
             s, rcpt=["friend@163.com"], mail_from="wang.wu@gov.example.cn", received_at=days_ago(1)
         )
     )
-    live_console.call(lambda s: insert_case(s, state="released", received_at=days_ago(4)))
+    live_console.call(
+        lambda s: insert_case(
+            s, state="released", received_at=days_ago(4), review=live_console.review
+        )
+    )
     out = ROOT / "docs" if os.environ.get("DLP_UPDATE_SCREENSHOTS") == "1" else tmp_path
     out.mkdir(exist_ok=True)
     base = live_console.base_url

@@ -39,6 +39,7 @@ from tests.fixtures_console import (
     AUDIT_KEY,
     PgServer,
     Sink,
+    add_officers,
     csrf_of,
     days_ago,
     free_port,
@@ -265,17 +266,24 @@ async def test_expiry_purge_and_retries_act_once_per_case(
             metrics = Metrics()
             notifier = Notifier(relay, settings, metrics, sessionmaker=store)
             reviews.append(Review(store, relay, notifier, metrics, settings))
+        await add_officers(stores[0], settings)
         stale = [await insert_case(stores[0], received_at=days_ago(30)) for _ in range(3)]
         old = [
-            await insert_case(stores[0], received_at=days_ago(200), state="rejected")
+            await insert_case(
+                stores[0], received_at=days_ago(200), state="rejected", review=reviews[0]
+            )
             for _ in range(2)
         ]
         due = [await insert_case(stores[0]) for _ in range(3)]
-        async with stores[0]() as session, session.begin():
+        sink.handler.replies = ["451 4.3.0 try again later"] * len(due)  # released, deferred
+        for case in due:
+            done = await reviews[0].release(case.id, "shen", "经核实可以发出")
+            assert done.state is CaseState.RELEASE_PENDING, done.message
+        async with stores[0]() as session, session.begin():  # the retry time has come
             await session.execute(
                 update(Case)
                 .where(Case.id.in_([c.id for c in due]))
-                .values(state=CaseState.RELEASE_PENDING.value, next_release_at=days_ago(1))
+                .values(next_release_at=days_ago(1))
             )
 
         results = await asyncio.gather(*(r.expire_and_purge() for r in reviews))

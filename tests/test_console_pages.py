@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import requests
 from sqlalchemy import select
 
+from gateway.inspection import inspect_message
+from gateway.settings import LimitSettings
+from gateway.smtp.envelope import Envelope
+from gateway.store import audit
 from gateway.store.models import AuditEntry, Case
+from gateway.store.quarantine import Quarantine
+from matchers.engine import Engine
+from matchers.scope import load_scope
 from tests.fixtures_console import (
     EXTERNAL,
     PASSWORD,
@@ -20,6 +29,10 @@ from tests.fixtures_console import (
     insert_case,
     sign_in,
 )
+from tests.fixtures_smtp import SECRET_TEXT
+from tests.support.addresses import SENDER
+from tests.support.messages import message
+from tests.support.settings import SCOPE
 
 
 def _audit(live: LiveConsole) -> list[tuple[str, str, str]]:
@@ -102,7 +115,7 @@ def test_every_response_carries_the_security_headers(live_console: LiveConsole) 
 def test_the_queue_lists_open_cases_oldest_first_with_counts(live_console: LiveConsole) -> None:
     newer = live_console.call(lambda s: insert_case(s, received_at=days_ago(1)))
     older = live_console.call(lambda s: insert_case(s, two_person=True, received_at=days_ago(3)))
-    done = live_console.call(lambda s: insert_case(s, state="released"))
+    done = live_console.call(lambda s: insert_case(s, state="released", review=live_console.review))
     http = sign_in(live_console.base_url, "shen")
 
     page = http.get(f"{live_console.base_url}/cases", timeout=10).text
@@ -159,9 +172,34 @@ def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole
         "两人放行",
         "审核通过（审核）",
         "扣留待审",
+        f"{personnel['name']} 的命中",  # the category's name, not its id
     ):
         assert text in page, text
+    assert ">personnel 的命中" not in page
     assert ("shen", "view", held.id) in _audit(live_console)
+
+
+def test_a_blocked_case_says_it_cannot_be_released(live_console: LiveConsole) -> None:
+    """A message a ``reject`` category refused at SMTP time (default tables: 密级标志), kept
+    by ``Quarantine.record_block`` as the SMTP path keeps it."""
+    raw = message(SECRET_TEXT, subject="工作部署")
+    inspection = inspect_message(raw, Engine.compile(load_scope(SCOPE)), LimitSettings())
+    assert inspection.decision.blocking
+
+    async def block(sessions: Any) -> Case:
+        envelope = Envelope(SENDER, (EXTERNAL,), client_addr="127.0.0.1", helo="mail.test")
+        return await Quarantine(sessions).record_block(envelope, raw, inspection, (EXTERNAL,))
+
+    case = live_console.call(block)
+    page = (
+        sign_in(live_console.base_url, "li")
+        .get(f"{live_console.base_url}/cases/{case.id}", timeout=10)
+        .text
+    )
+    assert "已拦截（按规定禁止外发，不能放行）" in page
+    assert "不可放行" in page and "两人" not in page
+    assert "检测器：" in page and "密级标志" in page and "secrecy_marking</span>" not in page
+    assert 'value="release"' not in page
 
 
 def test_mail_content_is_inert_text(live_console: LiveConsole) -> None:
@@ -268,6 +306,46 @@ def test_auditors_browse_and_verify_the_log(live_console: LiveConsole) -> None:
     assert "哈希链完整" in page and held.id in page
     only = http.get(f"{live_console.base_url}/audit?action=view", timeout=10).text
     assert held.id in only and ">login<" not in only
+
+
+def test_the_audit_page_words_details_and_a_cut_tail_in_chinese(
+    live_console: LiveConsole,
+) -> None:
+    held = live_console.call(lambda s: insert_case(s))
+    base = live_console.base_url
+    shen = sign_in(base, "shen")
+    page = shen.get(f"{base}/cases/{held.id}", timeout=10).text
+    reply = shen.post(
+        f"{base}/cases/{held.id}/action",
+        data={"action": "reject", "reason": "含未公开方案", "csrf_token": csrf_of(page)},
+        timeout=30,
+    )
+    assert reply.status_code == 200 and "已退回" in reply.text
+    auditor = sign_in(base, "auditor")
+    rejected = auditor.get(f"{base}/audit?action=reject", timeout=10).text
+    assert "理由：含未公开方案" in rejected and "渠道：控制台" in rejected
+    assert "来源：127.0.0.1" in rejected  # the client's address
+    assert '<option value="reject" selected>退回</option>' in rejected
+    assert "(UTC)" not in rejected
+    stranger = requests.Session()  # a wrong password: the refusal's reason in Chinese too
+    form = stranger.get(f"{base}/login", timeout=10).text
+    refused = stranger.post(
+        f"{base}/login",
+        data={"name": "li", "password": "wrong-one-1", "csrf_token": csrf_of(form)},
+        timeout=30,
+    )
+    assert refused.status_code == 401
+    failed = auditor.get(f"{base}/audit?action=login_failed", timeout=10).text
+    assert "原因：密码错误" in failed
+
+    checkpoints = live_console.settings.audit_checkpoint_file
+    point = live_console.call(lambda s: audit.write_checkpoint(s, checkpoints))
+    assert point is not None
+    with sqlite3.connect(live_console.db_path) as conn:  # the attacker cuts the newest entries
+        conn.execute("DELETE FROM audit_log WHERE seq >= ?", (point.seq - 1,))
+    page = auditor.get(f"{base}/audit?verify=1", timeout=10).text
+    assert f"哈希链断裂：第 {point.seq - 1}–{point.seq} 条记录，记录缺失" in page
+    assert "日志末尾被截去" in page
 
 
 def test_bulk_release_reports_each_case(live_console: LiveConsole, sink: Sink) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.store.queue import ALL, QueueFilter, list_cases
-from tests.fixtures_console import days_ago, insert_case
+from tests.fixtures_console import days_ago, insert_case, outbox_review
 
 
-async def test_filters_and_counts(store: async_sessionmaker[AsyncSession]) -> None:
+async def test_filters_and_counts(store: async_sessionmaker[AsyncSession], tmp_path: Path) -> None:
     land = await insert_case(store, rcpt=["a@163.com", "b@QQ.com"], received_at=days_ago(3))
     personnel = await insert_case(
         store,
@@ -17,7 +19,12 @@ async def test_filters_and_counts(store: async_sessionmaker[AsyncSession]) -> No
         rcpt=["c@126.com"],
         received_at=days_ago(2),
     )
-    released = await insert_case(store, state="released", received_at=days_ago(1))
+    review = await outbox_review(store, tmp_path)
+    released = await insert_case(store, state="released", received_at=days_ago(1), review=review)
+
+    assert (released.decided_by, released.state) == ("shen", "released")
+    timeline = [e.action for e in released.events]
+    assert timeline[-4:] == ["released", "release_attempt", "release_delivered", "notified_sender"]
 
     async def ids(flt: QueueFilter) -> list[str]:
         return [c.id for c in (await list_cases(store, flt)).cases]

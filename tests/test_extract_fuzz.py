@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from gateway.extract import extract_message
 from gateway.settings import LimitSettings
-from tests.fixtures_extract import message, zip_of
+from tests.fixtures_extract import zip_of
+from tests.support.messages import multipart_message as message
 
 LIMITS = LimitSettings(timeout=10)
 

@@ -12,7 +12,8 @@ import pytest
 
 from gateway.extract import extract_document, extract_message
 from gateway.settings import LimitSettings
-from tests.fixtures_extract import message, reasons, texts, zip_of
+from tests.fixtures_extract import reasons, texts, zip_of
+from tests.support.messages import multipart_message as message
 
 
 def _reason_set(result: object) -> set[str]:

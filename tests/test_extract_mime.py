@@ -7,7 +7,8 @@ from pathlib import Path
 
 from gateway.extract import extract_message
 from gateway.settings import LimitSettings
-from tests.fixtures_extract import all_text, message, reasons, texts
+from tests.fixtures_extract import all_text, reasons, texts
+from tests.support.messages import multipart_message as message
 
 
 def _raw(headers: str, body: bytes) -> bytes:

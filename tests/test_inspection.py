@@ -15,7 +15,8 @@ from gateway.inspection import Inspector, inspect_document, inspect_message
 from gateway.settings import LimitSettings
 from matchers import load_engine
 from matchers.errors import ScopeError
-from tests.fixtures_extract import CRASH, HANG, HOG, message
+from tests.fixtures_extract import CRASH, HANG, HOG
+from tests.support.messages import multipart_message as message
 
 HOOK = "tests.fixtures_extract:install_hostile_extractors"
 GUARD = 60  # a hang in the code under test fails the test instead of hanging the run

@@ -8,7 +8,7 @@ import email.policy
 import io
 import re
 import zipfile
-from datetime import UTC
+from datetime import UTC, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -93,6 +93,31 @@ async def test_held_mail_notifies_sender_and_officers_without_the_secret(
         "notified_sender",
         "notified_officers",
     ]
+
+
+async def test_the_held_notice_names_the_deadline_and_whom_to_contact(
+    upstream: Sink, tmp_path: Path, start_gateway: GatewayFactory
+) -> None:
+    contact = "保密办 王老师，电话 0571-8700 0000"
+    gateway = await start_gateway(
+        make_settings(
+            tmp_path,
+            upstream.port,
+            notify={"contact": contact},
+            quarantine={"expire_after_days": 3},
+        )
+    )
+    await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(SENSITIVE_TEXT, subject="方案"))
+    await gateway.wait_background()
+
+    [to_sender] = upstream.to(SENDER)
+    text = body(parse(to_sender.data))
+    [case] = await cases_of(gateway)
+    received = case.received_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    deadline = received + timedelta(days=3)
+    assert f"如在 {deadline:%Y-%m-%d %H:%M} 前无人处理，邮件将过期作废" in text
+    assert f"如有疑问，请联系：{contact}（请提供案件编号）。" in text
+    assert "征地拆迁" in text  # the category, by its Chinese name
 
 
 async def test_an_external_sender_is_told_nothing(smtp_gateway: Gateway, upstream: Sink) -> None:

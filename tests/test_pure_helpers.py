@@ -9,9 +9,11 @@ import pytest
 
 from gateway.errors import ReviewError, SettingsError, TemporaryRelayError
 from gateway.review import OfficerAction, allowed_actions
+from gateway.review.labels import DETECTOR_LABELS, rule_label
 from gateway.settings import load_settings
 from gateway.smtp.envelope import Envelope
 from gateway.smtp.pipeline import Reply, received_header, temporary_reply
+from matchers.builtin import DETECTORS
 
 APPROVE, RELEASE, REJECT = OfficerAction.APPROVE, OfficerAction.RELEASE, OfficerAction.REJECT
 
@@ -146,3 +148,22 @@ def test_mail_and_rcpt_paths_read_as_aiosmtpd_reads_them(path: str) -> None:
     ours = _GatewaySMTP.__new__(_GatewaySMTP)
     reference.local_part_limit = ours.local_part_limit = 0
     assert ours._getaddr(path) == SMTP._getaddr(reference, path)
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind", "shown"),
+    [
+        ("secrecy_marking", "detector", "密级标志"),
+        ("secrecy_marking（文中引用）", "detector", "密级标志（文中引用）"),
+        ("cn_resident_id", "detector", "身份证号"),
+        ("regex:\\d{6}", "pattern", "正则：\\d{6}"),
+        ("征地拆迁补偿方案", "term", "征地拆迁补偿方案"),
+        ("a_new_detector", "detector", "a_new_detector"),
+    ],
+)
+def test_rule_labels(rule: str, kind: str, shown: str) -> None:
+    assert rule_label(rule, kind) == shown
+
+
+def test_every_built_in_detector_has_a_chinese_name() -> None:
+    assert set(DETECTOR_LABELS) == set(DETECTORS)

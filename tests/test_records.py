@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +98,22 @@ async def test_database_faults_name_no_values(db_url: str) -> None:
         "quarantine store unavailable: ProgrammingError",
     )
     assert "机密" not in str(info.value.__cause__)
+
+
+def test_only_the_store_package_imports_sqlalchemy() -> None:
+    """Every SQLAlchemy import lives in ``gateway/store/`` (issue 10's boundary)."""
+    root = Path(__file__).resolve().parents[1]
+    outside: list[str] = []
+    for path in sorted((root / "gateway").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("gateway/store/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "sqlalchemy" or n.startswith("sqlalchemy.") for n in names):
+                outside.append(f"{relative}:{node.lineno}")
+    assert outside == []

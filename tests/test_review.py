@@ -215,7 +215,11 @@ async def test_bulk_checks_and_audits_every_case(services: Services) -> None:
 async def test_expiry_rejects_old_cases_and_purge_keeps_metadata(services: Services) -> None:
     stale = await insert_case(services.sessions, received_at=days_ago(15))
     fresh = await insert_case(services.sessions, received_at=days_ago(1))
-    ancient = await insert_case(services.sessions, received_at=days_ago(100), state="rejected")
+    ancient = await insert_case(
+        services.sessions, received_at=days_ago(100), state="rejected", review=services.review
+    )
+
+    told = len(services.sink.notices())  # the rejection's notice to the sender
 
     expired, purged = await services.review.expire_and_purge()
 
@@ -225,7 +229,7 @@ async def test_expiry_rejects_old_cases_and_purge_keeps_metadata(services: Servi
     gone = await _case(services, ancient.id)
     assert gone.raw is None and gone.segments == [] and gone.raw_purged_at is not None
     assert gone.findings and gone.sha256 == ancient.sha256  # metadata stays
-    [notice] = services.sink.notices()
+    [notice] = services.sink.notices()[told:]
     assert notice.rcpt_to == [stale.mail_from]
     with pytest.raises(ReviewError, match="已按保存期限清除"):
         await services.review.download(ancient.id, "shen")
@@ -235,7 +239,7 @@ async def test_expiry_rejects_old_cases_and_purge_keeps_metadata(services: Servi
 async def test_gauges_count_open_cases_and_the_oldest_age(services: Services) -> None:
     await insert_case(services.sessions, received_at=days_ago(2))
     await insert_case(services.sessions, received_at=days_ago(1))
-    await insert_case(services.sessions, state="released")
+    await insert_case(services.sessions, state="released", review=services.review)
     await services.review.refresh_gauges()
     assert services.metrics.quarantine_pending._value.get() == 2
     oldest = services.metrics.quarantine_oldest_pending_seconds._value.get()

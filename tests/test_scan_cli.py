@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from tests.fixtures_extract import message
+from tests.support.messages import multipart_message as message
 
 JSON_KEYS = {
     "path",

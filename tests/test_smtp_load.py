@@ -13,7 +13,6 @@ from gateway.inspection import Inspector
 from gateway.settings import LimitSettings
 from gateway.store.models import Case
 from tests.fixtures_extract import HANG
-from tests.fixtures_extract import message as mail_with
 from tests.fixtures_smtp import (
     CLEAN_TEXT,
     GatewayFactory,
@@ -23,6 +22,7 @@ from tests.fixtures_smtp import (
     message,
     submit,
 )
+from tests.support.messages import multipart_message as mail_with
 
 HOOK = "tests.fixtures_extract:install_hostile_extractors"
 SENDER = "zhang.san@example.gov.cn"

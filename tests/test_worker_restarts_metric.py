@@ -9,7 +9,8 @@ from pathlib import Path
 from gateway.inspection import Inspector
 from gateway.metrics import Metrics
 from gateway.settings import LimitSettings
-from tests.fixtures_extract import CRASH, message
+from tests.fixtures_extract import CRASH
+from tests.support.messages import multipart_message as message
 
 HOOK = "tests.fixtures_extract:install_hostile_extractors"
 

@@ -12,8 +12,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from gateway.console.auth import AUDITORS, OFFICERS, check_csrf, console, require_role, signed_in
-from gateway.review import OfficerAction
+from gateway.console.auth import (
+    AUDITORS,
+    OFFICERS,
+    actor,
+    check_csrf,
+    console,
+    require_role,
+    signed_in,
+)
+from gateway.review import Channel, OfficerAction
 from gateway.store import audit
 from gateway.store.models import Case, CaseState
 from gateway.store.queue import ALL, OPEN, QueueFilter, list_cases
@@ -211,7 +219,7 @@ async def case_detail(request: Request, case_id: CaseId) -> CaseDetail:
     """One case with findings, parts, extracted text and timeline (the view is audited)."""
     info = await signed_in(request)
     require_role(info, OFFICERS)
-    case = await console(request).review.view(case_id, info.name)
+    case = await console(request).review.view(case_id, actor(request, info, Channel.API))
     return CaseDetail(
         **_summary(case),
         client_addr=case.client_addr,
@@ -251,7 +259,7 @@ async def bulk(
     require_role(info, OFFICERS)
     check_csrf(info, x_csrf_token)
     results = await console(request).review.bulk(
-        OfficerAction(body.action), body.case_ids, info.name, body.reason
+        OfficerAction(body.action), body.case_ids, actor(request, info, Channel.API), body.reason
     )
     return [BulkOut(case_id=r.case_id, ok=r.ok, state=r.state, message=r.message) for r in results]
 
@@ -271,7 +279,7 @@ async def act(
     result = await console(request).review.decide(
         OfficerAction(action),
         case_id,
-        info.name,
+        actor(request, info, Channel.API),
         body.reason,
         feedback=body.feedback,
         wrong=body.wrong,

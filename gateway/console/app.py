@@ -39,7 +39,7 @@ from gateway.notify import Notifier
 from gateway.relay import Relay
 from gateway.review import ROLE_LABELS, STATE_LABELS, Review, UnknownCase
 from gateway.review.feedback import FEEDBACK_LABELS
-from gateway.review.labels import REASON_LABELS, visible
+from gateway.review.labels import CHANNEL_LABELS, REASON_LABELS, rule_label, visible
 from gateway.settings import Settings
 from gateway.store.accounts import Accounts
 from gateway.store.engine import Sessions
@@ -156,6 +156,53 @@ AUDIT_LABELS = {
 }
 
 
+#: The keys of an audit entry's detail, as the audit page names them.
+AUDIT_DETAIL_LABELS = {
+    "reason": "理由",
+    "channel": "渠道",
+    "client": "来源",
+    "reviewed_by": "审核人",
+    "sha256": "SHA-256",
+    "picture": "图片序号",
+    "reply": "上游答复",
+    "feedback": "判定",
+    "wrong_findings": "误报的命中",
+    "why": "原因",
+    "attempted": "所试操作",
+    "justification": "业务理由",
+    "label": "名称",
+    "role": "角色",
+    "emails": "邮箱",
+    "until": "锁定至",
+    "old_key": "旧密钥",
+    "new_key": "新密钥",
+    "previous_key": "原密钥",
+    "legacy_head": "原哈希链末条",
+    "entries": "条数",
+}
+
+#: Why a sign-in failed (``login_failed``'s ``why``).
+LOGIN_FAILURE_LABELS = {
+    "unknown account": "账号不存在",
+    "disabled": "账号已停用",
+    "locked": "账号已锁定",
+    "wrong password": "密码错误",
+}
+
+#: What ``audit verify`` found broken (``VerifyResult.kind``), for the audit page.
+VERIFY_LABELS = {
+    "inserted": "有编号在哈希链之外的记录（被插入）",
+    "removed": "记录缺失（被删除）",
+    "unkeyed": "记录没有用审计密钥签名（伪造，或未重新签名）",
+    "relinked": "与前一条记录的哈希不衔接（之前有记录被插入、删除或改写）",
+    "key_missing": "记录由本机没有的审计密钥签名（密钥文件或 DLP_AUDIT__KEY 须包含该密钥）",
+    "altered": "哈希不符（记录被改动）",
+    "checkpoint_edited": "检查点文件被改动（签名不符）",
+    "tail_cut": "记录缺失：检查点记录过的末尾记录已不存在（日志末尾被截去）",
+    "rewritten": "与检查点不符（哈希链被改写）",
+}
+
+
 def _templates(zone: tzinfo) -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -182,6 +229,8 @@ def _templates(zone: tzinfo) -> Environment:
         AUDIT_LABELS=AUDIT_LABELS,
         FEEDBACK_LABELS={f.value: label for f, label in FEEDBACK_LABELS.items()},
         REASON_LABELS=REASON_LABELS,
+        AUDIT_DETAIL_LABELS=AUDIT_DETAIL_LABELS,
+        VERIFY_LABELS=VERIFY_LABELS,
     )
 
     def local(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
@@ -192,7 +241,22 @@ def _templates(zone: tzinfo) -> Environment:
             moment = moment.replace(tzinfo=dt.UTC)
         return moment.astimezone(zone).strftime(fmt)
 
+    def audit_value(value: Any, key: str) -> str:
+        """An audit detail's value as the audit page shows it (codes in Chinese)."""
+        words: dict[str, str] = {
+            "channel": {**CHANNEL_LABELS, "sender-link": "发件人链接"},
+            "why": LOGIN_FAILURE_LABELS,
+            "feedback": {f.value: label for f, label in FEEDBACK_LABELS.items()},
+            "attempted": AUDIT_LABELS,
+            "role": {r.value: label for r, label in ROLE_LABELS.items()},
+        }.get(key, {})
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return words.get(str(value), str(value))
+
     env.filters["local"] = local
+    env.filters["audit_value"] = audit_value
+    env.filters["rule_label"] = rule_label
     env.filters["visible"] = visible
     return env
 

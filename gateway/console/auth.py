@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import Request
 
+from gateway.review.rules import Actor, Channel
 from gateway.store.accounts import SessionInfo
 from gateway.store.models import Role
 
@@ -51,6 +52,16 @@ async def signed_in(request: Request) -> SessionInfo:
     if info is None:
         raise NotSignedIn()
     return info
+
+
+def client_of(request: Request) -> str:
+    """The client's IP address, as the audit log records it."""
+    return request.client.host if request.client else ""
+
+
+def actor(request: Request, info: SessionInfo, channel: Channel = Channel.CONSOLE) -> Actor:
+    """The signed-in officer behind ``request``, with the channel and the client's address."""
+    return Actor(info.name, channel, client_of(request))
 
 
 def require_role(info: SessionInfo, roles: frozenset[Role]) -> None:

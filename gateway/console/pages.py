@@ -24,8 +24,10 @@ from gateway.console.auth import (
     LOGIN_CSRF_COOKIE,
     OFFICERS,
     SESSION_COOKIE,
+    actor,
     check_csrf,
     check_login_csrf,
+    client_of,
     console,
     new_login_csrf,
     require_role,
@@ -171,7 +173,9 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     info, _form_data = await _posted(request)
-    await console(request).accounts.logout(request.cookies.get(SESSION_COOKIE, ""), info.name)
+    await console(request).accounts.logout(
+        request.cookies.get(SESSION_COOKIE, ""), info.name, client=client_of(request)
+    )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -257,7 +261,7 @@ async def bulk(request: Request) -> Response:
             title="无法执行",
             message="请先勾选案件，并选择批量放行或批量退回。",
         )
-    results = await ctx.review.bulk(action, ids, info.name, str(form.get("reason", "")))
+    results = await ctx.review.bulk(action, ids, actor(request, info), str(form.get("reason", "")))
     return ctx.render("bulk.html", user=info, action=action.value, results=results)
 
 
@@ -307,7 +311,7 @@ async def case_page(request: Request, case_id: str) -> Response:
     info = await signed_in(request)
     require_role(info, OFFICERS)
     ctx = console(request)
-    case = await ctx.review.view(case_id, info.name)
+    case = await ctx.review.view(case_id, actor(request, info))
     findings = list(case.findings or ())
     tables = await scope_versions.get(ctx.sessionmaker, case.scope_version)
     by_category: dict[str, list[dict[str, Any]]] = {}
@@ -348,7 +352,7 @@ async def case_action(request: Request, case_id: str) -> Response:
     result = await ctx.review.decide(
         action,
         case_id,
-        info.name,
+        actor(request, info),
         str(form.get("reason", "")),
         feedback=str(form.get("feedback", "")),
         wrong=form["wrong[]"] if str(form.get("feedback", "")) == "false_positive" else (),
@@ -366,7 +370,7 @@ async def case_action(request: Request, case_id: str) -> Response:
 async def download(request: Request, case_id: str) -> Response:
     info = await signed_in(request)
     require_role(info, OFFICERS)
-    raw = await console(request).review.download(case_id, info.name)
+    raw = await console(request).review.download(case_id, actor(request, info))
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", case_id)
     return Response(
         raw,
@@ -396,7 +400,11 @@ async def audit_log(request: Request) -> Response:
         offset=(page_no - 1) * AUDIT_PAGE,
         limit=AUDIT_PAGE,
     )
-    verified = await audit.verify(ctx.sessionmaker) if params.get("verify") else None
+    verified = (
+        await audit.verify(ctx.sessionmaker, ctx.settings.audit_checkpoint_file)
+        if params.get("verify")
+        else None
+    )
     filters = {k: v for k, v in {"actor": actor, "action": action, "target": target}.items() if v}
     return ctx.render(
         "audit.html",
@@ -431,6 +439,7 @@ async def add_user(request: Request) -> Response:
         str(form.get("password", "")),
         [e for e in emails if e],
         info.name,
+        client=client_of(request),
     )
     return RedirectResponse("/users", status_code=303)
 
@@ -448,17 +457,18 @@ async def change_user(request: Request, name: str, change: str) -> Response:
     if refusal:
         return ctx.render("message.html", 400, user=info, title="未能修改", message=refusal)
     accounts = ctx.accounts
+    client = client_of(request)
     if change in ("disable", "enable"):
-        await accounts.set_disabled(name, change == "disable", info.name)
+        await accounts.set_disabled(name, change == "disable", info.name, client=client)
     elif change == "role":
-        await accounts.set_role(name, str(form.get("role", "")), info.name)
+        await accounts.set_role(name, str(form.get("role", "")), info.name, client=client)
     elif change == "emails":
         emails = re.split(r"[\s,;，；]+", str(form.get("emails", "")))
-        await accounts.set_emails(name, [e for e in emails if e], info.name)
+        await accounts.set_emails(name, [e for e in emails if e], info.name, client=client)
     elif change == "password":
-        await accounts.passwd(name, str(form.get("password", "")), info.name)
+        await accounts.passwd(name, str(form.get("password", "")), info.name, client=client)
     else:
-        await accounts.unlock(name, info.name)
+        await accounts.unlock(name, info.name, client=client)
     return RedirectResponse("/users", status_code=303)
 
 

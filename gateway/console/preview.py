@@ -28,7 +28,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gateway.console.auth import OFFICERS, console, require_role, signed_in
+from gateway.console.auth import OFFICERS, actor, console, require_role, signed_in
 from gateway.extract.ocr_page import OcrPage, Quad, hit_lines
 from gateway.extract.preview import PreviewError, error_picture
 from gateway.settings import LimitSettings
@@ -94,7 +94,7 @@ async def picture_preview(request: Request, case_id: str, number: int) -> Respon
     info = await signed_in(request)
     require_role(info, OFFICERS)
     ctx = console(request)
-    case = await ctx.review.view_picture(case_id, info.name, number)
+    case = await ctx.review.view_picture(case_id, actor(request, info), number)
     record = case_record(case)
     if case.raw is None:
         return _refusal("原始邮件已按保存期限清除", 410)

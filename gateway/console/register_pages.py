@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from gateway.console.auth import CSRF_FIELD, check_csrf, console, require_role, signed_in
+from gateway.console.auth import CSRF_FIELD, check_csrf, client_of, console, require_role, signed_in
 from gateway.store.accounts import SessionInfo
 from gateway.store.models import Role
 from matchers.errors import DlpError
@@ -199,7 +199,7 @@ async def register_document(request: Request) -> Response:
                 category=category,
                 threshold=int(threshold),
                 actor=info.name,
-                via={"channel": "console"},
+                via={"channel": "console", "client": client_of(request)},
             )
         except DlpError as exc:
             return _error(request, info, exc)
@@ -288,7 +288,11 @@ async def confirm_data(request: Request) -> Response:
             min_rows=item.min_rows,
             unique=unique,
             actor=info.name,
-            via={"channel": "console", "kinds": ",".join(kind for _, kind in chosen)},
+            via={
+                "channel": "console",
+                "client": client_of(request),
+                "kinds": ",".join(kind for _, kind in chosen),
+            },
         )
     except DlpError as exc:
         return _error(request, info, exc)
@@ -306,7 +310,12 @@ async def unregister(request: Request, registration: str) -> Response:
         token = form.get(CSRF_FIELD)
         check_csrf(info, token if isinstance(token, str) else None)
     try:
-        await remove(ctx.sessionmaker, registration, info.name, {"channel": "console"})
+        await remove(
+            ctx.sessionmaker,
+            registration,
+            info.name,
+            {"channel": "console", "client": client_of(request)},
+        )
     except RegistrationRefused as exc:
         return ctx.render("message.html", 404, user=info, title="出错了", message=exc.reason)
     return RedirectResponse("/registered", status_code=303)

@@ -8,14 +8,18 @@ file is still caught by ``dlp-gateway audit verify --auditor-copy FILE``.
 
 The mail is one of the gateway's own notices (``X-DLP-Notice``, null reverse-path), so the
 gateway passes it without inspecting or holding it should it come back through. A mail that
-cannot be sent is logged and counted (``dlp_notify_failures_total``); the checkpoint file and
-the log line have it anyway. Instances sharing a database mail each head once (claimed in
-``job_claims``).
+cannot be sent is logged and counted (``dlp_notify_failures_total``) and sent again at a later
+checkpoint tick (:meth:`CheckpointMailer.tick`): at the next tick after the first failure, then
+after 2, 4 and at most every :data:`MAX_BACKOFF_TICKS` ticks, until the relay takes it; a newer
+checkpoint replaces an unsent older one (it anchors every entry the older one did). Instances
+sharing a database mail each head once (claimed in ``job_claims``; a failed send gives the claim
+back, so whichever instance retries first sends it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 
 from gateway.errors import DlpError, StoreError
@@ -34,6 +38,14 @@ log = logging.getLogger("dlp_gateway.audit")
 #: What ``X-DLP-Notice`` names instead of a case id.
 NOTICE_TAG = "audit-checkpoint"
 CLAIM_JOB = "audit_checkpoint_mail"
+#: The longest wait, in checkpoint ticks, between two attempts at an unsent checkpoint mail.
+MAX_BACKOFF_TICKS = 8
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"  # the relay (or the outbox) took it
+    TAKEN = "taken"  # another instance claimed this head
+    FAILED = "failed"  # to be tried again
 
 
 async def recipients(settings: Settings, sessions: Sessions) -> list[str]:
@@ -101,9 +113,41 @@ class CheckpointMailer:
         self._relay = relay
         self._notifier = notifier
         self._metrics = metrics
+        self._unsent: Checkpoint | None = None  # the newest checkpoint not mailed yet
+        self._failures = 0  # failed attempts at it in a row
+        self._skip = 0  # ticks to let pass before the next attempt
+        self._held: set[str] = set()  # heads whose claim this instance holds while unsent
 
-    async def send(self, point: Checkpoint, instance: str = "") -> bool:
-        """True when the relay (or the outbox) took the mail.
+    @property
+    def unsent(self) -> Checkpoint | None:
+        return self._unsent
+
+    async def tick(self, point: Checkpoint | None, instance: str = "") -> Outcome | None:
+        """One checkpoint tick: mail ``point`` (the new checkpoint, None when the head did not
+        move), or retry the unsent one when its back-off has run out. None: nothing to do."""
+        if point is not None:
+            self._unsent, self._skip = point, 0
+        if self._unsent is None:
+            return None
+        if self._skip > 0:
+            self._skip -= 1
+            return None
+        outcome = await self.attempt(self._unsent, instance)
+        if outcome is Outcome.FAILED:
+            self._failures += 1
+            self._skip = min(2 ** (self._failures - 1), MAX_BACKOFF_TICKS) - 1
+            log.warning(
+                "audit checkpoint %d: mail attempt %d failed; next attempt in %d checkpoint tick(s)",
+                self._unsent.seq,
+                self._failures,
+                self._skip + 1,
+            )
+        else:
+            self._unsent, self._failures = None, 0
+        return outcome
+
+    async def attempt(self, point: Checkpoint, instance: str = "") -> Outcome:
+        """One attempt at mailing ``point``.
 
         With ``instance``, the head's mail is first claimed cluster-wide (``job_claims``):
         instances sharing the database each write their checkpoint file, but the auditors get
@@ -111,16 +155,21 @@ class CheckpointMailer:
         """
         period = str(point.seq)
         try:
-            if instance and not await claims.claim(self._sessions, CLAIM_JOB, period, instance):
-                log.info("audit checkpoint %d already mailed by another instance", point.seq)
-                return False
+            if instance and period not in self._held:
+                if not await claims.claim(self._sessions, CLAIM_JOB, period, instance):
+                    log.info("audit checkpoint %d already mailed by another instance", point.seq)
+                    return Outcome.TAKEN
+                self._held.add(period)
             sent = await self._send(point)
-            if instance and not sent:
+            if sent:
+                self._held.discard(period)  # the claim stays: mailed
+            elif instance:
                 await claims.release(self._sessions, CLAIM_JOB, period)
+                self._held.discard(period)  # (kept, should giving it back fail: ours to retry)
         except StoreError as exc:
             log.warning("audit checkpoint %d not mailed: %s", point.seq, exc)
-            return False
-        return sent
+            return Outcome.FAILED
+        return Outcome.SENT if sent else Outcome.FAILED
 
     async def _send(self, point: Checkpoint) -> bool:
         try:

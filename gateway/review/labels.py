@@ -36,6 +36,32 @@ ACTION_LABELS: dict[OfficerAction, str] = {
     OfficerAction.REJECT: "退回",
 }
 
+#: The built-in detectors (``matchers.builtin.DETECTORS``) a finding's rule names.
+DETECTOR_LABELS: dict[str, str] = {
+    "cn_resident_id": "身份证号",
+    "cn_uscc": "统一社会信用代码",
+    "bank_card": "银行卡号",
+    "cn_mobile": "手机号码",
+    "secrecy_marking": "密级标志",
+    "work_secret_marking": "工作秘密标志",
+    "circulation_marker": "限制传阅标注",
+    "roster": "人员名单",
+    "roster_loose": "人员名单（宽松）",
+}
+
+
+def rule_label(rule: str, kind: str) -> str:
+    """A finding's rule for officers: a detector by its Chinese name (with any suffix the
+    engine added, e.g. （文中引用）); a regular expression as ``正则：…``."""
+    if kind == "detector":
+        name, sep, rest = rule.partition("（")
+        if name in DETECTOR_LABELS:
+            return DETECTOR_LABELS[name] + sep + rest
+    if kind == "pattern" and rule.startswith("regex:"):
+        return "正则：" + rule.removeprefix("regex:")
+    return rule
+
+
 CHANNEL_LABELS: dict[str, str] = {"console": "控制台", "api": "接口", "cli": "命令行"}
 
 #: Why content could not be inspected (``UnscannableReason``), for officers and senders.

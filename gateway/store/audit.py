@@ -428,6 +428,12 @@ class VerifyResult:
     checkpoints: int = 0
     copied: int = 0  # of ``checkpoints``, those found in auditors' copies
     rotations: int = 0
+    #: What broke, as a code the console words in Chinese: ``inserted``, ``removed``,
+    #: ``unkeyed``, ``relinked``, ``key_missing``, ``altered``, ``checkpoint_edited``,
+    #: ``tail_cut``, ``rewritten`` (``problem`` says it in full, in English, for the CLI).
+    kind: str = ""
+    #: With ``removed`` and ``tail_cut``: the last missing entry.
+    missing_to: int | None = None
 
     def describe(self) -> str:
         if self.ok:
@@ -471,7 +477,9 @@ async def verify(
         walk = _Walk(_ring(session))
         stray = await session.scalar(select(AuditEntry.seq).where(AuditEntry.seq < 1).limit(1))
         if stray is not None:
-            return VerifyResult(False, 0, stray, "entry outside the chain's numbering: inserted")
+            return VerifyResult(
+                False, 0, stray, "entry outside the chain's numbering: inserted", kind="inserted"
+            )
         points = read_checkpoints(checkpoints) if checkpoints else []
         wanted = {c.seq for c in points if isinstance(c, Checkpoint)}
         wanted |= {c.seq for _, copy in copies for c in copy}
@@ -521,7 +529,12 @@ async def _check_row(
         last = row.seq - 1
         gone = f"entry {expected_seq}" if last == expected_seq else f"entries {expected_seq}–{last}"
         return VerifyResult(
-            False, done, expected_seq, f"{gone} missing (removed; the next entry is {row.seq})"
+            False,
+            done,
+            expected_seq,
+            f"{gone} missing (removed; the next entry is {row.seq})",
+            kind="removed",
+            missing_to=last,
         )
     if row.mac != KEYED:
         return VerifyResult(
@@ -529,6 +542,7 @@ async def _check_row(
             done,
             row.seq,
             "entry is not keyed: written without the audit key (forged or not re-keyed)",
+            kind="unkeyed",
         )
     if row.prev_hash != prev:
         return VerifyResult(
@@ -536,6 +550,7 @@ async def _check_row(
             done,
             row.seq,
             "previous-hash mismatch: an entry before it was inserted, removed or rewritten",
+            kind="relinked",
         )
     fields = (row.seq, row.at, row.actor, row.action, row.target, row.detail, prev)
     if walk.handover:
@@ -547,6 +562,7 @@ async def _check_row(
                 row.seq,
                 f"written under key {walk.handover} (named by the rotation at entry {done}), "
                 "which is not on hand: the current key file or DLP_AUDIT__KEY must hold it",
+                kind="key_missing",
             )
         walk.key, walk.handover = key, ""
         walk.rotations += 1
@@ -556,9 +572,12 @@ async def _check_row(
             None,
         )
         if walk.key is None:
-            return VerifyResult(False, done, row.seq, await _first_key_problem(session, walk.ring))
+            problem = await _first_key_problem(session, walk.ring)
+            return VerifyResult(False, done, row.seq, problem, kind="altered")
     if not hmac.compare_digest(entry_mac(walk.key, *fields), row.hash):
-        return VerifyResult(False, done, row.seq, "hash mismatch: the entry was altered")
+        return VerifyResult(
+            False, done, row.seq, "hash mismatch: the entry was altered", kind="altered"
+        )
     if row.action == ROTATED and isinstance(row.detail, dict):
         walk.handover = str(row.detail.get("new_key", ""))
     return None
@@ -597,7 +616,9 @@ def _against_checkpoints(
     where = f"; {label}" if copy else ""
     for number, point in enumerate(points, 1):
         if isinstance(point, str):
-            return VerifyResult(False, count, None, f"{label}: {point} (edited)")
+            return VerifyResult(
+                False, count, None, f"{label}: {point} (edited)", kind="checkpoint_edited"
+            )
         known = heads.get(point.seq)
         signers = [known[1]] if known is not None else list(ring.values())
         if not any(point.valid(k) for k in signers):
@@ -606,6 +627,7 @@ def _against_checkpoints(
                 count,
                 None,
                 f"{label}: {'checkpoint' if copy else 'line'} {number} has a bad signature (edited)",
+                kind="checkpoint_edited",
             )
         if point.seq > count:
             gone = (
@@ -619,6 +641,8 @@ def _against_checkpoints(
                 count + 1,
                 f"{gone} missing: the log ends at {count} but a checkpoint of "
                 f"{point.at} saw entry {point.seq} (tail cut{where})",
+                kind="tail_cut",
+                missing_to=point.seq,
             )
         if known is None or known[0] != point.head:
             return VerifyResult(
@@ -626,6 +650,7 @@ def _against_checkpoints(
                 count,
                 point.seq,
                 f"differs from the checkpoint of {point.at} (the chain was rewritten{where})",
+                kind="rewritten",
             )
         checked += 1
     return VerifyResult(True, count, checkpoints=checked)

@@ -1,4 +1,5 @@
-"""The one message builder for tests: what an MUA writes (CRLF, UTF-8), optionally with a file."""
+"""The message builder for tests: what an MUA writes (CRLF, UTF-8), optionally with a file;
+:func:`multipart_message` for a message with several files (the extraction tests)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import datetime as dt
 import secrets
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formatdate, make_msgid
 
 from tests.support.addresses import EXTERNAL, SENDER
 
@@ -46,3 +51,25 @@ def message(
     if extra_headers:
         raw = extra_headers.encode() + raw
     return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def multipart_message(
+    body: str = "请查收附件。",
+    attachments: list[tuple[str, bytes]] | None = None,
+    subject: str = "资料",
+    charset: str = "utf-8",
+) -> bytes:
+    """A multipart message with several files, as the extraction tests need it: each file
+    ``application/octet-stream``, base64, its name RFC 2231-encoded; the body in ``charset``."""
+    msg = MIMEMultipart()
+    msg["From"] = "张三 <zhangsan@example.gov.cn>"
+    msg["To"] = "lisi@example.com"
+    msg["Subject"] = subject
+    msg["Date"] = formatdate()
+    msg["Message-ID"] = make_msgid(domain="example.gov.cn")
+    msg.attach(MIMEText(body, "plain", charset))
+    for name, data in attachments or []:
+        part = MIMEApplication(data)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        msg.attach(part)
+    return msg.as_bytes(policy=compat32.clone(linesep="\r\n"))  # CRLF, as on the wire
