@@ -78,6 +78,27 @@ def test_vector_pictures_and_object_replacements_in_an_odt_are_read() -> None:
     assert problems(result) == []
 
 
+def test_an_svm_picture_in_an_odt_is_held_as_unread_but_an_object_replacement_is_not() -> None:
+    svm = b"VCLMTF" + bytes(64)  # LibreOffice's own metafile: text in it is not read
+    pasted = extracted(
+        with_members((DATA / "lo-notice.odt").read_bytes(), {"Pictures/10000.svm": svm}),
+        "通知.odt",
+    )
+    assert problems(pasted) == [("通知.odt › 图片 Pictures/10000.svm", "image")]
+    assert "SVM" in pasted.unscannable[0].detail
+    replacement = extracted(
+        with_members((DATA / "lo-notice.odt").read_bytes(), {"ObjectReplacements/Object 1": svm}),
+        "通知.odt",
+    )
+    assert problems(replacement) == []
+    allowed = extracted(
+        with_members((DATA / "lo-notice.odt").read_bytes(), {"Pictures/10000.svm": svm}),
+        "通知.odt",
+        unread_images="pass",
+    )
+    assert problems(allowed) == []
+
+
 def test_an_unreadable_emf_in_a_docx_is_held_as_image_unless_it_is_an_icon() -> None:
     glyphs = emf(PLAN, glyphs=True, size=(600, 400))  # the characters are not in the file
     result = extracted(docx_with({"image1.emf": glyphs}), "汇报.docx")

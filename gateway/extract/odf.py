@@ -19,6 +19,7 @@ _PARA = frozenset({"p", "h"})
 # pictures, and the pictures LibreOffice and WPS show in place of embedded objects (for an
 # object from Microsoft Office usually a WMF or EMF holding the object's own drawing)
 _PICTURES = ("Pictures/", "ObjectReplacements/")
+_SVM = b"VCLMTF"  # StarView metafile, LibreOffice's own vector format
 _META = frozenset({"title", "subject", "description", "keyword"})
 _NOISE = re.compile(
     r"^(mimetype|settings\.xml|manifest\.rdf|META-INF/|Configurations2/|Thumbnails/)"
@@ -64,6 +65,11 @@ def extract_odf(data: bytes, node: Node, walker: Walker) -> None:
                 blob, posixpath.basename(name), node.at(f"图片 {name}"), node.depth + 1
             ):
                 continue  # raster pictures by OCR, EMF/WMF (.emz/.wmz) by their text records
+            if name.startswith("Pictures/") and blob.startswith(_SVM):
+                # LibreOffice's own metafile pasted as a picture: its text is not read, so it
+                # is held (an ObjectReplacements/ one only draws an object read on its own)
+                walker.unread(node.at(f"图片 {name}"), "LibreOffice 矢量图（SVM）中的文字无法读取")
+                continue
             if sniff(blob, name) not in (Kind.BINARY, Kind.IMAGE, Kind.EMPTY):
                 walker.document(
                     blob, posixpath.basename(name), node.at(f"其他部件 {name}"), node.depth + 1
