@@ -18,8 +18,12 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
+from gateway.service import Gateway
+from gateway.store.cases import case_with_timeline
 from matchers.builtin import DETECTORS
-from tests.test_detection_families import docx, mail
+from tests.fixtures_smtp import Sink, submit
+from tests.support.addresses import EXTERNAL, SENDER
+from tests.test_detection_families import _attach, docx, mail
 
 #: family → (file name, content, category id): each must be held under that category
 SENSITIVE: dict[str, tuple[str, bytes, str]] = {
@@ -583,3 +587,36 @@ def test_marking_on_a_document_is_found(case: str) -> None:
 def test_marking_quoted_in_a_teaching_text_is_not_found(case: str) -> None:
     detector, text = EXAMPLES[case]
     assert not list(DETECTORS[detector](text)), case
+
+
+@pytest.mark.slow
+async def test_one_of_each_family_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    picks = [
+        "land: court-ordered demolition planning",
+        "land: 安置房 allocation order draft",
+        "public security: 涉稳 risk ledger",
+        "work secret: statement marking on its own line",
+    ]
+    assert smtp_gateway.sessionmaker is not None
+    for family in picks:
+        name, data, category = SENSITIVE[family]
+        raw = data if name.endswith(".eml") else _attach(name, data)
+        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
+            family,
+            answer,
+        )
+        case = await case_with_timeline(smtp_gateway.sessionmaker, answer.text.rsplit(" ", 1)[1])
+        assert case is not None
+        assert category in {f["category"] for f in case.findings}, (family, case.findings)
+    public = [
+        "保密 training notice quoting markings",
+        "保密 quiz with marking options",
+        "安置房分配公示",
+    ]
+    for family in public:
+        _, data = PUBLIC[family]
+        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], data)
+        assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), (family, answer)
+    await smtp_gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == len(public)  # the look-alikes, nothing else
