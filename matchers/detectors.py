@@ -12,8 +12,13 @@ written twice is one person).
 - ``cn_mobile``: mainland mobile number (11 digits, 1[3-9]x), optional +86.
 - ``secrecy_marking``: 国家秘密 marking 密级★保密期限 (GB/T 7156; star look-alikes accepted).
 - ``work_secret_marking``: 工作秘密 / 内部资料 markings as printed on a document, not the words
-  used in a sentence, and the statement forms (本件属工作秘密, （此件不公开）).
+  used in a sentence.
+- ``work_secret_statement``: the statement forms (本件属工作秘密, （此件不公开）, 内部参阅,
+  密级 | 工作秘密) (:mod:`matchers.context`).
 - ``circulation_marker``: 仅供参阅, 请勿外传, 此件不公开 … (:mod:`matchers.context`).
+
+A marking quoted, introduced as an example, offered as a quiz option or written in the body of a
+teaching text is not the document's own (:func:`_cited`).
 - ``roster`` / ``roster_loose``: entries of a list of people, counted by rows
   (:mod:`matchers.roster`).
 """
