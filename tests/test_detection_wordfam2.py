@@ -296,6 +296,67 @@ SENSITIVE: dict[str, tuple[str, bytes, str]] = {
         ),
         "public-security",
     ),
+    # fourth batch, written after the third was tuned, before tuning on it
+    "land: 土地报批 unpublished parcels in a table": (
+        "baopi2.docx",
+        docx(
+            ["2027年度第二批次农用地转用和土地征收报批情况（送区政府）"],
+            [
+                ["地块", "位置", "面积（公顷）", "进度"],
+                ["LQ-07", "柳桥村三组", "8.2", "勘测定界已完成，稳评报告待批"],
+                ["LQ-08", "柳桥村五组", "5.6", "预公告未发布"],
+            ],
+        ),
+        "land",
+    ),
+    "land: 签约 rewards plan to be kept secret": (
+        "jiangli.eml",
+        mail(
+            "奖励",
+            "柳桥片区签约奖励调整：前30天签约的每户奖励8万元，之后每户只奖励3万元。此调整只向已签约户口头说明，不出书面文件，避免未签约户攀比。",
+        ),
+        "land",
+    ),
+    "land: 安置 selection order with names before 公示": (
+        "xuanfang2.eml",
+        mail(
+            "选房",
+            "柳桥安置区选房顺序号已抽签产生，柴某某第1号、任某某第2号、房某某第3号……共86户。名单先不公示，待区里审定后再张贴。",
+        ),
+        "land",
+    ),
+    "land: 拆除 plan of illegal buildings during expropriation": (
+        "chaiweijian.eml",
+        mail(
+            "拆违",
+            "对柳桥片区拒不签约的6户，先以违法建筑名义由城管执法局组织拆除其附属用房，拆除前不告知具体时间，由派出所配合维持秩序。",
+        ),
+        "land",
+    ),
+    "public security: 信访 risk ledger with names": (
+        "xinfangtaizhang.eml",
+        mail(
+            "台账",
+            "12月信访稳定风险排查：任某某（征地补偿诉求，多次到市上访，春节前有进京可能）、房某某（工伤赔偿，扬言自杀）。以上2人由镇综治办列为重点，逐人落实包案领导。",
+        ),
+        "public-security",
+    ),
+    "public security: internal bulletin on a fight": (
+        "douou.eml",
+        mail(
+            "通报",
+            "关于柳桥村斗殴事件的情况：12月6日晚两家因宅基地纠纷发生斗殴，1人重伤。两家均有亲属在外地，可能聚集闹事。派出所已刑拘2人，请镇村做好两家稳控，暂不对外通报。",
+        ),
+        "public-security",
+    ),
+    "public security: deployment for a gathering": (
+        "juji.eml",
+        mail(
+            "部署",
+            "明日上午柳桥村部分村民可能到区政府聚集，请信访局、公安分局提前在区政府周边部署警力40人，便衣民警在人群中摄录，对带头人事后依法处理。",
+        ),
+        "public-security",
+    ),
 }
 
 #: public forms and teaching texts: none may be held
@@ -484,6 +545,42 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
         mail(
             "新闻",
             "本报讯 区保密局近日开展保密检查，发现个别单位将标有本件属工作秘密的文件存放在互联网计算机上，已责令整改。",
+        ),
+    ),
+    # fourth batch
+    "签约奖励 published policy": (
+        "jianglizhengce.eml",
+        mail(
+            "公告",
+            "柳桥片区房屋征收签约奖励办法\n一、在签约期限内签约并搬迁的，每户给予搬迁奖励8万元。\n二、奖励标准全片区统一，公开透明。\n三、咨询电话：0571-86013456\n临江区房屋征收管理办公室\n2026年12月1日",
+        ),
+    ),
+    "选房规则 公告": (
+        "xuanfangguize.eml",
+        mail(
+            "公告",
+            "柳桥安置区选房规则公告\n选房顺序按签约搬迁先后确定，同一天签约的抽签决定。选房结果现场公示，接受群众监督。\n特此公告。\n临江区房屋征收管理办公室\n2026年12月2日",
+        ),
+    ),
+    "拆违 news": (
+        "chaiwei.eml",
+        mail(
+            "新闻",
+            "本报讯 区城管执法局近日依法拆除柳桥片区违法建筑12处，面积2300平方米。执法人员事先多次上门宣传，群众普遍支持。",
+        ),
+    ),
+    "平安 建设 report": (
+        "pingan.eml",
+        mail(
+            "总结",
+            "2026年平安建设工作总结\n全年排查化解矛盾纠纷1260件，调解成功率98%；开展信访积案化解，越级上访同比下降30%；深入开展扫黑除恶常态化斗争，社会治安持续稳定。",
+        ),
+    ),
+    "工作秘密 regulation article text": (
+        "tiaowen.eml",
+        mail(
+            "规定",
+            "保守工作秘密规定\n第一条 为保守工作秘密，制定本规定。\n第二条 工作秘密应当标注，标注为“工作秘密”。\n第三条 标注此件不公开的公文，不得公开发布。\n第四条 内部资料应当注明内部资料 注意保存。",
         ),
     ),
 }
