@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from matchers.context import CIRCULATION_PROBE, Probe, circulation_markers
+from matchers.context import (
+    CIRCULATION_PROBE,
+    Probe,
+    circulation_markers,
+    work_secret_statements,
+)
 from matchers.detectors import BASE_DETECTORS, Detector
 from matchers.roster import roster, roster_loose
 
 DETECTORS: dict[str, Detector] = {
     **BASE_DETECTORS,
     "circulation_marker": circulation_markers,
+    "work_secret_statement": work_secret_statements,
     "roster": roster,
     "roster_loose": roster_loose,
 }

@@ -177,6 +177,23 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
             yield start, last + 1, word
 
 
+# The statement forms of a work-secret marking (issue 9): the 公开属性 written under a title, in
+# a page margin or a 发文稿纸 field. Each alternative starts with a literal character.
+_STATEMENT = re.compile(
+    r"(?:此件|本件)\s*(?:不予?公开|属于?工作秘密)|内部参阅"
+    r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
+)
+
+
+def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
+    """The ``work_secret_statement`` detector: 本件属工作秘密, 此件不公开, （不予公开）, 内部参阅 and
+    密级 | 工作秘密 in a form, as markings; quoted, offered as a quiz option, introduced as an
+    example (例如标注为…) or in the body of a teaching text they are examples (:func:`_quoted`)."""
+    for m in _STATEMENT.finditer(text):
+        if not _quoted(text, m.start(), m.end()):
+            yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]

@@ -12,8 +12,13 @@ written twice is one person).
 - ``cn_mobile``: mainland mobile number (11 digits, 1[3-9]x), optional +86.
 - ``secrecy_marking``: 国家秘密 marking 密级★保密期限 (GB/T 7156; star look-alikes accepted).
 - ``work_secret_marking``: 工作秘密 / 内部资料 markings as printed on a document, not the words
-  used in a sentence, and the statement forms (本件属工作秘密, （此件不公开）).
+  used in a sentence.
+- ``work_secret_statement``: the statement forms (本件属工作秘密, （此件不公开）, 内部参阅,
+  密级 | 工作秘密) (:mod:`matchers.context`).
 - ``circulation_marker``: 仅供参阅, 请勿外传, 此件不公开 … (:mod:`matchers.context`).
+
+A marking quoted, introduced as an example, offered as a quiz option or written in the body of a
+teaching text is not the document's own (:func:`_cited`).
 - ``roster`` / ``roster_loose``: entries of a list of people, counted by rows
   (:mod:`matchers.roster`).
 """
@@ -242,14 +247,58 @@ _OPTION_BEFORE = re.compile(
 
 
 def _cited(text: str, start: int, end: int) -> bool:
-    """A marking quoted in a sentence (标注“秘密★5年”) or offered as a quiz answer (A. 秘密★1年)
-    is an example in training or legal text, not the marking of the document itself."""
-    before = text[max(0, start - 8) : start].rstrip(" \t　")
-    after = text[end : end + 4].lstrip(" \t　")
-    if before and after and before[-1] in _QUOTE_OPEN and after[0] in _QUOTE_CLOSE:
-        return True
+    """A marking quoted in a sentence (标注“秘密★5年”), offered as a quiz answer (A. 秘密★1年),
+    introduced as an example (例如标注为本件属工作秘密) or written in the body of a teaching text
+    (a text titled 保密知识培训, 测试题, 学习解读 …) is an example, not the marking of the document
+    itself. In a teaching text a marking still counts where it stands on a line of its own."""
     line_start = text.rfind("\n", 0, start) + 1
-    return _OPTION_BEFORE.search(text, max(line_start, start - 12), start) is not None
+    if _enclosed(text, line_start, start, end):
+        return True
+    if _OPTION_BEFORE.search(text, max(line_start, start - 12), start) is not None:
+        return True
+    if _CUE_BEFORE.search(text, max(line_start, start - 8), start) is not None:
+        return True
+    return _teaching(text) and not _alone(text, line_start, start, end)
+
+
+_CUE_BEFORE = re.compile(
+    r"(?:如|例如|比如|诸如|标注为?|注明|标明|写明|标有|印有|写有|注有|字样为)"
+    r'[ \t　:：（(【\[“"‘「『]*$'
+)
+#: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
+#: first line of the text)
+_TEACHING = re.compile(
+    r"培训|学习|知识|试题|测试|考试|解读|问答|课件|辅导|竞赛|答题|测验|宣讲"
+    r"|规定|办法|条例|细则|制度|规范|指南"
+)
+_QUOTE_REACH = 24
+
+
+def _enclosed(text: str, line_start: int, start: int, end: int) -> bool:
+    """Does a pair of quotes on the marking's line enclose it (“内部资料 请勿外传”)?"""
+    before = text[max(line_start, start - _QUOTE_REACH) : start]
+    line_end = text.find("\n", end)
+    after = text[end : min(end + _QUOTE_REACH, len(text) if line_end < 0 else line_end)]
+    opened = max(before.rfind(q) for q in _QUOTE_OPEN)
+    if opened < 0 or any(q in before[opened + 1 :] for q in _QUOTE_CLOSE if q != '"'):
+        return False
+    closes = [i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0]
+    if not closes:
+        return False
+    return not any(q in after[: min(closes)] for q in _QUOTE_OPEN if q != '"')
+
+
+def _teaching(text: str) -> bool:
+    head = text.lstrip()[:80].split("\n", 1)[0]
+    return _TEACHING.search(head) is not None
+
+
+def _alone(text: str, line_start: int, start: int, end: int) -> bool:
+    """Does the marking stand on a line of its own (brackets, stars and spacing aside)?"""
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    rest = line[: start - line_start] + line[end - line_start :]
+    return not rest.strip(" \t　【】〔〕[]()（）★*")
 
 
 _OPEN = "【〔[(「『<《〈"
@@ -285,10 +334,11 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
             continue
         bracketed = before.group().strip() != ""  # else it is the start of the line
         after = _AFTER_BRACKETED if bracketed else _AFTER_AT_LINE_START
-        if after.match(text, m.end()):
+        if after.match(text, m.end()) and not _cited(text, m.start(), m.end()):
             hits.append((m.start(), m.end(), "工作秘密"))
     for m in _INTERNAL.finditer(text):
-        hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
+        if not _cited(text, m.start(), m.end()):
+            hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
     yield from sorted(hits)
 
 
