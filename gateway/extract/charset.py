@@ -231,6 +231,9 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[:8192]
     for codec in ("utf-16-le", "utf-16-be"):
         text = sample.decode(codec, errors="replace")
+        head = text[: len(text) // 3]
+        if len(head) - len(_UNCOMMON_UNIT.sub("", head)) > 0.2 * len(text):
+            continue  # the usual 8-bit text: its first third alone rules out 90 % common units
         common = len(_UNCOMMON_UNIT.sub("", text))
         if common >= 0.9 * len(text):
             return True
