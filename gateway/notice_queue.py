@@ -14,7 +14,8 @@ transaction (one fsync each). Here one task per process drains a queue:
   ``notify.retry_seconds``, doubling, up to ``notify.retry_attempts`` attempts; each failed
   attempt is counted (``dlp_notify_failures_total``) and recorded on the case. A permanent
   refusal (5xx) is not retried. Retries live in this process only: ones not yet due when the
-  gateway stops are given up, with a log line.
+  process stops (the gateway, or the ``quarantine`` command that sent a notice) are given up,
+  with a log line and a ``notify_failed`` event on the case saying no retry will come.
 
 The mail itself never depends on any of this: a held case is committed before its 250, and a
 notice that cannot be sent costs only the notice.
@@ -37,7 +38,10 @@ from gateway.relay import Relay
 
 log = logging.getLogger("dlp_gateway.notify")
 
-__all__ = ["Notice", "NoticeQueue"]
+__all__ = ["GIVEN_UP", "Notice", "NoticeQueue"]
+
+#: The timeline's word for a deferred notice whose retry the stopping process gives up.
+GIVEN_UP = "进程已退出，不再重试，该通知未发出"
 
 
 class Timeline(Protocol):
@@ -116,7 +120,8 @@ class NoticeQueue:
             self._task = loop.create_task(self._drain(), name="notices")
 
     async def close(self, timeout: float) -> None:
-        """Send what is queued now; give up retries that are not due yet."""
+        """Send what is queued now; give up retries that are not due yet, saying so on each
+        case's timeline (which had promised them)."""
         self._closing = True
         task = self._task
         if task is not None and not task.done():
@@ -127,7 +132,15 @@ class NoticeQueue:
                 task.cancel()
         if self._later:
             log.warning("stopping: %d notices waiting for a retry are given up", len(self._later))
+            given_up = [
+                (n.case_id, "notify_failed", f"{n.audience}: {GIVEN_UP}")
+                for n in self._later
+                if n.case_id is not None
+            ]
             self._later.clear()
+            # the timeline promised a retry: say it will not come (bounded like the drain)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._record(given_up), timeout=max(timeout, 1.0))
         for notice in self._ready:  # only after a timeout: answer their callers
             _answer(notice)
         self._ready.clear()

@@ -36,13 +36,15 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
+import numpy.typing as npt
 
 from matchers.normalize import TABLE_SIZE, gap_allowed
 
@@ -50,6 +52,7 @@ SEP = "\x01"  # every character no scope word contains
 NEVER = "\x02"  # never produced by the translation: ends the ordering-only paths
 CODE_BASE = 0x100
 CHUNK = 256  # folded characters translated at a time (see :meth:`Keywords.find`)
+VECTOR_MIN = 256  # from this many characters on, the translation is done with numpy arrays
 SINGLE_MAX = 256  # alphabets up to this size use one symbol per character
 
 
@@ -111,6 +114,15 @@ class Keywords:
         for ch, code in self.codes.items():
             table[ord(ch)] = code
         self._table = table
+        # The same translation as arrays, for long texts (see :meth:`_coded`): whether the
+        # squeeze keeps each code point, and its code symbols (all below the surrogates).
+        keeps = np.frombuffer(mask, np.uint8) == 0
+        symbols = np.full((len(mask), self.width), ord(SEP), np.uint16)
+        for ch, code in self.codes.items():
+            keeps[ord(ch)] = True
+            symbols[ord(ch)] = [ord(c) for c in code]
+        self._keeps = keeps
+        self._symbols = symbols
         # "\x01" where the squeeze keeps a character: the positions of the kept characters
         self._keep = mask.translate(bytes.maketrans(b"\x00\x01", b"\x01\x00")).decode("latin-1")
         self._automaton = self._build(alphabet)
@@ -138,6 +150,16 @@ class Keywords:
 
     def find(self, folded: str) -> list[KeywordHit]:
         """Every occurrence of every word in ``folded`` whose squeeze stays within bounds."""
+        if len(folded) >= VECTOR_MIN:
+            coded, kept_at = self._coded(folded)
+            raw = self._scan(coded)
+            if not raw:
+                return []
+
+            def kept_position(c: int) -> int:  # the folded offset of the c-th kept character
+                return int(kept_at[c])
+
+            return self._hits(folded, raw, kept_position)
         # Translate in chunks so that a hit can be mapped back by looking at its own chunk
         # only: mapping the whole text would cost a Python step per punctuation run.
         chunks = [folded[i : i + CHUNK] for i in range(0, len(folded), CHUNK)]
@@ -146,12 +168,7 @@ class Keywords:
         starts = [0]  # squeezed position where each chunk starts
         for coded in coded_chunks:
             starts.append(starts[-1] + len(coded) // width)
-        raw = [
-            ((end + 1 - length) // width, (end + 1) // width, index)
-            for end, value in self._automaton.iter("".join(coded_chunks))
-            if value is not None
-            for index, length in (value,)
-        ]
+        raw = self._scan("".join(coded_chunks))
         if not raw:
             return []
         kept: dict[int, list[int]] = {}
@@ -162,6 +179,30 @@ class Keywords:
                 kept[k] = self._kept(chunks[k])
             return k * CHUNK + kept[k][c - starts[k]]
 
+        return self._hits(folded, raw, position)
+
+    def _coded(self, folded: str) -> tuple[str, npt.NDArray[np.intp]]:
+        """The translation of a long text, vectorised: the coded text and, for each squeezed
+        position, the folded offset of the character kept there (the same as
+        ``str.translate(self._table)``, which costs a Python object per character)."""
+        points = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32)
+        kept_at = np.flatnonzero(self._keeps[points])
+        coded = self._symbols[points[kept_at]].tobytes().decode("utf-16-le")
+        return coded, kept_at
+
+    def _scan(self, coded: str) -> list[tuple[int, int, int]]:
+        """The automaton's hits in ``coded``: squeezed ``[start, end)`` and the word's index."""
+        width = self.width
+        return [
+            ((end + 1 - length) // width, (end + 1) // width, index)
+            for end, value in self._automaton.iter(coded)
+            if value is not None
+            for index, length in (value,)
+        ]
+
+    def _hits(
+        self, folded: str, raw: list[tuple[int, int, int]], position: Callable[[int], int]
+    ) -> list[KeywordHit]:
         hits: list[KeywordHit] = []
         for cstart, cend, index in raw:
             first = position(cstart)

@@ -35,6 +35,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
+
 #: Code points the tables cover; above it characters are left as they are (planes 3–13 hold
 #: only rare ideographs). Plane 14 tags and variation selectors are dropped by a second look.
 TABLE_SIZE = 0x30000
@@ -142,6 +145,25 @@ def fold_table() -> tuple[list[str | int], re.Pattern[str]]:
     return table, re.compile(pattern)
 
 
+#: From this many characters on, :func:`fold` tries the table as a numpy array first.
+VECTOR_MIN = 256
+
+
+@cache
+def _fold_points() -> npt.NDArray[np.uint32]:
+    """The fold table as code points for :func:`fold`'s vectorised path: the one character
+    each code point folds to, or 0 where it is dropped or expanded (and for NUL itself), which
+    sends the text down the general path."""
+    table, _ = fold_table()
+    points = np.zeros(TABLE_SIZE, np.uint32)
+    for code, out in enumerate(table):
+        if isinstance(out, int):
+            points[code] = out
+        elif len(out) == 1 and out != DROPPED:
+            points[code] = ord(out)
+    return points
+
+
 #: Characters above the table that are invisible: plane 14 tags and variation selectors.
 _BEYOND = re.compile("[\U000e0000-\U000e0fff]")
 
@@ -195,6 +217,12 @@ class Folded:
 def fold(text: str) -> Folded:
     """Fold ``text`` (see the module docstring) and keep the way back."""
     table, nonlinear = fold_table()
+    if len(text) >= VECTOR_MIN:  # the usual long text, where nothing is dropped or expanded
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        if int(points.max()) < TABLE_SIZE:
+            mapped = _fold_points()[points]
+            if mapped.all():
+                return Folded(text, mapped.tobytes().decode("utf-32-le", "surrogatepass"))
     folded = text.translate(table)
     if len(folded) == len(text) and DROPPED not in folded and not _BEYOND.search(text):
         return Folded(text, folded)

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from gateway.cli import main
+from gateway.notice_queue import GIVEN_UP
 from gateway.settings import ConsoleSettings, load_settings
 from gateway.store.accounts import Accounts
 from gateway.store.migrations import migrated_store, open_store
-from gateway.store.models import AuditEntry, Case
+from gateway.store.models import AuditEntry, Case, CaseEvent
 from tests.fixtures_console import (
     EXTERNAL,
     PASSWORD,
@@ -285,6 +286,35 @@ def test_reject_notifies_the_sender(
     )
     assert code == 0 and out.startswith(f"{case.id}: rejected")
     assert [m.rcpt_to for m in sink.handler.notices()] == [[SENDER]]
+
+
+def timeline(url: str, case_id: str) -> list[tuple[str, str]]:
+    async def read() -> list[tuple[str, str]]:
+        async with migrated_store(url) as sessions, sessions() as session:
+            rows = await session.execute(
+                select(CaseEvent.action, CaseEvent.detail)
+                .where(CaseEvent.case_id == case_id)
+                .order_by(CaseEvent.id)
+            )
+            return [(action, detail) for action, detail in rows]
+
+    return asyncio.run(read())
+
+
+def test_a_deferred_notice_is_not_promised_a_retry_the_command_cannot_make(
+    url: str, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = held(url)
+    sink.replies.append("451 4.3.0 mailbox busy, try again later")  # the sender's notice
+    code, out, _ = run(
+        capsys, "quarantine", "reject", case.id, "--actor", "shen", "--reason", "不得外发"
+    )
+    assert code == 0 and out.startswith(f"{case.id}: rejected")
+    assert sink.handler.notices() == []
+    failed = [detail for action, detail in timeline(url, case.id) if action == "notify_failed"]
+    # the first attempt's line promises a retry; the command's exit says it will not come
+    assert len(failed) == 2 and "第 2 次尝试" in failed[0]
+    assert failed[1] == f"sender: {GIVEN_UP}"
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,49 @@ def test_large_alphabet_engine_agrees_with_the_default_one(
         assert finding.match == text[finding.start : finding.end]
 
 
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXT, repeat=st.integers(1, 12))
+@example(text="关于干 部*调　整方案的通知，拆迁补偿 方案，工作秘密。", repeat=12)
+def test_long_texts_find_what_the_chunked_translation_finds(
+    engine: Engine, large_engine: Engine, text: str, repeat: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts from ``VECTOR_MIN`` characters on are translated with numpy arrays: the hits are
+    exactly those of the chunked ``str.translate`` path, with one- and two-symbol codes."""
+    import matchers.keywords
+
+    folded = fold(text * repeat).text
+    for keywords in (engine._keywords, large_engine._keywords):
+        monkeypatch.setattr(matchers.keywords, "VECTOR_MIN", len(folded) + 1)
+        chunked = keywords.find(folded)
+        if "干 部*调" in text:  # the example: squeezed hits across chunks, so a test that can fail
+            assert sum(hit.squeezed for hit in chunked) >= 12
+        monkeypatch.setattr(matchers.keywords, "VECTOR_MIN", 0)
+        assert keywords.find(folded) == chunked
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXT, repeat=st.integers(1, 12))
+@example(text="關於網上訪談的通知，ＡＢＣ１２３。", repeat=20)
+def test_long_texts_fold_as_the_translation_does(
+    text: str, repeat: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long texts are folded through the table as a numpy array when nothing is dropped or
+    expanded; the result, map back included, is that of the general path."""
+    import matchers.normalize
+
+    text *= repeat
+    monkeypatch.setattr(matchers.normalize, "VECTOR_MIN", len(text) + 1)
+    general = fold(text)
+    monkeypatch.setattr(matchers.normalize, "VECTOR_MIN", 1)
+    assert fold(text) == general
+    if text.startswith("關於"):  # the example: folded on the vectorised path, so it can fail
+        assert general.text.startswith("关于网上访谈的通知,abc123。") and not general.f_starts
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=TEXT)
 def test_fold_offsets_stay_in_range_and_ordered(text: str) -> None:

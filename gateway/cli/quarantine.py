@@ -83,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_run(args, settings, password))
 
 
+#: How long the command waits for queued notices before it exits.
+_NOTICE_FLUSH_SECONDS = 30.0
+
+
 async def _run(args: argparse.Namespace, settings: Settings, password: str) -> int:
     async with open_store(settings) as sessions:
         if args.quarantine_command == "list":
@@ -111,6 +115,9 @@ async def _run(args: argparse.Namespace, settings: Settings, password: str) -> i
                 wrong=args.wrong,
             )
         finally:
+            # a deferred notice cannot wait here for its retry: send what is queued, record the
+            # given-up retries on the timeline, then exit (bounded)
+            await notifier.close(_NOTICE_FLUSH_SECONDS)
             await relay.close()
         print(f"{result.case_id}: {result.state.value} ({result.message})")
         return 0

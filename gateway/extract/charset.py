@@ -216,6 +216,10 @@ def _plausible(text: str) -> bool:
     return bad <= max(2, len(text) // 20)
 
 
+#: A 16-bit unit that is neither a common ideograph, ASCII, CJK punctuation nor a full-width form.
+_UNCOMMON_UNIT = re.compile("[^\u4e00-\u9fff\x00-\x7e\u3000-\u303f\uff00-\uffef]")
+
+
 def _looks_utf16(data: bytes) -> bool:
     """UTF-16/32 without a BOM: many NUL bytes (Latin text), or 16-bit units that are almost all
     common ideographs, ASCII or CJK punctuation (Chinese text; garbage lands there a third of
@@ -227,10 +231,10 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[:8192]
     for codec in ("utf-16-le", "utf-16-be"):
         text = sample.decode(codec, errors="replace")
-        common = sum(
-            1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch < "\x7f" or "\u3000" <= ch <= "\u303f"
-            or "\uff00" <= ch <= "\uffef"
-        )  # fmt: skip
+        head = text[: len(text) // 3]
+        if len(head) - len(_UNCOMMON_UNIT.sub("", head)) > 0.2 * len(text):
+            continue  # the usual 8-bit text: its first third alone rules out 90 % common units
+        common = len(_UNCOMMON_UNIT.sub("", text))
         if common >= 0.9 * len(text):
             return True
     return False

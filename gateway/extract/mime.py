@@ -351,6 +351,8 @@ def _nested_message(part: Message, inner: Message, walker: Walker, state: _WalkS
 def _uuencoded(data: bytes) -> list[tuple[str, bytes]]:
     """uuencoded files inside a text body (``begin 644 name`` … ``end``)."""
     found: list[tuple[str, bytes]] = []
+    if b"begin " not in data:  # the usual body: one C scan instead of the regex at every line
+        return found
     for match in _UU_BEGIN.finditer(data):
         name = charset.decode_header_bytes(match.group(1).strip())
         out = bytearray()
