@@ -159,9 +159,9 @@ def test_the_case_page_highlights_every_hit_in_context(live_console: LiveConsole
 
     page = http.get(f"{live_console.base_url}/cases/{held.id}", timeout=10).text
 
-    assert '<mark class="hit" title="land">征地拆迁补偿方案</mark>' in page
-    assert '<mark class="hit" title="personnel">拟提拔</mark>' in page
-    assert '<mark class="hit" title="personnel">考察对象</mark>' in page
+    assert '<mark class="hit" title="征地拆迁（land）">征地拆迁补偿方案</mark>' in page
+    assert '<mark class="hit" title="干部人事（personnel）">拟提拔</mark>' in page
+    assert '<mark class="hit" title="干部人事（personnel）">考察对象</mark>' in page
     [personnel] = [c for c in held.categories if c["id"] == "personnel"]
     for text in (
         "拆迁补偿方案.docx",

@@ -211,7 +211,8 @@ async def test_leaks_are_held_over_smtp_with_the_overlap_shown(
             if name == "excerpt":  # the case page marks the passage in the body
                 marked = "".join(str(h) for h in highlight_segments(case.segments, case.findings))
                 assert re.search(
-                    r'<mark class="hit" title="land">[^<]*缺口约三亿七千六百万元', marked
+                    r'<mark class="hit" title="land">[^<]*缺口约三亿七千六百万元',
+                    marked,
                 )
         assert case.scope_version != load_scope(SCOPE).version  # includes the registrations
     for name, body in innocent().items():

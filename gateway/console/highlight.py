@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 class Span:
     start: int
     end: int
-    label: str  # category id(s), shown as the mark's title
+    label: str  # category id(s), or their Chinese names when known: the mark's title
 
 
 def _merged(spans: Iterable[Span], length: int) -> list[Span]:
@@ -63,16 +63,27 @@ class HighlightedSegment:
     hits: int
 
 
+def _label(finding: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The mark's title: the category's Chinese name with its id, or the id alone."""
+    category = str(finding.get("category", ""))
+    name = names.get(category)
+    return f"{name}（{category}）" if name and name != category else category
+
+
 def highlight_segments(
-    segments: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[str, Any]]
+    segments: Sequence[Mapping[str, Any]],
+    findings: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str] | None = None,
 ) -> list[HighlightedSegment]:
-    """Every extracted segment with the hits that point into it."""
+    """Every extracted segment with the hits that point into it (``names``: category id →
+    Chinese name, for the marks' titles)."""
+    names = names or {}
     out: list[HighlightedSegment] = []
     for segment in segments:
         location = str(segment.get("location", ""))
         text = str(segment.get("text", ""))
         spans = [
-            Span(int(f.get("start", 0)), int(f.get("end", 0)), str(f.get("category", "")))
+            Span(int(f.get("start", 0)), int(f.get("end", 0)), _label(f, names))
             for f in findings
             if f.get("location") == location
         ]
@@ -80,12 +91,12 @@ def highlight_segments(
     return out
 
 
-def highlight_context(finding: Mapping[str, Any]) -> Markup:
+def highlight_context(finding: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Markup:
     """A finding's context snippet with its own hit marked."""
     context = str(finding.get("context", ""))
     span = Span(
         int(finding.get("context_start", 0)),
         int(finding.get("context_end", 0)),
-        str(finding.get("category", "")),
+        _label(finding, names or {}),
     )
     return highlight(context, [span])

@@ -314,12 +314,13 @@ async def case_page(request: Request, case_id: str) -> Response:
     case = await ctx.review.view(case_id, actor(request, info))
     findings = list(case.findings or ())
     tables = await scope_versions.get(ctx.sessionmaker, case.scope_version)
+    names = {str(c.get("id", "")): str(c.get("name", "")) for c in case.categories or []}
     by_category: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
         by_category.setdefault(str(finding.get("category", "")), []).append(
             {
                 **finding,
-                "context_html": highlight_context(finding),
+                "context_html": highlight_context(finding, names),
                 "source": scope_versions.rule_source(tables, finding) if tables else None,
             }
         )
@@ -330,7 +331,7 @@ async def case_page(request: Request, case_id: str) -> Response:
         user=info,
         case=case,
         headers=headers,
-        segments=highlight_segments(case.segments or [], findings),
+        segments=highlight_segments(case.segments or [], findings, names),
         previews=previews(case_record(case)),
         categories=case.categories or [],
         by_category=by_category,
