@@ -17,13 +17,13 @@ from tests.fixtures_extract import (
     SENSITIVE,
     all_text,
     docx_bytes,
-    message,
     pptx_bytes,
     reasons,
     texts,
     xlsx_bytes,
     zip_of,
 )
+from tests.support.messages import multipart_message as message
 
 
 def test_docx_reads_every_story_but_not_theme_or_font_names(limits: LimitSettings) -> None:
