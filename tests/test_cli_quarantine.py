@@ -93,7 +93,10 @@ def test_list_is_oldest_first_and_json_has_the_design_keys(
 ) -> None:
     newer = held(url, received_at=days_ago(1))
     older = held(url, two_person=True, received_at=days_ago(2))
-    held(url, state="released")
+    released = held(url)  # decided by an officer through the CLI, as in production
+    assert (
+        run(capsys, "quarantine", "release", released.id, "--actor", "li", "--reason", "x")[0] == 0
+    )
 
     code, out, _ = run(capsys, "quarantine", "list", "--format", "json")
 

@@ -44,6 +44,7 @@ DETECTOR_LABELS: dict[str, str] = {
     "cn_mobile": "手机号码",
     "secrecy_marking": "密级标志",
     "work_secret_marking": "工作秘密标志",
+    "work_secret_statement": "工作秘密声明",
     "circulation_marker": "限制传阅标注",
     "roster": "人员名单",
     "roster_loose": "人员名单（宽松）",
