@@ -2,7 +2,7 @@
 
 Cheap checks that need none of the generation libraries: every message is well formed and has
 its generated file, the six categories are each covered by at least 15 sensitive and 15 public
-messages, the dev/holdout split is stratified, the blind split has the shape the docs give it,
+messages, the dev/holdout split is stratified, each blind split has the shape the docs give it,
 and generated identifiers are valid by their standards (so a roster miss is the engine's, not
 the data's).
 """
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from matchers.detectors import valid_bank_card, valid_resident_id
 from tests.fixtures_matchers import ROOT
@@ -47,28 +50,62 @@ def test_set_is_complete_and_stratified() -> None:
     assert {p.name for p in Path(DETECTION / "files").iterdir()} == expected
 
 
-def test_blind_split_is_apart_and_balanced() -> None:
+@pytest.mark.parametrize(
+    ("split", "prefix", "topic", "marking", "formats"),
+    [
+        ("blind", "b-", 9, 3, {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv"}),
+        ("blind2", "c-", 8, 2, {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip"}),
+    ],
+)
+def test_blind_split_is_apart_and_balanced(
+    split: str, prefix: str, topic: int, marking: int, formats: set[str]
+) -> None:
     build = build_module()
     entries = build.load_entries()
-    blind = [e for e in entries if e["split"] == "blind"]
-    assert all(e["id"].startswith("b-") and e["source"].startswith("blind/") for e in blind)
-    assert not any(e["id"].startswith("b-") for e in entries if e["split"] != "blind")
+    blind = [e for e in entries if e["split"] == split]
+    assert build.BLIND_SPLITS[split] == prefix
+    assert all(e["id"].startswith(prefix) and e["source"].startswith(f"{split}/") for e in blind)
+    assert not any(e["id"].startswith(prefix) for e in entries if e["split"] != split)
     counts = Counter((e["category"], e["label"]) for e in blind)
-    wanted = {"personnel": 9, "land": 9, "public_security": 9}
+    wanted = {"personnel": topic, "land": topic, "public_security": topic}
     for category in build.CATEGORIES:
         for label in ("sensitive", "public"):
-            assert counts[category, label] == wanted.get(category, 3), (category, label)
+            assert counts[category, label] == wanted.get(category, marking), (category, label)
     assert len({e["family"] for e in blind}) == len(blind)  # no two from one template
-    assert {e["format"] for e in blind} >= {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv"}
+    assert {e["format"] for e in blind} >= formats
+    assert any(e.get("charset") == "gbk" for e in blind)
 
 
-def test_a_misplaced_blind_entry_is_refused() -> None:
+@pytest.mark.parametrize(("split", "prefix"), [("blind", "b-"), ("blind2", "c-")])
+def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
     build = build_module()
     entry = {"id": "land-s99", "label": "sensitive", "category": "land", "family": "x",
-             "split": "blind", "format": "eml", "source": "land.toml"}  # fmt: skip
+             "split": split, "format": "eml", "source": "land.toml"}  # fmt: skip
     problems = build.check([entry])
-    assert any("sources/blind/" in p for p in problems)
-    assert any("'b-'" in p for p in problems)
+    assert any(f"sources/{split}/" in p for p in problems)
+    assert any(f"{prefix!r}" in p for p in problems)
+    # an id of one blind split in another blind split's directory is refused too
+    other = {**entry, "id": f"{prefix}land-s99", "source": f"{split}/land.toml"}
+    assert build.check([other]) == []
+    for wrong in set(build.BLIND_SPLITS) - {split}:
+        misplaced = {**other, "split": wrong}
+        assert build.check([misplaced]) != []
+
+
+def test_runner_never_lists_blind_misses() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "detection_runner", DETECTION.parent / "detection.py"
+    )
+    assert spec is not None and spec.loader is not None
+    runner = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = runner  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(runner)
+    finally:
+        del sys.modules[spec.name]
+    assert set(runner.SPLITS) == set(build_module().SPLITS)
+    assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
+    assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
 
 
 def test_generated_identifiers_are_valid() -> None:

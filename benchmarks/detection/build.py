@@ -7,7 +7,7 @@ Each source file holds ``[[message]]`` entries::
     category = "personnel"      # personnel | public_security | land | state_secret |
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
-    split = "dev"               # dev | holdout | blind (blind: sources/blind/, id "b-…")
+    split = "dev"               # dev | holdout | blind | blind2 (sources/<split>/, ids "b-…"/"c-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -25,10 +25,12 @@ Document text is a small line markup:
   table rows of people with valid identifiers (GB 11643 check digits, Luhn bank cards, real
   mobile prefixes), see :func:`roster`. All names, numbers and places are invented.
 
-The ``blind`` split lives in ``sources/blind/`` (ids ``b-…``): written later, by another author,
-without reading the scope tables, and never used for tuning (docs/detection-benchmark.md).
+The blind splits (:data:`BLIND_SPLITS`) live in ``sources/<split>/`` with their own id prefix
+(``blind``: ``sources/blind/``, ids ``b-…``; ``blind2``: ``sources/blind2/``, ids ``c-…``): each
+written later, by another author, without reading the scope tables, and never used for tuning
+(docs/detection-benchmark.md).
 
-Run from the repository root: ``python benchmarks/detection/build.py [--split dev|holdout|blind]``
+Run from the repository root: ``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -63,8 +65,9 @@ CATEGORIES = (
     "work_secret",
     "personal_data",
 )
-SPLITS = ("dev", "holdout", "blind")
-BLIND_PREFIX = "b-"
+# blind split → id prefix; each lives in sources/<split>/ and is never tuned on
+BLIND_SPLITS = {"blind": "b-", "blind2": "c-"}
+SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
 EXT = {"eml": "eml", "eml-html": "eml"}
 FIXED_DATE = dt.datetime(2026, 11, 20, 9, 30, 0)
@@ -674,7 +677,10 @@ def build_entry(entry: dict[str, Any]) -> tuple[str, bytes]:
 
 def load_entries() -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for path in sorted(SOURCES.glob("*.toml")) + sorted(SOURCES.glob("blind/*.toml")):
+    paths = sorted(SOURCES.glob("*.toml"))
+    for split in BLIND_SPLITS:
+        paths += sorted(SOURCES.glob(f"{split}/*.toml"))
+    for path in paths:
         with path.open("rb") as handle:
             for entry in tomllib.load(handle).get("message", []):
                 entry["source"] = path.relative_to(SOURCES).as_posix()
@@ -696,12 +702,14 @@ def check(entries: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{where}: unknown category {e.get('category')!r}")
         if e.get("split") not in SPLITS:
             problems.append(f"{where}: split must be one of {', '.join(SPLITS)}")
-        # the blind split is kept apart by id and by file, so nobody tunes on it by accident
-        blind_source = e["source"].startswith("blind/")
-        if (e.get("split") == "blind") != blind_source:
-            problems.append(f"{where}: split blind belongs in sources/blind/ and only there")
-        if (e.get("split") == "blind") != str(e.get("id", "")).startswith(BLIND_PREFIX):
-            problems.append(f"{where}: ids start with {BLIND_PREFIX!r} exactly in split blind")
+        # the blind splits are kept apart by id and by file, so nobody tunes on them by accident
+        for split, prefix in BLIND_SPLITS.items():
+            if (e.get("split") == split) != e["source"].startswith(f"{split}/"):
+                problems.append(
+                    f"{where}: split {split} belongs in sources/{split}/ and only there"
+                )
+            if (e.get("split") == split) != str(e.get("id", "")).startswith(prefix):
+                problems.append(f"{where}: ids start with {prefix!r} exactly in split {split}")
         if e.get("format") not in FORMATS:
             problems.append(f"{where}: unknown format {e.get('format')!r}")
         if not e.get("family"):
