@@ -58,6 +58,15 @@ SENSITIVE: dict[str, tuple[str, bytes, str]] = {
         ).encode("gbk"),
         "land",
     ),
+    "land: asking prices against what the group will concede": (
+        "yaojia.eml",
+        mail(
+            "台账",
+            "青苗清点后各户的情况：钱光辉要价8万，我们最多让到4.5万；陶秀英开价3万，按标准只有1.2万，"
+            "拟同意1.8万。这个数只在指挥部内部掌握。",
+        ),
+        "land",
+    ),
     "personnel: 年轻干部储备库 roster": (
         "chubeiku.docx",
         docx(
@@ -88,12 +97,33 @@ SENSITIVE: dict[str, tuple[str, bytes, str]] = {
         ),
         "public-security",
     ),
+    "public security: evidence plan on a gang lead": (
+        "diaozheng.eml",
+        mail(
+            "研判意见",
+            "关于举报西街菜市场强收摊位费一事：涉恶线索基本可信，拟调取市场管理方近一年的银行流水"
+            "和收费人员的通话记录，暂不接触举报人所说的柯姓管理员。",
+        ),
+        "public-security",
+    ),
     "public security: accident bulletin with the agreed line": (
         "koujing.eml",
         mail(
             "通报",
             "关于东湾大桥施工坍塌事故情况的内部通报：事故造成2人死亡、3人受伤。对外发布口径为"
             "“1人受伤送医”，待善后协议签订后再逐级报送，各单位不得接受采访。",
+        ),
+        "public-security",
+    ),
+    "public security: late report kept out of the published figures": (
+        "chibao.docx",
+        docx(
+            [
+                "关于南湖冷库“12·1”氨泄漏事故的情况通报",
+                "事故造成4人死亡。企业迟报6小时，对外发布口径为2人死亡，其余待家属签字后续报。",
+                "县安委会办公室",
+                "2026年12月2日",
+            ]
         ),
         "public-security",
     ),
@@ -159,6 +189,28 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "东湾大桥“10·8”施工坍塌事故调查报告（摘要）\n事故造成2人死亡、3人受伤，直接经济损失"
             "约420万元。经调查，施工单位存在迟报问题，对其处以罚款。现将调查结果予以公布。\n"
             "县应急管理局\n2026年12月2日",
+        ),
+    ),
+    "征收土地预公告 posted in the village": (
+        "zhangtiegonggao.docx",
+        docx(
+            [
+                "西岭村土地征收预公告",
+                "县人民政府拟征收西岭村部分集体土地，现将有关事项预公告如下：",
+                "一、自本公告发布之日起暂停办理拟征收范围内的户口迁入、分户和建房审批。",
+                "二、本公告在西岭村村委会予以张贴，并在县政府门户网站公开。",
+                "县人民政府",
+                "2026年12月1日",
+            ]
+        ),
+    ),
+    "事故信息发布 rules": (
+        "fabuguiding.eml",
+        mail(
+            "规定",
+            "县生产安全事故信息发布办法\n第一条 事故发生后，由县政府新闻办统一发布事故信息。\n"
+            "第二条 发生死亡事故的，应当在事故发生后及时公布伤亡人数和救援进展。\n"
+            "第三条 各单位不得擅自对外发布事故信息，不得迟报、瞒报。\n县人民政府办公室\n2026年11月1日",
         ),
     ),
     "保密 training quoting the statement marking": (
