@@ -67,11 +67,15 @@ _CIRCULATION = (
     *("此件不公开", "不予公开", "不宜公开", "暂不公开", "暂不对外", "不对外公开", "不对外公布"),
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
     *("严格控制知悉", "注意保存"),
-    # keeping the written trace and the published list small (issue 9, third round): 不张贴,
-    # 不形成书面, 不宜扩大知悉范围, 名单不公开, 不在公示清单中体现 — never in a published text
-    *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开", "不在公示"),
-    *("不列入公示", "不进入公示", "用后交回", "阅后交回"),
-    # the agreed line for outsiders (对外发布口径为…, 统一说法为…): what the public is told differs
+    # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
+    # 名单不公开 — never in a published text
+    *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
+)
+# kept back from the public (issue 9, third round): amounts left off the published list (不在公示
+# 清单中体现) and the agreed line for outsiders (对外发布口径为…, 统一说法为…). Internal-document
+# evidence, but not circulation limits: a work-secret marking is not written this way.
+_KEPT_BACK = (
+    *("不在公示", "不列入公示", "不进入公示"),
     *("对外口径", "对外发布口径", "对外答复口径", "统一说法", "不得提及"),
 )
 # a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
@@ -90,7 +94,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
-_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY)
+_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_KEPT_BACK, *_PENDING, _STUDY)
 _INTERNAL = _automaton(_INTERNAL_WORDS)
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")

@@ -213,6 +213,21 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "第三条 各单位不得擅自对外发布事故信息，不得迟报、瞒报。\n县人民政府办公室\n2026年11月1日",
         ),
     ),
+    "保密 reminder with 阅后交回 and 不得复制": (
+        "tixing.eml",
+        mail(
+            "提醒",
+            "保密提醒\n涉密文件阅后交回，不得复制，不得带回家中。\n县保密局\n2026年11月2日",
+        ),
+    ),
+    "征收 explanation giving its 实际原因": (
+        "shuoming.eml",
+        mail(
+            "说明",
+            "关于北郊片区土地征收成片开发方案的说明\n方案征求意见结束后报省政府批准。调整的实际原因"
+            "是工业用地不足，征收范围详见附图。",
+        ),
+    ),
     "保密 training quoting the statement marking": (
         "biaozhupeixun.eml",
         mail(
@@ -282,6 +297,10 @@ EXAMPLES = {
         "通知\n工作秘密文件应在页脚标注“本材料属工作秘密”。",
     ),
     "after 例如标注为": ("work_secret_statement", "通知\n例如标注为本报告系工作秘密。"),
+    "an agreed line is not a circulation limit": (
+        "circulation_marker",
+        "广告审查提示：医疗广告不得提及治愈率，对外口径与备案信息一致。",
+    ),
 }
 
 
