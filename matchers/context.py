@@ -74,10 +74,11 @@ _CIRCULATION = (
 # kept back from the public (issue 9, third round): amounts left off the published list (不在公示
 # 清单中体现) and the agreed line for outsiders (对外发布口径为…, 统一说法为…). Internal-document
 # evidence, but not circulation limits: a work-secret marking is not written this way.
-_KEPT_BACK = (
-    *("不在公示", "不列入公示", "不进入公示"),
-    *("对外口径", "对外发布口径", "对外答复口径", "统一说法", "不得提及"),
-)
+_AGREED_LINE = ("对外口径", "对外发布口径", "对外答复口径", "统一说法")
+_KEPT_BACK = ("不在公示", "不列入公示", "不进入公示", *_AGREED_LINE)
+# an agreed line counts where it is stated (对外口径为“…”, 统一说法：…), not where a published
+# report describes one (对外发布口径与实际伤亡不一致)
+_STATED = re.compile(r"[ \t]*(?:为|是|[:：“\"])")
 # a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
 _PENDING = ("上会研究", "研究前", "尚未研究", "尚未决定", "尚未上会")
 _STUDY = "研究"
@@ -148,6 +149,9 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
             if match is None:
                 continue
             start, word = match.start(), text[match.start() : end]
+        elif word in _AGREED_LINE:
+            if _STATED.match(text, end) is None:
+                continue
         elif word == "征求意见稿":
             if public_comment is None:
                 public_comment = _PUBLIC_COMMENT.search(text) is not None
@@ -237,6 +241,8 @@ CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
 
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
+    if "\r" in text:  # a mail body keeps CRLF: the line-end signals (落款) must still see lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     found: list[str] = []
     head = [line for line in (title, *text.lstrip().split("\n", 4)[:4]) if line.strip()]
     for line in head[:4]:

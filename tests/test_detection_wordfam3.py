@@ -228,6 +228,22 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "是工业用地不足，征收范围详见附图。",
         ),
     ),
+    "征收 Q&A asking under what name the survey runs": (
+        "wenda.eml",
+        mail(
+            "问答",
+            "关于北郊片区房屋征收的问答\n问：入户测量是以什么名义进行的？\n答：入户测量是房屋征收"
+            "调查登记的法定程序，调查结果将在片区内公布。",
+        ),
+    ),
+    "published accident report describing a false line": (
+        "weibao.eml",
+        mail(
+            "报告",
+            "南湖冷库事故调查报告（摘要）\n经调查，企业对外发布口径与实际伤亡情况不一致，存在瞒报"
+            "行为，依法予以处罚。现予公布。\n县应急管理局\n2026年12月3日",
+        ),
+    ),
     "保密 training quoting the statement marking": (
         "biaozhupeixun.eml",
         mail(
