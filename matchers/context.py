@@ -67,7 +67,18 @@ _CIRCULATION = (
     *("此件不公开", "不予公开", "不宜公开", "暂不公开", "暂不对外", "不对外公开", "不对外公布"),
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
     *("严格控制知悉", "注意保存"),
+    # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
+    # 名单不公开 — never in a published text
+    *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
 )
+# kept back from the public (issue 9, third round): amounts left off the published list (不在公示
+# 清单中体现) and the agreed line for outsiders (对外发布口径为…, 统一说法为…). Internal-document
+# evidence, but not circulation limits: a work-secret marking is not written this way.
+_AGREED_LINE = ("对外口径", "对外发布口径", "对外答复口径", "统一说法")
+_KEPT_BACK = ("不在公示", "不列入公示", "不进入公示", *_AGREED_LINE)
+# an agreed line counts where it is stated (对外口径为“…”, 统一说法：…), not where a published
+# report describes one (对外发布口径与实际伤亡不一致)
+_STATED = re.compile(r"[ \t]*(?:为|是|[:：“\"])")
 # a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
 _PENDING = ("上会研究", "研究前", "尚未研究", "尚未决定", "尚未上会")
 _STUDY = "研究"
@@ -84,7 +95,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
-_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_PENDING, _STUDY)
+_INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_KEPT_BACK, *_PENDING, _STUDY)
 _INTERNAL = _automaton(_INTERNAL_WORDS)
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
@@ -110,7 +121,8 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"现将[^\n。]{0,60}(?:公示|公告|公布)如下|向社会(?:公开|公示|公布)|面向社会公开"
     ),
     "公开发布": re.compile(
-        r"主动公开|公开属性[:：]?[ \t]*主动|政务公开|村务公开|公开栏|张贴|信息公开网|官方网站|官网"
+        r"主动公开|公开属性[:：]?[ \t]*主动|政务公开|村务公开|公开栏|张贴(?<![不勿]张贴)(?<!禁止张贴)|"
+        r"信息公开网|官方网站|官网"
     ),
     "新闻": re.compile(
         r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
@@ -137,6 +149,9 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
             if match is None:
                 continue
             start, word = match.start(), text[match.start() : end]
+        elif word in _AGREED_LINE:
+            if _STATED.match(text, end) is None:
+                continue
         elif word == "征求意见稿":
             if public_comment is None:
                 public_comment = _PUBLIC_COMMENT.search(text) is not None
@@ -180,7 +195,8 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
 # The statement forms of a work-secret marking (issue 9): the 公开属性 written under a title, in
 # a page margin or a 发文稿纸 field. Each alternative starts with a literal character.
 _STATEMENT = re.compile(
-    r"(?:此件|本件)\s*(?:不予?公开|属于?工作秘密)|内部参阅"
+    r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为)工作秘密)"
+    r"|内部参阅"
     r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
 )
 
@@ -225,6 +241,8 @@ CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
 
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
+    if "\r" in text:  # a mail body keeps CRLF: the line-end signals (落款) must still see lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     found: list[str] = []
     head = [line for line in (title, *text.lstrip().split("\n", 4)[:4]) if line.strip()]
     for line in head[:4]:
