@@ -423,6 +423,9 @@ class FingerprintIndex:
     max_share: int = 5  # a fingerprint in more documents than this is boilerplate
     _tables: dict[int, _Table] = field(default_factory=dict)
     _totals: list[int] = field(default_factory=list)
+    _denominators: I64 = field(default_factory=lambda: np.ones(0, dtype=np.int64))  # max(total, 1)
+    _thresholds: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    _needs: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # see match
     ignored: int = 0  # registered fingerprints left out as common (shared or in the corpus)
 
     @classmethod
@@ -450,6 +453,11 @@ class FingerprintIndex:
             index.ignored += ignored
             totals += np.bincount(table.docs, minlength=len(listed))
         index._totals = totals.tolist()
+        index._denominators = np.maximum(totals, 1)
+        index._thresholds = np.array([d.threshold for d in listed], dtype=np.float64)
+        # fingerprints of one run stand at most W apart: a run of n is at most (n-1)·W + K long
+        runs = np.array([d.min_run for d in listed], dtype=np.int64)
+        index._needs = -(-(runs - K) // W) + 1
         return index
 
     def __len__(self) -> int:
@@ -467,7 +475,7 @@ class FingerprintIndex:
             return []
         folded = fold(text)
         encoded = squeeze(folded.text).encode("utf-32-le")
-        found: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)  # doc → (hash, pos)
+        parts: list[tuple[npt.NDArray[np.int32], U64, I64]] = []  # (doc, hash, pos) per hit
         for scheme, table in tables:
             values, positions = _chosen(encoded, self.key, scheme)
             slots = np.searchsorted(table.keys, values)
@@ -475,13 +483,33 @@ class FingerprintIndex:
             hit = table.keys[slots] == values
             if not hit.any():  # the usual case: nothing registered in this mail
                 continue
-            offsets = table.offsets
-            for value, pos, slot in zip(
-                values[hit].tolist(), positions[hit].tolist(), slots[hit].tolist(), strict=True
-            ):
-                for number in table.docs[offsets[slot] : offsets[slot + 1]].tolist():
-                    found[number].append((value, pos))
-        kept: list[int] | None = None
+            first = table.offsets[slots[hit]]
+            lengths = table.offsets[slots[hit] + 1] - first
+            rows = np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+            owners = table.docs[rows + np.arange(len(rows))]
+            parts.append(
+                (owners, np.repeat(values[hit], lengths), np.repeat(positions[hit], lengths))
+            )
+        if not parts:
+            return []
+        owners = np.concatenate([o for o, _, _ in parts])
+        # A document whose hits cannot reach its threshold (matched ≤ hits) nor its run (a run
+        # of min_run characters holds at least _needs fingerprints) is left out before the
+        # per-document work: chance k-grams shared with many documents cost nothing more.
+        hits = np.bincount(owners, minlength=len(self.documents))
+        possible = (hits >= self._needs) | (hits / self._denominators >= self._thresholds)
+        keep = possible[owners]
+        if not keep.any():
+            return []
+        found: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)  # doc → (hash, pos)
+        for number, value, pos in zip(
+            owners[keep].tolist(),
+            np.concatenate([v for _, v, _ in parts])[keep].tolist(),
+            np.concatenate([p for _, _, p in parts])[keep].tolist(),
+            strict=True,
+        ):
+            found[number].append((value, pos))
+        kept: _OffsetMap | None = None
         matches: list[DocumentMatch] = []
         for number, pairs in found.items():
             document = self.documents[number]
@@ -493,7 +521,7 @@ class FingerprintIndex:
             if share < document.threshold and longest < document.min_run:
                 continue
             if kept is None:  # squeezed → folded offsets, only when something is reported
-                kept = squeezed_offsets(folded.text)
+                kept = _OffsetMap(folded.text)
             spans = tuple(folded.to_original(kept[s], kept[e - 1] + 1) for s, e in runs)
             matches.append(
                 DocumentMatch(
@@ -502,6 +530,20 @@ class FingerprintIndex:
             )
         matches.sort(key=lambda m: (-m.share, m.id))
         return matches
+
+
+class _OffsetMap:
+    """``squeezed_offsets(folded)[i]`` for a few ``i``, without a list as long as the text:
+    the kept runs' starts, and where each begins in the squeezed stream."""
+
+    def __init__(self, folded: str) -> None:
+        spans = [m.span() for m in _KEPT.finditer(folded)]
+        self._starts = [start for start, _ in spans]
+        self._squeezed = np.cumsum([0] + [end - start for start, end in spans[:-1]])
+
+    def __getitem__(self, index: int) -> int:
+        run = int(np.searchsorted(self._squeezed, index, side="right")) - 1
+        return self._starts[run] + index - int(self._squeezed[run])
 
 
 def _runs(positions: Sequence[int]) -> list[tuple[int, int]]:

@@ -33,8 +33,9 @@ from matchers.fingerprint import (
     Registered,
     fingerprints,
     kgram_hashes,
-    squeeze_map,
+    squeeze,
 )
+from matchers.normalize import fold
 
 __all__ = [
     "CommonSummary",
@@ -179,7 +180,7 @@ async def add_document(
         label=label,
         category=category,
         threshold=threshold,
-        chars=len(squeeze_map(text)[0]),
+        chars=len(squeeze(fold(text).text)),
         fingerprint_count=len(hashes),
         hashes=np.asarray(hashes, dtype="<u8").tobytes(),
         scheme=CURRENT_SCHEME,
@@ -285,7 +286,7 @@ async def add_common(
     chars = 0
     for text in texts:
         hashes |= kgram_hashes(text, key, CURRENT_SCHEME)
-        chars += len(squeeze_map(text)[0])
+        chars += len(squeeze(fold(text).text))
     if not hashes:
         raise RegistrationRefused(
             f"《{label}》 has no text to register as ordinary mail",
