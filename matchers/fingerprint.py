@@ -4,8 +4,8 @@ A registered secret document is kept only as fingerprints, never as text (DESIGN
 secrets"). The text is folded (:mod:`matchers.normalize`: NFKC, traditional → simplified, case)
 and *squeezed* to letters, digits and ideographs, so reflowed lines, changed punctuation and
 spacing, traditional characters and a PDF's broken words give the same stream. Every run of
-:data:`K` characters (a k-gram) is hashed with BLAKE2b under the unit's key; winnowing keeps the
-smallest hash of every window of :data:`W` consecutive hashes (Schleimer, Wilkerson, Aiken,
+:data:`K` characters (a k-gram) is hashed under the unit's key; winnowing keeps the smallest
+hash of every window of :data:`W` consecutive hashes (Schleimer, Wilkerson, Aiken,
 "Winnowing: local algorithms for document fingerprinting", SIGMOD 2003). Two texts that share a
 passage of at least ``W + K - 1`` squeezed characters share at least one fingerprint, wherever
 the passage stands, so reordered or deleted paragraphs and excerpts are still found.
