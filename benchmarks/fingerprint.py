@@ -14,7 +14,10 @@ the same mail (``gateway.extract.extract_message``: MIME, charset, text) and of 
 (``matchers.normalize.fold``) — what every inspection pays anyway — and of the whole inspection
 without registrations (``gateway.inspection.inspect_message``: extraction and the scope tables).
 
-Run: ``.venv/bin/python benchmarks/fingerprint.py [--docs 1000 10000]``.
+``--scheme 1`` measures the previous fingerprint scheme (BLAKE2b per chosen k-gram), ``2`` the
+current one (numpy SipHash-2-4 over every k-gram, keyed winnowing); both by default.
+
+Run: ``.venv/bin/python benchmarks/fingerprint.py [--docs 1000 10000] [--scheme 1 2]``.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from gateway.inspection import inspect_message  # noqa: E402
 from gateway.settings import LimitSettings  # noqa: E402
 from matchers.engine import Engine  # noqa: E402
 from matchers.exactdata import DataSet, ExactDataIndex  # noqa: E402
-from matchers.fingerprint import FingerprintIndex, Registered, fingerprints  # noqa: E402
+from matchers.fingerprint import SCHEMES, FingerprintIndex, Registered, fingerprints  # noqa: E402
 from matchers.normalize import fold  # noqa: E402
 from matchers.scope import load_scope  # noqa: E402
 
@@ -101,7 +104,7 @@ def cpu(fn, *args):  # type: ignore[no-untyped-def]
     return result, time.process_time() - started
 
 
-def bench_documents(prose: Prose, count: int) -> None:
+def bench_documents(prose: Prose, count: int, scheme: int) -> None:
     rng = random.Random(count)
     docs = [LETTERHEAD + prose.page(rng, PAGE) + FOOTER for _ in range(count)]
     pages = sum(len(d) for d in docs) / PAGE
@@ -110,7 +113,11 @@ def bench_documents(prose: Prose, count: int) -> None:
     started = time.process_time()
     items = [
         Registered(
-            f"d{i}", f"文件{i}", "work_secret", frozenset(h for h, _ in fingerprints(d, KEY))
+            f"d{i}",
+            f"文件{i}",
+            "work_secret",
+            frozenset(h for h, _ in fingerprints(d, KEY, scheme)),
+            scheme=scheme,
         )
         for i, d in enumerate(docs)
     ]
@@ -141,7 +148,7 @@ def bench_documents(prose: Prose, count: int) -> None:
     false = sum(1 for f in found[:25] if f)
     per = 1000 / len(mails)
     print(
-        f"{count:>6} docs ({total:,} fingerprints, {index.ignored} common left out): "
+        f"scheme {scheme}: {count:>6} docs ({total:,} fingerprints, {index.ignored} common left out): "
         f"register {register_s / pages * 1000:5.2f} ms/page "
         f"(fingerprints {fingerprinted_s / pages * 1000:4.2f}, index {(register_s - fingerprinted_s):5.2f} s) "
         f"| index {memory / 2**20:6.1f} MB "
@@ -182,11 +189,13 @@ def bench_exact(prose: Prose) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--scheme", type=int, nargs="+", choices=SCHEMES, default=list(SCHEMES))
     args = parser.parse_args()
     prose = Prose(real_text())
     print(f"character model: {len(prose.table):,} contexts")
     for count in args.docs:
-        bench_documents(prose, count)
+        for scheme in args.scheme:
+            bench_documents(prose, count, scheme)
     bench_exact(prose)
 
 

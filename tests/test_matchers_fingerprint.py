@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import opencc
 import pytest
 
-from matchers.fingerprint import FingerprintIndex, Registered, fingerprints
+from matchers import fingerprint
+from matchers.fingerprint import (
+    FingerprintIndex,
+    Registered,
+    fingerprints,
+    kgram_hashes,
+    siphash24,
+    siphash24_reference,
+)
 
 KEY = b"unit-test-key-0123456789abcdef!!"
 
@@ -43,21 +52,25 @@ def index() -> FingerprintIndex:
 
 def test_whole_document_is_found(index: FingerprintIndex) -> None:
     [match] = index.match("\n".join(PLAN))
-    assert match.label == "方案" and match.share > 0.8
+    # not 100 %: the registered text also ends with BOILERPLATE. The choice of fingerprints
+    # depends on the key (scheme 2); over 300 random keys this share lay in 0.79–0.95.
+    assert match.label == "方案" and match.share > 0.75
+    [whole] = index.match("\n".join([*PLAN, BOILERPLATE]))
+    assert whole.share == 1.0
 
 
 def test_reflowed_lines_and_changed_punctuation(index: FingerprintIndex) -> None:
     text = "".join(PLAN).replace("，", ", ").replace("。", ".\n").replace("：", ":")
     reflowed = "\n".join(text[i : i + 23] for i in range(0, len(text), 23))  # PDF line breaks
     [match] = index.match(reflowed)
-    assert match.share > 0.8
+    assert match.share > 0.75
 
 
 def test_traditional_characters(index: FingerprintIndex) -> None:
     traditional = opencc.OpenCC("s2t").convert("\n".join(PLAN))
     assert traditional != "\n".join(PLAN)
     [match] = index.match(traditional)
-    assert match.share > 0.8
+    assert match.share > 0.75
 
 
 def test_reordered_and_deleted_paragraphs(index: FingerprintIndex) -> None:
@@ -81,12 +94,24 @@ def test_ordinary_mail_is_not_found(index: FingerprintIndex) -> None:
     assert index.match("周末一起去爬山吧，天气预报说周六晴，早上八点在东门集合。") == []
 
 
-def test_boilerplate_shared_by_many_registered_documents_is_ignored() -> None:
+@pytest.mark.parametrize("key", [KEY, *(bytes([n]) * 32 for n in range(12))])
+def test_boilerplate_shared_by_many_registered_documents_is_ignored(key: bytes) -> None:
+    # Which k-grams a document keeps depends on the key and, next to the boilerplate, on the
+    # document's own last words: a boilerplate k-gram may be kept by only some documents (so
+    # not dropped). With bodies of a few sentences (20–30 fingerprints each) such strays stay
+    # far below 10 %; a one-line body (5–10 fingerprints) failed for 9 % of random keys.
     docs = [
-        (f"文件{i}", f"第{i}号文件正文，内容各不相同：{OTHER[i % 5]}{i}。\n{BOILERPLATE}")
+        (
+            f"文件{i}",
+            f"第{i}号文件：{OTHER[i % 5]}{PLAN[i % 7]}{OTHER[(i + 2) % 5]}{PLAN[(i + 3) % 7]}"
+            f"\n{BOILERPLATE}",
+        )
         for i in range(8)
     ]
-    index = register(*docs, max_share=5)
+    items = [
+        Registered(n, n, "land", frozenset(h for h, _ in fingerprints(t, key))) for n, t in docs
+    ]
+    index = FingerprintIndex.build(key, items, max_share=5)
     assert index.ignored > 0
     assert index.match("通知如下。\n" + BOILERPLATE) == []
 
@@ -94,3 +119,89 @@ def test_boilerplate_shared_by_many_registered_documents_is_ignored() -> None:
 def test_fingerprints_are_keyed() -> None:
     text = "\n".join(PLAN)
     assert {h for h, _ in fingerprints(text, KEY)} != {h for h, _ in fingerprints(text, b"k" * 32)}
+
+
+# --- scheme 2: SipHash-2-4 over numpy, and documents of both schemes side by side ------------
+
+SIP_KEY = bytes(range(16))
+
+
+def test_siphash_reference_gives_the_papers_vectors() -> None:
+    # Aumasson & Bernstein, "SipHash: a fast short-input PRF", appendix A (15-byte message)
+    # and the reference implementation's vectors.h (empty and 8-byte messages).
+    assert siphash24_reference(SIP_KEY, bytes(range(15))) == 0xA129CA6149BE45E5
+    assert siphash24_reference(SIP_KEY, b"") == 0x726FDB47DD0E0E31
+    assert siphash24_reference(SIP_KEY, bytes(range(8))) == 0x93F5F5799A932462
+
+
+def test_vectorised_siphash_equals_the_reference() -> None:
+    words = np.array(
+        [
+            int.from_bytes(bytes(range(8)), "little"),
+            0,
+            2**64 - 1,
+            0x0123456789ABCDEF,
+            *np.random.default_rng(7).integers(0, 2**63, size=60, dtype=np.uint64).tolist(),
+        ],
+        dtype=np.uint64,
+    )
+    assert siphash24(SIP_KEY, words)[0] == 0x93F5F5799A932462
+    for key in (SIP_KEY, b"\xff" * 16, b"fingerprint-key!"):
+        got = siphash24(key, words).tolist()
+        assert got == [siphash24_reference(key, int(w).to_bytes(8, "little")) for w in words]
+    with pytest.raises(ValueError, match="16-byte"):
+        siphash24(b"short", words)
+
+
+def test_scheme_2_choice_depends_on_the_key() -> None:
+    text = "\n".join(PLAN)
+    first = [p for _, p in fingerprints(text, KEY, 2)]
+    assert first != [p for _, p in fingerprints(text, b"k" * 32, 2)]
+    # scheme 1 chose the same k-grams under every key (only their hashes were keyed)
+    assert [p for _, p in fingerprints(text, KEY, 1)] == [
+        p for _, p in fingerprints(text, b"k" * 32, 1)
+    ]
+
+
+def test_documents_of_both_schemes_are_found_each_with_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = Registered(
+        "旧", "旧", "land", frozenset(h for h, _ in fingerprints("\n".join(PLAN), KEY, 1)), scheme=1
+    )
+    new = Registered(
+        "新", "新", "land", frozenset(h for h, _ in fingerprints("\n".join(OTHER), KEY, 2))
+    )
+    mixed = FingerprintIndex.build(KEY, [old, new])
+    assert mixed.schemes == (1, 2)
+    assert [m.id for m in mixed.match(PLAN[3] + PLAN[4])] == ["旧"]
+    assert [m.id for m in mixed.match(OTHER[1] + OTHER[2])] == ["新"]
+    # with no scheme-1 document left, a message is fingerprinted with scheme 2 only
+    only_new = FingerprintIndex.build(KEY, [new])
+    assert only_new.schemes == (2,)
+    computed: list[int] = []
+    real = fingerprint._chosen
+
+    def spy(encoded: bytes, key: bytes, scheme: int) -> tuple[object, object]:
+        computed.append(scheme)
+        return real(encoded, key, scheme)
+
+    monkeypatch.setattr(fingerprint, "_chosen", spy)
+    assert [m.id for m in only_new.match(OTHER[1] + OTHER[2])] == ["新"]
+    assert computed == [2]
+    computed.clear()
+    mixed.match(OTHER[1])
+    assert computed == [1, 2]
+
+
+def test_a_corpus_removes_fingerprints_of_its_own_scheme_only() -> None:
+    text = "\n".join(PLAN)
+    old = Registered(
+        "旧", "旧", "land", frozenset(h for h, _ in fingerprints(text, KEY, 1)), scheme=1
+    )
+    corpus_v2 = kgram_hashes(text, KEY, 2)
+    index = FingerprintIndex.build(KEY, [old], common={2: np.fromiter(corpus_v2, np.uint64)})
+    assert index.ignored == 0 and index.match(text)
+    corpus_v1 = kgram_hashes(text, KEY, 1)
+    index = FingerprintIndex.build(KEY, [old], common={1: np.fromiter(corpus_v1, np.uint64)})
+    assert index.match(text) == []

@@ -215,6 +215,8 @@ class RegisteredDocument(Base):
     chars: Mapped[int] = mapped_column(Integer)  # squeezed characters registered
     fingerprint_count: Mapped[int] = mapped_column(Integer)
     hashes: Mapped[bytes] = mapped_column(LargeBinary)
+    # matchers.fingerprint scheme of ``hashes``; rows from before scheme 2 (migration 0007) are 1
+    scheme: Mapped[int] = mapped_column(Integer, server_default="1")
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -296,5 +298,7 @@ class RegisteredCommon(Base):
     chars: Mapped[int] = mapped_column(Integer)  # squeezed characters read
     fingerprint_count: Mapped[int] = mapped_column(Integer)
     hashes: Mapped[bytes] = mapped_column(LargeBinary)
+    # matchers.fingerprint scheme of ``hashes``; rows from before scheme 2 (migration 0007) are 1
+    scheme: Mapped[int] = mapped_column(Integer, server_default="1")
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

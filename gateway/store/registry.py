@@ -27,13 +27,15 @@ from gateway.store.keys import derive_fingerprint_key
 from gateway.store.models import RegisteredCommon, RegisteredDataSet, RegisteredDocument
 from matchers.exactdata import DataSet, ExactDataIndex
 from matchers.fingerprint import (
+    CURRENT_SCHEME,
     DEFAULT_MIN_RUN,
     FingerprintIndex,
     Registered,
     fingerprints,
     kgram_hashes,
-    squeeze_map,
+    squeeze,
 )
+from matchers.normalize import fold
 
 __all__ = [
     "CommonSummary",
@@ -165,7 +167,7 @@ async def add_document(
     """Fingerprint ``text`` under ``key`` and register it; the text itself is not kept."""
     if not 1 <= threshold <= 100:
         raise StoreError(f"threshold {threshold}% is out of range (1–100%)")
-    hashes = sorted({value for value, _ in fingerprints(text, key)})
+    hashes = sorted({value for value, _ in fingerprints(text, key, CURRENT_SCHEME)})
     if len(hashes) < MIN_FINGERPRINTS:
         raise RegistrationRefused(
             f"《{label}》 has too little text to register ({len(hashes)} fingerprints, "
@@ -178,9 +180,10 @@ async def add_document(
         label=label,
         category=category,
         threshold=threshold,
-        chars=len(squeeze_map(text)[0]),
+        chars=len(squeeze(fold(text).text)),
         fingerprint_count=len(hashes),
         hashes=np.asarray(hashes, dtype="<u8").tobytes(),
+        scheme=CURRENT_SCHEME,
         created_by=actor,
         created_at=datetime.now(UTC),
     )
@@ -282,8 +285,8 @@ async def add_common(
     hashes: set[int] = set()
     chars = 0
     for text in texts:
-        hashes |= kgram_hashes(text, key)
-        chars += len(squeeze_map(text)[0])
+        hashes |= kgram_hashes(text, key, CURRENT_SCHEME)
+        chars += len(squeeze(fold(text).text))
     if not hashes:
         raise RegistrationRefused(
             f"《{label}》 has no text to register as ordinary mail",
@@ -296,6 +299,7 @@ async def add_common(
         chars=chars,
         fingerprint_count=len(hashes),
         hashes=np.asarray(sorted(hashes), dtype="<u8").tobytes(),
+        scheme=CURRENT_SCHEME,
         created_by=actor,
         created_at=datetime.now(UTC),
     )
@@ -384,14 +388,23 @@ async def load_registrations(sessions: Sessions, key: bytes) -> Registrations:
             np.frombuffer(d.hashes, dtype="<u8").astype(np.uint64),
             d.threshold / 100,
             DEFAULT_MIN_RUN,
+            d.scheme,
         )
         for d in documents
     ]
     data_sets = [_load_dataset(s) for s in sets]
-    common = np.concatenate(
-        [np.frombuffer(c.hashes, dtype="<u8").astype(np.uint64) for c in commons]
-        or [np.zeros(0, dtype=np.uint64)]
-    )
+    # a corpus only removes fingerprints of its own scheme (documents registered before
+    # scheme 2 are compared with corpora registered before it, until both are registered again)
+    common = {
+        scheme: np.concatenate(
+            [
+                np.frombuffer(c.hashes, dtype="<u8").astype(np.uint64)
+                for c in commons
+                if c.scheme == scheme
+            ]
+        )
+        for scheme in {c.scheme for c in commons}
+    }
     return Registrations(
         version,
         FingerprintIndex.build(key, registered, common=common) if registered else None,
