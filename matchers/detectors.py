@@ -227,16 +227,28 @@ _PERIOD = r"(?:长期|[0-9一二三四五六七八九十]{1,3}\s{0,2}(?:年|个�
 _SECRECY = re.compile(rf"(?:{_LEVEL})\s{{0,3}}[{re.escape(STARS)}]\s{{0,3}}{_PERIOD}?")
 
 
+#: a level word standing alone on its line (brackets and spacing aside): 秘密 in a slide's or a
+#: page's corner, 【机密】 as a header line — where a marking stands, not a word of prose
+_BARE = re.compile(rf"^[ \t　【〔\[(（]*({_LEVEL})[ \t　】〕\])）]*\r?$", re.MULTILINE)
+
+
 def secrecy_marking(text: str) -> Iterator[Hit]:
-    """秘密★ / 机密★10年 / 绝密★长期 (GB/T 7156-2003 §5); bare 机密 in prose does not count."""
+    """秘密★ / 机密★10年 / 绝密★长期 (GB/T 7156-2003 §5), and a bare level word on a line of its
+    own (秘密 at the foot of every slide); bare 机密 in prose does not count."""
     if "密" not in text:
         return
+    hits: list[Hit] = []
     for m in _SECRECY.finditer(text):
         end = m.start() + len(m.group().rstrip())
         if _cited(text, m.start(), end):
             continue
-        value = re.sub(r"\s+", "", m.group()).rstrip()
-        yield m.start(), end, value
+        hits.append((m.start(), end, re.sub(r"\s+", "", m.group()).rstrip()))
+    for m in _BARE.finditer(text):
+        start, end = m.span(1)
+        if any(s < end and start < e for s, e, _ in hits) or _cited(text, start, end):
+            continue
+        hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
+    yield from sorted(hits)
 
 
 _QUOTE_OPEN = '“"‘「『'
@@ -310,8 +322,10 @@ _BEFORE = re.compile(rf"(?:^|[{re.escape(_OPEN)}])[ \t]*$", re.MULTILINE)
 _AFTER_BRACKETED = re.compile(rf"[ \t]*[{re.escape(_CLOSE)}★*]")
 _AFTER_AT_LINE_START = re.compile(
     # a notice that follows the marking, not a sentence about work secrets (工作秘密不得在互联网上…)
-    r"[ \t]*[★*]|[ \t]*\r?$|[ \t]{2,}"
-    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|不得(?:外传|扩散|翻印|复制)|严禁(?:外传|扩散|翻印|复制))",
+    # (an ideographic space is wide spacing: 工作秘密　严禁上传互联网 in a page header)
+    r"[ \t　]*[★*]|[ \t　]*\r?$|[ \t]{2,}|　"
+    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿"
+    r"|(?:不得|严禁)(?:外传|扩散|翻印|复制|上传|转发|传播|公开|对外))",
     re.MULTILINE,
 )
 _INTERNAL = re.compile(

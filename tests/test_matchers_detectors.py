@@ -90,14 +90,25 @@ def test_mobile() -> None:
 @pytest.mark.parametrize(
     "text",
     ["绝密★长期", "机密★10年", "秘密★6个月", "秘密☆", "机密⭐5年", "秘密✩", "机密✪", "秘密*1年",
-     "秘 密 ★ 长期"],
+     "秘 密 ★ 长期",
+     # a bare level word where markings stand: a line of its own (a slide's or page's corner)
+     "边境管控形势通报\n秘密", "近期情况\n【机密】\n正文", "绝密\r\n关于……的报告"],
 )  # fmt: skip
 def test_secrecy_marking_fires(text: str) -> None:
     assert len(list(secrecy_marking(text))) == 1
 
 
 @pytest.mark.parametrize(
-    "text", ["心机密布", "他秘密地走了", "商业秘密", "机密文件", "保守国家秘密"]
+    "text",
+    [
+        "心机密布",
+        "他秘密地走了",
+        "商业秘密",
+        "机密文件",
+        "保守国家秘密",
+        "A. 秘密",
+        "这是一个秘密\n",
+    ],
 )
 def test_secrecy_marking_ignores_prose(text: str) -> None:
     assert list(secrecy_marking(text)) == []
@@ -116,6 +127,8 @@ def test_secrecy_marking_ignores_prose(text: str) -> None:
         ("工作秘密★", "工作秘密"),
         ("内部资料 注意保存", "内部资料注意保存"),
         ("内部资料，请勿外传", "内部资料，请勿外传"),
+        ("工作秘密　严禁上传互联网", "工作秘密"),  # a page header with an ideographic space
+        ("工作秘密 不得转发", "工作秘密"),
     ],
 )
 def test_work_secret_marking_fires(text: str, value: str) -> None:
