@@ -1,0 +1,264 @@
+"""Fourth round of personnel families (issue 9): internal personnel-work constructs without markers.
+
+Written from public procedure texts only (干部选拔任用工作条例, 监督执纪工作规则 on 谈话函询/
+初步核实, 党政领导干部交流工作规定 and 轮岗 rules, 公务员职级晋升 rules, 村“两委”换届 schemes,
+谈心谈话制度 explainers): each family is an undecided or unpublished step of personnel work, a
+sensitive form and a public look-alike each. None is taken from ``benchmarks/detection/``; the
+blind2 split was not read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from gateway.cli import main
+from gateway.service import Gateway
+from tests.fixtures_smtp import Sink, submit
+from tests.support.addresses import EXTERNAL, SENDER
+from tests.test_detection_families import _attach, docx, mail
+
+#: family → (file name, content): each must be held under ``personnel``
+SENSITIVE: dict[str, tuple[str, bytes]] = {
+    "undecided vacancy discussion": (
+        "kongque.eml",
+        mail(
+            "碰头",
+            "书记碰头会记录\n一、交通局局长缺位两个多月，人选有两个考虑：副局长姚承泽熟悉业务，"
+            "柳溪镇党委书记卢嘉明年轻有冲劲，两位书记意见不完全一致，下次再碰。\n"
+            "二、统计局副局长空缺，倾向在局内产生，不从外单位调。",
+        ),
+    ),
+    "考察 that raised problems": (
+        "kaocha.eml",
+        mail(
+            "回复",
+            "部长，龚立新那边的考察有问题：谈话时两个人反映他和中标的施工方来往密切，考察组建议"
+            "先暂缓，这个人选搁置一下，等核实清楚再上会。",
+        ),
+    ),
+    "ranking sheet with the department's remarks": (
+        "paiming.csv",
+        (
+            "排名,姓名,现职级,拟晋升职级,任职年限,科室意见\n"
+            "1,宁思远,一级主任科员,四级调研员,6年,建议本次晋升\n"
+            "2,鲍晓岚,一级主任科员,四级调研员,5年,建议本次晋升\n"
+            "3,贺子墨,二级主任科员,一级主任科员,4年,职数不够时可缓\n"
+        ).encode("gbk"),
+    ),
+    "a cadre withdrawn under a 纪委 初核": (
+        "chehui.docx",
+        docx(
+            [
+                "关于滕志杰同志有关情况的说明",
+                "县纪委监委正在对反映滕志杰同志的问题进行初步核实，我局原报送的推荐材料予以撤回，"
+                "初核结论出来前不再考虑其使用。",
+                "县水利局党组",
+                "2026年12月2日",
+            ]
+        ),
+    ),
+    "a 函询 holding back a promotion": (
+        "hanxun.eml",
+        mail(
+            "情况",
+            "报送的三个人里，隋宏刚今年10月被纪委函询过，回复还没有了结，他这次先不报了，其余两人照常。",
+        ),
+    ),
+    "轮岗 pre-agreement": (
+        "lungang.eml",
+        mail(
+            "转发：轮岗",
+            "转发局长意见：财务股长凌晓峰和审批股长祁远航年后对调轮岗，已分别谈过，两人本人同意。"
+            "党组会前暂不公开，不要和其他股室的人讲。",
+        ),
+    ),
+    "谈心谈话 record": (
+        "tanxin.docx",
+        docx(
+            ["谈心谈话记录"],
+            [
+                ["谈话对象", "庞玉洁（综合科副科长）"],
+                ["谈话人", "副局长 闵国栋"],
+                ["主要内容", "对去年没有晋升有些想法，思想动态不太稳定。"],
+                ["本人诉求", "希望调到业务科室，表示明年再解决不了就考虑遴选到市里。"],
+            ],
+        ),
+    ),
+    "notes after a talk with the 组织部长": (
+        "shouji.eml",
+        mail(
+            "记一下",
+            "今天和组织部长谈的几点：办公室主任这个位置先空着，部长说人选不急；我们报的柏青松，"
+            "部长意见再看看，年底前再考虑；副局长职数已满，明年有人到龄再说。",
+        ),
+    ),
+    "村两委换届 汇报提纲": (
+        "tigang.docx",
+        docx(
+            [
+                "村“两委”换届人选情况汇报提纲",
+                "东岭村：现任书记年龄偏大，初步意见是这届不再提名，人选考虑村委委员韦海涛。",
+                "西岭村：两名候选人意见分歧较大，镇党委倾向先做工作再定。",
+            ]
+        ),
+    ),
+}
+
+#: public look-alikes of the same families: each must pass
+PUBLIC: dict[str, tuple[str, bytes]] = {
+    "任前公示": (
+        "renqian.eml",
+        mail(
+            "公示",
+            "干部任前公示\n经县委研究，拟任命以下同志职务，现予以公示：\n卢嘉明，男，1985年生，"
+            "拟任县交通局局长。\n公示期：2026年12月3日至12月9日。\n监督电话：0731-5556601\n"
+            "中共××县委组织部",
+        ),
+    ),
+    "职级晋升公示": (
+        "zhijigongshi.eml",
+        mail(
+            "公示",
+            "关于公务员职级晋升的公示\n根据职级晋升工作安排，经局党组研究，拟晋升宁思远为四级调研员、"
+            "鲍晓岚为四级调研员，现予公示。公示时间为5个工作日。\n监督电话：0731-5556620\n"
+            "县水利局\n2026年12月3日",
+        ),
+    ),
+    "谈心谈话制度 explainer": (
+        "zhidu.eml",
+        mail(
+            "学习",
+            "谈心谈话制度要点\n一、谈话对象：班子成员、中层干部和一般干部。\n二、谈话内容：了解"
+            "谈话对象的思想动态、工作表现和本人诉求，听取意见建议。\n三、谈话人应做好记录，"
+            "谈话中反映的问题及时向党组汇报。\n县委组织部",
+        ),
+    ),
+    "纪委 通报 of concluded cases": (
+        "tongbao.eml",
+        mail(
+            "通报",
+            "县纪委监委通报3起违反中央八项规定精神问题\n1. 县水务公司原副经理单某某违规收受礼金。"
+            "经初步核实后立案审查，给予其党内严重警告处分。\n2. 某镇干部违规公款吃喝，"
+            "经谈话函询后给予诫勉处理。\n县纪委监委\n2026年12月1日",
+        ),
+    ),
+    "监督执纪 explainer on 问题线索": (
+        "xiansuo.eml",
+        mail(
+            "知识",
+            "问题线索怎么处置？按照监督执纪工作规则，纪检监察机关对问题线索按谈话函询、初步核实、"
+            "暂存待查、予以了结四类方式处置。函询后本人应当如实说明，不再提拔使用的情形由组织部门"
+            "依规把握。",
+        ),
+    ),
+    "轮岗交流规定 text": (
+        "guiding.eml",
+        mail(
+            "规定",
+            "机关重要岗位工作人员交流轮岗办法\n第四条 在同一重要岗位工作满5年的，应当交流轮岗。\n"
+            "第六条 交流轮岗前，由组织人事部门与本人谈话沟通，听取本人意见。\n"
+            "县人力资源和社会保障局\n2026年11月1日",
+        ),
+    ),
+    "考察 training news": (
+        "peixun.eml",
+        mail(
+            "新闻",
+            "本报讯 12月2日，县委组织部举办干部考察工作业务培训，讲解考察谈话中发现问题的核实、"
+            "对反映问题的处理和暂缓任用的情形，全县50名组工干部参加。",
+        ),
+    ),
+    "换届 implementation scheme": (
+        "fangan.eml",
+        mail(
+            "方案",
+            "村“两委”换届工作实施方案（摘要）\n一、人选条件：政治素质好、群众公认。\n二、对受过刑事"
+            "处罚、存在村霸问题的，不得提名为候选人。\n三、人选考虑年龄结构，倾向推选年轻干部。\n"
+            "镇党委\n2026年11月15日",
+        ),
+    ),
+    "公开选调公告 naming a vacancy": (
+        "xuandiao.eml",
+        mail(
+            "公告",
+            "县统计局公开选调工作人员公告\n因工作需要，县统计局副局长职位空缺，现面向全县公开选调"
+            "人选1名。报名时间：12月5日至12月12日。\n咨询电话：0731-5556633\n中共××县委组织部\n"
+            "2026年12月4日",
+        ),
+    ),
+    "轮岗 rule requiring consent": (
+        "jingbenren.eml",
+        mail(
+            "办法",
+            "干部交流轮岗实施细则\n第八条 跨单位交流轮岗的，应当经本人同意，由党组研究后统一宣布。"
+            "\n第九条 交流轮岗人员应当按时到岗。\n县委组织部\n2026年11月20日",
+        ),
+    ),
+    "sales mail with a 部长 and a ranking": (
+        "xiaoshou.eml",
+        mail(
+            "周报",
+            "本周门店销售排名：东区第一，西区第二。建议优先补货东区。新品上市的事部长说再看看，"
+            "促销方案待定。",
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
+    directory = tmp_path_factory.mktemp("personnel4")
+    paths = []
+    for name, data in (*SENSITIVE.values(), *PUBLIC.values()):
+        (directory / name).write_bytes(data)
+        paths.append(str(directory / name))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["scan", "--format", "json", *paths])
+    results = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+    return {Path(r["path"]).name: r for r in results}
+
+
+def test_file_names_are_distinct() -> None:
+    names = [v[0] for v in (*SENSITIVE.values(), *PUBLIC.values())]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("family", list(SENSITIVE))
+def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
+    name, _ = SENSITIVE[family]
+    result = scanned[name]
+    reached = [c["id"] for c in result["categories"] if c["score"] >= c["threshold"]]
+    assert result["verdict"] == "quarantine", (family, result["categories"])
+    assert "personnel" in reached, (family, result["categories"])
+
+
+@pytest.mark.parametrize("family", list(PUBLIC))
+def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
+    name, _ = PUBLIC[family]
+    result = scanned[name]
+    assert result["verdict"] == "pass", (family, result["categories"])
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    assert smtp_gateway.sessionmaker is not None
+    for family in ["a cadre withdrawn under a 纪委 初核", "轮岗 pre-agreement"]:
+        name, data = SENSITIVE[family]
+        raw = data if name.endswith(".eml") else _attach(name, data)
+        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
+            family,
+            answer,
+        )
+    _, data = PUBLIC["纪委 通报 of concluded cases"]
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], data)
+    assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), answer
+    await smtp_gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == 1  # the published 通报, nothing else
