@@ -107,6 +107,84 @@ SENSITIVE: dict[str, tuple[str, bytes]] = {
             ]
         ),
     ),
+    # second batch, written after the first rules and scanned before they were tuned (2/9 held)
+    "vacancies still open, a preference stated": (
+        "chuque.eml",
+        mail(
+            "碰头",
+            "两个位置的事：农业农村局一把手出缺，城关镇镇长也空了半年。组织部的想法是从乡镇书记里挑，"
+            "我偏向让石磊过去，你看怎么样，周五前定。",
+        ),
+    ),
+    "考察 that did not pass, in a chat": (
+        "weixin.eml",
+        mail(
+            "微信",
+            "[微信] 周科长：蒋文博考察没通过，民主测评不理想，还有人说他在乡镇时作风粗暴。\n"
+            "[微信] 李部长：那先停下来，这次不上常委会了。",
+        ),
+    ),
+    "考察 report: not fit this time": (
+        "kaochabaogao.docx",
+        docx(
+            [
+                "关于柯志远同志考察情况的报告",
+                "考察中，有3名同志反映其工作作风简单，考察组经研究认为不宜作为本次提拔人选。",
+            ]
+        ),
+    ),
+    "考察 stopped under a 初核": (
+        "zhongzhi.docx",
+        docx(
+            [
+                "情况说明",
+                "区纪委已对霍建平同志反映的问题立案前初步核实，根据有关规定，终止对其考察，"
+                "取消考察对象资格。",
+                "区住建局党委",
+            ]
+        ),
+    ),
+    "廉政意见 holding a name back": (
+        "lianzheng.eml",
+        mail(
+            "说明",
+            "常委会前收到纪委的廉政意见，反映严正阳的信访件正在核查中，建议这次不再提交讨论。",
+        ),
+    ),
+    "交流 agreed before the order": (
+        "jiaoliu.eml",
+        mail(
+            "Fw: 交流",
+            "转发组织科意见：办公室主任江涛交流到信访局，已征求本人意见，无异议。调令下来前先别声张。",
+        ),
+    ),
+    "谈话记录 with a wish to move": (
+        "tanhua.docx",
+        docx(
+            [
+                "谈话记录（张诗涵）",
+                "谈话人：党组书记 孟建业",
+                "谈话内容：该同志表示孩子在县城上学，希望组织考虑调回城区工作；对今年考核等次有意见。",
+            ]
+        ),
+    ),
+    "the 部长's view after a visit": (
+        "bumen.eml",
+        mail(
+            "手记",
+            "下午去组织部见了部长。部长的意思是副局长人选等换届后再说，让我们先把推荐名单压一压，"
+            "老周的事他心里有数。",
+        ),
+    ),
+    "测评 ranking with the 党组's remarks": (
+        "paixu.csv",
+        (
+            "序号,姓名,职级,测评得分,排序,党组意见\n"
+            "1,钟晓明,二级主任科员,92,1,同意推荐\n"
+            "2,聂文静,二级主任科员,88,2,同意推荐\n"
+            "3,龙浩,三级主任科员,85,3,年限不够暂不推荐\n"
+        ).encode("gbk"),
+    ),
 }
 
 #: public look-alikes of the same families: each must pass
@@ -205,6 +283,30 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "周报",
             "本周门店销售排名：东区第一，西区第二。建议优先补货东区。新品上市的事部长说再看看，"
             "促销方案待定。",
+        ),
+    ),
+    "纪委 通报 ending a 考察 (concluded)": (
+        "tongbao2.eml",
+        mail(
+            "通报",
+            "关于2起违纪违法典型问题的通报\n1. 某局原副局长蒋某某，经立案审查，给予开除党籍处分。\n"
+            "2. 某镇党委原书记，经初步核实，终止其考察并给予诫勉。\n县纪委监委\n2026年12月1日",
+        ),
+    ),
+    "交流轮岗 Q&A": (
+        "wenda.eml",
+        mail(
+            "知识",
+            "干部交流轮岗常见问答\n问：交流前是否征求本人意见？\n答：交流前组织部门与本人谈话，"
+            "本人有异议的可以提出。\n县委组织部",
+        ),
+    ),
+    "谈心谈话记录 blank form": (
+        "moban.eml",
+        mail(
+            "记录模板",
+            "谈心谈话记录表（模板）\n谈话人：\n谈话对象：\n谈话内容：了解思想、工作、生活情况，"
+            "听取本人意见和诉求。\n县委组织部",
         ),
     ),
 }
