@@ -309,6 +309,46 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "听取本人意见和诉求。\n县委组织部",
         ),
     ),
+    # ordinary business mail built from the rules' words: each must pass
+    "company vacancy with two candidates": (
+        "qiye.eml",
+        mail(
+            "招聘",
+            "王总：市场部经理岗位空缺一个月了，人选有两个考虑，内部提拔或者外部招聘，倾向先内部竞聘，"
+            "下周例会再碰。",
+        ),
+    ),
+    "customer-service rota": (
+        "kefu.eml",
+        mail(
+            "HR",
+            "各位：客服组下月开始轮岗，已沟通过的同事名单见附件，排班表暂不公开，以免大家提前换班。",
+        ),
+    ),
+    "failed job interview": (
+        "mianshi.eml",
+        mail("面试", "候选人二面没通过，技术考察不理想，先放一放，这个岗位人选明年再说。"),
+    ),
+    "sales ranking with pay remarks": (
+        "jixiao.eml",
+        mail("绩效", "本季度绩效排名出来了，前三名建议本次调薪，第8名可缓。"),
+    ),
+    "谈心谈话 work news": (
+        "xinwen.eml",
+        mail(
+            "新闻",
+            "本报讯 县委组织部近日召开干部工作会议，部署年轻干部谈心谈话工作，要求谈话人了解谈话对象"
+            "的思想动态，对希望调整岗位的合理诉求及时回应。",
+        ),
+    ),
+    "纪委 clearing a cadre after 初核": (
+        "chengqing.eml",
+        mail(
+            "通报",
+            "县纪委监委通报：经初核，举报反映的问题不属实，依规予以了结，并为其澄清正名。\n"
+            "县纪委监委\n2026年12月2日",
+        ),
+    ),
 }
 
 
