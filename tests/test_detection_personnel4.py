@@ -18,9 +18,37 @@ import pytest
 
 from gateway.cli import main
 from gateway.service import Gateway
+from tests.fixtures_extract import zip_of
 from tests.fixtures_smtp import Sink, submit
 from tests.support.addresses import EXTERNAL, SENDER
 from tests.test_detection_families import _attach, docx, mail
+
+
+def pptx(slides: list[tuple[str, list[str]]]) -> bytes:
+    from pptx import Presentation
+
+    presentation = Presentation()
+    for title, lines in slides:
+        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text = "\n".join(lines)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
 
 #: family → (file name, content): each must be held under ``personnel``
 SENSITIVE: dict[str, tuple[str, bytes]] = {
@@ -185,6 +213,84 @@ SENSITIVE: dict[str, tuple[str, bytes]] = {
             "3,龙浩,三级主任科员,85,3,年限不够暂不推荐\n"
         ).encode("gbk"),
     ),
+    # fourth batch, other formats (slides, a zip of records, a sheet), scanned before tuning: 2/6
+    "换届 slides on who steps down": (
+        "huibao.pptx",
+        pptx(
+            [
+                ("青石镇村“两委”换届工作汇报", ["汇报人：镇党委副书记"]),
+                (
+                    "人选分析",
+                    [
+                        "上坪村：书记何长贵连任意愿强，但群众评价一般，镇里意见是做通工作让其退下来。",
+                        "下坪村：暂无合适人选，考虑从在外能人中回引。",
+                    ],
+                ),
+            ]
+        ),
+    ),
+    "谈心谈话 records in a zip": (
+        "tanhua.zip",
+        zip_of(
+            [
+                (
+                    "tanhua1.docx",
+                    docx(
+                        [
+                            "年轻干部谈心谈话情况",
+                            "谈话对象：欧阳倩，经发办科员。",
+                            "本人谈到在乡镇已满五年，想争取到县直部门，家里老人需要照顾。",
+                        ]
+                    ),
+                ),
+                (
+                    "tanhua2.docx",
+                    docx(
+                        [
+                            "年轻干部谈心谈话情况",
+                            "谈话对象：温子涵，党政办科员。",
+                            "思想动态：工作积极，但对这次没有进入后备名单有些失落。",
+                        ]
+                    ),
+                ),
+            ]
+        ),
+    ),
+    "晋升 sheet with the 组织人事科's remarks": (
+        "jinsheng.xlsx",
+        xlsx(
+            [
+                ["序号", "姓名", "单位", "拟晋升职级", "排序", "组织人事科意见"],
+                [1, "彭立新", "法规股", "一级主任科员", 1, "同意"],
+                [2, "万小雨", "审批股", "一级主任科员", 2, "同意"],
+                [3, "詹明", "财务股", "二级主任科员", 3, "本轮职数用完，下轮优先"],
+            ]
+        ),
+    ),
+    "考察 rumours reported back from the 组织部长": (
+        "yilun.eml",
+        mail(
+            "Re: 谈话",
+            "老李，今天我去和组织部长汇报了，你那个副县长的考察情况部长说听到了一些议论，暂时不往上报，"
+            "让我们先稳住，别到处打听。",
+        ),
+    ),
+    "晋升 held back while 纪委 checks": (
+        "hecha.eml",
+        mail(
+            "情况",
+            "局党组：经与县纪委沟通，宋宏伟同志因被反映问题尚在核实，本次职级晋升暂不考虑，"
+            "待核实结束后按程序办理。请勿外传。",
+        ),
+    ),
+    "下派 agreed with two 科长": (
+        "xiapai.eml",
+        mail(
+            "Fw: Fw: 交流方案",
+            "---- 转发 ----\n关于下派两名科长到乡镇的事，书记已经找孙岩、魏冬梅谈过话，两人都愿意去，"
+            "正式文件年后发，目前只限班子成员知道。",
+        ),
+    ),
 }
 
 #: public look-alikes of the same families: each must pass
@@ -347,6 +453,38 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "通报",
             "县纪委监委通报：经初核，举报反映的问题不属实，依规予以了结，并为其澄清正名。\n"
             "县纪委监委\n2026年12月2日",
+        ),
+    ),
+    "换届 training slides": (
+        "peixun.pptx",
+        pptx(
+            [
+                ("村“两委”换届工作培训", ["主讲：县委组织部"]),
+                (
+                    "换届程序",
+                    [
+                        "一、摸底调研，掌握人选情况。",
+                        "二、资格联审，不符合条件的不得提名。",
+                        "三、依法选举。",
+                    ],
+                ),
+            ]
+        ),
+    ),
+    "谈心谈话 notice": (
+        "tongzhi.eml",
+        mail(
+            "通知",
+            "关于开展年轻干部谈心谈话的通知\n各单位：请于12月底前完成与年轻干部的谈心谈话，了解思想动态"
+            "和实际困难，谈话记录归档备查。\n县委组织部\n2026年12月1日",
+        ),
+    ),
+    "职级晋升人员公示 naming two": (
+        "jinshenggongshi.eml",
+        mail(
+            "公示",
+            "职级晋升人员公示\n经研究，拟晋升彭立新、万小雨为一级主任科员，现予公示，公示期5个工作日。\n"
+            "监督电话：0731-5556611\n县市场监管局\n2026年12月4日",
         ),
     ),
 }
