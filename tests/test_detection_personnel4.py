@@ -487,6 +487,26 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "监督电话：0731-5556611\n县市场监管局\n2026年12月4日",
         ),
     ),
+    "a study trip agreed with the 科长": (
+        "xuexi.eml",
+        mail(
+            "学习", "下周去市局交流学习两天，已和科长谈过话，手头的工作交给小王，大家都愿意帮忙。"
+        ),
+    ),
+    "换届 training notice for village 书记": (
+        "peixuntongzhi.eml",
+        mail(
+            "通知",
+            "各乡镇：村“两委”换届培训下周举行，请各村书记参加，做通工作、提前安排好农忙。",
+        ),
+    ),
+    "reply about 考察 training slides": (
+        "kejian.eml",
+        mail(
+            "回复",
+            "县委组织部干部科：关于考察工作的培训课件已收到，个别地方有一些议论不够准确，我们修改后再报。",
+        ),
+    ),
 }
 
 
