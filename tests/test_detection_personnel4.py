@@ -9,18 +9,15 @@ blind2 split was not read.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
-from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
 from gateway.service import Gateway
 from tests.fixtures_extract import zip_of
 from tests.fixtures_smtp import Sink, submit
 from tests.support.addresses import EXTERNAL, SENDER
+from tests.support.scans import scan_files
 from tests.test_detection_families import _attach, docx, mail
 
 
@@ -513,16 +510,9 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
+    samples = (*SENSITIVE.values(), *PUBLIC.values())
     directory = tmp_path_factory.mktemp("personnel4")
-    paths = []
-    for name, data in (*SENSITIVE.values(), *PUBLIC.values()):
-        (directory / name).write_bytes(data)
-        paths.append(str(directory / name))
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main(["scan", "--format", "json", *paths])
-    results = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
-    return {Path(r["path"]).name: r for r in results}
+    return scan_files(directory, ((v[0], v[1]) for v in samples))
 
 
 def test_file_names_are_distinct() -> None:
