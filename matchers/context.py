@@ -27,12 +27,14 @@ Everything runs on folded text (:mod:`matchers.normalize`): simplified character
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
 
 from matchers.detectors import _cited
+from matchers.prefilter import required_words
 
 _DRAFT = (
     *(
@@ -53,6 +55,8 @@ _DRAFT = (
     ),
     "供讨论",
     "内部意见",
+    # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
+    *("(工作用)", "(工作参考)", "工作底稿", "工作稿"),
     # a numbered draft (第三稿, 第2稿): drafts circulate by number before one is adopted
     *(f"第{n}稿" for n in (*"一二三四五六七八九十", *"123456789")),
 )
@@ -91,6 +95,55 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+# Keeping a matter quiet (issue 9, fourth round): what a colleague writes to another about *this*
+# matter and no published text writes — an instruction not to pass it on (别外传, 名单不要在科室里说,
+# 本人暂不告知, 不要在大群里说, 当天不要拍照发朋友圈), a cover story for outsiders (问起来就说还在
+# 核实, 对外统一解释为“…”, 就按体检的说法, 以“临时用地”名义办理), a step taken so that oversight does
+# not see it (避免被列为违法用地) and a decision put off to a meeting or a later time (方案下周部务会
+# 定, 年底再说, 先拖一拖). Laws and public advice forbid disclosure in the modal of rules (不得泄露,
+# 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
+# published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
+# 被发现): none of these counts.
+_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|千万别)"
+_HUSH_ACT = (
+    r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
+    r"|发朋友圈|发群|留痕|形成文字|转发|接受媒体|接受采访"
+    r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
+)
+_HUSH = re.compile(
+    rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}"
+    r"|(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)"
+    r"|对外[^\n，。；,;]{0,6}?(?:解释|说明|表述|宣称|发布|回应|答复|称)[ \t]*(?:为|是|成)[ \t]*[“\"「]"
+    r"|(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)"
+    r"|以[“\"「][^”\"」\n]{1,12}[”\"」]的?名义(?:先行|先)?(?:办理|进行|上报|报批|开展|入户|申报|安排|组织|处理|推进)"
+    r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用))"
+    r"|(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)"
+    r"|(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|上会)(?:研究)?后?再?定(?![义向价点期制])"
+    r"|(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)"
+    r"|等[^\n，。；,;]{1,6}?后再(?:说|定|议|报|考虑|研究)"
+    r"|先拖(?:一拖|着|一下)"
+)
+# what public advice tells its reader to keep to himself: not a matter being kept quiet
+_OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
+
+
+_HUSH_WORDS = required_words(_HUSH.pattern)
+assert _HUSH_WORDS is not None, "every branch of _HUSH needs a literal of two characters"
+_HUSH_ANCHORS = _automaton(_HUSH_WORDS)
+
+
+def hush_markers(text: str) -> Iterator[tuple[int, int, str]]:
+    """Instructions to keep a matter quiet, cover stories and decisions put off (see above)."""
+    if next(_HUSH_ANCHORS.iter(text), None) is None:  # the regex has no literal to skip to
+        return
+    for m in _HUSH.finditer(text):
+        start, end = m.span()
+        if _OWN_DATA.search(text, start, min(len(text), end + 12)):
+            continue
+        if not _quoted(text, start, end):
+            yield start, end, m.group()
 
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
@@ -140,7 +193,53 @@ _DATE_LINE = re.compile(
 
 
 def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
-    """Draft and circulation markers and drafting-form fields: ``(start, end, marker)``."""
+    """Draft and circulation markers and drafting-form fields: ``(start, end, marker)``.
+
+    Markers are read through line wraps (a PDF page breaks 暂不告\n知 where the line ends)."""
+    joined, back = _unwrapped(text)
+    for start, end, word in _markers(joined):
+        yield back(start), back(end - 1) + 1, word
+    # three different fields make a form: look for them only where three of the words stand
+    # (the field regex has no literal prefix, so it would try every position of the text)
+    if ("稿" in text or "签" in text or "核" in text) and _words_in(text, _FORM_WORDS, 3):
+        fields = list(_FORM_FIELD.finditer(text))
+        if len({f.group(1) for f in fields}) >= 3:
+            yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+
+
+# a line end between two ideographs: a wrap inside a sentence (a heading ends in no ideograph
+# followed by one often enough to matter only for the markers read here)
+_WRAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff])")
+
+
+def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
+    """``text`` without line wraps between ideographs, and the map of its offsets back."""
+    if "\n" not in text:
+        return text, lambda i: i
+    kept: list[str] = []
+    starts: list[int] = []  # joined offset where each kept piece starts
+    origins: list[int] = []  # and where it starts in ``text``
+    at = joined = 0
+    for m in _WRAP.finditer(text):
+        kept.append(text[at : m.start()])
+        starts.append(joined)
+        origins.append(at)
+        joined += m.start() - at
+        at = m.end()
+    if not kept:
+        return text, lambda i: i
+    kept.append(text[at:])
+    starts.append(joined)
+    origins.append(at)
+
+    def back(i: int) -> int:
+        piece = bisect_right(starts, i) - 1
+        return origins[piece] + i - starts[piece]
+
+    return "".join(kept), back
+
+
+def _markers(text: str) -> Iterator[tuple[int, int, str]]:
     public_comment = None
     for last, word in _INTERNAL.iter_long(text):
         start, end = last + 1 - len(word), last + 1
@@ -159,12 +258,7 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
         if not _quoted(text, start, end):
             yield start, end, word
-    # three different fields make a form: look for them only where three of the words stand
-    # (the field regex has no literal prefix, so it would try every position of the text)
-    if ("稿" in text or "签" in text or "核" in text) and _words_in(text, _FORM_WORDS, 3):
-        fields = list(_FORM_FIELD.finditer(text))
-        if len({f.group(1) for f in fields}) >= 3:
-            yield fields[0].start(1), fields[0].end(1), "发文稿纸"
+    yield from hush_markers(text)
 
 
 def _pending(text: str, start: int) -> re.Match[str] | None:
@@ -227,13 +321,16 @@ class Probe:
 
     words: frozenset[str]
     checks: tuple[tuple[str, Callable[[str, int, int], bool]], ...] = ()
+    #: the scan also reads words a line wrap splits (告\n知 on a PDF page): fire there too
+    wrapped: bool = False
 
 
 #: :func:`internal_markers` finds something only where a marker, a pending 研究 or a form
 #: field word stands.
 INTERNAL_PROBE = Probe(
-    frozenset(_INTERNAL_WORDS).union(_FORM_WORDS) - {_STUDY},
+    frozenset(_INTERNAL_WORDS).union(_FORM_WORDS, _HUSH_WORDS) - {_STUDY},
     ((_STUDY, lambda text, start, _end: _pending(text, start) is not None),),
+    wrapped=True,
 )
 #: :func:`circulation_markers` finds something only where a circulation limit stands.
 CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))

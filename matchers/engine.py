@@ -114,6 +114,7 @@ class Engine:
     def __init__(
         self, scope: ScopeSet, keywords: Keywords, uses: tuple[tuple[_Use, ...], ...],
         patterns: tuple[_Pattern, ...], watches: tuple[tuple[Watch, ...], ...] = (),
+        wrapping: frozenset[str] = frozenset(),
     ) -> None:  # fmt: skip
         self.scope = scope
         self._keywords = keywords
@@ -123,6 +124,7 @@ class Engine:
         # probe run only on segments where it fired
         self._watches = watches or tuple(() for _ in uses)
         self._probed = frozenset(name for watch in self._watches for name, _ in watch)
+        self._wrapping = wrapping  # probes whose scans read through line wraps
         self._term_count = sum(1 for u in uses if u)
         self._contextual = any(_contextual(c) for c in scope.categories)
         self._named = any(c.context.named for c in scope.categories)
@@ -175,7 +177,8 @@ class Engine:
         keywords = Keywords(list(by_key))  # dicts keep insertion order: word i ↔ uses[i]
         uses = tuple(tuple(u) for u in by_key.values())
         watches = tuple(tuple(watching.get(word, ())) for word in by_key)
-        return cls(scope, keywords, uses, patterns, watches)
+        wrapping = frozenset(name for name, probe in used.items() if probe.wrapped)
+        return cls(scope, keywords, uses, patterns, watches, wrapping)
 
     @property
     def version(self) -> str:
@@ -363,8 +366,10 @@ class Engine:
         found: list[tuple[KeywordHit, int, int]] = []
         for kw in self._keywords.find(folded.text):
             watch = self._watches[kw.word]
-            if watch and not kw.squeezed:  # a probe word as written
+            if watch:  # a probe word as written (or split by a line wrap, where read so)
                 for name, check in watch:
+                    if kw.squeezed and name not in self._wrapping:
+                        continue
                     if check is None or check(folded.text, kw.start, kw.end):
                         fired.add(name)
             if not self._uses[kw.word]:
