@@ -50,15 +50,25 @@ def test_set_is_complete_and_stratified() -> None:
     assert {p.name for p in Path(DETECTION / "files").iterdir()} == expected
 
 
+ALL_FORMATS = {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip"}
+
+
+def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, int]:
+    """Messages per label in each category (the same number sensitive and public)."""
+    return {"personnel": topic, "land": topic, "public_security": topic,
+            "work_secret": work, "state_secret": state, "personal_data": personal}  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("split", "prefix", "topic", "marking", "formats"),
+    ("split", "prefix", "counts", "formats"),
     [
-        ("blind", "b-", 9, 3, {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv"}),
-        ("blind2", "c-", 8, 2, {"eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip"}),
+        ("blind", "b-", per_category(9, 3, 3, 3), ALL_FORMATS - {"zip"}),
+        ("blind2", "c-", per_category(8, 2, 2, 2), ALL_FORMATS),
+        ("blind3", "d-", per_category(10, 4, 3, 3), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
-    split: str, prefix: str, topic: int, marking: int, formats: set[str]
+    split: str, prefix: str, counts: dict[str, int], formats: set[str]
 ) -> None:
     build = build_module()
     entries = build.load_entries()
@@ -66,17 +76,16 @@ def test_blind_split_is_apart_and_balanced(
     assert build.BLIND_SPLITS[split] == prefix
     assert all(e["id"].startswith(prefix) and e["source"].startswith(f"{split}/") for e in blind)
     assert not any(e["id"].startswith(prefix) for e in entries if e["split"] != split)
-    counts = Counter((e["category"], e["label"]) for e in blind)
-    wanted = {"personnel": topic, "land": topic, "public_security": topic}
+    found = Counter((e["category"], e["label"]) for e in blind)
     for category in build.CATEGORIES:
         for label in ("sensitive", "public"):
-            assert counts[category, label] == wanted.get(category, marking), (category, label)
+            assert found[category, label] == counts[category], (category, label)
     assert len({e["family"] for e in blind}) == len(blind)  # no two from one template
     assert {e["format"] for e in blind} >= formats
     assert any(e.get("charset") == "gbk" for e in blind)
 
 
-@pytest.mark.parametrize(("split", "prefix"), [("blind", "b-"), ("blind2", "c-")])
+@pytest.mark.parametrize(("split", "prefix"), [("blind", "b-"), ("blind2", "c-"), ("blind3", "d-")])
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
     build = build_module()
     entry = {"id": "land-s99", "label": "sensitive", "category": "land", "family": "x",
@@ -92,7 +101,7 @@ def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
         assert build.check([misplaced]) != []
 
 
-def test_runner_never_lists_blind_misses() -> None:
+def runner_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "detection_runner", DETECTION.parent / "detection.py"
     )
@@ -103,9 +112,48 @@ def test_runner_never_lists_blind_misses() -> None:
         spec.loader.exec_module(runner)
     finally:
         del sys.modules[spec.name]
+    return runner
+
+
+def test_runner_never_lists_blind_misses() -> None:
+    runner = runner_module()
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
+    # blind and blind2 are retired to tuning; the newest blind split is never listed
+    assert runner.RETIRED == ("blind", "blind2")
+    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"blind3"}
+
+
+@pytest.mark.parametrize(
+    ("split", "expected"),
+    [
+        ("all", {"dev", "holdout", "blind", "blind2"}),
+        ("blind", {"blind"}),
+        ("blind2", {"blind2"}),
+        ("blind3", set()),
+    ],
+)
+def test_show_blind_lists_only_the_retired_splits(
+    split: str,
+    expected: set[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # one miss per split, so the printed listing shows which splits' misses are read
+    runner = runner_module()
+    missed = [
+        runner.Outcome(f"miss-{name}.eml", "sensitive", "land", "x", False, (), "", split=name)
+        for name in runner.SPLITS
+        if split in ("all", name)
+    ]
+    monkeypatch.setattr(runner, "run_set", lambda engine, limits, chosen: missed)
+    monkeypatch.setattr(runner, "run_samples", lambda engine, limits: [])
+    assert runner.main(["--split", split, "--show-blind"]) == 0
+    out = capsys.readouterr().out
+    listed = {name for name in runner.SPLITS if f"miss-{name}.eml" in out}
+    assert listed == expected
+    assert f"evaluation set ({len(missed)} messages, split {split})" in out  # figures still shown
 
 
 def test_generated_identifiers_are_valid() -> None:
