@@ -57,6 +57,9 @@ _DRAFT = (
     "内部意见",
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿"),
+    # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
+    # the genre of a document that goes up the line, never out
+    *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
     # a numbered draft (第三稿, 第2稿): drafts circulate by number before one is adopted
     *(f"第{n}稿" for n in (*"一二三四五六七八九十", *"123456789")),
 )
@@ -109,7 +112,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|千万别)"
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
-    r"|发朋友圈|发群|留痕|形成文字|转发|接受媒体|接受采访"
+    r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
 _HUSH = re.compile(
@@ -122,8 +125,14 @@ _HUSH = re.compile(
     r"|(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)"
     r"|(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|上会)(?:研究)?后?再?定(?![义向价点期制])"
     r"|(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)"
-    r"|等[^\n，。；,;]{1,6}?后再(?:说|定|议|报|考虑|研究)"
-    r"|先拖(?:一拖|着|一下)"
+    r"|[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)"
+    r"|先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"
+    # the time or the step kept from outsiders (时间不对外。), no notice to be issued (不发拆除
+    # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
+    r"|不对外(?=[。；;，,\n]|$)|不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)"
+    r"|(?:媒体|记者|宣传部)[^\n。；;]{0,10}?打好?招呼"
+    r"|本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)"
+    r"|(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?通气"
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
@@ -181,6 +190,11 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
     ),
 }
+# teaching material (issue 9, fourth round): a quiz or a lesson on the rules (干部选拔任用工作知识
+# 测试题, 保密知识培训课件) uses the table's words to teach them; its title and its exercise parts
+# are two signals
+_LESSON_TITLE = re.compile(r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导")
+_SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|判断题|简答题|填空题|答题卡")
 # 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
 # not skip ahead to 第 and would try every position of the text)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
@@ -289,7 +303,7 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
 # The statement forms of a work-secret marking (issue 9): the 公开属性 written under a title, in
 # a page margin or a 发文稿纸 field. Each alternative starts with a literal character.
 _STATEMENT = re.compile(
-    r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为)工作秘密)"
+    r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为|涉及|含有|包含)工作秘密)"
     r"|内部参阅"
     r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
 )
@@ -347,6 +361,8 @@ def public_signals(text: str, title: str = "") -> list[str]:
         if _TITLE.match(line) and not _TITLE_DRAFT.search(line):
             found.append("标题")
             break
+    if head and _LESSON_TITLE.search(head[0]):
+        found.append("培训标题")
     for name, pattern in _SIGNALS.items():
         if pattern.search(text):
             found.append(name)

@@ -319,12 +319,17 @@ _CLOSE = "】〕])」』>》〉"
 # the surroundings that make 工作秘密 a marking are checked only where it occurs.
 _WORK = re.compile(_spaced("工作秘密"))
 _BEFORE = re.compile(rf"(?:^|[{re.escape(_OPEN)}])[ \t]*$", re.MULTILINE)
-_AFTER_BRACKETED = re.compile(rf"[ \t]*[{re.escape(_CLOSE)}★*]")
+# a short notice may share the brackets: （工作秘密 阅后删除）, 【工作秘密·注意保存】
+_AFTER_BRACKETED = re.compile(
+    r"(?:[ \t　:：，,·]*(?:阅后(?:删除|即删|销毁|收回|即焚)|注意保[存密管]"
+    r"|(?:请勿|不得|严禁)(?:外传|转发|扩散|上传)))?"
+    rf"[ \t　]*[{re.escape(_CLOSE)}★*]"
+)
 _AFTER_AT_LINE_START = re.compile(
     # a notice that follows the marking, not a sentence about work secrets (工作秘密不得在互联网上…)
     # (an ideographic space is wide spacing: 工作秘密　严禁上传互联网 in a page header)
     r"[ \t　]*[★*]|[ \t　]*\r?$|[ \t]{2,}|　"
-    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿"
+    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|阅后"
     r"|(?:不得|严禁)(?:外传|扩散|翻印|复制|上传|转发|传播|公开|对外))",
     re.MULTILINE,
 )

@@ -310,15 +310,21 @@ class Engine:
         halved) together counts at most its ``[context] topic_cap``."""
         scores: dict[int, int] = defaultdict(int)
         weak: dict[int, int] = defaultdict(int)
+        solid: dict[int, int] = defaultdict(int)  # distinct weak keys of half the threshold
         categories = self.scope.categories
         for key, weight in keys.items():
             ci = key[0]
-            if key[1] in ("term", "near") and weight < categories[ci].threshold:
+            threshold = categories[ci].threshold
+            if key[1] in ("term", "near") and weight < threshold:
                 weak[ci] += weight
+                solid[ci] += 2 * weight >= threshold
             else:
                 scores[ci] += weight
         for ci, weight in weak.items():
-            cap = categories[ci].context.topic_cap
+            context = categories[ci].context
+            cap = context.topic_cap
+            if cap is not None and context.dense is not None and solid[ci] >= context.dense:
+                cap = max(cap, categories[ci].threshold)  # dense with the table's vocabulary
             scores[ci] += weight if cap is None else min(weight, cap)
         return scores
 

@@ -187,6 +187,11 @@ class ContextRule(_Rule):
     ``named``: added once when a document of the message (not a public one) names at least two
     particular people (嫌疑人戴某某、范某某; a list of names) and this table already scored at
     least ``internal_min``: a text about *these* people, not about the topic in general.
+    ``dense``: this many *distinct* weak words and near rules each weighing at least half the
+    threshold lift ``topic_cap`` to the threshold: a text dense with the table's vocabulary (a
+    舆情日报 listing a post throttled, its poster found, a deletion agreed, organisers under
+    watch) is about the matter itself. Public texts are discounted before this counts.
+    Default: never.
     """
 
     internal: Weight = 0
@@ -194,6 +199,7 @@ class ContextRule(_Rule):
     public: str = "ignore"
     topic_cap: Weight | None = None
     named: Weight = 0
+    dense: Annotated[int, Field(ge=2, le=1000)] | None = None
 
     @field_validator("public")
     @classmethod
