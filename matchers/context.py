@@ -30,6 +30,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 
 import ahocorasick
 
@@ -115,50 +117,87 @@ _HUSH_ACT = (
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
-_HUSH = re.compile(
-    rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}"
-    r"|(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)"
-    r"|对外[^\n，。；,;]{0,6}?(?:解释|说明|表述|宣称|发布|回应|答复|称)[ \t]*(?:为|是|成)[ \t]*[“\"「]"
-    r"|(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)"
-    r"|以[“\"「][^”\"」\n]{1,12}[”\"」]的?名义(?:先行|先)?(?:办理|进行|上报|报批|开展|入户|申报|安排|组织|处理|推进)"
-    r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用))"
-    r"|(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)"
-    r"|(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|上会)(?:研究)?后?再?定(?![义向价点期制])"
-    r"|(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)"
-    r"|[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)"
-    r"|先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"
+_HUSH_BRANCHES = (
+    rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}",
+    r"(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)",
+    r"对外[^\n，。；,;]{0,6}?(?:解释|说明|表述|宣称|发布|回应|答复|称)[ \t]*(?:为|是|成)[ \t]*[“\"「]",
+    r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
+    r"以[“\"「][^”\"」\n]{1,12}[”\"」]的?名义(?:先行|先)?(?:办理|进行|上报|报批|开展|入户|申报|安排|组织|处理|推进)"
+    r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用))",
+    r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
+    r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|上会)(?:研究)?后?再?定(?![义向价点期制])",
+    r"(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)",
+    r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)",
+    r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压",
     # the time or the step kept from outsiders (时间不对外。), no notice to be issued (不发拆除
     # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
-    r"|不对外(?=[。；;，,\n]|$)|不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)"
-    r"|(?:媒体|记者|宣传部)[^\n。；;]{0,10}?打好?招呼"
-    r"|本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)"
-    r"|(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?通气"
+    r"不对外(?=[。；;，,\n]|$)|不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)",
+    r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?打好?招呼",
+    r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
+    r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?通气",
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
 
 
-_HUSH_WORDS = required_words(_HUSH.pattern)
-assert _HUSH_WORDS is not None, "every branch of _HUSH needs a literal of two characters"
-_HUSH_ANCHORS = _automaton(_HUSH_WORDS)
+_HUSH = tuple(re.compile(branch) for branch in _HUSH_BRANCHES)
+# Each branch's anchors: words one of which every match of the branch contains. The branches
+# start with alternatives or classes the regex engine cannot skip ahead to, so each runs only in
+# windows around its own anchors, found in one C-speed pass (most text has few or none).
+_HUSH_WORDS: frozenset[str] = frozenset()
+_BRANCHES_OF: dict[str, list[int]] = {}
+for _i, _branch in enumerate(_HUSH):
+    _words = required_words(_branch.pattern)
+    assert _words is not None, f"hush branch {_i} needs a literal of two characters"
+    _HUSH_WORDS |= _words
+    for _word in _words:
+        _BRANCHES_OF.setdefault(_word, []).append(_i)
+_HUSH_ANCHORS = ahocorasick.Automaton()
+for _word, _indices in _BRANCHES_OF.items():
+    _HUSH_ANCHORS.add_word(_word, (_word, tuple(_indices)))
+_HUSH_ANCHORS.make_automaton()
+# how far a match reaches from its anchor (the longest gap of any branch, and its lookahead)
+_HUSH_REACH = 40
 
 
-def hush_markers(text: str) -> Iterator[tuple[int, int, str]]:
-    """Instructions to keep a matter quiet, cover stories and decisions put off (see above)."""
-    if next(_HUSH_ANCHORS.iter(text), None) is None:  # the regex has no literal to skip to
-        return
-    for m in _HUSH.finditer(text):
-        start, end = m.span()
-        if _OWN_DATA.search(text, start, min(len(text), end + 12)):
-            continue
-        if not _quoted(text, start, end):
-            yield start, end, m.group()
+Anchor = tuple[int, tuple[str, tuple[int, ...]]]  # (last index, (word, branch indices))
+
+
+def hush_markers(
+    text: str, anchors: Iterable[Anchor] | None = None
+) -> Iterator[tuple[int, int, str]]:
+    """Instructions to keep a matter quiet, cover stories and decisions put off (see above).
+
+    ``anchors``: the branch anchors in ``text``, if a pass over it already found them."""
+    windows: dict[int, list[list[int]]] = {}
+    for last, (word, indices) in _HUSH_ANCHORS.iter(text) if anchors is None else anchors:
+        start, end = max(0, last + 1 - len(word) - _HUSH_REACH), last + 1 + _HUSH_REACH
+        for i in indices:
+            spans = windows.setdefault(i, [])
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+    found = []
+    for i, spans in windows.items():
+        for wstart, wend in spans:
+            for m in _HUSH[i].finditer(text, wstart, min(len(text), wend)):
+                start, end = m.span()
+                if _OWN_DATA.search(text, start, min(len(text), end + 12)):
+                    continue
+                if not _quoted(text, start, end):
+                    found.append((start, end, m.group()))
+    yield from sorted(set(found))
 
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
 _INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_KEPT_BACK, *_PENDING, _STUDY)
-_INTERNAL = _automaton(_INTERNAL_WORDS)
+# one pass finds the markers and the hush anchors: (word, is a marker, hush branch indices)
+_INTERNAL = ahocorasick.Automaton()
+for _word in sorted({*_INTERNAL_WORDS, *_BRANCHES_OF}):
+    _INTERNAL.add_word(_word, (_word, _word in _INTERNAL_WORDS, tuple(_BRANCHES_OF.get(_word, ()))))
+_INTERNAL.make_automaton()
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
@@ -195,6 +234,13 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
 # are two signals
 _LESSON_TITLE = re.compile(r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导")
 _SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|判断题|简答题|填空题|答题卡")
+# a reply to a request for government information, an administrative decision served on a
+# citizen: the request and the statement of the right of appeal (可依法申请行政复议或者提起行政诉讼)
+_SIGNALS["依申请公开"] = re.compile(
+    r"政府信息公开申请|信息公开申请答复|你(?:单位)?申请公开的|申请行政复议或(?:者)?(?:依法)?提起行政诉讼"
+)
+# a court's judgment or ruling as published (裁判文书): its formulas
+_SIGNALS["裁判文书"] = re.compile(r"本院认为|审判长|判决如下|裁定如下|人民陪审员")
 # 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
 # not skip ahead to 第 and would try every position of the text)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
@@ -222,41 +268,56 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 # a line end between two ideographs: a wrap inside a sentence (a heading ends in no ideograph
-# followed by one often enough to matter only for the markers read here)
-_WRAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff])")
+# followed by one often enough to matter only for the markers read here). Each regex starts
+# with a literal, so the regex engine skips to line ends at C speed.
+_WRAP_LF = re.compile(r"\n(?<=[\u3400-\u9fff]\n)(?=[\u3400-\u9fff])")
+_WRAP_CRLF = re.compile(r"\r\n(?<=[\u3400-\u9fff]\r\n)(?=[\u3400-\u9fff])")
 
 
 def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
     """``text`` without line wraps between ideographs, and the map of its offsets back."""
     if "\n" not in text:
         return text, lambda i: i
-    kept: list[str] = []
-    starts: list[int] = []  # joined offset where each kept piece starts
-    origins: list[int] = []  # and where it starts in ``text``
-    at = joined = 0
-    for m in _WRAP.finditer(text):
-        kept.append(text[at : m.start()])
-        starts.append(joined)
-        origins.append(at)
-        joined += m.start() - at
-        at = m.end()
-    if not kept:
+    wraps = [m.span() for m in _WRAP_LF.finditer(text)]
+    if "\r\n" in text:  # mail bodies end lines in CRLF (and may mix in bare LF)
+        wraps = sorted(wraps + [m.span() for m in _WRAP_CRLF.finditer(text)])
+    if not wraps:
         return text, lambda i: i
-    kept.append(text[at:])
-    starts.append(joined)
-    origins.append(at)
+    begins = [0, *(end for _, end in wraps)]  # the kept pieces, in ``text``
+    ends = [*(start for start, _ in wraps), len(text)]
+    starts: list[int] = list(accumulate(map(sub, ends, begins), initial=0))  # joined text
 
     def back(i: int) -> int:
         piece = bisect_right(starts, i) - 1
-        return origins[piece] + i - starts[piece]
+        return begins[piece] + i - starts[piece]
 
-    return "".join(kept), back
+    return "".join(map(text.__getitem__, map(slice, begins, ends))), back
 
 
 def _markers(text: str) -> Iterator[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    anchors: list[Anchor] = []
+    for last, (word, marker, branches) in _INTERNAL.iter(text):
+        if marker:
+            found.append((last + 1 - len(word), -len(word), word))
+        if branches:
+            anchors.append((last, (word, branches)))
+    # leftmost-longest, without overlaps: 仅供内部参阅 is one marker, not also 仅供内部
+    kept: list[tuple[int, str]] = []
+    reach = 0
+    for start, size, marker in sorted(found):
+        if start >= reach:
+            kept.append((start, marker))
+            reach = start - size
+    yield from _checked(text, kept)
+    yield from hush_markers(text, anchors)
+
+
+def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
+    """The markers that count, of those found at their places in ``text``."""
     public_comment = None
-    for last, word in _INTERNAL.iter_long(text):
-        start, end = last + 1 - len(word), last + 1
+    for start, word in markers:
+        end = start + len(word)
         if word == _STUDY:
             match = _pending(text, start)
             if match is None:
@@ -270,9 +331,25 @@ def _markers(text: str) -> Iterator[tuple[int, int, str]]:
                 public_comment = _PUBLIC_COMMENT.search(text) is not None
             if public_comment:
                 continue
+        if word in _DISCLOSURE and _disclosure_decision(text, start, end):
+            continue
         if not _quoted(text, start, end):
             yield start, end, word
-    yield from hush_markers(text)
+
+
+# 不予公开 as a decision on a request for government information (本机关决定不予公开, 属于不予公开
+# 的情形, 不予公开的理由): the reply is itself published; not the marking of a document.
+_DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公开", "不对外公开"})
+_DECIDED_BEFORE = re.compile(
+    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定)[ \t]*$"
+)
+_DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书)")
+
+
+def _disclosure_decision(text: str, start: int, end: int) -> bool:
+    return bool(
+        _DECIDED_BEFORE.search(text, max(0, start - 4), start) or _DECIDED_AFTER.match(text, end)
+    )
 
 
 def _pending(text: str, start: int) -> re.Match[str] | None:
@@ -296,6 +373,8 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
     …), not draft markers; a work-secret table counts distinct ones."""
     for last, word in _CIRCULATION_ONLY.iter_long(text):
         start = last + 1 - len(word)
+        if word in _DISCLOSURE and _disclosure_decision(text, start, last + 1):
+            continue
         if not _quoted(text, start, last + 1):
             yield start, last + 1, word
 

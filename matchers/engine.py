@@ -168,10 +168,14 @@ class Engine:
             used[INTERNAL] = INTERNAL_PROBE
         watching: dict[str, list[Watch]] = {}
         for name, probe in used.items() if probes else ():
-            if any(squeeze(word) != word for word in probe.words):
-                continue  # the keyword pass would not see the word as written: always scan
+            words = probe.words
+            if any(squeeze(word) != word for word in words):
+                if not probe.wrapped:
+                    continue  # the keyword pass would not see the word as written: always scan
+                # a probe that fires on squeezed hits too can watch the squeezed words
+                words = frozenset(squeeze(word) for word in words)
             checks = dict(probe.checks)
-            for word in sorted(probe.words | set(checks)):
+            for word in sorted(words | set(checks)):
                 watching.setdefault(word, []).append((name, checks.get(word)))
                 by_key.setdefault(word, [])  # a probe-only word scores nothing
         keywords = Keywords(list(by_key))  # dicts keep insertion order: word i ↔ uses[i]

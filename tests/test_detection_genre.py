@@ -1,0 +1,202 @@
+"""Fifth round (issue 9): what kind of document a text is, beyond its topic words.
+
+A request to a superior (妥否，请批示), a file sent by the confidential courier (走机要交通), a step
+kept from outsiders (时间不对外, 不发公告, 本人还不知道, 仅限部长知道) and a text dense with one
+table's vocabulary are internal; a quiz on the rules, a reply refusing a request for government
+information (决定不予公开) and a published judgment are public, whatever words they use. A
+work-secret notice may share the marking's brackets (（工作秘密 阅后删除）) or be a sentence
+(本材料涉及工作秘密). Samples written for this module; none is taken from ``benchmarks/detection/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.service import Gateway
+from matchers.context import circulation_markers, internal_markers, public_signals
+from tests.fixtures_smtp import Sink, submit
+from tests.support.addresses import EXTERNAL, SENDER
+from tests.support.registered import pdf_of
+from tests.support.scans import scan_files
+from tests.test_detection_families import _attach, docx, mail
+from tests.test_detection_personnel4 import xlsx
+
+#: family → (category, file name, content): each must be held under its category
+SENSITIVE: dict[str, tuple[str, str, bytes]] = {
+    "a request upward on candidates": (
+        "personnel",
+        "qingshi.docx",
+        docx(
+            [
+                "关于街道办事处副主任推荐人选的请示",
+                "区委组织部：",
+                "经街道党工委研究，推荐人选为城管科科长郝明远，备选人选为社区办主任伍佳琪。"
+                "郝明远同志群众基础好；伍佳琪同志任职时间稍短。",
+                "妥否，请批示。",
+                "南湖街道党工委",
+            ]
+        ),
+    ),
+    "a case file sent by the confidential courier": (
+        "public_security",
+        "jiyao.eml",
+        mail(
+            "材料",
+            "秦局：\n“9·21”专案组这周的情况：嫌疑人已刑事拘留4人，另有2人在逃。"
+            "证据材料原件走机要交通报市局，电子版就不发群里了。",
+        ),
+    ),
+    "a demolition timetable kept from outsiders": (
+        "land",
+        "paiqi.xlsx",
+        xlsx(
+            [
+                ["日期", "户主", "违建情况", "是否签约", "备注"],
+                ["12月9日", "邬建新", "违法建筑 彩钢房", "未签约", "清晨进场拆除"],
+                ["12月11日", "柯玉梅", "加盖一层", "未签约", "同上"],
+                ["说明：拆除时间不对外，不发拆除公告，只送达通知书。", "", "", "", ""],
+            ]
+        ),
+    ),
+    "a move the person concerned does not know of": (
+        "personnel",
+        "pingdiao.eml",
+        mail(
+            "记一下",
+            "鲍部：\n书记的意思，城关镇镇长房志刚平调到县供销社，他本人还不知道；接任的人从县管副职里"
+            "出，范围仅限您和我知道。",
+        ),
+    ),
+    "a daily watch report dense with its vocabulary": (
+        "public_security",
+        "yuqing.eml",
+        mail(
+            "今日舆情",
+            "今日舆情（12月4日）\n1. 抖音有视频称某小区业主维权，已协调平台限流，发帖人已找到，"
+            "同意删帖。\n2. 三名带头人已落实稳控，明日敏感节点前每日见面。\n"
+            "3. 舆情专报另报。",
+        ),
+    ),
+    "a marking with its notice in the brackets": (
+        "work_secret",
+        "yuehoushanchu.eml",
+        mail(
+            "明天的材料",
+            "（工作秘密 阅后删除）\n小葛：明天专题会的压减方案先发你，晚上帮我顺一遍。",
+        ),
+    ),
+    "a statement that the material involves work secrets": (
+        "work_secret",
+        "shemi.pdf",
+        pdf_of(
+            "2027年项目资金安排\n续建项目资金缺口拟通过城投融资解决。\n"
+            "本材料涉及工作秘密，不得公开或者转发。"
+        ),
+    ),
+}
+
+#: family → (file name, content): published or ordinary text, must pass
+PUBLIC: dict[str, tuple[str, bytes]] = {
+    "a quiz on the cadre rules": (
+        "ceshi.docx",
+        docx(
+            [
+                "干部选拔任用工作知识测试题",
+                "一、单项选择题",
+                "1. 民主推荐包括哪两种方式？A. 会议推荐和谈话调研推荐 B. 个人自荐",
+                "2. 考察对象确定后应当听取哪个机关的意见？A. 纪检监察机关 B. 审计机关",
+                "二、判断题",
+                "3. 干部任免审批表可以不填任免理由。（ ）",
+                "4. 动议环节应当听取有关方面意见。（ ）",
+                "参考答案：1.A 2.A 3.错 4.对",
+            ]
+        ),
+    ),
+    "a reply refusing a request for government information": (
+        "dafu.eml",
+        mail(
+            "政府信息公开申请答复书",
+            "政府信息公开申请答复书\n申请人：何某某\n你申请公开的“城东片区征收补偿测算资料”系"
+            "行政机关内部研究过程中的材料，属于过程性信息，本机关决定不予公开。不予公开的理由："
+            "该信息尚在研究论证中。\n如不服本答复，可依法申请行政复议或提起行政诉讼。\n"
+            "区人民政府办公室\n2026年11月30日",
+        ),
+    ),
+    "a published judgment summary": (
+        "panjue.eml",
+        mail(
+            "判决书摘要",
+            "刑事判决书（摘要）\n被告人郑某某以高息为诱饵非法集资，案发后在逃，后被抓获并刑事拘留。"
+            "本院认为，被告人的行为已构成非法吸收公众存款罪。判决如下：判处有期徒刑五年。\n"
+            "审判长 韦某\n区人民法院\n2026年10月12日",
+        ),
+    ),
+    "an office mail about a meeting room": (
+        "huiyishi.eml",
+        mail(
+            "消防演练",
+            "各科室：\n周四上午消防演练，来访群众由信访接待室引导在室外等候。三楼会议室当天上午不对外"
+            "预约，原定的约谈会改到下午。\n后勤中心",
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
+    files = [(name, data) for _, name, data in SENSITIVE.values()] + list(PUBLIC.values())
+    return scan_files(tmp_path_factory.mktemp("genre"), files)
+
+
+def test_file_names_are_distinct() -> None:
+    names = [v[1] for v in SENSITIVE.values()] + [v[0] for v in PUBLIC.values()]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("family", list(SENSITIVE))
+def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
+    category, name, _ = SENSITIVE[family]
+    result = scanned[name]
+    reached = [c["id"] for c in result["categories"] if c["score"] >= c["threshold"]]
+    assert result["verdict"] == "quarantine", (family, result["categories"])
+    assert category.replace("_", "-") in reached, (family, result["categories"])
+
+
+@pytest.mark.parametrize("family", list(PUBLIC))
+def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
+    name, _ = PUBLIC[family]
+    result = scanned[name]
+    assert result["verdict"] == "pass", (family, result["categories"])
+
+
+def test_a_refusal_to_disclose_is_not_a_marking() -> None:
+    reply = "本机关决定不予公开。不予公开的理由：属于过程性信息。"
+    assert list(internal_markers(reply)) == list(circulation_markers(reply)) == []
+    marked = "（不予公开）\n关于城东片区征收补偿的测算"
+    assert [word for _, _, word in circulation_markers(marked)] == ["不予公开"]
+
+
+def test_a_quiz_reads_as_public() -> None:
+    quiz = "保密知识测试题\n一、判断题\n1. 工作秘密可以在微信群里讨论。（ ）\n参考答案：1.错"
+    assert public_signals(quiz) == ["培训标题", "试题"]
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    for family in [
+        "a request upward on candidates",
+        "a daily watch report dense with its vocabulary",
+    ]:
+        _, name, data = SENSITIVE[family]
+        raw = data if name.endswith(".eml") else _attach(name, data)
+        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
+            family,
+            answer,
+        )
+    _, data = PUBLIC["a reply refusing a request for government information"]
+    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], data)
+    assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), answer
+    await smtp_gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == 1  # the published reply, nothing else
