@@ -65,6 +65,7 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind", "b-", per_category(9, 3, 3, 3), ALL_FORMATS - {"zip"}),
         ("blind2", "c-", per_category(8, 2, 2, 2), ALL_FORMATS),
         ("blind3", "d-", per_category(10, 4, 3, 3), ALL_FORMATS),
+        ("blind4", "e-", per_category(10, 4, 3, 3), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -85,7 +86,9 @@ def test_blind_split_is_apart_and_balanced(
     assert any(e.get("charset") == "gbk" for e in blind)
 
 
-@pytest.mark.parametrize(("split", "prefix"), [("blind", "b-"), ("blind2", "c-"), ("blind3", "d-")])
+@pytest.mark.parametrize(
+    ("split", "prefix"), [("blind", "b-"), ("blind2", "c-"), ("blind3", "d-"), ("blind4", "e-")]
+)
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
     build = build_module()
     entry = {"id": "land-s99", "label": "sensitive", "category": "land", "family": "x",
@@ -120,18 +123,19 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind and blind2 are retired to tuning; the newest blind split is never listed
-    assert runner.RETIRED == ("blind", "blind2")
-    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"blind3"}
+    # blind, blind2 and blind3 are retired to tuning; the newest blind split is never listed
+    assert runner.RETIRED == ("blind", "blind2", "blind3")
+    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"blind4"}
 
 
 @pytest.mark.parametrize(
     ("split", "expected"),
     [
-        ("all", {"dev", "holdout", "blind", "blind2"}),
+        ("all", {"dev", "holdout", "blind", "blind2", "blind3"}),
         ("blind", {"blind"}),
         ("blind2", {"blind2"}),
-        ("blind3", set()),
+        ("blind3", {"blind3"}),
+        ("blind4", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
