@@ -62,6 +62,9 @@ _DRAFT = (
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
+    # what a report up the line asks its reader to decide (需要决策的事项, 需要协调的问题)
+    *("需要决策的事项", "需决策事项", "提请决策", "请示事项", "需要研究的问题", "需研究的问题"),
+    *("需要协调的问题", "请求协调的问题", "汇报提纲", "汇报稿"),
     # a numbered draft (第三稿, 第2稿): drafts circulate by number before one is adopted
     *(f"第{n}稿" for n in (*"一二三四五六七八九十", *"123456789")),
 )
@@ -115,6 +118,7 @@ _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|�
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
+    r"|漏出去|漏出|本人讲|本人说|本人提"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
 _HUSH_BRANCHES = (
@@ -125,7 +129,7 @@ _HUSH_BRANCHES = (
     r"以[“\"「][^”\"」\n]{1,12}[”\"」]的?名义(?:先行|先)?(?:办理|进行|上报|报批|开展|入户|申报|安排|组织|处理|推进)"
     r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用))",
     r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
-    r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|上会)(?:研究)?后?再?定(?![义向价点期制])",
+    r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])",
     r"(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)",
     r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)",
     r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压",
@@ -135,6 +139,17 @@ _HUSH_BRANCHES = (
     r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?打好?招呼",
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
     r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?通气",
+    # (fifth round) not shown to those concerned yet (先别给村里看), not reported up (先不向省厅报),
+    # no document issued (不单独发文), a circle of the few (就我们几个知道), not a word (一个字都
+    # 别说), told nobody beforehand (不提前讲, 家属也别说), the subject not alerted (避免惊动)
+    r"(?:先别给|别给|不要给|暂不给|先不给)[^\n，。；,;]{1,8}?看",
+    r"(?:先不向|暂不向|不要向|别向|先别向)[^\n，。；,;]{1,6}?(?:报|说|透露|提)",
+    r"不(?:单独|另行|正式)?(?:发文|行文|印发)",
+    r"(?:就|只有|只|仅)(?:我们|咱们)几个人?知道",
+    r"一个字(?:都|也)?(?:别|不要|不能|不许)(?:说|讲|提|透)",
+    r"不(?:提前|事先|预先)(?:讲|说|通知|透露|告知)",
+    r"(?:家属|家里|家人|外人|其他人)(?:也|都)?(?:别|不要|不能)(?:说|讲|提)",
+    r"(?:避免|不要|暂不|先不|别)惊动",
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
@@ -199,7 +214,9 @@ for _word in sorted({*_INTERNAL_WORDS, *_BRANCHES_OF}):
     _INTERNAL.add_word(_word, (_word, _word in _INTERNAL_WORDS, tuple(_BRANCHES_OF.get(_word, ()))))
 _INTERNAL.make_automaton()
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
-_PUBLIC_COMMENT = re.compile(r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见")
+_PUBLIC_COMMENT = re.compile(
+    r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见|征求意见时间|征求意见期|欢迎(?:社会各界)?提出"
+)
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
 _FORM_FIELD = re.compile(
@@ -239,8 +256,24 @@ _SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|�
 _SIGNALS["依申请公开"] = re.compile(
     r"政府信息公开申请|信息公开申请答复|你(?:单位)?申请公开的|申请行政复议或(?:者)?(?:依法)?提起行政诉讼"
 )
-# a court's judgment or ruling as published (裁判文书): its formulas
-_SIGNALS["裁判文书"] = re.compile(r"本院认为|审判长|判决如下|裁定如下|人民陪审员")
+# a court's judgment or ruling as published (裁判文书), or reported (公开宣判, 以案释法)
+_SIGNALS["裁判文书"] = re.compile(
+    r"本院认为|审判长|判决如下|裁定如下|人民陪审员|公开宣判|一审宣判|审理查明|以案释法|法官提示"
+)
+# (fifth round) a reply to a deputy's proposal (人大代表建议的答复), a public consultation, a
+# press conference, the public hotlines
+_SIGNALS["建议答复"] = re.compile(
+    r"(?:建议|提案|议案)的答复|现答复如下|感谢您对[^\n]{0,30}(?:关心|支持)|代表[:：]\s*$",
+    re.MULTILINE,
+)
+_SIGNALS["征求意见"] = _PUBLIC_COMMENT
+_SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
+_SIGNALS["发布会"] = re.compile(r"新闻发布会|答记者问|记者提问|记者会")
+# a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
+_SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]")
+_SIGNALS["热线"] = re.compile(
+    r"(?:拨打|致电|通过|可拨|登录)(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
+)
 # 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
 # not skip ahead to 第 and would try every position of the text)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
@@ -341,7 +374,7 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
 # 的情形, 不予公开的理由): the reply is itself published; not the marking of a document.
 _DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公开", "不对外公开"})
 _DECIDED_BEFORE = re.compile(
-    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定)[ \t]*$"
+    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情)[ \t]*$"
 )
 _DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书)")
 

@@ -54,6 +54,7 @@ _NOT_NAME_WORDS = """
     管理 管辖 管护 严格 严重 严禁 武装 戴帽 包括 包干 车辆 车间 项目 连续 景区 党委 党员 党支
     宫殿 费用 卫生 米面 柏油 宗教 桂花 全面 应用 边界 师范 和谐 商业 商品 沙土 荣誉 巫山 明确
     季度 单价 苗木 谷物 盛大 曲线 路面 游客 辛苦 简介 简要 车位 费率 伍佰 石桥 方式 方面 程序
+    周一 周二 周三 周四 周五 周六 周日 周末 周报 周边 周期 周年 周转 周通 凌晨 谢谢 万以 钱款
 """
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # Addresses and amounts are found from their digits (one C-speed scan for digit runs; a regex

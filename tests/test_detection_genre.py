@@ -93,6 +93,42 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
             "本材料涉及工作秘密，不得公开或者转发。"
         ),
     ),
+    # sixth round: kept from those concerned, the few who know, no document, raid told to nobody
+    "appraisal figures not to be shown yet": (
+        "land",
+        "pinggu.eml",
+        mail(
+            "评估",
+            "葛总：\n评估公司的初稿到了，住宅按每平4100报的。指挥部的意思先别给村民代表看，"
+            "等再调一轮出正式报告。",
+        ),
+    ),
+    "listing conditions written for one developer": (
+        "land",
+        "guapai.eml",
+        mail(
+            "地块",
+            "庞主任：\n北湖那块地的挂牌条件按对方要求加了两条业绩门槛，起始价按楼面价2100报。"
+            "容积率调整不单独发文，挂牌前就我们几个知道。",
+        ),
+    ),
+    "who the department now leans to": (
+        "personnel",
+        "qingxiang.eml",
+        mail(
+            "位置",
+            "部里现在倾向让石桥街道的郁海峰去青林乡当乡长，原先报的人先放一放。"
+            "下周专题会才定，先别跟本人讲。",
+        ),
+    ),
+    "a raid told to nobody beforehand": (
+        "public_security",
+        "qingcha.eml",
+        mail(
+            "今晚",
+            "今晚十点清查河西两家麻将馆，特警支援六人，不开警车。不提前讲，家里人也别说。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -137,6 +173,52 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "消防演练",
             "各科室：\n周四上午消防演练，来访群众由信访接待室引导在室外等候。三楼会议室当天上午不对外"
             "预约，原定的约谈会改到下午。\n后勤中心",
+        ),
+    ),
+    "a reply to a deputy's proposal": (
+        "daibiao.docx",
+        docx(
+            [
+                "关于县人大十八届三次会议第12号建议的答复",
+                "郑立群代表：",
+                "您提出的关于整治国道沿线违法建设的建议收悉，现答复如下：对征收范围内的违法建设"
+                "一律不予补偿，并在征收补偿方案中予以明确。感谢您对我县工作的关心和支持。",
+                "县城市管理局",
+                "2026年11月3日",
+            ]
+        ),
+    ),
+    "a consultation on a compensation rule": (
+        "zhengqiu.eml",
+        mail(
+            "征求意见",
+            "《集体土地征收补偿安置办法（征求意见稿）》起草说明\n区片综合地价调整后，土地补偿费"
+            "的分配比例相应修改。\n征求意见时间：12月1日至12月30日。意见可发送至县自然资源局。",
+        ),
+    ),
+    "a press conference on an open case": (
+        "fabuhui.eml",
+        mail(
+            "发布会实录",
+            "“10·12”案件新闻发布会实录\n公安局负责人：专案组已抓获犯罪嫌疑人7名，刑事拘留6名，"
+            "另有1名在逃。\n记者（县融媒体中心）：案件是否涉及公职人员？\n负责人：涉及案件细节暂不"
+            "公开，发现的问题线索已移送纪检监察机关。",
+        ),
+    ),
+    "a court report urging people to report gangs": (
+        "yianshifa.eml",
+        mail(
+            "以案释法",
+            "以案释法：某恶势力团伙案一审宣判\n法院审理查明，被告人以暴力手段垄断砂石运输，"
+            "实施强迫交易。法官提示：群众发现涉黑涉恶线索，可通过12337平台举报。",
+        ),
+    ),
+    "a meeting-room booking for an appraisal vote": (
+        "ceping.eml",
+        mail(
+            "借会议室",
+            "会务组：\n周三下午干部科要借三楼会议室做年度民主测评，请准备两个投票箱。\n谢谢！\n"
+            "干部科 卜文涛",
         ),
     ),
 }

@@ -36,10 +36,14 @@ def test_real_ordinary_text_passes(engine: Engine, corpus: Path) -> None:
 
 def test_planted_secret_is_found_where_it_was_planted(engine: Engine, corpus: Path) -> None:
     planted = "干 部 调\r\n整 方 案"
+    held = 0
     for name, text in real_texts(corpus):
         middle = text.find("\n", len(text) // 2) + 1
         mail = text[:middle] + planted + text[middle:]
         decision = engine.decide([Segment(name, mail)])
-        assert decision.verdict is Verdict.QUARANTINE, name
-        finding = next(f for f in decision.findings if f.rule == "干部调整方案")
+        finding = next(f for f in decision.findings if f.rule.startswith("干部调整方案"))
         assert (finding.start, finding.match) == (middle, planted), name
+        if finding.rule == "干部调整方案":  # not halved inside a published text (news pages)
+            assert decision.verdict is Verdict.QUARANTINE, name
+            held += 1
+    assert held >= 40
