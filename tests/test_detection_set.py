@@ -66,6 +66,7 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind2", "c-", per_category(8, 2, 2, 2), ALL_FORMATS),
         ("blind3", "d-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind4", "e-", per_category(10, 4, 3, 3), ALL_FORMATS),
+        ("blind5", "f-", per_category(10, 4, 3, 3), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
