@@ -55,6 +55,7 @@ _NOT_NAME_WORDS = """
     宫殿 费用 卫生 米面 柏油 宗教 桂花 全面 应用 边界 师范 和谐 商业 商品 沙土 荣誉 巫山 明确
     季度 单价 苗木 谷物 盛大 曲线 路面 游客 辛苦 简介 简要 车位 费率 伍佰 石桥 方式 方面 程序
     周一 周二 周三 周四 周五 周六 周日 周末 周报 周边 周期 周年 周转 周通 凌晨 谢谢 万以 钱款
+    沙霸 矿霸 路霸 菜霸 万至
 """
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # Addresses and amounts are found from their digits (one C-speed scan for digit runs; a regex
@@ -105,7 +106,7 @@ def _is_name(word: str) -> bool:
 _FIRSTS = "".join(sorted(set(_SURNAMES).union(c[0] for c in _COMPOUND)))
 _COMPOUND_REST = "|".join(f"(?<={c[0]}){c[1:]}" for c in _COMPOUND)
 _NAME_RUN = re.compile(
-    rf"[{_FIRSTS}](?<![{_HAN}].)"
+    rf"[{_FIRSTS}](?<![{_HAN}0-9].)"
     rf"(?:(?<=[{_SURNAMES}])[{_HAN}]{{1,3}}|(?:{_COMPOUND_REST})[{_HAN}]{{0,2}})(?![{_HAN}])"
 )
 
@@ -117,7 +118,9 @@ def _names(text: str) -> list[tuple[int, int]]:
 
 _ROLE = (
     "嫌疑人|当事人|带头人|负责人|户主|村民|居民|同志|职工|上访人|信访人|申请人|举报人|被告人|"
-    "重点人员|对象|人选|候选人|干部"
+    "重点人员|对象|人选|候选人|干部|"
+    # a post before the holder's name (书记郝某某：较强; 镇长万某某、…) — issue 9, seventh round
+    "书记|镇长|乡长|县长|区长|局长|主任|部长|科长|股长|所长|站长|校长|院长"
 )
 _CUED = re.compile(
     rf"(?:{_ROLE})[：:、，, ]?((?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}?)"

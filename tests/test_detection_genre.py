@@ -129,6 +129,74 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
             "今晚十点清查河西两家麻将馆，特警支援六人，不开警车。不提前讲，家里人也别说。",
         ),
     ),
+    # seventh round: kept out of the record, locked before a lottery, allocations and cuts not yet
+    # told, a falsified return record, an inspection hidden, posts named in an appraisal
+    "a share deal kept out of the contract": (
+        "land",
+        "rugu.xlsx",
+        xlsx(
+            [
+                ["项目", "内容", "备注"],
+                ["入股土地", "白鹭村集体土地约540亩", "尚未表决"],
+                ["代持", "村支书名下代持6%", "不写进合同正本"],
+            ]
+        ),
+    ),
+    "flats locked before the lottery": (
+        "land",
+        "fangyuan.xlsx",
+        xlsx(
+            [
+                ["房号", "面积", "拟安置户", "原因"],
+                ["2-1-801", "110", "柴永刚", "带头签约"],
+                ["2-1-802", "110", "詹秀兰", "领导交办"],
+                ["说明：以上房源摇号前先行锁定，本表仅限征收办主任掌握。", "", "", ""],
+            ]
+        ),
+    ),
+    "a graduate allocation draft": (
+        "personnel",
+        "xuandiao.xlsx",
+        xlsx(
+            [
+                ["姓名", "拟分配单位", "备注"],
+                ["诸葛文", "青林乡", "本人想回城，做工作"],
+                ["蓝思琪", "县委办跟班", "先挂名乡镇"],
+                ["说明：选调生初排，部领导未审定，请勿向本人透露。", "", ""],
+            ]
+        ),
+    ),
+    "a staffing cut not yet shown to those moved": (
+        "personnel",
+        "bianzhi.eml",
+        mail(
+            "编制",
+            "编制调整方案里超编人员分流名单先定了三个人，编委会定之前不与本人见面。",
+        ),
+    ),
+    "a return record to be written otherwise": (
+        "public_security",
+        "jiefang.eml",
+        mail(
+            "接回来了",
+            "书记：两名上访人员今天在省城被我们接到，先送派出所训诫。登记表上写“自行返回”，"
+            "别写“劝返”。",
+        ),
+    ),
+    "an inspection to be hidden": (
+        "land",
+        "weipian.eml",
+        mail(
+            "图斑",
+            "卫片执法下发的两处图斑是园区先建后批的厂房，督察来之前用绿网覆盖，先补办临时用地手续。",
+        ),
+    ),
+    "posts named in a leadership appraisal": (
+        "personnel",
+        "yanpan.csv",
+        "单位,评价,调整建议\n西岭镇,一般,镇长俞志明：交流到县直单位\n"
+        "东岭镇,较差,书记鲍国庆：改任非领导职务；主任科员以下暂不动\n".encode("gbk"),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -221,6 +289,15 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "干部科 卜文涛",
         ),
     ),
+    "a reward notice for reporting gangs": (
+        "jiangli.eml",
+        mail(
+            "举报奖励",
+            "扫黑除恶线索举报奖励办法（宣传版）\n举报范围：村霸、沙霸、黑恶势力“保护伞”。\n"
+            "线索经查证属实的，给予1万至10万元奖励。举报人信息严格保密。\n举报方式\n"
+            "电话：0737-6219110",
+        ),
+    ),
 }
 
 
@@ -257,6 +334,13 @@ def test_a_refusal_to_disclose_is_not_a_marking() -> None:
     assert list(internal_markers(reply)) == list(circulation_markers(reply)) == []
     marked = "（不予公开）\n关于城东片区征收补偿的测算"
     assert [word for _, _, word in circulation_markers(marked)] == ["不予公开"]
+
+
+def test_amounts_and_gang_names_are_not_people() -> None:
+    from matchers.roster import named_people
+
+    assert named_people(["给予1万至10万元奖励。村霸、沙霸。周三下午借会议室，谢谢！"]) == set()
+    assert named_people(["书记郝建明：较强；镇长万志成：一般"]) == {"郝建明", "万志成"}
 
 
 def test_a_quiz_reads_as_public() -> None:
