@@ -219,6 +219,14 @@ def hush_markers(
     yield from sorted(set(found))
 
 
+def marker_label(word: str) -> str:
+    """What the officer reads for an internal-document marker: a document's own marker
+    (内部文件标记“讨论稿”) or an instruction about how the matter is handled (内部交代“就说…”)."""
+    if any(branch.fullmatch(word) for branch in _HUSH):
+        return f"内部交代“{word}”"
+    return f"内部文件标记“{word}”"
+
+
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
 # one marker, not also 仅供内部.
 _INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_KEPT_BACK, *_PENDING, _STUDY)

@@ -29,7 +29,14 @@ from pathlib import Path
 
 from matchers.boundary import on_boundaries
 from matchers.builtin import DETECTORS, PROBES
-from matchers.context import INTERNAL_PROBE, Probe, internal_markers, is_public, public_signals
+from matchers.context import (
+    INTERNAL_PROBE,
+    Probe,
+    internal_markers,
+    is_public,
+    marker_label,
+    public_signals,
+)
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
@@ -647,7 +654,7 @@ class _Context:
             if not markers[i]:
                 continue
             for fstart, fend, word in internal_markers(folded.text):
-                self.internal = (i, *folded.to_original(fstart, fend), f"内部文件标记“{word}”")
+                self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break
             if self.internal is not None:
                 break
