@@ -121,6 +121,8 @@ _HUSH_ACT = (
     r"|漏出去|漏出|透出去|露出去|本人讲|本人说|本人提|说明原因|里发|群里发|上发"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
+_LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
+_AGAIN = ("说", "定", "议", "报", "考虑", "研究")
 _HUSH_BRANCHES = (
     rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}",
     r"(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)",
@@ -130,13 +132,18 @@ _HUSH_BRANCHES = (
     r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用))",
     r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
     r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|编委会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])",
-    r"(?:年底|年后|以后|过段时间|下次|下批|明年|换届后)再(?:说|定|议|报|考虑|研究)",
+    # (each "when" and "again" spelled out, so that the branch's anchors are the whole phrases)
+    "|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN),
     r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)",
     r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压",
     # the time or the step kept from outsiders (时间不对外。), no notice to be issued (不发拆除
     # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
-    r"不对外(?=[。；;，,\n]|$)|不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)",
-    r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?打好?招呼",
+    r"不对外(?=[。；;，,\n]|$)",
+    (
+        r"不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)",
+        ("不发", "不贴", "不出", "不张贴"),
+    ),
+    (r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?(?:打好招呼|打过招呼|打招呼)", ("招呼",)),
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
     r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈)",
     # (fifth round) not shown to those concerned yet (先别给村里看), not reported up (先不向省厅报),
@@ -145,16 +152,21 @@ _HUSH_BRANCHES = (
     r"(?:先别给|别给|不要给|暂不给|先不给)[^\n，。；,;]{1,8}?看",
     r"(?:先不向|暂不向|不要向|别向|先别向)[^\n，。；,;]{1,6}?(?:报|说|透露|提)",
     r"不(?:单独|另行|正式)?(?:发文|行文|印发)",
-    r"(?:就|只有|只|仅)(?:我们|咱们)几个人?知道",
+    (r"(?:就|只有|只|仅)(?:我们|咱们)几个人?知道", ("几个知道", "几个人知道")),
     r"一个字(?:都|也)?(?:别|不要|不能|不许)(?:说|讲|提|透)",
     r"不(?:提前|事先|预先)(?:讲|说|通知|透露|告知)",
-    r"(?:家属|家里|家人|外人|其他人)(?:也|都)?(?:别|不要|不能)(?:说|讲|提)",
+    r"(?:家属|家里|家人|外人|其他人)(?:也别说|也别讲|都别说|也不要说|也不能说|都不要说)",
     r"(?:避免|不要|暂不|先不|别)惊动",
     # (seventh round) kept out of the written record (不写进合同正本, 不要写到协议里; 别写“劝返”),
     # kept from the public channel (不在人才网公示), hidden before an inspection (督察来之前用防尘网
     # 覆盖), the line agreed (口径由法规股统一把关, 对群众只讲“…”), the subject kept unaware (不与
     # 本人见面, 收网前不通报), a pretext (走“合作共建园区”的名义), others kept from seeing (别让村民拍)
-    r"不(?:要)?(?:写进|写到|写入|写在|列入|进入)(?:合同|协议|正本|文件|纪要|记录|会议记录)",
+    "|".join(
+        f"{no}{put}{paper}"
+        for no in ("不", "不要", "别")
+        for put in ("写进", "写到", "写入", "写在", "列入", "进入")
+        for paper in ("合同", "协议", "正本", "文件", "纪要", "记录", "会议记录")
+    ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
     r"不在[^\n，。；,;]{1,8}?(?:公示|公布|公开发布)",
     r"(?:督察|巡视|巡察|检查组|核查组|暗访)[^\n，。；,;]{0,6}?前[^\n，。；,;]{0,10}?(?:覆盖|遮挡|遮盖|清理现场|转移|藏起)",
@@ -169,14 +181,16 @@ _HUSH_BRANCHES = (
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
 
 
-_HUSH = tuple(re.compile(branch) for branch in _HUSH_BRANCHES)
+# A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required
+# words would be common ones (我们, 媒体): every match of the branch contains one of them.
+_HUSH = tuple(re.compile(b if isinstance(b, str) else b[0]) for b in _HUSH_BRANCHES)
 # Each branch's anchors: words one of which every match of the branch contains. The branches
 # start with alternatives or classes the regex engine cannot skip ahead to, so each runs only in
 # windows around its own anchors, found in one C-speed pass (most text has few or none).
 _HUSH_WORDS: frozenset[str] = frozenset()
 _BRANCHES_OF: dict[str, list[int]] = {}
-for _i, _branch in enumerate(_HUSH):
-    _words = required_words(_branch.pattern)
+for _i, (_branch, _given) in enumerate(zip(_HUSH, _HUSH_BRANCHES, strict=True)):
+    _words = required_words(_branch.pattern) if isinstance(_given, str) else frozenset(_given[1])
     assert _words is not None, f"hush branch {_i} needs a literal of two characters"
     _HUSH_WORDS |= _words
     for _word in _words:
@@ -285,8 +299,7 @@ _SIGNALS["裁判文书"] = re.compile(
 # (fifth round) a reply to a deputy's proposal (人大代表建议的答复), a public consultation, a
 # press conference, the public hotlines
 _SIGNALS["建议答复"] = re.compile(
-    r"(?:建议|提案|议案)的答复|现答复如下|感谢您对[^\n]{0,30}(?:关心|支持)|代表[:：]\s*$",
-    re.MULTILINE,
+    r"建议的答复|提案的答复|议案的答复|现答复如下|感谢您对[^\n]{0,30}(?:关心|支持)"
 )
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
@@ -294,7 +307,8 @@ _SIGNALS["发布会"] = re.compile(r"新闻发布会|答记者问|记者提问|�
 # a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
 _SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]")
 _SIGNALS["热线"] = re.compile(
-    r"(?:拨打|致电|通过|可拨|登录)(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
+    r"(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
+    r"(?:(?<=拨打.....)|(?<=致电.....)|(?<=通过.....)|(?<=可拨.....)|(?<=登录.....))"
 )
 # 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
 # not skip ahead to 第 and would try every position of the text)
