@@ -118,7 +118,7 @@ _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|�
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
-    r"|漏出去|漏出|透出去|露出去|本人讲|本人说|本人提|说明原因|里发|群里发|上发"
+    r"|漏出去|漏出|透出去|露出去|本人讲|本人说|本人提|说明原因|里发|群里发|上发|通知当事人|出面"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
@@ -176,6 +176,15 @@ _HUSH_BRANCHES = (
     r"(?:前|之前)不(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
     r"(?:别让|不让|不要让)[^\n，。；,;]{1,6}?(?:拍|看到|知道|录|发现)",
+    # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
+    # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
+    # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
+    r"(?:哪|谁)里?(?:漏|透|传|露)出去",
+    (r"(?:领导|书记|部长|县长|区长|局长|主任)(?:专门|亲自|也)?打过招呼", ("打过招呼",)),
+    r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",
+    r"(?:先别跟|别跟|不要跟|先别和|别和|不要和)[^\n，。；,;]{1,8}?(?:说|讲|提)",
+    r"以(?:群众|网民|普通群众|普通网民|个人)的?身份",
+    r"心里有个?数",
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
@@ -290,8 +299,9 @@ _SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|�
 # a reply to a request for government information, an administrative decision served on a
 # citizen: the request and the statement of the right of appeal (可依法申请行政复议或者提起行政诉讼)
 _SIGNALS["依申请公开"] = re.compile(
-    r"政府信息公开申请|信息公开申请答复|你(?:单位)?申请公开的|申请行政复议或(?:者)?(?:依法)?提起行政诉讼"
+    r"政府信息公开申请|信息公开申请答复|你(?:单位)?申请公开的|依申请公开|政府信息公开工作年度报告"
 )
+_SIGNALS["复议诉讼"] = re.compile(r"申请行政复议[^\n。]{0,14}?提起行政诉讼")
 # a court's judgment or ruling as published (裁判文书), or reported (公开宣判, 以案释法)
 _SIGNALS["裁判文书"] = re.compile(
     r"本院认为|审判长|判决如下|裁定如下|人民陪审员|公开宣判|一审宣判|审理查明|以案释法|法官提示"
@@ -303,9 +313,9 @@ _SIGNALS["建议答复"] = re.compile(
 )
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
-_SIGNALS["发布会"] = re.compile(r"新闻发布会|答记者问|记者提问|记者会")
+_SIGNALS["发布会"] = re.compile(r"新闻发布会|答记者问|记者提问|记者会|新闻发言人")
 # a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
-_SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]")
+_SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]|^记者[:：]", re.MULTILINE)
 _SIGNALS["热线"] = re.compile(
     r"(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
     r"(?:(?<=拨打.....)|(?<=致电.....)|(?<=通过.....)|(?<=可拨.....)|(?<=登录.....))"
@@ -409,10 +419,12 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
 # 不予公开 as a decision on a request for government information (本机关决定不予公开, 属于不予公开
 # 的情形, 不予公开的理由): the reply is itself published; not the marking of a document.
 _DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公开", "不对外公开"})
+#: Markers that, inside a text that reads as published, say what the public is not told.
+DISCLOSURE = _DISCLOSURE
 _DECIDED_BEFORE = re.compile(
-    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情)[ \t]*$"
+    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情)[ \t，,、]*$"
 )
-_DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书)")
+_DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(])")
 
 
 def _disclosure_decision(text: str, start: int, end: int) -> bool:
@@ -454,6 +466,8 @@ _STATEMENT = re.compile(
     r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
     r"|内部参阅"
     r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
+    # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
+    r"|(?:属性|公开方式|公开属性|保密属性)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"
 )
 
 

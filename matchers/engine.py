@@ -30,6 +30,7 @@ from pathlib import Path
 from matchers.boundary import on_boundaries
 from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
+    DISCLOSURE,
     INTERNAL_PROBE,
     Probe,
     internal_markers,
@@ -649,15 +650,6 @@ class _Context:
     ) -> None:  # fmt: skip
         """``markers``: which segments may hold internal-document evidence (the probe)."""
         Evidence = tuple[int, int, int, str]  # segment index, original span, label
-        self.internal: Evidence | None = None
-        for i, folded in enumerate(folds):
-            if not markers[i]:
-                continue
-            for fstart, fend, word in internal_markers(folded.text):
-                self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
-                break
-            if self.internal is not None:
-                break
         self.public: dict[int, str] = {}
         self._folds = folds
         self._private: list[list[int]] = []  # documents that are not public: where names count
@@ -667,12 +659,33 @@ class _Context:
         for i, segment in enumerate(segments):
             if segment.location not in ("发件人", "收件人", "抄送"):
                 documents[_document(segment.location)].append(i)
+        document_of = {i: name for name, members in documents.items() for i in members}
+        signals: dict[str, list[str]] = {}
+
+        def signals_of(name: str) -> list[str]:
+            if name not in signals:
+                text = "\n".join(folds[i].text for i in documents[name])
+                signals[name] = public_signals(text, fold(title).text if name == "" else "")
+            return signals[name]
+
+        self.internal: Evidence | None = None
+        for i, folded in enumerate(folds):
+            if not markers[i]:
+                continue
+            for fstart, fend, word in internal_markers(folded.text):
+                # 暂不公开 in a published text (a press conference, a reply refusing a request)
+                # says what the public is not told: not a limit on this document's circulation
+                if word in DISCLOSURE and is_public(signals_of(document_of.get(i, ""))):
+                    continue
+                self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
+                break
+            if self.internal is not None:
+                break
         for name, members in documents.items():
-            text = "\n".join(folds[i].text for i in members)
             if self.internal is None:  # internal evidence always beats public context
-                signals = public_signals(text, fold(title).text if name == "" else "")
-                if is_public(signals):
-                    label = "公开文本（" + "、".join(dict.fromkeys(signals)) + "）"
+                found = signals_of(name)
+                if is_public(found):
+                    label = "公开文本（" + "、".join(dict.fromkeys(found)) + "）"
                     self.public.update(dict.fromkeys(members, label))
                     continue
             self._private.append(members)

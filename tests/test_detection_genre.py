@@ -197,6 +197,65 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
         "单位,评价,调整建议\n西岭镇,一般,镇长俞志明：交流到县直单位\n"
         "东岭镇,较差,书记鲍国庆：改任非领导职务；主任科员以下暂不动\n".encode("gbk"),
     ),
+    # eighth round: a leak traced, the household not told, a favour from above, posing as the
+    # public, a clue-transfer form, a drafting form's fields
+    "a leak to be traced": (
+        "land",
+        "loule.eml",
+        mail(
+            "今天谈的",
+            "主任：下午又去了钱家，过渡费我按你说的提到了18个月，搬家奖励再加五千。"
+            "他说邻居家听说要多给一套，这消息哪漏出去的得查一下。",
+        ),
+    ),
+    "the household not told beforehand": (
+        "land",
+        "chaiwei.eml",
+        mail(
+            "周日安排",
+            "周日早上6点进场拆河湾村那排违建，挖机两台，派出所出6人。提前别通知当事人。",
+        ),
+    ),
+    "a favour from above in the reserve pool": (
+        "personnel",
+        "houbeiku.eml",
+        mail(
+            "群里说的",
+            "后备库这次东乡报了4个，有一个年龄超了，但他是县领导打过招呼的，先留着，等部长定。",
+        ),
+    ),
+    "posing as members of the public": (
+        "public_security",
+        "shenfen.eml",
+        mail(
+            "视频的事",
+            "网信办：那条拆违视频的发帖人已上门约谈，删了。评论区说打人的，我们找几个人"
+            "以群众身份解释一下，官方先不出面。",
+        ),
+    ),
+    "a clue-transfer form": (
+        "public_security",
+        "yijiaohan.docx",
+        docx(
+            ["问题线索移交函"],
+            rows=[
+                ["移交单位", "县公安局经侦大队", "接收单位", "县纪委监委"],
+                ["线索来源", "办理专案中发现", "涉及人员", "县住建局 一名干部"],
+            ],
+        ),
+    ),
+    "a drafting form's fields": (
+        "work_secret",
+        "gaozhi.xlsx",
+        xlsx(
+            [
+                ["发文稿纸"],
+                ["文件标题", "关于调整议事协调机构的通知"],
+                ["属性", "工作秘密"],
+                ["公开方式", "不予公开"],
+            ]
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -296,6 +355,31 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "扫黑除恶线索举报奖励办法（宣传版）\n举报范围：村霸、沙霸、黑恶势力“保护伞”。\n"
             "线索经查证属实的，给予1万至10万元奖励。举报人信息严格保密。\n举报方式\n"
             "电话：0737-6219110",
+        ),
+    ),
+    "a press conference withholding details": (
+        "fayanren.eml",
+        mail(
+            "发布会",
+            "专项行动新闻发布会实录\n新闻发言人：跑分团伙一案仍在侦办，部分细节因涉及侦查工作"
+            "暂不公开。在逃人员已上网追逃。\n欢迎群众举报，举报电话0571-8811110。",
+        ),
+    ),
+    "an annual information-disclosure report": (
+        "nianbao.eml",
+        mail(
+            "年报",
+            "县自然资源局2026年政府信息公开工作年度报告（节选）\n主动公开征地信息 46条\n"
+            "收到依申请公开 38件，不予公开（过程性信息、涉及个人隐私）9件。",
+        ),
+    ),
+    "a reply refusing cadre appraisal files": (
+        "kaochadafu.eml",
+        mail(
+            "答复书",
+            "政府信息公开申请答复书\n你要求公开的副科级干部考察材料及民主测评得票情况，属于内部"
+            "管理信息，依法不予公开。\n如不服，可在收到之日起60日内申请行政复议，或在6个月内提起"
+            "行政诉讼。",
         ),
     ),
 }
