@@ -140,8 +140,8 @@ _HUSH_BRANCHES = (
     # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
     r"不对外(?=[。；;，,\n]|$)",
     (
-        r"不(?:发|贴|出|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)",
-        ("不发", "不贴", "不出", "不张贴"),
+        r"不(?:发|贴|发布|张贴)[^\n，。；,;]{0,4}?(?:公告|文件|通报)",
+        ("不发", "不贴", "不张贴"),
     ),
     (r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?(?:打好招呼|打过招呼|打招呼)", ("招呼",)),
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
@@ -179,11 +179,17 @@ _HUSH_BRANCHES = (
     # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
     # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
-    r"(?:哪|谁)里?(?:漏|透|传|露)出去",
+    (r"(?:哪|谁)里?(?:漏|透|传|露)出去", ("漏出去", "透出去", "传出去", "露出去")),
     (r"(?:领导|书记|部长|县长|区长|局长|主任)(?:专门|亲自|也)?打过招呼", ("打过招呼",)),
-    r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",
+    (
+        r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",
+        ("部长定", "书记定", "领导定", "局长定", "县长定", "区长定", "拍板", "点头"),
+    ),
     r"(?:先别跟|别跟|不要跟|先别和|别和|不要和)[^\n，。；,;]{1,8}?(?:说|讲|提)",
-    r"以(?:群众|网民|普通群众|普通网民|个人)的?身份",
+    (
+        r"以(?:群众|网民|普通群众|普通网民|个人)的?身份",
+        ("群众身份", "网民身份", "个人身份", "群众的身份", "网民的身份", "个人的身份"),
+    ),
     r"心里有个?数",
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
@@ -466,16 +472,20 @@ _STATEMENT = re.compile(
     r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
     r"|内部参阅"
     r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
-    # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
-    r"|(?:属性|公开方式|公开属性|保密属性)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"
 )
+
+
+# a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开 (its own
+# regex, found from its literal first characters)
+_FORM_STATEMENT = re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)")
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``work_secret_statement`` detector: 本件属工作秘密, 此件不公开, （不予公开）, 内部参阅 and
     密级 | 工作秘密 in a form, as markings; quoted, offered as a quiz option, introduced as an
     example (例如标注为…) or in the body of a teaching text they are examples (:func:`_quoted`)."""
-    for m in _STATEMENT.finditer(text):
+    found = [*_STATEMENT.finditer(text), *_FORM_STATEMENT.finditer(text)]
+    for m in sorted(found, key=lambda m: m.start()):
         if not _quoted(text, m.start(), m.end()):
             yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
 
@@ -512,6 +522,9 @@ INTERNAL_PROBE = Probe(
 CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
 
 
+_SIGNAL_REACH = 6000
+
+
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
     if "\r" in text:  # a mail body keeps CRLF: the line-end signals (落款) must still see lines
@@ -525,8 +538,16 @@ def public_signals(text: str, title: str = "") -> list[str]:
             break
     if head and _LESSON_TITLE.search(head[0]):
         found.append("培训标题")
+    # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,
+    # 特此公告, 落款); in a long text only those parts are searched, so that the signals cost a
+    # bounded amount per document.
+    near = (
+        text
+        if len(text) <= 2 * _SIGNAL_REACH
+        else f"{text[:_SIGNAL_REACH]}\n{text[-_SIGNAL_REACH:]}"
+    )
     for name, pattern in _SIGNALS.items():
-        if pattern.search(text):
+        if pattern.search(near):
             found.append(name)
     if _articles(text, 3):
         found += ["条文", "条文"]
