@@ -7,8 +7,8 @@ Each source file holds ``[[message]]`` entries::
     category = "personnel"      # personnel | public_security | land | state_secret |
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
-    split = "dev"               # dev | holdout | blind | blind2 | blind3 | blind4 | blind5 | blind6
-                                # (blind splits: sources/<split>/, ids "b-…" … "g-…")
+    split = "dev"               # dev | holdout | blind … blind7
+                                # (blind splits: sources/<split>/, ids "b-…" … "h-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -29,11 +29,12 @@ Document text is a small line markup:
 The blind splits (:data:`BLIND_SPLITS`) live in ``sources/<split>/`` with their own id prefix
 (``blind``: ``sources/blind/``, ids ``b-…``; ``blind2``: ``sources/blind2/``, ids ``c-…``;
 ``blind3``: ``sources/blind3/``, ids ``d-…``; ``blind4``: ``sources/blind4/``, ids ``e-…``;
-``blind5``: ``sources/blind5/``, ids ``f-…``; ``blind6``: ``sources/blind6/``, ids ``g-…``): each written later, by another author, without
+``blind5``: ``sources/blind5/``, ids ``f-…``; ``blind6``: ``sources/blind6/``, ids ``g-…``;
+``blind7``: ``sources/blind7/``, ids ``h-…``): each written later, by another author, without
 reading the scope tables, and never used for tuning until retired (docs/detection-benchmark.md).
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -76,6 +77,7 @@ BLIND_SPLITS = {
     "blind4": "e-",
     "blind5": "f-",
     "blind6": "g-",
+    "blind7": "h-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
