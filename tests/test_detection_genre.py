@@ -256,6 +256,58 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
             ]
         ),
     ),
+    # ninth round: lips kept tight, nothing done before the matter is settled, not told in the
+    # office, a pretext after 拿, our side's floor price, a clue letter, no public response yet
+    "lips kept tight": (
+        "land",
+        "zuijin.eml",
+        mail("排期", "拆违专班：周三早6点拆河口村沿河两处厂房。那栋是村主任亲戚的，大家嘴紧点。"),
+    ),
+    "nothing done before the scope is settled": (
+        "land",
+        "bixuan.eml",
+        mail(
+            "比选",
+            "站前片区征收范围两个方案，倾向扩大的那个。范围确定前不做入户调查，防止抢栽抢建。",
+        ),
+    ),
+    "not told inside the office": (
+        "personnel",
+        "weitongbao.eml",
+        mail(
+            "推荐",
+            "组织部：副局长推荐人选为单志强，排第二的是乔慧兰。以上意见未在局内通报，请部里掌握。",
+        ),
+    ),
+    "a pretext after 拿": (
+        "land",
+        "fushuwu.eml",
+        mail(
+            "昨晚谈的",
+            "主任：过渡费先付12个月，果树标准85，最多拿“其他附属物”名义补到150。没签。",
+        ),
+    ),
+    "our side's floor price": (
+        "land",
+        "dijia.eml",
+        mail("指标", "节余指标对方报价每亩40万，我方底价每亩45万，低于这个数不出手。"),
+    ),
+    "a clue letter": (
+        "public_security",
+        "yisonghan.eml",
+        mail(
+            "函",
+            "线索移交函\n县公安局：我委在审查调查中发现一名村干部亲属涉嫌强揽工程，现移交你局。",
+        ),
+    ),
+    "no public response yet": (
+        "public_security",
+        "huiying.eml",
+        mail(
+            "今日舆情",
+            "今日舆情：论坛帖子说征地款被截留，已删，发帖人在县城，网警在查；微博旧视频暂不回应。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -380,6 +432,23 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "政府信息公开申请答复书\n你要求公开的副科级干部考察材料及民主测评得票情况，属于内部"
             "管理信息，依法不予公开。\n如不服，可在收到之日起60日内申请行政复议，或在6个月内提起"
             "行政诉讼。",
+        ),
+    ),
+    "a summary of replies to deputies": (
+        "daibiaohuizong.eml",
+        mail(
+            "建议办理",
+            "区人大代表建议办理情况汇总（已答复）\n12号 单桂芳 关于延长拆迁过渡费发放期限的建议："
+            "过渡费按实际过渡期限发放\n19号 乔振东 关于公开分户评估结果的建议：评估结果分户送达",
+        ),
+    ),
+    "a published appraisal notice": (
+        "kaochayugao.eml",
+        mail(
+            "考察预告",
+            "干部考察预告\n县委决定对下列同志进行考察，现予以预告：单志强，现任县住建局副局长，"
+            "拟作为乡镇党政正职人选考察；乔慧兰，现任县教育局科长。\n考察预告期为12月1日至12月5日。"
+            "考察组联系电话：0579-8812345",
         ),
     ),
 }
