@@ -478,23 +478,30 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
 
 # The statement forms of a work-secret marking (issue 9): the 公开属性 written under a title, in
 # a page margin or a 发文稿纸 field. Each alternative starts with a literal character.
-_STATEMENT = re.compile(
-    r"(?:此件|本件|[本此](?:材料|文件|文|报告|表|方案|稿|资料))\s*(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
-    r"|内部参阅"
-    r"|[（(]\s*不予?\s*公\s*开\s*[）)]|密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"
+# One regex per form, each starting where the regex engine can skip ahead to (a literal, or a
+# class of two brackets): an alternation of them would be tried at every position of the text.
+_STATEMENTS = (
+    re.compile(
+        r"[此本](?:件|材料|文件|文|报告|表|方案|稿|资料)\s*"
+        r"(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
+    ),
+    re.compile(r"内部参阅"),
+    re.compile(r"[（(]\s*不予?\s*公\s*开\s*[）)]"),
+    re.compile(r"密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"),
+    # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
+    re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
 )
-
-
-# a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开 (its own
-# regex, found from its literal first characters)
-_FORM_STATEMENT = re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)")
+#: every statement needs one of these characters
+_STATEMENT_CHARS = ("公", "密", "阅")
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``work_secret_statement`` detector: 本件属工作秘密, 此件不公开, （不予公开）, 内部参阅 and
     密级 | 工作秘密 in a form, as markings; quoted, offered as a quiz option, introduced as an
     example (例如标注为…) or in the body of a teaching text they are examples (:func:`_quoted`)."""
-    found = [*_STATEMENT.finditer(text), *_FORM_STATEMENT.finditer(text)]
+    if not any(char in text for char in _STATEMENT_CHARS):
+        return
+    found = [m for pattern in _STATEMENTS for m in pattern.finditer(text)]
     for m in sorted(found, key=lambda m: m.start()):
         if not _quoted(text, m.start(), m.end()):
             yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
