@@ -200,6 +200,9 @@ _HUSH_BRANCHES = (
     r"(?:未|没有?)在[^\n，。；,;]{1,6}?(?:通报|传达|宣布)",
     r"专人保管",
     r"[等待][^\n，。；,;]{1,8}?再上会",
+    # (tenth round) the people concerned unaware (两个人都还不知道), hold still for now (先别动)
+    r"(?:都|也)?还不知道",
+    r"先别动|先不动|暂不动",
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
@@ -284,7 +287,7 @@ _FORM_FIELD = re.compile(
 )
 
 _TITLE = re.compile(
-    r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表)(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
+    r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表|警情通报)(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
 )
 _TITLE_DRAFT = re.compile(r"稿|拟|草")
 _SIGNALS: dict[str, re.Pattern[str]] = {
@@ -292,7 +295,8 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"公示期|公示时间|公示期限|公示期间|公示日期|公告期|公告之日起|公示之日起|公布之日起|预告期"
     ),
     "监督电话": re.compile(
-        r"(?:监督|举报|咨询|联系|投诉|受理)(?:电话|邮箱|方式|信箱)[^\n]{0,12}?(?:\n[^\n]{0,12}?)?[0-9]{5,}"
+        r"(?:监督|举报|咨询|联系|投诉|受理)(?:电话|邮箱|方式|信箱)[^\n]{0,12}?(?:\n[^\n]{0,12}?)?"
+        r"[0-9][0-9-]{4,}"
     ),
     "公告用语": re.compile(
         r"特此(?:公告|公示|通告|公布)|现予(?:以)?(?:公示|公告|公布|预告)|予以公示|公布如下|"
@@ -329,7 +333,11 @@ _SIGNALS["建议答复"] = re.compile(
 _SIGNALS["人大政协"] = re.compile(r"人大代表|政协委员|代表建议|委员提案")
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
-_SIGNALS["发布会"] = re.compile(r"新闻发布会|答记者问|记者提问|记者会|新闻发言人")
+_SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人")
+# questions and answers as a transcript prints them (答记者问; 问：… / 答：… line by line)
+_SIGNALS["问答"] = re.compile(r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]", re.MULTILINE)
+# a sentence handed down, as a judgment or its report states it
+_SIGNALS["刑罚"] = re.compile(r"判处[^\n。]{0,12}?有期徒刑|数罪并罚|获刑")
 # a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
 _SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]|^记者[:：]", re.MULTILINE)
 _SIGNALS["热线"] = re.compile(

@@ -329,13 +329,13 @@ _AFTER_AT_LINE_START = re.compile(
     # a notice that follows the marking, not a sentence about work secrets (工作秘密不得在互联网上…)
     # (an ideographic space is wide spacing: 工作秘密　严禁上传互联网 in a page header)
     r"[ \t　]*[★*]|[ \t　]*\r?$|[ \t]{2,}|　"
-    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|阅后"
+    r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|阅后|会后收回|用后收回|用后交回"
     r"|(?:不得|严禁)(?:外传|扩散|翻印|复制|上传|转发|传播|公开|对外))",
     re.MULTILINE,
 )
 _INTERNAL = re.compile(
     r"内部\s{0,2}(?:资料|材料|文件|刊物)[\s,，、:：·.;；]{0,3}"
-    r"(?:注意保存|注意保密|请勿外传|不得外传|严禁外传|妥善保管|请勿转发|不得翻印)"
+    r"(?:注意保存|注意保密|注意保管|请勿外传|不得外传|严禁外传|妥善保管|请勿转发|不得翻印)"
 )
 
 

@@ -63,7 +63,9 @@ def roster_csv(rows: int, column: str, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def docx(paragraphs: list[str], rows: list[list[str]] | None = None, footer: str = "") -> bytes:
+def docx(
+    paragraphs: list[str], rows: list[list[str]] | None = None, footer: str = "", header: str = ""
+) -> bytes:
     from docx import Document
 
     document = Document()
@@ -76,6 +78,8 @@ def docx(paragraphs: list[str], rows: list[list[str]] | None = None, footer: str
                 table.cell(r, c).text = value
     if footer:
         document.sections[0].footer.paragraphs[0].text = footer
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

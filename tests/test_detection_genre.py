@@ -19,7 +19,7 @@ from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.registered import pdf_of
 from tests.support.scans import scan_files
 from tests.test_detection_families import _attach, docx, mail
-from tests.test_detection_personnel4 import xlsx
+from tests.test_detection_personnel4 import pptx, xlsx
 
 #: family → (category, file name, content): each must be held under its category
 SENSITIVE: dict[str, tuple[str, str, bytes]] = {
@@ -308,6 +308,37 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
             "今日舆情：论坛帖子说征地款被截留，已删，发帖人在县城，网警在查；微博旧视频暂不回应。",
         ),
     ),
+    # tenth round: a header marking with a return notice, 注意保管, the two not told, hold still,
+    # a clue handed to 你室
+    "a header marking with a return notice": (
+        "work_secret",
+        "huihoushouhui.docx",
+        docx(["县政府常务会议纪要", "会议议定事项如下。"], header="工作秘密　会后收回"),
+    ),
+    "an internal-material notice to keep safe": (
+        "work_secret",
+        "baoguan.eml",
+        mail("材料", "内部资料　注意保管\n2027年财政收支形势分析：短收约1.2亿元。"),
+    ),
+    "a swap the two do not know of": (
+        "personnel",
+        "duidiao.eml",
+        mail("记的几条", "周局：东乡乡长到龄要动；西乡书记和南乡书记对调，两个人都还不知道。"),
+    ),
+    "hold still tonight": (
+        "public_security",
+        "xianbiedong.eml",
+        mail("摸排", "所长：出租屋住了4个外地人，像两卡或者跑分的，网安查手机号前今晚先别动。"),
+    ),
+    "a clue handed to the discipline office": (
+        "public_security",
+        "nishi.eml",
+        mail(
+            "线索",
+            "县纪委第二监督检查室：我所办理一起寻衅滋事案中发现一名站长收受工程款的聊天记录，"
+            "按规定移交你室，原始数据已封存。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -449,6 +480,34 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
             "干部考察预告\n县委决定对下列同志进行考察，现予以预告：单志强，现任县住建局副局长，"
             "拟作为乡镇党政正职人选考察；乔慧兰，现任县教育局科长。\n考察预告期为12月1日至12月5日。"
             "考察组联系电话：0579-8812345",
+        ),
+    ),
+    "a police incident bulletin": (
+        "jingqing.eml",
+        mail(
+            "警情通报",
+            "警情通报\n我局依法打掉一个以何某某为首的涉恶团伙，抓获犯罪嫌疑人9名，该团伙长期强迫交易。"
+            "欢迎群众继续举报涉黑涉恶线索，举报电话：0736-110。\n某县公安局\n2027年3月21日",
+        ),
+    ),
+    "a judgment news report": (
+        "huoxing.eml",
+        mail(
+            "获刑",
+            "砂石码头涉恶团伙9人获刑\n县人民法院近日公开宣判何某某等9人强迫交易一案，判处何某某"
+            "有期徒刑十年。对涉及证人个人信息的部分依法不公开。",
+        ),
+    ),
+    "press conference slides with questions and answers": (
+        "wenda.pptx",
+        pptx(
+            [
+                ("县公安局新闻发布会", ["破获刑事案件326起"]),
+                (
+                    "答记者问",
+                    ["问：案件涉及的公职人员是否处理？", "答：线索已依法移交，具体情况暂不公开。"],
+                ),
+            ]
         ),
     ),
 }
