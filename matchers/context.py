@@ -203,6 +203,15 @@ _HUSH_BRANCHES = (
     # (tenth round) the people concerned unaware (两个人都还不知道), hold still for now (先别动)
     r"(?:都|也)?还不知道",
     r"先别动|先不动|暂不动",
+    # (eleventh round) those concerned do not know yet (村民尚不知晓), a matter for a meeting still
+    # to decide (报县政府专题会审议), an internal huddle after the talks (会后内部碰头)
+    r"(?:尚|还|并)不知晓",
+    r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)",
+    r"内部碰头|内部先碰",
+    (
+        r"(?:已|已经)(?:跟|和|与)[^\n，。；,;]{1,8}?打(?:了|过|好)招呼",
+        ("打了招呼", "打过招呼", "打好招呼"),
+    ),
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")

@@ -339,6 +339,40 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
             "按规定移交你室，原始数据已封存。",
         ),
     ),
+    # eleventh round: villagers unaware, a meeting still to decide, our offer, a huddle after the
+    # talks, an arrangement made quietly
+    "a reserve plan villagers do not know of": (
+        "land",
+        "shouchu.eml",
+        mail(
+            "收储",
+            "城西两宗地收储测算：A地块已征未供，起拍价每亩200万。村民尚不知晓，上会前不对外。",
+        ),
+    ),
+    "a quota sale for a meeting to decide": (
+        "land",
+        "shenyi.eml",
+        mail(
+            "指标",
+            "增减挂钩节余指标出让方案（报县政府专题会审议）：先报价每亩45万，最低不低于36万。",
+        ),
+    ),
+    "our offer and a huddle after the talks": (
+        "land",
+        "tanpan.eml",
+        mail(
+            "谈判记录",
+            "养殖场征收补偿谈判：对方要460万。我方出价按评估结果312万。会后内部碰头：上限380万。",
+        ),
+    ),
+    "a petitioner's trip arranged quietly": (
+        "public_security",
+        "dazhaohu.eml",
+        mail(
+            "位置",
+            "所长：老汤早上坐大巴去省城了，已跟车站那边打了招呼，到站接回。开会期间继续盯紧。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
