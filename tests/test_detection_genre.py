@@ -17,12 +17,12 @@ from matchers.context import circulation_markers, internal_markers, public_signa
 from tests.fixtures_smtp import Sink, submit
 from tests.support.addresses import EXTERNAL, SENDER
 from tests.support.registered import pdf_of
-from tests.support.scans import scan_files
+from tests.support.scans import Public, Sensitive, assert_held, scan_families
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import pptx, xlsx
 
 #: family → (category, file name, content): each must be held under its category
-SENSITIVE: dict[str, tuple[str, str, bytes]] = {
+SENSITIVE: Sensitive = {
     "a request upward on candidates": (
         "personnel",
         "qingshi.docx",
@@ -376,7 +376,7 @@ SENSITIVE: dict[str, tuple[str, str, bytes]] = {
 }
 
 #: family → (file name, content): published or ordinary text, must pass
-PUBLIC: dict[str, tuple[str, bytes]] = {
+PUBLIC: Public = {
     "a quiz on the cadre rules": (
         "ceshi.docx",
         docx(
@@ -550,22 +550,13 @@ PUBLIC: dict[str, tuple[str, bytes]] = {
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
-    files = [(name, data) for _, name, data in SENSITIVE.values()] + list(PUBLIC.values())
-    return scan_files(tmp_path_factory.mktemp("genre"), files)
-
-
-def test_file_names_are_distinct() -> None:
-    names = [v[1] for v in SENSITIVE.values()] + [v[0] for v in PUBLIC.values()]
-    assert len(names) == len(set(names))
+    return scan_families(tmp_path_factory.mktemp("genre"), SENSITIVE, PUBLIC)
 
 
 @pytest.mark.parametrize("family", list(SENSITIVE))
 def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
     category, name, _ = SENSITIVE[family]
-    result = scanned[name]
-    reached = [c["id"] for c in result["categories"] if c["score"] >= c["threshold"]]
-    assert result["verdict"] == "quarantine", (family, result["categories"])
-    assert category.replace("_", "-") in reached, (family, result["categories"])
+    assert_held(scanned[name], category, family)
 
 
 @pytest.mark.parametrize("family", list(PUBLIC))
