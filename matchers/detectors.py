@@ -248,7 +248,39 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
         if any(s < end and start < e for s, e, _ in hits) or _cited(text, start, end):
             continue
         hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
+    if "密级" in text:
+        hits += [
+            h for h in _level_column(text) if not any(s < h[1] and h[0] < e for s, e, _ in hits)
+        ]
     yield from sorted(hits)
+
+
+_LEVELS = frozenset({"绝密", "机密", "秘密"})
+
+
+def _level_column(text: str) -> Iterator[Hit]:
+    """A 密级 column of a table (a 收文登记簿, a 发文登记表) and the levels in it: each document the
+    table lists as 机密 or 秘密 is marked there, cell by cell (issue 9, eleventh round)."""
+    column: int | None = None
+    sep = "\t"
+    at = 0
+    for line in text.split("\n"):
+        if column is None:
+            for candidate in ("\t", "|", ","):
+                cells = [c.strip() for c in line.split(candidate)]
+                if len(cells) > 2 and "密级" in cells:
+                    column, sep = cells.index("密级"), candidate
+                    break
+        else:
+            cells = line.split(sep)
+            if column < len(cells):
+                cell = cells[column].strip()
+                level = cell.split("★")[0].strip()
+                if level in _LEVELS:
+                    offset = at + sum(len(c) + len(sep) for c in cells[:column])
+                    start = offset + cells[column].index(cell)
+                    yield start, start + len(cell), cell
+        at += len(line) + 1
 
 
 _QUOTE_OPEN = '“"‘「『'
@@ -339,6 +371,9 @@ _INTERNAL = re.compile(
 )
 
 
+_INTERNAL_ALONE = re.compile(r"^[ \t#【〔\[(（]*(内部资料)[ \t】〕\])）]*$", re.MULTILINE)
+
+
 def work_secret_marking(text: str) -> Iterator[Hit]:
     """工作秘密 / 内部资料 注意保存 as a marking; 保守工作秘密 in a sentence is not one.
 
@@ -358,6 +393,11 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
     for m in _INTERNAL.finditer(text):
         if not _cited(text, m.start(), m.end()):
             hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
+    # 内部资料 standing alone on a line: the cover of a deck, the head of a page (eleventh round)
+    for m in _INTERNAL_ALONE.finditer(text):
+        start, end = m.span(1)
+        if not any(s < end and start < e for s, e, _ in hits):
+            hits.append((start, end, "内部资料"))
     yield from sorted(hits)
 
 

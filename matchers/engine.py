@@ -525,10 +525,19 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start:start]
+    if _cell(before, text[end:line_end]):  # a table cell of its own (a 密级 column, a form field)
+        return True
     after = text[end:line_end].strip()
     if not _MARKING_LEAD.fullmatch(before):
         return False
     return len(after) <= 30 and not _SENTENCE.search(after)
+
+
+def _cell(before: str, after: str) -> bool:
+    """Is what stands between ``before`` and ``after`` on its line a whole table cell?"""
+    return before.rstrip(" ").endswith(("\t", "|")) and (
+        not after.strip() or after.lstrip(" ").startswith(("\t", "|"))
+    )
 
 
 def _uses(ci: int, category: Category) -> Iterator[_Use]:
@@ -673,9 +682,10 @@ class _Context:
             if not markers[i]:
                 continue
             for fstart, fend, word in internal_markers(folded.text):
-                # 暂不公开 in a published text (a press conference, a reply refusing a request)
-                # says what the public is not told: not a limit on this document's circulation
-                if word in DISCLOSURE and is_public(signals_of(document_of.get(i, ""))):
+                # 暂不公开 or 不对外透露 in a published text (a press conference, a reply refusing
+                # a request) says what the public is not told: not a limit on its circulation
+                withheld = word in DISCLOSURE or word.startswith("不对外")
+                if withheld and is_public(signals_of(document_of.get(i, ""))):
                     continue
                 self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break

@@ -152,6 +152,16 @@ def _named_in(text: str, names: set[str]) -> None:
                 and word[:2] not in _NOT_NAME
             ):
                 names.add(word)
+    # a name right before 同志 inside a sentence (推荐祁某某同志为…, 对郁某某同志…): the three
+    # characters before it if they read as a name, else the two (issue 9, eleventh round)
+    at = text.find("同志")
+    while at >= 0:
+        for size in (3, 2):
+            word = text[at - size : at] if at >= size else ""
+            if len(word) == size and all(map(_is_han, word)) and _is_name(word):
+                names.add(word)
+                break
+        at = text.find("同志", at + 2)
     for m in _PAIR.finditer(text):  # 戴某某、范某某: the second of a pair of names
         if m.group(1) in names and m.group(2)[:2] not in _NOT_NAME:
             names.add(m.group(2))

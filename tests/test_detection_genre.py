@@ -373,6 +373,46 @@ SENSITIVE: Sensitive = {
             "所长：老汤早上坐大巴去省城了，已跟车站那边打了招呼，到站接回。开会期间继续盯紧。",
         ),
     ),
+    # twelfth round: a 密级 column, 内部资料 alone on a cover, names before 同志, a figure released
+    # another way, a buyer not named outside
+    "a register with a secrecy-level column": (
+        "state_secret",
+        "shouwen.xlsx",
+        xlsx(
+            [
+                ["收文日期", "来文单位", "标题", "密级", "份数"],
+                ["12月1日", "省委办公厅", "关于重大风险研判的通知", "机密", "1"],
+                ["12月3日", "市委组织部", "关于年度考核工作的通知", "非密", "2"],
+            ]
+        ),
+    ),
+    "internal material alone on a cover slide": (
+        "work_secret",
+        "fengmian.pptx",
+        pptx([("内部资料", ["县审计局 预算执行审计发现问题汇报"]), ("主要问题", ["挪用专项资金"])]),
+    ),
+    "candidates named before 同志": (
+        "personnel",
+        "tongzhi.eml",
+        mail(
+            "推荐意见",
+            "局党组研究，推荐韩晓燕同志为副科级领导职务人选，排序第一；推荐章立群同志为备选人选。",
+        ),
+    ),
+    "an accident figure released another way": (
+        "public_security",
+        "koujing.eml",
+        mail(
+            "事故情况",
+            "值班室：货车与三轮车相撞，死亡4人、重伤2人。对外发布按“死亡3人”分步发布，"
+            "避免达到较大事故报告口径。",
+        ),
+    ),
+    "a buyer not named outside": (
+        "land",
+        "shourang.eml",
+        mail("指标", "节余指标拟挂牌转让400亩，底价每亩38万元；挂牌前不对外透露意向受让方。"),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -542,6 +582,23 @@ PUBLIC: Public = {
                     ["问：案件涉及的公职人员是否处理？", "答：线索已依法移交，具体情况暂不公开。"],
                 ),
             ]
+        ),
+    ),
+    "a published division of leaders' work": (
+        "fengong.eml",
+        mail(
+            "分工",
+            "县人民政府关于县政府领导同志工作分工的通知\n县长韩晓东：主持全面工作。\n副县长章立新："
+            "负责自然资源、征地拆迁工作。\n副县长柯慧：负责教育工作。\n某县人民政府\n"
+            "2026年11月25日\n（此件公开发布）",
+        ),
+    ),
+    "a press conference on cadre selection": (
+        "xuanren.eml",
+        mail(
+            "发布会实录",
+            "主持人：请组织部负责同志回答记者提问。\n记者：如何防止带病提拔？\n答：考察对象的个人"
+            "有关事项都要核查，酝酿阶段的名单按纪律要求不对外透露，最终人选履行任前公示。",
         ),
     ),
 }

@@ -42,7 +42,8 @@ def scan_families(
 
 
 def assert_held(result: dict[str, Any], category: str, family: str) -> None:
-    """Held, and held under ``category`` (a table id with ``_`` for ``-``)."""
+    """Held (or rejected, for a table that rejects), and under ``category`` (a table id with
+    ``_`` for ``-``)."""
     reached = [c["id"] for c in result["categories"] if c["score"] >= c["threshold"]]
-    assert result["verdict"] == "quarantine", (family, result["categories"])
+    assert result["verdict"] in ("quarantine", "reject"), (family, result["categories"])
     assert category.replace("_", "-") in reached, (family, result["categories"])
