@@ -176,7 +176,7 @@ _HUSH_BRANCHES = (
     r"不(?:与|跟|和|向)本人(?:见面|谈|沟通|说|透露)",
     r"(?:前|之前)不(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
-    r"(?:别让|不让|不要让)[^\n，。；,;]{1,6}?(?:拍|看到|知道|录|发现)",
+    r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开)",
     # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
     # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
@@ -211,6 +211,10 @@ _HUSH_BRANCHES = (
     r"不对外(?:透露|说|讲|宣布|公布)",
     r"表述为[“\"「]",
     r"避免达到[^\n，。；,;]{0,12}?(?:标准|口径|级别|等级)",
+    # (thirteenth round) the bottom line kept back (本轮不亮底), for reference only (仅作为组织部门
+    # 研究参考)
+    r"不亮底|先不亮底",
+    r"仅作为?[^\n，。；,;]{0,10}?参考",
     r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)",
     r"内部碰头|内部先碰",
     (
@@ -354,7 +358,9 @@ _SIGNALS["问答"] = re.compile(r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-�
 # a sentence handed down, as a judgment or its report states it
 _SIGNALS["刑罚"] = re.compile(r"判处[^\n。]{0,12}?有期徒刑|数罪并罚|获刑")
 # a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
-_SIGNALS["记者"] = re.compile(r"记者[(（][^)）\n]{1,12}[)）]|^记者[:：]", re.MULTILINE)
+_SIGNALS["记者"] = re.compile(
+    r"记者[(（][^)）\n]{1,12}[)）]|^记者[:：]|[(（]记者[ \t]*[^)）\n]{1,10}[)）]", re.MULTILINE
+)
 _SIGNALS["热线"] = re.compile(
     r"(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
     r"(?:(?<=拨打.....)|(?<=致电.....)|(?<=通过.....)|(?<=可拨.....)|(?<=登录.....))"

@@ -55,7 +55,7 @@ _NOT_NAME_WORDS = """
     宫殿 费用 卫生 米面 柏油 宗教 桂花 全面 应用 边界 师范 和谐 商业 商品 沙土 荣誉 巫山 明确
     季度 单价 苗木 谷物 盛大 曲线 路面 游客 辛苦 简介 简要 车位 费率 伍佰 石桥 方式 方面 程序
     周一 周二 周三 周四 周五 周六 周日 周末 周报 周边 周期 周年 周转 周通 凌晨 谢谢 万以 钱款
-    沙霸 矿霸 路霸 菜霸 万至
+    沙霸 矿霸 路霸 菜霸 万至 余人 余名 余户 余万
 """
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # Addresses and amounts are found from their digits (one C-speed scan for digit runs; a regex
@@ -126,7 +126,7 @@ _CUED = re.compile(
     rf"(?:{_ROLE})[：:、，, ]?((?:{'|'.join(_COMPOUND)}|[{_SURNAMES}])[{_HAN}]{{1,2}}?)"
     rf"(?=[、，,（(：:\s]|同志|等|户|因|被|多次|今日|已|拟|$)"
 )
-_LISTED = re.compile(rf"([{_SURNAMES}](?<![{_HAN}].)[{_HAN}]{{1,2}})(?=[、（(]|同志)")
+_LISTED = re.compile(rf"([{_SURNAMES}](?<![{_HAN}0-9].)[{_HAN}]{{1,2}})(?=[、（(]|同志)")
 
 
 _PAIR = re.compile(rf"([{_SURNAMES}][{_HAN}]{{1,2}})、([{_SURNAMES}][{_HAN}]{{1,2}})")

@@ -413,6 +413,38 @@ SENSITIVE: Sensitive = {
         "shourang.eml",
         mail("指标", "节余指标拟挂牌转让400亩，底价每亩38万元；挂牌前不对外透露意向受让方。"),
     ),
+    # thirteenth round: valuation before the report, a demolition operation table, a ceiling not
+    # shown, a petitioner kept home
+    "valuation figures before the report": (
+        "land",
+        "chengxinlv.eml",
+        mail(
+            "评估", "王局：评估公司初步数出来了，想让他们再对一下成新率把均价拉低一点。数先别外发。"
+        ),
+    ),
+    "a demolition operation table": (
+        "land",
+        "chaiweibiao.xlsx",
+        xlsx(
+            [
+                ["日期", "对象", "性质", "警力", "机械"],
+                ["12月3日", "黄某", "违建厂房", "派出所12人", "挖机2台"],
+                ["12月5日", "覃家三户", "加层部分", "派出所15人", "破碎锤1台"],
+            ]
+        ),
+    ),
+    "a ceiling not shown this round": (
+        "land",
+        "buliangdi.eml",
+        mail(
+            "谈判", "搬迁补偿谈判记录：企业要3600万。我方按评估值2280万，上限2800万，本轮不亮底。"
+        ),
+    ),
+    "a petitioner kept home": (
+        "public_security",
+        "kanzhu.eml",
+        mail("维稳群", "明天市里来人，各包保责任人把人看住。榆荚那几个明天上午别让出门。"),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -599,6 +631,14 @@ PUBLIC: Public = {
             "发布会实录",
             "主持人：请组织部负责同志回答记者提问。\n记者：如何防止带病提拔？\n答：考察对象的个人"
             "有关事项都要核查，酝酿阶段的名单按纪律要求不对外透露，最终人选履行任前公示。",
+        ),
+    ),
+    "a news report of a lawful demolition": (
+        "chaiweixinwen.eml",
+        mail(
+            "新闻",
+            "本报讯（记者 韦岚）12月3日，某街道依法拆除违建厂房3处，出动执法人员和派出所民警"
+            "30余人、挖机2台，现场秩序良好。",
         ),
     ),
 }
