@@ -58,7 +58,7 @@ _DRAFT = (
     "供讨论",
     "内部意见",
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
-    *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排"),
+    *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
@@ -166,7 +166,7 @@ _HUSH_BRANCHES = (
         f"{no}{put}{paper}"
         for no in ("不", "不要", "别")
         for put in ("写进", "写到", "写入", "写在", "列入", "进入")
-        for paper in ("合同", "协议", "正本", "文件", "纪要", "记录", "会议记录")
+        for paper in ("合同", "协议", "正本", "文件", "纪要", "记录", "会议记录", "方案", "文本")
     ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
     r"不在[^\n，。；,;]{1,8}?(?:公示|公布|公开发布)",
@@ -208,12 +208,17 @@ _HUSH_BRANCHES = (
     r"(?:尚|还|并)不知晓",
     # (twelfth round) not told outside before (不对外透露意向受让方), a figure released another way
     # (表述为“…”; 对外发布按“…”), a reporting threshold dodged (避免达到较大事故报告口径)
-    r"不对外(?:透露|说|讲|宣布|公布)",
+    r"不对外(?:透露|说|讲|宣布|公布|表述)",
     r"表述为[“\"「]",
     r"避免达到[^\n，。；,;]{0,12}?(?:标准|口径|级别|等级)",
     # (thirteenth round) the bottom line kept back (本轮不亮底), for reference only (仅作为组织部门
     # 研究参考)
     r"不亮底|先不亮底",
+    # (fourteenth round) a workaround (“奖励”变通处理), kept inside (不得在街道内部扩散), to be
+    # discussed again once the views are in (意见汇总后再议)
+    r"变通处理|变通办理",
+    r"不得在[^\n，。；,;]{1,8}?(?:扩散|外传|传阅)",
+    r"后再议(?![论价])",
     r"仅作为?[^\n，。；,;]{0,10}?参考",
     r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)",
     r"内部碰头|内部先碰",
@@ -349,7 +354,7 @@ _SIGNALS["裁判文书"] = re.compile(
 _SIGNALS["建议答复"] = re.compile(
     r"建议的答复|提案的答复|议案的答复|现答复如下|感谢您对[^\n]{0,30}(?:关心|支持)|已答复|办理结果"
 )
-_SIGNALS["人大政协"] = re.compile(r"人大代表|政协委员|代表建议|委员提案")
+_SIGNALS["人大政协"] = re.compile(r"人大代表|政协委员|代表建议|委员提案|人大[^\n]{0,12}?建议")
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
 _SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人")
@@ -473,6 +478,8 @@ _DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|�
 
 
 def _disclosure_decision(text: str, start: int, end: int) -> bool:
+    if "予以公开" in text or "部分公开" in text:  # a count of disclosure decisions (年报)
+        return True
     return bool(
         _DECIDED_BEFORE.search(text, max(0, start - 4), start) or _DECIDED_AFTER.match(text, end)
     )

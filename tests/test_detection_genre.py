@@ -445,6 +445,32 @@ SENSITIVE: Sensitive = {
         "kanzhu.eml",
         mail("维稳群", "明天市里来人，各包保责任人把人看住。榆荚那几个明天上午别让出门。"),
     ),
+    # fourteenth round: a workaround kept out of the plan, kept inside, discussed again later
+    "a workaround kept out of the plan": (
+        "land",
+        "biantong.eml",
+        mail(
+            "周报",
+            "征迁指挥部周报：未签约31户。超面积部分拟按每平方米500元“奖励”变通处理，不写入方案文本。",
+        ),
+    ),
+    "a candidate request kept inside": (
+        "personnel",
+        "kuosan.eml",
+        mail(
+            "电话记录",
+            "组织部干部一科来电：拟调整街道办事处主任人选，请周五前报推荐人选，不得在街道内部扩散。",
+        ),
+    ),
+    "a post discussed again once views are in": (
+        "personnel",
+        "zaiyi.eml",
+        mail(
+            "动议记录",
+            "书记专题会研究财政局局长人选：现任局长到龄，初步人选两名，请组织部谈话调研，"
+            "意见汇总后再议。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text, must pass
@@ -639,6 +665,21 @@ PUBLIC: Public = {
             "新闻",
             "本报讯（记者 韦岚）12月3日，某街道依法拆除违建厂房3处，出动执法人员和派出所民警"
             "30余人、挖机2台，现场秩序良好。",
+        ),
+    ),
+    "a reply to a deputy on cadre rotation": (
+        "lungangdafu.eml",
+        mail(
+            "答复",
+            "关于县人大十八届三次会议第27号建议的答复\n您提出的关于加大年轻干部交流轮岗力度的建议"
+            "收悉。具体交流人选需按程序酝酿、考察后确定。感谢您对组织工作的关心和支持。",
+        ),
+    ),
+    "a disclosure statistics table": (
+        "gongkaitongji.eml",
+        mail(
+            "年报",
+            "项目\t予以公开\t部分公开\t不予公开\n干部任免信息\t9\t2\t1\n公务员招录\t30\t0\t0",
         ),
     ),
 }
