@@ -469,8 +469,15 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
 # 不予公开 as a decision on a request for government information (本机关决定不予公开, 属于不予公开
 # 的情形, 不予公开的理由): the reply is itself published; not the marking of a document.
 _DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公开", "不对外公开"})
-#: Markers that, inside a text that reads as published, say what the public is not told.
-DISCLOSURE = _DISCLOSURE
+
+
+def withheld_from_public(marker: str) -> bool:
+    """Does ``marker`` say what the public is not told (暂不公开, 不对外透露)? Inside a text that
+    reads as published (a press conference, a reply refusing a request) it is a statement to
+    the public, not a limit on the text's own circulation."""
+    return marker in _DISCLOSURE or marker.startswith("不对外")
+
+
 _DECIDED_BEFORE = re.compile(
     r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情)[ \t，,、]*$"
 )

@@ -245,14 +245,17 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
         hits.append((m.start(), end, re.sub(r"\s+", "", m.group()).rstrip()))
     for m in _BARE.finditer(text):
         start, end = m.span(1)
-        if any(s < end and start < e for s, e, _ in hits) or _cited(text, start, end):
+        if _overlaps(hits, start, end) or _cited(text, start, end):
             continue
         hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
     if "密级" in text:
-        hits += [
-            h for h in _level_column(text) if not any(s < h[1] and h[0] < e for s, e, _ in hits)
-        ]
+        hits += [h for h in _level_column(text) if not _overlaps(hits, h[0], h[1])]
     yield from sorted(hits)
+
+
+def _overlaps(hits: list[Hit], start: int, end: int) -> bool:
+    """Does ``[start, end)`` overlap a hit already found?"""
+    return any(s < end and start < e for s, e, _ in hits)
 
 
 _LEVELS = frozenset({"绝密", "机密", "秘密"})
@@ -396,7 +399,7 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
     # 内部资料 standing alone on a line: the cover of a deck, the head of a page (eleventh round)
     for m in _INTERNAL_ALONE.finditer(text):
         start, end = m.span(1)
-        if not any(s < end and start < e for s, e, _ in hits):
+        if not _overlaps(hits, start, end):
             hits.append((start, end, "内部资料"))
     yield from sorted(hits)
 

@@ -30,13 +30,13 @@ from pathlib import Path
 from matchers.boundary import on_boundaries
 from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
-    DISCLOSURE,
     INTERNAL_PROBE,
     Probe,
     internal_markers,
     is_public,
     marker_label,
     public_signals,
+    withheld_from_public,
 )
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
@@ -682,10 +682,7 @@ class _Context:
             if not markers[i]:
                 continue
             for fstart, fend, word in internal_markers(folded.text):
-                # 暂不公开 or 不对外透露 in a published text (a press conference, a reply refusing
-                # a request) says what the public is not told: not a limit on its circulation
-                withheld = word in DISCLOSURE or word.startswith("不对外")
-                if withheld and is_public(signals_of(document_of.get(i, ""))):
+                if withheld_from_public(word) and is_public(signals_of(document_of.get(i, ""))):
                     continue
                 self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break
