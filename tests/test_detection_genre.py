@@ -14,10 +14,15 @@ import pytest
 
 from gateway.service import Gateway
 from matchers.context import circulation_markers, internal_markers, public_signals
-from tests.fixtures_smtp import Sink, submit
-from tests.support.addresses import EXTERNAL, SENDER
+from tests.fixtures_smtp import Sink
 from tests.support.registered import pdf_of
-from tests.support.scans import Public, Sensitive, assert_held, scan_families
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    assert_held,
+    held_then_relayed,
+    scan_families,
+)
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import pptx, xlsx
 
@@ -725,19 +730,12 @@ def test_a_quiz_reads_as_public() -> None:
 
 @pytest.mark.slow
 async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    held = {}
     for family in [
         "a request upward on candidates",
         "a daily watch report dense with its vocabulary",
     ]:
         _, name, data = SENSITIVE[family]
-        raw = data if name.endswith(".eml") else _attach(name, data)
-        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
-        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
-            family,
-            answer,
-        )
-    _, data = PUBLIC["a reply refusing a request for government information"]
-    answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], data)
-    assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), answer
-    await smtp_gateway.wait_background()
-    assert len(upstream.to(EXTERNAL)) == 1  # the published reply, nothing else
+        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    published = PUBLIC["a reply refusing a request for government information"][1]
+    await held_then_relayed(smtp_gateway, upstream, held, published)

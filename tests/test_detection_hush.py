@@ -15,10 +15,15 @@ import pytest
 
 from gateway.service import Gateway
 from matchers.context import hush_markers, internal_markers
-from tests.fixtures_smtp import Sink, submit
-from tests.support.addresses import EXTERNAL, SENDER
+from tests.fixtures_smtp import Sink
 from tests.support.registered import pdf_of
-from tests.support.scans import Public, Sensitive, assert_held, scan_families
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    assert_held,
+    held_then_relayed,
+    scan_families,
+)
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 
@@ -217,17 +222,8 @@ def test_markers_are_read_through_line_wraps() -> None:
 
 @pytest.mark.slow
 async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    held = {}
     for family in ["a cover story for a land survey", "a wrapped instruction in a printed note"]:
         _, name, data = SENSITIVE[family]
-        raw = data if name.endswith(".eml") else _attach(name, data)
-        answer = await submit(smtp_gateway.smtp_port, SENDER, [EXTERNAL], raw)
-        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
-            family,
-            answer,
-        )
-    answer = await submit(
-        smtp_gateway.smtp_port, SENDER, [EXTERNAL], PUBLIC["anti-fraud advice"][1]
-    )
-    assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), answer
-    await smtp_gateway.wait_background()
-    assert len(upstream.to(EXTERNAL)) == 1  # the anti-fraud advice, nothing else
+        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    await held_then_relayed(smtp_gateway, upstream, held, PUBLIC["anti-fraud advice"][1])

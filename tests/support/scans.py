@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from gateway.cli import main
+from gateway.service import Gateway
+from tests.fixtures_smtp import Sink, submit
+from tests.support.addresses import EXTERNAL, SENDER
 
 
 def scan_files(directory: Path, files: Iterable[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:
@@ -47,3 +50,20 @@ def assert_held(result: dict[str, Any], category: str, family: str) -> None:
     reached = [c["id"] for c in result["categories"] if c["score"] >= c["threshold"]]
     assert result["verdict"] in ("quarantine", "reject"), (family, result["categories"])
     assert category.replace("_", "-") in reached, (family, result["categories"])
+
+
+async def held_then_relayed(
+    gateway: Gateway, upstream: Sink, held: dict[str, bytes], relayed: bytes
+) -> None:
+    """Over real SMTP: each of ``held`` (family → raw message) is held for review (250 2.6.0),
+    ``relayed`` is relayed (250 2.0.0), and only that one reaches upstream."""
+    for family, raw in held.items():
+        answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], raw)
+        assert answer.code == 250 and answer.text.startswith("2.6.0 held for review"), (
+            family,
+            answer,
+        )
+    answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], relayed)
+    assert (answer.code, answer.text.startswith("2.0.0")) == (250, True), answer
+    await gateway.wait_background()
+    assert len(upstream.to(EXTERNAL)) == 1  # the relayed one, nothing else
