@@ -79,6 +79,8 @@ _CIRCULATION = (
     *("此件不公开", "不予公开", "不宜公开", "暂不公开", "暂不对外", "不对外公开", "不对外公布"),
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
     *("严格控制知悉", "注意保存"),
+    # returned after the meeting (fifteenth round): 会后收回, 会后交回, 用后收回
+    *("会后收回", "会后交回", "会后退回", "用后收回", "用毕收回"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
     *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
@@ -226,6 +228,12 @@ _HUSH_BRANCHES = (
         r"(?:已|已经)(?:跟|和|与)[^\n，。；,;]{1,8}?打(?:了|过|好)招呼",
         ("打了招呼", "打过招呼", "打好招呼"),
     ),
+    # (fifteenth round) not settled yet (提名还没定), wait a little longer (书记说再等等)
+    (
+        r"(?:还没|尚未|还未|没有)(?:最后)?定(?:下来)?(?![义向价点期制位稿级论性])",
+        ("还没定", "尚未定", "还未定", "没有定", "还没最后定", "尚未最后定"),
+    ),
+    (r"再等等|等等再(?:说|定|看)", ("再等等", "等等再")),
 )
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
@@ -356,7 +364,9 @@ _SIGNALS["建议答复"] = re.compile(
 )
 _SIGNALS["人大政协"] = re.compile(r"人大代表|政协委员|代表建议|委员提案|人大[^\n]{0,12}?建议")
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
-_SIGNALS["意见渠道"] = re.compile(r"意见可(?:发送|反馈|通过|寄)|反馈意见的?方式|意见建议请")
+_SIGNALS["意见渠道"] = re.compile(
+    r"意见可(?:书面)?(?:发送|反馈|通过|寄|提交|送)|反馈意见的?方式|意见建议请|意见[^\n。]{0,6}提交至"
+)
 _SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人")
 # questions and answers as a transcript prints them (答记者问; 问：… / 答：… line by line)
 _SIGNALS["问答"] = re.compile(r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]", re.MULTILINE)
@@ -487,6 +497,8 @@ _DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|�
 def _disclosure_decision(text: str, start: int, end: int) -> bool:
     if "予以公开" in text or "部分公开" in text:  # a count of disclosure decisions (年报)
         return True
+    if _SIGNALS["依申请公开"].search(text):  # a reply to a request for information
+        return True
     return bool(
         _DECIDED_BEFORE.search(text, max(0, start - 4), start) or _DECIDED_AFTER.match(text, end)
     )
@@ -529,13 +541,17 @@ _STATEMENTS = (
         r"(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
     ),
     re.compile(r"内部参阅"),
+    # the circulation of the document itself (fifteenth round): 本材料仅供会议讨论使用
+    re.compile(
+        r"[此本](?:件|材料|文件|稿|资料|方案|报告|纪要)\s*仅供(?:会议|内部|领导|班子|讨论|研究|参阅)"
+    ),
     re.compile(r"[（(]\s*不予?\s*公\s*开\s*[）)]"),
     re.compile(r"密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"),
     # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
     re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
 )
 #: every statement needs one of these characters
-_STATEMENT_CHARS = ("公", "密", "阅")
+_STATEMENT_CHARS = ("公", "密", "阅", "供")
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
@@ -593,7 +609,10 @@ def public_signals(text: str, title: str = "") -> list[str]:
     head = [line for line in (title, *text.lstrip().split("\n", 4)[:4]) if line.strip()]
     for line in head[:4]:
         line = line.strip()
-        if _TITLE.match(line) and not _TITLE_DRAFT.search(line):
+        if _TITLE.match(line) and (
+            not _TITLE_DRAFT.search(line)
+            or ("征求意见稿" in line and _PUBLIC_COMMENT.search(text) is not None)
+        ):
             found.append("标题")
             break
     if head and _LESSON_TITLE.search(head[0]):

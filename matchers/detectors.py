@@ -374,7 +374,9 @@ _INTERNAL = re.compile(
 )
 
 
-_INTERNAL_ALONE = re.compile(r"^[ \t#【〔\[(（]*(内部资料)[ \t】〕\])）]*$", re.MULTILINE)
+_INTERNAL_ALONE = re.compile(
+    r"^[ \t#【〔\[(（]*(内部资料)(?:[ \t】〕\])）]*$|[ \t\u3000]{2,}|\t)", re.MULTILINE
+)
 
 
 def work_secret_marking(text: str) -> Iterator[Hit]:

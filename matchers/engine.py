@@ -44,6 +44,7 @@ from matchers.normalize import Folded, fold
 from matchers.prefilter import required_words
 from matchers.roster import named_people
 from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
+from matchers.style import Judgement, default_model, text_of
 
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
@@ -366,10 +367,20 @@ class Engine:
             rule = category.context
             if scores.get(ci, 0) < rule.internal_min:
                 continue
-            for kind, weight in (("internal", rule.internal), ("named", rule.named)):
+            for kind, weight in (
+                ("internal", rule.internal), ("named", rule.named), ("style", rule.style)
+            ):  # fmt: skip
                 if not weight:
                     continue
-                evidence = context.internal if kind == "internal" else context.named
+                if kind == "internal":
+                    evidence = context.internal
+                elif kind == "named":
+                    # a table that reads style counts names only in a text that reads more as
+                    # a working paper than as a published one (a list of those to be assessed)
+                    published = rule.style and context.judgement(segments).probability < 0.5
+                    evidence = None if published else context.named
+                else:
+                    evidence = context.style(segments, rule.style_cut)
                 if evidence is None:
                     continue
                 index, start, end, label = evidence
@@ -493,7 +504,7 @@ class Engine:
 def _contextual(category: Category) -> bool:
     """Does a table use the document context (internal evidence, named people, public text)?"""
     rule = category.context
-    return bool(rule.internal or rule.named or rule.public == "discount")
+    return bool(rule.internal or rule.named or rule.style or rule.public == "discount")
 
 
 def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
@@ -663,6 +674,7 @@ class _Context:
         self._folds = folds
         self._private: list[list[int]] = []  # documents that are not public: where names count
         self._named: Evidence | bool | None = named  # True: not looked for yet
+        self._style: Judgement | None = None  # the style model's, once asked
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
@@ -696,6 +708,30 @@ class _Context:
                     self.public.update(dict.fromkeys(members, label))
                     continue
             self._private.append(members)
+
+    def judgement(self, segments: Sequence[Segment]) -> Judgement:
+        """The internal-style model's judgement of the message (made once, when asked)."""
+        if self._style is None:
+            parts = [(s.location, f.text) for s, f in zip(segments, self._folds, strict=True)]
+            self._style = default_model().judge(text_of(parts))
+        return self._style
+
+    def style(self, segments: Sequence[Segment], cut: float) -> tuple[int, int, int, str] | None:
+        """The internal-style evidence, where the model is at least ``cut`` sure: located at
+        the first of the character groups that weighed most."""
+        judgement = self.judgement(segments)
+        if judgement.probability < cut:
+            return None
+        cues = "".join(f"“{cue}”" for cue in judgement.cues)
+        label = f"内部文风（模型评分 {judgement.probability:.2f}{'：' + cues if cues else ''}）"
+        for i, folded in enumerate(self._folds):
+            if segments[i].location in ("发件人", "收件人", "抄送"):
+                continue
+            for cue in judgement.cues:
+                at = folded.text.find(cue)
+                if at >= 0:
+                    return (i, *folded.to_original(at, at + len(cue)), label)
+        return (0, 0, 0, label)
 
     @property
     def named(self) -> tuple[int, int, int, str] | None:

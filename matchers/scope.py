@@ -192,6 +192,11 @@ class ContextRule(_Rule):
     舆情日报 listing a post throttled, its poster found, a deletion agreed, organisers under
     watch) is about the matter itself. Public texts are discounted before this counts.
     Default: never.
+    ``style``: added once when the message reads as a working paper rather than a published
+    text — the internal-style model (:mod:`matchers.style`) is at least ``style_cut`` sure —
+    and this table already scored at least ``internal_min``: the same corroboration as an
+    internal-document marker, for the many drafts, ledgers and chats that carry none.
+    ``style_cut``: the model's probability from which it counts (default 0.8).
     """
 
     internal: Weight = 0
@@ -200,6 +205,8 @@ class ContextRule(_Rule):
     topic_cap: Weight | None = None
     named: Weight = 0
     dense: Annotated[int, Field(ge=2, le=1000)] | None = None
+    style: Weight = 0
+    style_cut: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.8
 
     @field_validator("public")
     @classmethod

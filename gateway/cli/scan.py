@@ -167,6 +167,7 @@ EXPLAIN_KINDS = {
     "detector": "（检测器）",
     "internal": "（内部文件）",
     "named": "（点名人员）",
+    "style": "（内部文风）",
 }
 
 

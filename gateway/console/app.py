@@ -222,6 +222,7 @@ def _templates(zone: tzinfo) -> Environment:
             "detector": "检测器",
             "internal": "内部文件标记",
             "named": "点名人员",
+            "style": "内部文风",
             "fingerprint": "登记文件",
             "exact_data": "登记数据",
         },

@@ -1,0 +1,162 @@
+"""Train the internal-style model (``matchers/style.py``) on the evaluation set.
+
+Reads every message of the splits tuning may read (``dev``, ``holdout`` and the retired blind
+splits of ``benchmarks/detection.py``; an unread split is refused, so the figures measured on
+it stay honest), extracts it exactly as the gateway does, folds the text and fits a logistic
+regression over hashed character 1-3-grams: sensitive messages against their public look-alikes.
+Deterministic (full-batch Adam from zero weights, a fixed number of steps).
+
+    cd REPO && PYTHONPATH=$PWD python benchmarks/train_style.py [--out matchers/data/style.npz]
+    cd REPO && PYTHONPATH=$PWD python benchmarks/train_style.py --loso
+
+``--loso`` trains once per split without it and prints how the model alone does on the split
+it did not see (held and false-hold % at the engine's cut): the estimate of how it generalises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import detection  # noqa: E402
+
+from matchers.style import BUCKETS, CUT, MODEL, StyleModel, features, text_of  # noqa: E402
+
+#: the fit's settings (recorded in the model)
+SETTINGS = {"l2": 1e-4, "steps": 300, "rate": 0.01}
+
+
+def readable_splits() -> tuple[str, ...]:
+    return (*detection.LISTED, *detection.RETIRED)
+
+
+def load(splits: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each message of ``splits``: id, split, label (1 sensitive, 0 public) and its text."""
+    from gateway.extract import extract_document, extract_message
+    from gateway.settings import LimitSettings
+    from matchers.normalize import fold
+
+    limits = LimitSettings()
+    rows = []
+    for entry in detection.load_entries():
+        if entry["split"] not in splits:
+            continue
+        path = detection.DATA / "files" / entry["file"]
+        data = path.read_bytes()
+        deadline = time.monotonic() + 60
+        if path.suffix == ".eml":
+            extracted = extract_message(data, limits, deadline)
+        else:
+            extracted = extract_document(data, path.name, limits, deadline)
+        text = text_of((s.location, fold(s.text).text) for s in extracted.segments)
+        rows.append(
+            {
+                "id": entry["id"],
+                "split": entry["split"],
+                "y": 1.0 if entry["label"] == "sensitive" else 0.0,
+                "features": features(text),
+            }
+        )
+    return rows
+
+
+def _design(rows: list[dict[str, Any]]) -> tuple[npt.NDArray[Any], ...]:
+    """The sparse design matrix as (row, bucket, value): presence scaled by 1/sqrt(n)."""
+    r, c, v = [], [], []
+    for k, row in enumerate(rows):
+        f = row["features"]
+        r.append(np.full(len(f), k))
+        c.append(f)
+        v.append(np.full(len(f), 1 / np.sqrt(max(1, len(f)))))
+    return np.concatenate(r), np.concatenate(c), np.concatenate(v)
+
+
+def fit(rows: list[dict[str, Any]]) -> tuple[npt.NDArray[np.float32], float]:
+    r, c, v = _design(rows)
+    y = np.array([row["y"] for row in rows])
+    n = len(rows)
+    w = np.zeros(BUCKETS)
+    b = 0.0
+    m = np.zeros(BUCKETS)
+    s = np.zeros(BUCKETS)
+    for step in range(1, SETTINGS["steps"] + 1):  # type: ignore[operator]
+        z = np.bincount(r, weights=v * w[c], minlength=n) + b
+        g = 1 / (1 + np.exp(-z)) - y
+        gw = np.bincount(c, weights=v * g[r], minlength=BUCKETS) / n + SETTINGS["l2"] * w
+        m = 0.9 * m + 0.1 * gw
+        s = 0.999 * s + 0.001 * gw * gw
+        w -= SETTINGS["rate"] * (m / (1 - 0.9**step)) / (np.sqrt(s / (1 - 0.999**step)) + 1e-8)
+        b -= 0.05 * float(g.mean())
+    return w.astype(np.float32), b
+
+
+def model_of(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> StyleModel:
+    weights, bias = fit(rows)
+    # what is stored is float16: the model used is the stored one
+    weights = weights.astype(np.float16).astype(np.float32)
+    meta = {"splits": list(splits), "messages": len(rows), **SETTINGS}
+    return StyleModel(weights, bias, meta)
+
+
+def probabilities(model: StyleModel, rows: list[dict[str, Any]]) -> npt.NDArray[np.float64]:
+    out = []
+    for row in rows:
+        f = row["features"]
+        z = float(model.weights[f].sum()) / float(np.sqrt(max(1, len(f)))) + model.bias
+        out.append(1 / (1 + np.exp(-z)))
+    return np.array(out)
+
+
+def loso(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> dict[str, StyleModel]:
+    """One model per split, trained without it; prints how each does on its own split."""
+    models = {}
+    totals: dict[str, list[float]] = defaultdict(list)
+    print(f"{'split':<10} {'sensitive':>9} {'held':>7} {'public':>7} {'false':>7}   (cut {CUT})")
+    for split in splits:
+        train = [row for row in rows if row["split"] != split]
+        test = [row for row in rows if row["split"] == split]
+        models[split] = model_of(train, tuple(s for s in splits if s != split))
+        p = probabilities(models[split], test)
+        y = np.array([row["y"] for row in test])
+        held, false = p[y == 1] >= CUT, p[y == 0] >= CUT
+        totals["held"] += list(held)
+        totals["false"] += list(false)
+        print(
+            f"{split:<10} {int((y == 1).sum()):>9} {100 * held.mean():6.1f}% "
+            f"{int((y == 0).sum()):>7} {100 * false.mean():6.1f}%"
+        )
+    print(
+        f"{'overall':<10} {len(totals['held']):>9} {100 * np.mean(totals['held']):6.1f}% "
+        f"{len(totals['false']):>7} {100 * np.mean(totals['false']):6.1f}%"
+    )
+    return models
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--loso", action="store_true", help="leave-one-split-out figures only")
+    args = parser.parse_args(argv)
+    splits = readable_splits()
+    rows = load(splits)
+    if args.loso:
+        loso(rows, splits)
+        return 0
+    model = model_of(rows, splits)
+    model.save(args.out)
+    print(f"trained on {len(rows)} messages of {', '.join(splits)} → {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Internal style: how likely a text is a working paper rather than a published one.
+
+Word lists name what a table is about; whether a text may leave depends as much on what kind of
+text it is, and internal papers say that in many small ways no list enumerates — an undecided
+move (还没定, 再等等), a leader's wish reported (书记说), a figure before its notice, shorthand
+among colleagues, the shape of a 台账 row. A linear model over the text's character 1-, 2- and
+3-grams, trained on the labelled evaluation set (``benchmarks/train_style.py``: sensitive drafts,
+ledgers and messages against published look-alikes on the same topics), scores that kind.
+
+The model is evidence of one kind among others, never a category on its own: a table that
+declares ``[context] style`` gains that weight only where it already has topic hits and the
+model is sure (:data:`CUT`), exactly as internal-document markers corroborate (:mod:`matchers.
+engine`). The officer sees the score and the character groups that weighed most.
+
+Features are hashed (:data:`BUCKETS` buckets) with a fixed mix, vectorised in numpy: a text of
+a megabyte costs milliseconds. Only the head and foot of a long text are read (:data:`REACH`).
+The weights ship inside the package (``matchers/data/style.npz``); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+BUCKETS = 1 << 18
+ORDERS = (1, 2, 3)
+#: a text's probability of being internal at or above which the evidence counts
+CUT = 0.8
+#: characters read from a long text: its head and its foot (a working paper shows what it is
+#: there, and the cost per message stays bounded)
+REACH = 12_000
+MODEL = Path(__file__).resolve().parent / "data" / "style.npz"
+
+_DIGIT = ord("0")
+_LETTER = ord("a")
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+I64 = npt.NDArray[np.int64]
+
+
+def _codes(text: str) -> npt.NDArray[np.uint64]:
+    """One code per character: ideographs as themselves, any digit as 0, any Latin letter as
+    a, everything else 0 (a gap no n-gram crosses)."""
+    if len(text) > 2 * REACH:
+        text = f"{text[:REACH]}\n{text[-REACH:]}"
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    ideograph = ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
+    digit = (codes >= 0x30) & (codes <= 0x39)
+    letter = ((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))
+    out = np.zeros_like(codes)
+    out[ideograph] = codes[ideograph]
+    out[digit] = _DIGIT
+    out[letter] = _LETTER
+    return out
+
+
+def _grams(codes: npt.NDArray[np.uint64]) -> tuple[I64, I64, I64]:
+    """Every n-gram's bucket, its start and its length (n-grams across a gap are left out)."""
+    buckets, starts, sizes = [], [], []
+    n_codes = len(codes)
+    for n in ORDERS:
+        if n_codes < n:
+            break
+        count = n_codes - n + 1
+        value = np.full(count, np.uint64(n), dtype=np.uint64)
+        keep = np.ones(count, dtype=bool)
+        for k in range(n):
+            part = codes[k : k + count]
+            keep &= part != 0
+            value = value * _MIX[0] + part
+        value ^= value >> np.uint64(29)
+        value *= _MIX[1]
+        value ^= value >> np.uint64(32)
+        where = np.flatnonzero(keep)
+        buckets.append((value[where] % np.uint64(BUCKETS)).astype(np.int64))
+        starts.append(where.astype(np.int64))
+        sizes.append(np.full(len(where), n, dtype=np.int64))
+    if not buckets:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(buckets), np.concatenate(starts), np.concatenate(sizes)
+
+
+def features(text: str) -> I64:
+    """The distinct buckets of ``text``'s n-grams (the model's input: presence, not counts)."""
+    return np.unique(_grams(_codes(text))[0])
+
+
+def text_of(parts: Iterable[tuple[str, str]]) -> str:
+    """The text the model reads from a message's ``(location, text)`` parts: everything but
+    the envelope-like header fields and the parts an office suite writes itself."""
+    return "\n".join(
+        text
+        for location, text in parts
+        if location not in ("发件人", "收件人", "抄送")
+        and "其他部件" not in location
+        and "母版" not in location
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    probability: float
+    #: the character groups that weighed most towards "internal", strongest first
+    cues: tuple[str, ...]
+
+
+class StyleModel:
+    """A trained model: one weight per bucket and a bias (see :mod:`benchmarks.train_style`)."""
+
+    def __init__(self, weights: npt.NDArray[np.float32], bias: float, meta: dict[str, object]):
+        if weights.shape != (BUCKETS,):
+            raise ValueError(f"style model: {weights.shape[0]} weights, expected {BUCKETS}")
+        self.weights = weights
+        self.bias = bias
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: Path = MODEL) -> StyleModel:
+        with np.load(path) as data:
+            weights = data["weights"].astype(np.float32)
+            bias = float(data["bias"])
+            meta = json.loads(str(data["meta"]))
+        return cls(weights, bias, meta)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            np.savez_compressed(
+                out,
+                weights=self.weights.astype(np.float16),
+                bias=np.float64(self.bias),
+                meta=np.str_(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def judge(self, text: str, cues: int = 3) -> Judgement:
+        codes = _codes(text)
+        buckets, starts, sizes = _grams(codes)
+        distinct, first = np.unique(buckets, return_index=True)
+        if not len(distinct):
+            return Judgement(0.0, ())
+        contribution = self.weights[distinct]
+        z = float(contribution.sum()) / float(np.sqrt(len(distinct))) + self.bias
+        probability = 1.0 / (1.0 + float(np.exp(-z)))
+        shown: list[str] = []
+        for i in np.argsort(-contribution, kind="stable"):
+            if contribution[i] <= 0 or len(shown) >= cues:
+                break
+            j = first[i]
+            gram = "".join(chr(int(c)) for c in codes[starts[j] : starts[j] + sizes[j]])
+            overlaps = any(gram in s or s in gram for s in shown)
+            if sizes[j] > 1 and gram.isalpha() and "a" not in gram and not overlaps:
+                shown.append(gram)
+        return Judgement(probability, tuple(shown))
+
+
+@cache
+def default_model() -> StyleModel:
+    """The model shipped in the package (loaded once)."""
+    return StyleModel.load()
