@@ -365,12 +365,14 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            if scores.get(ci, 0) < rule.internal_min:
+            score = scores.get(ci, 0)
+            style_min = rule.internal_min if rule.style_min is None else rule.style_min
+            if score < min(rule.internal_min, style_min):
                 continue
             for kind, weight in (
                 ("internal", rule.internal), ("named", rule.named), ("style", rule.style)
             ):  # fmt: skip
-                if not weight:
+                if not weight or score < (style_min if kind == "style" else rule.internal_min):
                     continue
                 if kind == "internal":
                     evidence = context.internal

@@ -197,6 +197,7 @@ class ContextRule(_Rule):
     and this table already scored at least ``internal_min``: the same corroboration as an
     internal-document marker, for the many drafts, ledgers and chats that carry none.
     ``style_cut``: the model's probability from which it counts (default 0.8).
+    ``style_min``: the topic score ``style`` needs (default: ``internal_min``).
     """
 
     internal: Weight = 0
@@ -207,6 +208,7 @@ class ContextRule(_Rule):
     dense: Annotated[int, Field(ge=2, le=1000)] | None = None
     style: Weight = 0
     style_cut: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.8
+    style_min: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
 
     @field_validator("public")
     @classmethod
