@@ -62,6 +62,8 @@ _DRAFT = (
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
+    # a leader's written instruction on a paper passed back down (批示件, seventeenth round)
+    *("批示件", "批示原件"),
     # what a report up the line asks its reader to decide (需要决策的事项, 需要协调的问题)
     *("需要决策的事项", "需决策事项", "提请决策", "请示事项", "需要研究的问题", "需研究的问题"),
     *("需要协调的问题", "请求协调的问题", "汇报提纲", "汇报稿", "需研究事项", "需要研究事项"),
@@ -121,7 +123,7 @@ _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
     r"|漏出去|漏出|透出去|露出去|本人讲|本人说|本人提|说明原因|里发|群里发|上发|通知当事人|出面"
-    r"|回应|告诉户主|通知户主|通报"
+    r"|回应|告诉户主|通知户主|通报|反馈本人|反馈给本人"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|上说|上讲|上提|中说|中提|面前说|面前提))"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
@@ -311,6 +313,8 @@ _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(
     r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见|征求意见时间|征求意见期|欢迎(?:社会各界)?提出"
 )
+# a draft said to be published already (征求意见稿已在县政府网站公开, seventeenth round)
+_PUBLISHED_DRAFT = re.compile(r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网)")
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
 _FORM_FIELD = re.compile(
@@ -336,7 +340,7 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
     ),
     "公开发布": re.compile(
         r"主动公开|公开属性[:：]?[ \t]*主动|政务公开|村务公开|公开栏|张贴(?<![不勿]张贴)(?<!禁止张贴)|"
-        r"(?:此件|本件)公开发布|"
+        r"(?:此件|本件)公开发布|[(（]可公开[)）]|"
         r"信息公开网|官方网站|官网"
     ),
     "新闻": re.compile(
@@ -346,8 +350,12 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
 # teaching material (issue 9, fourth round): a quiz or a lesson on the rules (干部选拔任用工作知识
 # 测试题, 保密知识培训课件) uses the table's words to teach them; its title and its exercise parts
 # are two signals
-_LESSON_TITLE = re.compile(r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导")
+_LESSON_TITLE = re.compile(
+    r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导|警示教育|典型案例"
+)
 _SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|判断题|简答题|填空题|答题卡")
+# a lesson drawn from cases (seventeenth round): 请各单位组织学习，引以为戒
+_SIGNALS["学习要求"] = re.compile(r"引以为戒|举一反三|以案为鉴|以案促改|组织干部职工学习")
 # a reply to a request for government information, an administrative decision served on a
 # citizen: the request and the statement of the right of appeal (可依法申请行政复议或者提起行政诉讼)
 _SIGNALS["依申请公开"] = re.compile(
@@ -469,7 +477,7 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
         elif word == "征求意见稿":
             if public_comment is None:
                 public_comment = _PUBLIC_COMMENT.search(text) is not None
-            if public_comment:
+            if public_comment or _PUBLISHED_DRAFT.match(text, end):
                 continue
         if word in _DISCLOSURE and _disclosure_decision(text, start, end):
             continue

@@ -663,6 +663,11 @@ def _document(location: str) -> str:
     return ""
 
 
+def _in_sentence(text: str, start: int) -> bool:
+    """Does a line's text precede ``start`` (a word inside a sentence, not heading a line)?"""
+    return bool(text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\u3000【[（("))
+
+
 class _Context:
     """The message's internal-document evidence (first marker) and its public documents."""
 
@@ -696,8 +701,11 @@ class _Context:
             if not markers[i]:
                 continue
             for fstart, fend, word in internal_markers(folded.text):
-                if withheld_from_public(word) and is_public(signals_of(document_of.get(i, ""))):
+                found = signals_of(document_of.get(i, ""))
+                if withheld_from_public(word) and is_public(found):
                     continue
+                if "培训标题" in found and is_public(found) and _in_sentence(folded.text, fstart):
+                    continue  # a lesson's example (误将内部讨论稿上网), not the text's own marker
                 self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break
             if self.internal is not None:
