@@ -314,7 +314,9 @@ _PUBLIC_COMMENT = re.compile(
     r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见|征求意见时间|征求意见期|欢迎(?:社会各界)?提出"
 )
 # a draft said to be published already (征求意见稿已在县政府网站公开, seventeenth round)
-_PUBLISHED_DRAFT = re.compile(r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网)")
+_PUBLISHED_DRAFT = re.compile(
+    r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网)"
+)
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
 _FORM_FIELD = re.compile(
