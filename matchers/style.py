@@ -48,7 +48,7 @@ def _codes(text: str) -> npt.NDArray[np.uint64]:
     a, everything else 0 (a gap no n-gram crosses)."""
     if len(text) > 2 * REACH:
         text = f"{text[:REACH]}\n{text[-REACH:]}"
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
     ideograph = ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
     digit = (codes >= 0x30) & (codes <= 0x39)
     letter = ((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))
