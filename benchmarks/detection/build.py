@@ -7,8 +7,8 @@ Each source file holds ``[[message]]`` entries::
     category = "personnel"      # personnel | public_security | land | state_secret |
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
-    split = "dev"               # dev | holdout | blind … blind15
-                                # (blind splits: sources/<split>/, ids "b-…" … "q-…")
+    split = "dev"               # dev | holdout | blind … blind16
+                                # (blind splits: sources/<split>/, ids "b-…" … "r-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -38,11 +38,12 @@ The blind splits (:data:`BLIND_SPLITS`) live in ``sources/<split>/`` with their 
 ``blind12``: ``sources/blind12/``, ids ``n-…``;
 ``blind13``: ``sources/blind13/``, ids ``o-…``;
 ``blind14``: ``sources/blind14/``, ids ``p-…``;
-``blind15``: ``sources/blind15/``, ids ``q-…``): each written later, by another author, without
+``blind15``: ``sources/blind15/``, ids ``q-…``;
+``blind16``: ``sources/blind16/``, ids ``r-…``): each written later, by another author, without
 reading the scope tables, and never used for tuning until retired (docs/detection-benchmark.md).
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -94,6 +95,7 @@ BLIND_SPLITS = {
     "blind13": "o-",
     "blind14": "p-",
     "blind15": "q-",
+    "blind16": "r-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
