@@ -755,8 +755,19 @@ class _Context:
         return self._named or None
 
 
+_STAFF_LIST = re.compile(
+    r"值班|带班|签到|报名|通讯录|联系表|联系方式|座次|参会人员|参训|培训班?名单|考勤|排班"
+)
+
+
 def _named(members: list[int], folds: Sequence[Folded]) -> tuple[int, int, int, str] | None:
-    """Two or more particular people named in one document: evidence at the first name."""
+    """Two or more particular people named in one document: evidence at the first name.
+
+    A list of staff for a duty, a meeting or a course (值班安排, 签到表, 报名表, 通讯录) names
+    people as those who do the work, not as its subject: it is not counted."""
+    head = [line for i in members[:3] for line in folds[i].text.strip().split("\n", 2)[:2]]
+    if any(_STAFF_LIST.search(line) for line in head[:3]):
+        return None
     people = named_people([folds[i].text for i in members])
     if len(people) < 2:
         return None
