@@ -30,10 +30,20 @@ sys.path.insert(0, str(HERE))
 
 import detection  # noqa: E402
 
-from matchers.style import BUCKETS, CUT, MODEL, StyleModel, features, text_of  # noqa: E402
+from matchers.style import (  # noqa: E402
+    BUCKETS,
+    CUT,
+    INTERNAL,
+    MODEL,
+    StyleModel,
+    features,
+    text_of,
+)
 
 #: the fit's settings (recorded in the model)
 SETTINGS = {"l2": 1e-4, "steps": 300, "rate": 0.01}
+#: the tables with a head of their own (the default tables that read document context)
+TOPICS = ("land", "personnel", "public-security")
 
 
 def readable_splits() -> tuple[str, ...]:
@@ -64,6 +74,9 @@ def load(splits: tuple[str, ...]) -> list[dict[str, Any]]:
                 "id": entry["id"],
                 "split": entry["split"],
                 "y": 1.0 if entry["label"] == "sensitive" else 0.0,
+                "topic": entry["category"].replace("_", "-")
+                if entry["label"] == "sensitive"
+                else "",
                 "features": features(text),
             }
         )
@@ -81,9 +94,10 @@ def _design(rows: list[dict[str, Any]]) -> tuple[npt.NDArray[Any], ...]:
     return np.concatenate(r), np.concatenate(c), np.concatenate(v)
 
 
-def fit(rows: list[dict[str, Any]]) -> tuple[npt.NDArray[np.float32], float]:
+def fit(rows: list[dict[str, Any]], head: str = INTERNAL) -> tuple[npt.NDArray[np.float32], float]:
+    """One head: ``internal`` (sensitive against public) or a table's (its matter against all)."""
     r, c, v = _design(rows)
-    y = np.array([row["y"] for row in rows])
+    y = np.array([row["y"] if head == INTERNAL else float(row["topic"] == head) for row in rows])
     n = len(rows)
     w = np.zeros(BUCKETS)
     b = 0.0
@@ -101,24 +115,32 @@ def fit(rows: list[dict[str, Any]]) -> tuple[npt.NDArray[np.float32], float]:
 
 
 def model_of(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> StyleModel:
-    weights, bias = fit(rows)
+    heads = (INTERNAL, *TOPICS)
+    fitted = [fit(rows, head) for head in heads]
     # what is stored is float16: the model used is the stored one
-    weights = weights.astype(np.float16).astype(np.float32)
+    weights = np.stack([w for w, _ in fitted]).astype(np.float16).astype(np.float32)
+    biases = np.array([b for _, b in fitted])
     meta = {"splits": list(splits), "messages": len(rows), **SETTINGS}
-    return StyleModel(weights, bias, meta)
+    return StyleModel(weights, biases, heads, meta)
 
 
-def probabilities(model: StyleModel, rows: list[dict[str, Any]]) -> npt.NDArray[np.float64]:
+def probabilities(
+    model: StyleModel, rows: list[dict[str, Any]], head: str = INTERNAL
+) -> npt.NDArray[np.float64]:
+    k = model.heads.index(head)
     out = []
     for row in rows:
         f = row["features"]
-        z = float(model.weights[f].sum()) / float(np.sqrt(max(1, len(f)))) + model.bias
+        z = float(model.weights[k, f].sum()) / float(np.sqrt(max(1, len(f)))) + model.biases[k]
         out.append(1 / (1 + np.exp(-z)))
     return np.array(out)
 
 
-def loso(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> dict[str, StyleModel]:
-    """One model per split, trained without it; prints how each does on its own split."""
+def loso(
+    rows: list[dict[str, Any]], splits: tuple[str, ...], save: Path | None = None
+) -> dict[str, StyleModel]:
+    """One model per split, trained without it; prints how each does on its own split (and
+    saves each as ``save/SPLIT.npz`` when asked)."""
     models = {}
     totals: dict[str, list[float]] = defaultdict(list)
     print(f"{'split':<10} {'sensitive':>9} {'held':>7} {'public':>7} {'false':>7}   (cut {CUT})")
@@ -126,6 +148,14 @@ def loso(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> dict[str, Style
         train = [row for row in rows if row["split"] != split]
         test = [row for row in rows if row["split"] == split]
         models[split] = model_of(train, tuple(s for s in splits if s != split))
+        if save is not None:
+            models[split].save(save / f"{split}.npz")
+        for head in TOPICS:
+            q = probabilities(models[split], test, head)
+            mine = np.array([row["topic"] == head for row in test])
+            public = np.array([row["y"] == 0 for row in test])
+            totals[head] += list(q[mine] >= 0.5)
+            totals[f"{head} public"] += list(q[public] >= 0.5)
         p = probabilities(models[split], test)
         y = np.array([row["y"] for row in test])
         held, false = p[y == 1] >= CUT, p[y == 0] >= CUT
@@ -139,6 +169,11 @@ def loso(rows: list[dict[str, Any]], splits: tuple[str, ...]) -> dict[str, Style
         f"{'overall':<10} {len(totals['held']):>9} {100 * np.mean(totals['held']):6.1f}% "
         f"{len(totals['false']):>7} {100 * np.mean(totals['false']):6.1f}%"
     )
+    for head in TOPICS:
+        print(
+            f"head {head}: its matter ≥ 0.5 in {100 * np.mean(totals[head]):.1f}%, "
+            f"public texts ≥ 0.5 in {100 * np.mean(totals[f'{head} public']):.1f}%"
+        )
     return models
 
 
@@ -146,11 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODEL)
     parser.add_argument("--loso", action="store_true", help="leave-one-split-out figures only")
+    parser.add_argument("--save-loso", type=Path, help="with --loso: keep each split's model here")
     args = parser.parse_args(argv)
     splits = readable_splits()
     rows = load(splits)
     if args.loso:
-        loso(rows, splits)
+        loso(rows, splits, args.save_loso)
         return 0
     model = model_of(rows, splits)
     model.save(args.out)

@@ -137,6 +137,8 @@ class Engine:
         self._term_count = sum(1 for u in uses if u)
         self._contextual = any(_contextual(c) for c in scope.categories)
         self._named = any(c.context.named for c in scope.categories)
+        # a table with a model head reads every message (its evidence needs no topic word)
+        self._modelled = any(c.context.model for c in scope.categories)
         # categories whose hits make the context worth reading (most clean mail has none)
         self._context_users = frozenset(
             ci for ci, c in enumerate(scope.categories) if _contextual(c)
@@ -254,16 +256,27 @@ class Engine:
             for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
-        if self._contextual and any(
-            hit.category in self._context_users for _, hits in per_segment for hit in hits
+        if self._contextual and (
+            self._modelled
+            or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
         ):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
-        if context is not None and context.public:
-            per_segment = [
-                (segment, [self._in_public(hit, context.public.get(i)) for hit in hits])
-                for i, (segment, hits) in enumerate(per_segment)
-            ]
+        if context is not None:
+            published = self._published(context, segments, per_segment)
+            if context.public or published:
+                per_segment = [
+                    (
+                        segment,
+                        [
+                            self._in_public(
+                                hit, context.public.get(i) or published.get(hit.category)
+                            )
+                            for hit in hits
+                        ],
+                    )
+                    for i, (segment, hits) in enumerate(per_segment)
+                ]
         # min_count: distinct values of a pattern across the whole message
         values: dict[RuleKey, set[str]] = defaultdict(set)
         for _, hits in per_segment:
@@ -341,6 +354,31 @@ class Engine:
             scores[ci] += weight if cap is None else min(weight, cap)
         return scores
 
+    def _published(
+        self,
+        context: _Context,
+        segments: Sequence[Segment],
+        per_segment: list[tuple[Segment, list[_Hit]]],
+    ) -> dict[int, str]:
+        """The tables (by index) for which the message reads as published by its style: the
+        internal head below the table's ``published`` and no internal evidence."""
+        if context.internal is not None:
+            return {}
+        asking = {
+            hit.category
+            for _, hits in per_segment
+            for hit in hits
+            if self.scope.categories[hit.category].context.published is not None
+        }
+        if not asking:
+            return {}
+        probability = context.judgement(segments).probability
+        return {
+            ci: f"公开文风（模型评分 {probability:.2f}）"
+            for ci in asking
+            if probability < (self.scope.categories[ci].context.published or 0.0)
+        }
+
     def _in_public(self, hit: _Hit, signals: str | None) -> _Hit:
         """A topic hit inside a published notice, law or news text: weak ones are discounted,
         strong ones count half; markings and validated rosters are never touched."""
@@ -365,6 +403,13 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
+            if rule.model and not context.all_public:
+                evidence = context.modelled(segments, category.id, rule.model_cut, rule.model_style)
+                if evidence is not None:
+                    index, start, end, label = evidence
+                    keys[(ci, "model", 0)] = rule.model
+                    hit = _Hit(ci, (ci, "model", 0), "model", label, start, end, rule.model)
+                    findings.append(self._finding(segments[index], hit))
             score = scores.get(ci, 0)
             style_min = rule.internal_min if rule.style_min is None else rule.style_min
             if score < min(rule.internal_min, style_min):
@@ -506,7 +551,9 @@ class Engine:
 def _contextual(category: Category) -> bool:
     """Does a table use the document context (internal evidence, named people, public text)?"""
     rule = category.context
-    return bool(rule.internal or rule.named or rule.style or rule.public == "discount")
+    return bool(
+        rule.internal or rule.named or rule.style or rule.model or rule.public == "discount"
+    )
 
 
 def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
@@ -719,6 +766,41 @@ class _Context:
                     continue
             self._private.append(members)
 
+    @property
+    def all_public(self) -> bool:
+        """Does every document of the message read as published?"""
+        return bool(self.public) and not self._private
+
+    def modelled(
+        self, segments: Sequence[Segment], table: str, cut: float, style: float
+    ) -> tuple[int, int, int, str] | None:
+        """The table head's evidence, where it is at least ``cut`` sure and the internal head
+        at least ``style``: located at the first of the head's strongest character groups."""
+        judgement = self.judgement(segments)
+        topic = judgement.topics.get(table)
+        if topic is None or topic < cut or judgement.probability < style:
+            return None
+        shown = judgement.topic_cues.get(table, ())
+        cues = "".join(f"“{cue}”" for cue in shown)
+        label = (
+            f"范围模型（本类事项 {topic:.2f}{'：' + cues if cues else ''}；"
+            f"内部文风 {judgement.probability:.2f}）"
+        )
+        return self._located(segments, shown, label)
+
+    def _located(
+        self, segments: Sequence[Segment], cues: Sequence[str], label: str
+    ) -> tuple[int, int, int, str]:
+        """``label`` at the first of ``cues`` found in a part of the message's text."""
+        for i, folded in enumerate(self._folds):
+            if segments[i].location in ("发件人", "收件人", "抄送"):
+                continue
+            for cue in cues:
+                at = folded.text.find(cue)
+                if at >= 0:
+                    return (i, *folded.to_original(at, at + len(cue)), label)
+        return (0, 0, 0, label)
+
     def judgement(self, segments: Sequence[Segment]) -> Judgement:
         """The internal-style model's judgement of the message (made once, when asked)."""
         if self._style is None:
@@ -734,14 +816,7 @@ class _Context:
             return None
         cues = "".join(f"“{cue}”" for cue in judgement.cues)
         label = f"内部文风（模型评分 {judgement.probability:.2f}{'：' + cues if cues else ''}）"
-        for i, folded in enumerate(self._folds):
-            if segments[i].location in ("发件人", "收件人", "抄送"):
-                continue
-            for cue in judgement.cues:
-                at = folded.text.find(cue)
-                if at >= 0:
-                    return (i, *folded.to_original(at, at + len(cue)), label)
-        return (0, 0, 0, label)
+        return self._located(segments, judgement.cues, label)
 
     @property
     def named(self) -> tuple[int, int, int, str] | None:

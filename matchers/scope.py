@@ -198,6 +198,14 @@ class ContextRule(_Rule):
     internal-document marker, for the many drafts, ledgers and chats that carry none.
     ``style_cut``: the model's probability from which it counts (default 0.8).
     ``style_min``: the topic score ``style`` needs (default: ``internal_min``).
+    ``model``: added once when this table's own head of the model (:mod:`matchers.style`, a
+    head named after the table's id) is at least ``model_cut`` sure the message is this
+    table's matter *and* the internal head at least ``model_style`` sure it is a working paper:
+    learnt topic and style together, no topic word needed. Never in a message whose documents
+    all read as published.
+    ``published``: where the internal head is below this (and the message carries no internal
+    evidence), the message reads as published: this table's topic words, near rules and loose
+    rosters are discounted as in a public text, and its named people do not count.
     """
 
     internal: Weight = 0
@@ -209,6 +217,10 @@ class ContextRule(_Rule):
     style: Weight = 0
     style_cut: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.8
     style_min: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    model: Weight = 0
+    model_cut: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    model_style: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.8
+    published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public")
     @classmethod

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -103,39 +103,61 @@ def text_of(parts: Iterable[tuple[str, str]]) -> str:
     )
 
 
+#: the head that reads a working paper against a published text; the others are tables' ids
+INTERNAL = "internal"
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
+    #: the probability that the text is a working paper (the ``internal`` head)
     probability: float
     #: the character groups that weighed most towards "internal", strongest first
     cues: tuple[str, ...]
+    #: each table head's probability that the text is that table's sensitive matter
+    topics: dict[str, float] = field(default_factory=dict)
+    #: each table head's strongest character groups
+    topic_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class StyleModel:
-    """A trained model: one weight per bucket and a bias (see :mod:`benchmarks.train_style`)."""
+    """A trained model: for each head one weight per bucket and a bias (see
+    ``benchmarks/train_style.py``). The ``internal`` head reads a working paper against a
+    published text; a head named after a table's id reads that table's sensitive matter
+    against everything else (other matters, published texts, ordinary mail)."""
 
-    def __init__(self, weights: npt.NDArray[np.float32], bias: float, meta: dict[str, object]):
-        if weights.shape != (BUCKETS,):
-            raise ValueError(f"style model: {weights.shape[0]} weights, expected {BUCKETS}")
+    def __init__(
+        self,
+        weights: npt.NDArray[np.float32],
+        biases: npt.NDArray[np.float64],
+        heads: tuple[str, ...],
+        meta: dict[str, object],
+    ) -> None:
+        if weights.shape != (len(heads), BUCKETS) or biases.shape != (len(heads),):
+            raise ValueError(f"style model: weights {weights.shape} for heads {heads}")
+        if INTERNAL not in heads:
+            raise ValueError("style model: no internal head")
         self.weights = weights
-        self.bias = bias
+        self.biases = biases
+        self.heads = heads
         self.meta = meta
 
     @classmethod
     def load(cls, path: Path = MODEL) -> StyleModel:
         with np.load(path) as data:
             weights = data["weights"].astype(np.float32)
-            bias = float(data["bias"])
+            biases = data["biases"].astype(np.float64)
             meta = json.loads(str(data["meta"]))
-        return cls(weights, bias, meta)
+        return cls(weights, biases, tuple(meta["heads"]), meta)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {**self.meta, "heads": list(self.heads)}
         with path.open("wb") as out:
             np.savez_compressed(
                 out,
                 weights=self.weights.astype(np.float16),
-                bias=np.float64(self.bias),
-                meta=np.str_(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+                biases=self.biases.astype(np.float64),
+                meta=np.str_(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
             )
 
     def judge(self, text: str, cues: int = 3) -> Judgement:
@@ -144,19 +166,30 @@ class StyleModel:
         distinct, first = np.unique(buckets, return_index=True)
         if not len(distinct):
             return Judgement(0.0, ())
-        contribution = self.weights[distinct]
-        z = float(contribution.sum()) / float(np.sqrt(len(distinct))) + self.bias
-        probability = 1.0 / (1.0 + float(np.exp(-z)))
-        shown: list[str] = []
-        for i in np.argsort(-contribution, kind="stable"):
-            if contribution[i] <= 0 or len(shown) >= cues:
-                break
-            j = first[i]
-            gram = "".join(chr(int(c)) for c in codes[starts[j] : starts[j] + sizes[j]])
-            overlaps = any(gram in s or s in gram for s in shown)
-            if sizes[j] > 1 and gram.isalpha() and "a" not in gram and not overlaps:
-                shown.append(gram)
-        return Judgement(probability, tuple(shown))
+        contributions = self.weights[:, distinct]
+        z = contributions.sum(axis=1) / float(np.sqrt(len(distinct))) + self.biases
+        probabilities = 1.0 / (1.0 + np.exp(-z))
+
+        def strongest(row: npt.NDArray[np.float32]) -> tuple[str, ...]:
+            shown: list[str] = []
+            for i in np.argsort(-row, kind="stable"):
+                if row[i] <= 0 or len(shown) >= cues:
+                    break
+                j = first[i]
+                gram = "".join(chr(int(c)) for c in codes[starts[j] : starts[j] + sizes[j]])
+                overlaps = any(gram in s or s in gram for s in shown)
+                if sizes[j] > 1 and gram.isalpha() and "a" not in gram and not overlaps:
+                    shown.append(gram)
+            return tuple(shown)
+
+        at = self.heads.index(INTERNAL)
+        others = [(k, head) for k, head in enumerate(self.heads) if head != INTERNAL]
+        return Judgement(
+            float(probabilities[at]),
+            strongest(contributions[at]),
+            {head: float(probabilities[k]) for k, head in others},
+            {head: strongest(contributions[k]) for k, head in others},
+        )
 
 
 @cache

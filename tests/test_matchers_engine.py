@@ -119,7 +119,8 @@ def test_distinct_terms_add_up(compile_table: Callable[[str], Engine]) -> None:
 
 
 def test_categories_lists_only_scores_above_zero(engine: Engine) -> None:
-    decision = engine.decide([Segment("正文", "今年的征地工作总体顺利")])
+    # (a chat, not a sentence that reads as published: there a weak word would be discounted)
+    decision = engine.decide([Segment("正文", "征地那边下午我再去一趟，晚上跟你说情况")])
     assert [(c.id, c.score, c.threshold) for c in decision.categories] == [("land", 40, 100)]
     assert decision.verdict is Verdict.PASS
     assert engine.decide([Segment("正文", "你好")]).categories == ()

@@ -168,6 +168,7 @@ EXPLAIN_KINDS = {
     "internal": "（内部文件）",
     "named": "（点名人员）",
     "style": "（内部文风）",
+    "model": "（范围模型）",
 }
 
 

@@ -223,6 +223,7 @@ def _templates(zone: tzinfo) -> Environment:
             "internal": "内部文件标记",
             "named": "点名人员",
             "style": "内部文风",
+            "model": "范围模型",
             "fingerprint": "登记文件",
             "exact_data": "登记数据",
         },
