@@ -59,6 +59,8 @@ _DRAFT = (
     "内部意见",
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
+    # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
+    *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
@@ -166,11 +168,15 @@ _HUSH_BRANCHES = (
     # kept from the public channel (不在人才网公示), hidden before an inspection (督察来之前用防尘网
     # 覆盖), the line agreed (口径由法规股统一把关, 对群众只讲“…”), the subject kept unaware (不与
     # 本人见面, 收网前不通报), a pretext (走“合作共建园区”的名义), others kept from seeing (别让村民拍)
-    "|".join(
-        f"{no}{put}{paper}"
-        for no in ("不", "不要", "别")
-        for put in ("写进", "写到", "写入", "写在", "列入", "进入")
-        for paper in ("合同", "协议", "正本", "文件", "纪要", "记录", "会议记录", "方案", "文本")
+    # (nineteenth round: a few words may stand between, 不写入对外的补偿方案)
+    (
+        r"(?:不|不要|别)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
+        r"(?:合同|协议|正本|文件|纪要|记录|方案|文本)",
+        tuple(
+            f"{no}{put}"
+            for no in ("不", "不要", "别")
+            for put in ("写进", "写到", "写入", "写在", "列入", "进入")
+        ),
     ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
     r"不在[^\n，。；,;]{1,8}?(?:公示|公布|公开发布)",
@@ -536,12 +542,52 @@ def _words_in(text: str, words: Iterable[str], needed: int) -> bool:
 def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``circulation_marker`` detector: circulation limits only (仅供参阅, 请勿外传, 此件不公开
     …), not draft markers; a work-secret table counts distinct ones."""
+    published: bool | None = None
     for last, word in _CIRCULATION_ONLY.iter_long(text):
         start = last + 1 - len(word)
         if word in _DISCLOSURE and _disclosure_decision(text, start, last + 1):
             continue
-        if not _quoted(text, start, last + 1):
-            yield start, last + 1, word
+        if _quoted(text, start, last + 1):
+            continue
+        if in_sentence(text, start, last + 1):
+            if published is None:
+                published = reads_published(text)
+            if published:
+                continue
+        yield start, last + 1, word
+
+
+def in_sentence(text: str, start: int, end: int) -> bool:
+    """Does the word at ``start:end`` stand inside a sentence — text of its line before it and
+    after it (not a heading's bracketed tail, 公告（征求意见稿）, nor a line of its own)?"""
+    line_end = text.find("\n", end)
+    before = text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\u3000【[（(")
+    after = text[end : len(text) if line_end < 0 else line_end].strip(" \t\u3000】]）)。.")
+    return bool(before) and bool(after)
+
+
+def is_circulation(word: str) -> bool:
+    """Is ``word`` a circulation limit (请勿外传, 内部掌握, 不对外公布), not a draft marker?"""
+    return word in _CIRCULATION_SET
+
+
+_CIRCULATION_SET = frozenset(_CIRCULATION)
+
+
+def reads_published(text: str) -> bool:
+    """Does ``text`` read as published both by its structure (two public signals) and by its
+    writing (the style model's internal head below 0.3)? Then a circulation word inside one of
+    its sentences says what the public is not told (后备干部名单属于组织内部掌握的信息，不对外公布),
+    not how the text itself circulates; a marking standing as a marking still counts."""
+    if not is_public(public_signals(text)):
+        return False
+    from matchers.style import default_model  # the model loads once, on first use
+
+    return default_model().judge(text).probability < PUBLISHED_STYLE
+
+
+#: the internal head's probability below which a text also reads as published by its writing
+PUBLISHED_STYLE = 0.3
 
 
 # The statement forms of a work-secret marking (issue 9): the 公开属性 written under a title, in

@@ -32,10 +32,13 @@ from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
     INTERNAL_PROBE,
     Probe,
+    in_sentence,
     internal_markers,
+    is_circulation,
     is_public,
     marker_label,
     public_signals,
+    reads_published,
     withheld_from_public,
 )
 from matchers.keywords import KeywordHit, Keywords
@@ -710,11 +713,6 @@ def _document(location: str) -> str:
     return ""
 
 
-def _in_sentence(text: str, start: int) -> bool:
-    """Does a line's text precede ``start`` (a word inside a sentence, not heading a line)?"""
-    return bool(text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\u3000【[（("))
-
-
 class _Context:
     """The message's internal-document evidence (first marker) and its public documents."""
 
@@ -751,8 +749,11 @@ class _Context:
                 found = signals_of(document_of.get(i, ""))
                 if withheld_from_public(word) and is_public(found):
                     continue
-                if "培训标题" in found and is_public(found) and _in_sentence(folded.text, fstart):
-                    continue  # a lesson's example (误将内部讨论稿上网), not the text's own marker
+                if is_public(found) and in_sentence(folded.text, fstart, fend):
+                    if "培训标题" in found:
+                        continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
+                    if is_circulation(word) and reads_published(folded.text):
+                        continue  # what a published text says the public is not told
                 self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break
             if self.internal is not None:
