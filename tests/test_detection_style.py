@@ -19,6 +19,7 @@ from types import ModuleType
 import pytest
 
 from gateway.service import Gateway
+from matchers.context import circulation_markers, in_sentence, reads_published
 from matchers.scope import ScopeError, load_scope
 from matchers.style import default_model, features
 from tests.fixtures_smtp import Sink
@@ -44,6 +45,33 @@ SENSITIVE: Sensitive = {
             "今天情况",
             "安置房的事，老杨家还是不肯签，说别人给的多。我们算的是96万，他要120万。明天我再去一趟，"
             "你先把他儿子单位那边联系一下。",
+        ),
+    ),
+    # -- held by a table's own head (learnt topic and style, no topic word of the table)
+    "a move arranged between colleagues (model)": (
+        "personnel",
+        "laoshan.eml",
+        mail(
+            "老单的事",
+            "科长：老单那边我探过口风了，他想去人大，不想去政协。书记的意思是先让他过渡一年，"
+            "位置留给小邹。这事你心里有数就行。",
+        ),
+    ),
+    "a household holding out (model)": (
+        "land",
+        "bujian.eml",
+        mail(
+            "今天的情况",
+            "蒲塘村今天又签了两户，还剩九户。老卞家还是那句话，不给两套房不签。他侄子在区里上班，"
+            "明天我找他单位领导聊聊。",
+        ),
+    ),
+    "a reserve list marked at its head": (
+        "work_secret",
+        "houbei.eml",
+        mail(
+            "后备干部储备名单",
+            "内部掌握　请勿外传\n年轻干部储备名单：邹立新（区财政局）、单秀英（区发改委）",
         ),
     ),
     # -- the rounds' families (fresh wording)
@@ -268,6 +296,22 @@ PUBLIC: Public = {
             "名单以任职通知为准。请于12月10日前报送回执。\n联系人：蒙老师 0578-6623015",
         ),
     ),
+    "a press conference describing what is kept inside": (
+        "shilu.eml",
+        mail(
+            "区政府新闻发布会实录",
+            "主持人：请记者提问。\n记者：后备干部名单会公开吗？\n区委组织部副部长：年轻干部储备名单"
+            "属于组织内部掌握的工作信息，不对外公布；提拔任用时一律进行任前公示。",
+        ),
+    ),
+    "a news report on the relocation work": (
+        "xinwengao.eml",
+        mail(
+            "征迁工作推进会召开",
+            "近日，我区召开征迁工作推进会。会议通报了各项目签约进度，要求各街道严格执行补偿标准，"
+            "依法依规推进征收工作，切实维护群众合法权益。",
+        ),
+    ),
     "a duty roster of the relocation office": (
         "zhiban.eml",
         mail(
@@ -305,6 +349,38 @@ def test_the_officer_sees_the_style_and_its_cues(scanned: dict[str, dict]) -> No
     # 内部文风（模型评分 0.93：“…”“…”）: the score and the character groups that weighed most
     assert style[0]["rule"].startswith("内部文风（模型评分 0.9"), style[0]["rule"]
     assert "：“" in style[0]["rule"]
+
+
+def test_the_officer_sees_the_table_head_and_its_cues(scanned: dict[str, dict]) -> None:
+    for name in ("laoshan.eml", "bujian.eml"):
+        model = [f for f in scanned[name]["findings"] if f["kind"] == "model"]
+        assert len(model) == 1, scanned[name]["findings"]
+        # 范围模型（本类事项 0.64：“…”“…”；内部文风 0.87）
+        assert model[0]["rule"].startswith("范围模型（本类事项 0."), model[0]["rule"]
+        assert "；内部文风 0." in model[0]["rule"]
+
+
+def test_a_text_that_reads_as_published_has_its_topic_words_discounted(
+    scanned: dict[str, dict],
+) -> None:
+    suppressed = scanned["xinwengao.eml"]["suppressed"]
+    assert suppressed and all(
+        s["suppressed_by"].startswith("公开文风（模型评分 0.") for s in suppressed
+    ), suppressed
+
+
+def test_circulation_words_in_a_published_sentence_are_a_description() -> None:
+    transcript = (
+        "主持人：请记者提问。\n记者：名单会公开吗？\n副部长：名单属于组织内部掌握的工作信息，"
+        "不对外公布，请大家理解。\n今天的发布会到此结束。"
+    )
+    assert reads_published(transcript)
+    assert list(circulation_markers(transcript)) == []
+    marked = "内部掌握　请勿外传\n年轻干部储备名单：邹立新、单秀英"
+    assert [word for *_, word in circulation_markers(marked)] == ["内部掌握", "请勿外传"]
+    # a heading's bracketed tail is not a sentence: 公告（征求意见稿） keeps its marker
+    title = "临江区征地补偿安置公告（征求意见稿）"
+    assert not in_sentence(title, title.index("征求"), title.index("）"))
 
 
 def test_a_staff_list_names_no_subjects(scanned: dict[str, dict]) -> None:
