@@ -406,7 +406,7 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            if rule.model and not context.all_public:
+            if rule.model and not context.all_public and scores.get(ci, 0) >= rule.model_min:
                 evidence = context.modelled(segments, category.id, rule.model_cut, rule.model_style)
                 if evidence is not None:
                     index, start, end, label = evidence

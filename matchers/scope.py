@@ -201,8 +201,9 @@ class ContextRule(_Rule):
     ``model``: added once when this table's own head of the model (:mod:`matchers.style`, a
     head named after the table's id) is at least ``model_cut`` sure the message is this
     table's matter *and* the internal head at least ``model_style`` sure it is a working paper:
-    learnt topic and style together, no topic word needed. Never in a message whose documents
-    all read as published.
+    learnt topic and style together, once the table's topic words and near rules scored at
+    least ``model_min`` (default 1: any). Never in a message whose documents all read as
+    published.
     ``published``: where the internal head is below this (and the message carries no internal
     evidence), the message reads as published: this table's topic words, near rules and loose
     rosters are discounted as in a public text, and its named people do not count.
@@ -220,6 +221,7 @@ class ContextRule(_Rule):
     model: Weight = 0
     model_cut: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
     model_style: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.8
+    model_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public")

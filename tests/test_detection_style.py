@@ -47,14 +47,14 @@ SENSITIVE: Sensitive = {
             "你先把他儿子单位那边联系一下。",
         ),
     ),
-    # -- held by a table's own head (learnt topic and style, no topic word of the table)
+    # -- held by a table's own head (learnt topic and style) on one weak word of the table
     "a move arranged between colleagues (model)": (
         "personnel",
         "laoshan.eml",
         mail(
             "老单的事",
-            "科长：老单那边我探过口风了，他想去人大，不想去政协。书记的意思是先让他过渡一年，"
-            "位置留给小邹。这事你心里有数就行。",
+            "科长：老单明年到龄，那边我探过口风了，他想去人大，不想去政协。书记的意思是先让他"
+            "过渡一年，位置留给小邹。",
         ),
     ),
     "a household holding out (model)": (
@@ -62,8 +62,8 @@ SENSITIVE: Sensitive = {
         "bujian.eml",
         mail(
             "今天的情况",
-            "蒲塘村今天又签了两户，还剩九户。老卞家还是那句话，不给两套房不签。他侄子在区里上班，"
-            "明天我找他单位领导聊聊。",
+            "蒲塘村今天又签了两户，还剩九户。老卞家还是那句话，不给两套安置房不签。他侄子在区里"
+            "上班，明天我找他单位领导聊聊。",
         ),
     ),
     "a reserve list marked at its head": (
@@ -295,6 +295,10 @@ PUBLIC: Public = {
             "各单位：\n县委组织部定于12月15日举办新任科级干部任职培训班，今年新提拔的科级干部均应参训，"
             "名单以任职通知为准。请于12月10日前报送回执。\n联系人：蒙老师 0578-6623015",
         ),
+    ),
+    "an ordinary note that reads like a colleague's (no word of the table)": (
+        "baoshang.eml",
+        mail("材料", "主任：那个项目的材料我改好了，您看一下，没问题我就报上去。"),
     ),
     "a press conference describing what is kept inside": (
         "shilu.eml",
