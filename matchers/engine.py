@@ -140,8 +140,6 @@ class Engine:
         self._term_count = sum(1 for u in uses if u)
         self._contextual = any(_contextual(c) for c in scope.categories)
         self._named = any(c.context.named for c in scope.categories)
-        # a table with a model head reads every message (its evidence needs no topic word)
-        self._modelled = any(c.context.model for c in scope.categories)
         # categories whose hits make the context worth reading (most clean mail has none)
         self._context_users = frozenset(
             ci for ci, c in enumerate(scope.categories) if _contextual(c)
@@ -259,9 +257,8 @@ class Engine:
             for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
-        if self._contextual and (
-            self._modelled
-            or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
+        if self._contextual and any(
+            hit.category in self._context_users for _, hits in per_segment for hit in hits
         ):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
