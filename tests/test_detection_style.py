@@ -20,6 +20,8 @@ import pytest
 
 from gateway.service import Gateway
 from matchers.context import circulation_markers, in_sentence, reads_published
+from matchers.engine import Engine
+from matchers.model import Segment, Verdict
 from matchers.scope import ScopeError, load_scope
 from matchers.style import default_model, features
 from tests.fixtures_smtp import Sink
@@ -37,24 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: family → (category, file name, content): each must be held under its category
 SENSITIVE: Sensitive = {
-    # -- held by style: one topic word of 40, no marker, written as colleagues write
-    "a chat about a relocation figure (style)": (
-        "land",
-        "qunliao.eml",
-        mail(
-            "今天情况",
-            "安置房的事，老杨家还是不肯签，说别人给的多。我们算的是96万，他要120万。明天我再去一趟，"
-            "你先把他儿子单位那边联系一下。",
-        ),
-    ),
     # -- held by a table's own head (learnt topic and style) on one weak word of the table
     "a move arranged between colleagues (model)": (
         "personnel",
         "laoshan.eml",
         mail(
             "老单的事",
-            "科长：老单明年到龄，那边我探过口风了，他想去人大，不想去政协。书记的意思是先让他"
-            "过渡一年，位置留给小邹。",
+            "部长：老单明年到龄，书记的意思是让他先去政协过渡，位置给小邹，小邹那边我还没跟他谈，"
+            "你们先摸一下他本人的想法。",
         ),
     ),
     "a household holding out (model)": (
@@ -346,13 +338,37 @@ def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
     assert result["verdict"] == "pass", (family, result["categories"])
 
 
-def test_the_officer_sees_the_style_and_its_cues(scanned: dict[str, dict]) -> None:
-    result = scanned["qunliao.eml"]
-    style = [f for f in result["findings"] if f["kind"] == "style"]
-    assert len(style) == 1, result["findings"]
-    # 内部文风（模型评分 0.93：“…”“…”）: the score and the character groups that weighed most
-    assert style[0]["rule"].startswith("内部文风（模型评分 0.9"), style[0]["rule"]
-    assert "：“" in style[0]["rule"]
+CHAT = (
+    "安置房的事，老杨家还是不肯签，说别人给的多。我们算的是96万，他要120万。明天我再去一趟，"
+    "你先把他儿子单位那边联系一下。"
+)
+
+
+def _table(directory: Path, cut: float) -> Engine:
+    """One table with a weak word and the internal-style evidence from ``cut``."""
+    (directory / "t.toml").write_text(
+        'id = "land"\nname = "征地拆迁"\nthreshold = 100\n[context]\ninternal_min = 40\n'
+        f"style = 60\nstyle_cut = {cut}\n"
+        '[[terms]]\nwords = ["安置房"]\nweight = 40\n',
+        encoding="utf-8",
+    )
+    return Engine.compile(load_scope(directory))
+
+
+def test_the_style_corroborates_a_topic_word_where_the_model_is_sure(tmp_path: Path) -> None:
+    probability = default_model().judge(CHAT).probability
+    assert 0.6 < probability < 0.99  # a chat between colleagues, read as a working paper
+    sure = _table(tmp_path, round(probability - 0.05, 2)).decide([Segment("正文", CHAT)])
+    assert sure.verdict is Verdict.QUARANTINE
+    style = [f for f in sure.findings if f.kind == "style"]
+    # 内部文风（模型评分 0.90：“情况”“那边”“一下”）: the score and the groups that weighed most
+    assert len(style) == 1 and style[0].rule.startswith("内部文风（模型评分 0."), sure.findings
+    assert "：“" in style[0].rule and style[0].weight == 60
+    unsure = _table(tmp_path, round(probability + 0.01, 2)).decide([Segment("正文", CHAT)])
+    assert unsure.verdict is Verdict.PASS and not [f for f in unsure.findings if f.kind == "style"]
+    # the model never holds on its own: the same chat without the table's word
+    alone = _table(tmp_path, 0.51).decide([Segment("正文", CHAT.replace("安置房", "那件"))])
+    assert alone.verdict is Verdict.PASS and alone.categories == ()
 
 
 def test_the_officer_sees_the_table_head_and_its_cues(scanned: dict[str, dict]) -> None:
@@ -432,7 +448,10 @@ def test_a_style_cut_outside_its_range_is_refused(tmp_path: Path) -> None:
 @pytest.mark.slow
 async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
     held = {}
-    for family in ["a chat about a relocation figure (style)", "a sale plan with a buyer lined up"]:
+    for family in [
+        "a move arranged between colleagues (model)",
+        "a sale plan with a buyer lined up",
+    ]:
         _, name, data = SENSITIVE[family]
         held[family] = data if name.endswith(".eml") else _attach(name, data)
     published = PUBLIC["a published relocation notice with the same word"][1]
