@@ -41,13 +41,14 @@ from matchers.context import (
     reads_published,
     withheld_from_public,
 )
+from matchers.errors import ScopeError
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
 from matchers.normalize import Folded, fold
 from matchers.prefilter import required_words
 from matchers.roster import named_people
 from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
-from matchers.style import Judgement, default_model, text_of
+from matchers.style import MODEL, Judgement, default_model, text_of
 
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
@@ -190,6 +191,8 @@ class Engine:
             for word in sorted(words | set(checks)):
                 watching.setdefault(word, []).append((name, checks.get(word)))
                 by_key.setdefault(word, [])  # a probe-only word scores nothing
+        if any(_reads_model(c) for c in scope.categories):
+            _load_model()  # a broken install fails here, at load, not in the middle of mail
         keywords = Keywords(list(by_key))  # dicts keep insertion order: word i ↔ uses[i]
         uses = tuple(tuple(u) for u in by_key.values())
         watches = tuple(tuple(watching.get(word, ())) for word in by_key)
@@ -546,6 +549,26 @@ class Engine:
                 ):  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
                     weight, label = weight // 2, f"{label}（文中引用）"
                 yield _Hit(pattern.category, key, kind, label, start, end, weight, value)
+
+
+def _reads_model(category: Category) -> bool:
+    """Does a table read the style model (its context keys or the circulation detector)?"""
+    rule = category.context
+    return bool(
+        rule.style
+        or rule.model
+        or rule.published is not None
+        or any(p.detector == "circulation_marker" for p in category.patterns)
+    )
+
+
+def _load_model() -> None:
+    try:
+        default_model()
+    except (OSError, ValueError, KeyError) as error:
+        raise ScopeError(
+            str(MODEL), "style model", f"cannot be read ({error}); reinstall the package"
+        ) from error
 
 
 def _contextual(category: Category) -> bool:

@@ -23,7 +23,7 @@ from matchers.context import circulation_markers, in_sentence, reads_published
 from matchers.engine import Engine
 from matchers.model import Segment, Verdict
 from matchers.scope import ScopeError, load_scope
-from matchers.style import default_model, features
+from matchers.style import StyleModel, default_model, features
 from tests.fixtures_smtp import Sink
 from tests.support.scans import (
     Public,
@@ -456,3 +456,19 @@ async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None
         held[family] = data if name.endswith(".eml") else _attach(name, data)
     published = PUBLIC["a published relocation notice with the same word"][1]
     await held_then_relayed(smtp_gateway, upstream, held, published)
+
+
+def test_a_broken_model_file_is_a_one_line_scope_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matchers.engine
+    import matchers.style
+
+    broken = tmp_path / "style.npz"
+    broken.write_bytes(b"not a model")
+    monkeypatch.setattr(matchers.engine, "default_model", lambda: StyleModel.load(broken))
+    with pytest.raises(ScopeError) as error:
+        Engine.compile(load_scope(ROOT / "config" / "scope"))
+    assert "style model" in str(error.value) and "reinstall" in str(error.value)
+    assert "\n" not in str(error.value)
+    assert matchers.style.MODEL.exists()  # the shipped one is untouched
