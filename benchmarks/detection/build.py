@@ -7,8 +7,8 @@ Each source file holds ``[[message]]`` entries::
     category = "personnel"      # personnel | public_security | land | state_secret |
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
-    split = "dev"               # dev | holdout | blind … blind19 | clean | clean2
-                                # (blind splits: sources/<split>/, ids "b-…" … "w-…")
+    split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20
+                                # (blind splits: sources/<split>/, ids "b-…" … "x-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -46,10 +46,11 @@ The blind splits (:data:`BLIND_SPLITS`) live in ``sources/<split>/`` with their 
 reading the scope tables, and never used for tuning until retired (docs/detection-benchmark.md).
 The clean-traffic splits ``clean`` (``sources/clean/``, ids ``v-…``) and ``clean2``
 (``sources/clean2/``, ids ``w-…``) are kept apart the same way: all public, harmless internal
-office mail, written without reading the tables.
+office mail, written without reading the tables. ``blind20`` (``sources/blind20/``, ids ``x-…``)
+is the twentieth blind split, kept apart the same way.
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -107,6 +108,7 @@ BLIND_SPLITS = {
     "blind19": "u-",
     "clean": "v-",
     "clean2": "w-",
+    "blind20": "x-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
