@@ -377,7 +377,7 @@ _SIGNALS["学习要求"] = re.compile(r"引以为戒|举一反三|以案为鉴|�
 # a reply to a request for government information, an administrative decision served on a
 # citizen: the request and the statement of the right of appeal (可依法申请行政复议或者提起行政诉讼)
 _SIGNALS["依申请公开"] = re.compile(
-    r"政府信息公开申请|信息公开申请答复|你(?:单位)?申请公开的|依申请公开|政府信息公开工作年度报告"
+    r"政府信息公开申请|信息公开申请答复|[你您](?:单位)?申请公开|依申请公开|政府信息公开工作年度报告"
 )
 _SIGNALS["复议诉讼"] = re.compile(r"申请行政复议[^\n。]{0,14}?提起行政诉讼")
 # a court's judgment or ruling as published (裁判文书), or reported (公开宣判, 以案释法)
@@ -613,7 +613,7 @@ _STATEMENTS = (
         r"[此本](?:件|材料|文件|稿|资料|方案|报告|纪要)\s*仅供(?:会议|内部|领导|班子|讨论|研究|参阅)"
     ),
     re.compile(r"[（(]\s*不予?\s*公\s*开\s*[）)]"),
-    re.compile(r"密\s*级[\s|:：]{0,6}工\s*作\s*秘\s*密"),
+    re.compile(r"密\s*级(?:/?标[识志])?[\s|:：/]{0,6}工\s*作\s*秘\s*密"),
     # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
     re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
 )
