@@ -197,6 +197,44 @@ SENSITIVE: Sensitive = {
             "钱的事没跟其他户说，怕攀比。",
         ),
     ),
+    "a valuation adjusted with the town before issue": (
+        "land",
+        "pinggu.eml",
+        mail(
+            "评估价格",
+            "镇长：评估公司的初评单价砖混主房2980元，经沟通拟上调到3200元，调整后总额控制在"
+            "9000万以内，正式报告待镇里确认后出具。",
+        ),
+    ),
+    "votes steered before a recommendation meeting": (
+        "personnel",
+        "yinpiao.eml",
+        mail(
+            "明天的会",
+            "小朱：明天开推荐会，你提前跟几个村书记打个招呼，票往蒋立军身上引一下，别到时候难看。",
+        ),
+    ),
+    "a payment under another heading": (
+        "land",
+        "mingyi.eml",
+        mail(
+            "谈的情况",
+            "镇长：组里要求每亩补到7万，区片价只有5.2万。我私下跟组长讲了，镇里最多能以产业扶持的"
+            "名义再给每亩6000，下次谈之前请镇里先定个底。",
+        ),
+    ),
+    "a drafting form with its 密级/标识 field": (
+        "work_secret",
+        "gaozhi.xlsx",
+        xlsx(
+            [
+                ["发文稿纸"],
+                ["文件标题", "关于调整部分事业单位编制的请示"],
+                ["密级/标识", "工作秘密"],
+                ["核稿", "秦"],
+            ]
+        ),
+    ),
     "a village secretary's ideas for the election": (
         "personnel",
         "huanjie.eml",
@@ -306,6 +344,15 @@ PUBLIC: Public = {
             "征迁工作推进会召开",
             "近日，我区召开征迁工作推进会。会议通报了各项目签约进度，要求各街道严格执行补偿标准，"
             "依法依规推进征收工作，切实维护群众合法权益。",
+        ),
+    ),
+    "a reply to 您申请公开 refusing the details": (
+        "dafu2.eml",
+        mail(
+            "关于您的政府信息公开申请的答复",
+            "申请人：\n您申请公开“片区全部被征收户补偿金额明细”。该信息涉及其他被征收人的个人隐私，"
+            "依据《政府信息公开条例》第十五条不予公开；“征收补偿测算底稿”属于过程性信息，依据第十六条"
+            "不予公开。已公开的补偿安置方案可在政府网站查询。",
         ),
     ),
     "a duty roster of the relocation office": (
