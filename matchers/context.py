@@ -349,7 +349,7 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"|公开期"
     ),
     "监督电话": re.compile(
-        r"(?:监督|举报|咨询|联系|投诉|受理)(?:电话|邮箱|方式|信箱)[^\n]{0,12}?(?:\n[^\n]{0,12}?)?"
+        r"(?:监督|举报|咨询|联系|投诉|受理|登记|报案)(?:电话|邮箱|方式|信箱)[^\n]{0,12}?(?:\n[^\n]{0,12}?)?"
         r"[0-9][0-9-]{4,}|联系人[:：][^\n]{1,12}?[0-9]{3,4}-[0-9]{7,8}"
     ),
     "公告用语": re.compile(
@@ -389,12 +389,19 @@ _SIGNALS["裁判文书"] = re.compile(
 _SIGNALS["建议答复"] = re.compile(
     r"建议的答复|提案的答复|议案的答复|现答复如下|感谢您对[^\n]{0,30}(?:关心|支持)|已答复|办理结果"
 )
-_SIGNALS["人大政协"] = re.compile(r"人大代表|政协委员|代表建议|委员提案|人大[^\n]{0,12}?建议")
+_SIGNALS["人大政协"] = re.compile(
+    r"人大代表|政协委员|代表建议|委员提案|人大[^\n]{0,12}?建议|第[0-9]{1,4}号(?:建议|提案|议案)"
+    r"|^[\u4e00-\u9fff](?:代表|委员)[:：]",
+    re.MULTILINE,
+)
 _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(
     r"意见可(?:书面)?(?:发送|反馈|通过|寄|提交|送)|反馈意见的?方式|意见建议请|意见[^\n。]{0,6}提交至"
 )
-_SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人")
+_SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人|发布会实录|发布会文字实录")
+# an article of the disclosure regulation cited (a reply, an annual report): 依据《政府信息公开
+# 条例》第十五条
+_SIGNALS["公开条例"] = re.compile(r"政府信息公开条例》?第[一二三四五六七八九十百0-9]{1,4}条")
 # questions and answers as a transcript prints them (答记者问; 问：… / 答：… line by line)
 _SIGNALS["问答"] = re.compile(r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]", re.MULTILINE)
 # a sentence handed down, as a judgment or its report states it
@@ -686,12 +693,14 @@ def public_signals(text: str, title: str = "") -> list[str]:
         found.append("培训标题")
     # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,
     # 特此公告, 落款); in a long text only those parts are searched, so that the signals cost a
-    # bounded amount per document.
+    # bounded amount per document. A mail's subject is the head of its body.
     near = (
         text
         if len(text) <= 2 * _SIGNAL_REACH
         else f"{text[:_SIGNAL_REACH]}\n{text[-_SIGNAL_REACH:]}"
     )
+    if title:
+        near = f"{title}\n{near}"
     for name, pattern in _SIGNALS.items():
         if pattern.search(near):
             found.append(name)

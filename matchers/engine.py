@@ -272,9 +272,9 @@ class Engine:
                     (
                         segment,
                         [
-                            self._in_public(
-                                hit, context.public.get(i) or published.get(hit.category)
-                            )
+                            self._in_public(hit, context.public.get(i))
+                            if i in context.public
+                            else self._in_public(hit, published.get(hit.category), strong=False)
                             for hit in hits
                         ],
                     )
@@ -382,9 +382,11 @@ class Engine:
             if probability < (self.scope.categories[ci].context.published or 0.0)
         }
 
-    def _in_public(self, hit: _Hit, signals: str | None) -> _Hit:
+    def _in_public(self, hit: _Hit, signals: str | None, strong: bool = True) -> _Hit:
         """A topic hit inside a published notice, law or news text: weak ones are discounted,
-        strong ones count half; markings and validated rosters are never touched."""
+        strong ones count half (``strong``: only where the text's structure says so, not where
+        only the style model reads it as published); markings and validated rosters are never
+        touched."""
         if signals is None or hit.suppressed_by:
             return hit
         category = self.scope.categories[hit.category]
@@ -394,6 +396,8 @@ class Engine:
             return hit
         if hit.weight < category.threshold:
             return replace(hit, suppressed_by=signals)
+        if not strong:
+            return hit
         return replace(hit, weight=hit.weight // 2, rule=f"{hit.rule}（公开文本）")
 
     def _corroborate(

@@ -205,8 +205,10 @@ class ContextRule(_Rule):
     least ``model_min`` (default 1: any). Never in a message whose documents all read as
     published.
     ``published``: where the internal head is below this (and the message carries no internal
-    evidence), the message reads as published: this table's topic words, near rules and loose
-    rosters are discounted as in a public text, and its named people do not count.
+    evidence), the message reads as published: this table's weak topic words, near rules and
+    loose rosters are discounted as in a public text (strong ones keep their weight: the
+    model's reading alone is weaker than a published text's structure), and its named people
+    do not count.
     """
 
     internal: Weight = 0
