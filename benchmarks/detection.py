@@ -132,6 +132,21 @@ def judge(inspection: Any, key: str, label: str, category: str, family: str) -> 
     )  # fmt: skip
 
 
+def extracted(entry: dict[str, Any]) -> Any:
+    """An evaluation message as the gateway extracts it (default limits): its segments."""
+    import time
+
+    from gateway.extract import extract_document, extract_message
+    from gateway.settings import LimitSettings
+
+    path = DATA / "files" / entry["file"]
+    data = path.read_bytes()
+    deadline = time.monotonic() + 60
+    if path.suffix == ".eml":
+        return extract_message(data, LimitSettings(), deadline)
+    return extract_document(data, path.name, LimitSettings(), deadline)
+
+
 def run_set(engine: Any, limits: Any, split: str) -> list[Outcome]:
     from gateway.inspection import inspect_document, inspect_message
 

@@ -22,8 +22,6 @@ sys.path.insert(0, str(HERE))
 
 import detection  # noqa: E402
 
-from gateway.extract import extract_document, extract_message  # noqa: E402
-from gateway.settings import LimitSettings  # noqa: E402
 from matchers.engine import load_engine  # noqa: E402
 from matchers.model import Segment  # noqa: E402
 from matchers.style import default_model  # noqa: E402
@@ -32,18 +30,7 @@ MODEL_KEYS = ("style", "model", "published")
 
 
 def messages() -> list[list[Segment]]:
-    limits = LimitSettings()
-    out = []
-    for entry in detection.load_entries():
-        path = detection.DATA / "files" / entry["file"]
-        data = path.read_bytes()
-        deadline = time.monotonic() + 60
-        if path.suffix == ".eml":
-            extracted = extract_message(data, limits, deadline)
-        else:
-            extracted = extract_document(data, path.name, limits, deadline)
-        out.append(list(extracted.segments))
-    return out
+    return [list(detection.extracted(entry).segments) for entry in detection.load_entries()]
 
 
 def without_model(scope: Path, into: Path) -> Path:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -52,23 +51,14 @@ def readable_splits() -> tuple[str, ...]:
 
 def load(splits: tuple[str, ...]) -> list[dict[str, Any]]:
     """Each message of ``splits``: id, split, label (1 sensitive, 0 public) and its text."""
-    from gateway.extract import extract_document, extract_message
-    from gateway.settings import LimitSettings
     from matchers.normalize import fold
 
-    limits = LimitSettings()
     rows = []
     for entry in detection.load_entries():
         if entry["split"] not in splits:
             continue
-        path = detection.DATA / "files" / entry["file"]
-        data = path.read_bytes()
-        deadline = time.monotonic() + 60
-        if path.suffix == ".eml":
-            extracted = extract_message(data, limits, deadline)
-        else:
-            extracted = extract_document(data, path.name, limits, deadline)
-        text = text_of((s.location, fold(s.text).text) for s in extracted.segments)
+        segments = detection.extracted(entry).segments
+        text = text_of((s.location, fold(s.text).text) for s in segments)
         rows.append(
             {
                 "id": entry["id"],
@@ -128,12 +118,7 @@ def probabilities(
     model: StyleModel, rows: list[dict[str, Any]], head: str = INTERNAL
 ) -> npt.NDArray[np.float64]:
     k = model.heads.index(head)
-    out = []
-    for row in rows:
-        f = row["features"]
-        z = float(model.weights[k, f].sum()) / float(np.sqrt(max(1, len(f)))) + model.biases[k]
-        out.append(1 / (1 + np.exp(-z)))
-    return np.array(out)
+    return np.array([model.probabilities(row["features"])[k] for row in rows])
 
 
 def loso(

@@ -37,6 +37,7 @@ import ahocorasick
 
 from matchers.detectors import _cited
 from matchers.prefilter import required_words
+from matchers.style import default_model
 
 _DRAFT = (
     *(
@@ -594,10 +595,11 @@ def reads_published(text: str) -> bool:
     writing (the style model's internal head below 0.3)? Then a circulation word inside one of
     its sentences says what the public is not told (后备干部名单属于组织内部掌握的信息，不对外公布),
     not how the text itself circulates; a marking standing as a marking still counts."""
-    if not is_public(public_signals(text)):
-        return False
-    from matchers.style import default_model  # the model loads once, on first use
+    return is_public(public_signals(text)) and written_as_published(text)
 
+
+def written_as_published(text: str) -> bool:
+    """Is ``text`` written as published (the style model's internal head below 0.3)?"""
     return default_model().judge(text).probability < PUBLISHED_STYLE
 
 

@@ -38,12 +38,21 @@ from matchers.context import (
     is_public,
     marker_label,
     public_signals,
-    reads_published,
     withheld_from_public,
+    written_as_published,
 )
 from matchers.errors import ScopeError
 from matchers.keywords import KeywordHit, Keywords
-from matchers.model import Action, CategoryScore, Decision, Finding, Segment, Unscannable, Verdict
+from matchers.model import (
+    ADDRESS_LOCATIONS,
+    Action,
+    CategoryScore,
+    Decision,
+    Finding,
+    Segment,
+    Unscannable,
+    Verdict,
+)
 from matchers.normalize import Folded, fold
 from matchers.prefilter import required_words
 from matchers.roster import named_people
@@ -754,7 +763,7 @@ class _Context:
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
-            if segment.location not in ("发件人", "收件人", "抄送"):
+            if segment.location not in ADDRESS_LOCATIONS:
                 documents[_document(segment.location)].append(i)
         document_of = {i: name for name, members in documents.items() for i in members}
         signals: dict[str, list[str]] = {}
@@ -776,7 +785,7 @@ class _Context:
                 if is_public(found) and in_sentence(folded.text, fstart, fend):
                     if "培训标题" in found:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
-                    if is_circulation(word) and reads_published(folded.text):
+                    if is_circulation(word) and written_as_published(folded.text):
                         continue  # what a published text says the public is not told
                 self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
                 break
@@ -818,7 +827,7 @@ class _Context:
     ) -> tuple[int, int, int, str]:
         """``label`` at the first of ``cues`` found in a part of the message's text."""
         for i, folded in enumerate(self._folds):
-            if segments[i].location in ("发件人", "收件人", "抄送"):
+            if segments[i].location in ADDRESS_LOCATIONS:
                 continue
             for cue in cues:
                 at = folded.text.find(cue)

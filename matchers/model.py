@@ -44,6 +44,10 @@ class UnscannableReason(StrEnum):
     LIMIT_OCR = "limit_ocr"  # more pictures or scanned pages than ocr.max_pages
 
 
+#: the locations of a message's address fields: segments, but not its text
+ADDRESS_LOCATIONS = frozenset({"发件人", "收件人", "抄送"})
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One piece of extracted text and where it came from.

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from matchers.model import ADDRESS_LOCATIONS
+
 BUCKETS = 1 << 18
 ORDERS = (1, 2, 3)
 #: a text's probability of being internal at or above which the evidence counts
@@ -97,7 +99,7 @@ def text_of(parts: Iterable[tuple[str, str]]) -> str:
     return "\n".join(
         text
         for location, text in parts
-        if location not in ("发件人", "收件人", "抄送")
+        if location not in ADDRESS_LOCATIONS
         and "其他部件" not in location
         and "母版" not in location
     )
@@ -160,6 +162,15 @@ class StyleModel:
                 meta=np.str_(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
             )
 
+    def probabilities(self, features: I64) -> npt.NDArray[np.float64]:
+        """Each head's probability for a text's distinct buckets (:func:`features`)."""
+        return self._probabilities(self.weights[:, features])
+
+    def _probabilities(self, contributions: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        n = max(1, contributions.shape[1])
+        z = contributions.sum(axis=1) / float(np.sqrt(n)) + self.biases
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
     def judge(self, text: str, cues: int = 3) -> Judgement:
         codes = _codes(text)
         buckets, starts, sizes = _grams(codes)
@@ -167,8 +178,7 @@ class StyleModel:
         if not len(distinct):
             return Judgement(0.0, ())
         contributions = self.weights[:, distinct]
-        z = contributions.sum(axis=1) / float(np.sqrt(len(distinct))) + self.biases
-        probabilities = 1.0 / (1.0 + np.exp(-z))
+        probabilities = self._probabilities(contributions)
 
         def strongest(row: npt.NDArray[np.float32]) -> tuple[str, ...]:
             shown: list[str] = []
