@@ -2,9 +2,11 @@
 
 Reads every message of the splits tuning may read (``dev``, ``holdout`` and the retired blind
 splits of ``benchmarks/detection.py``; an unread split is refused, so the figures measured on
-it stay honest), extracts it exactly as the gateway does, folds the text and fits a logistic
-regression over hashed character 1-3-grams: sensitive messages against their public look-alikes.
-Deterministic (full-batch Adam from zero weights, a fixed number of steps).
+it stay honest), extracts it exactly as the gateway does, and the plain-text training corpus of
+``benchmarks/training/*.toml`` (never measured on), folds the text and fits a logistic
+regression over hashed character 1-3-grams: sensitive messages against their public look-alikes
+and harmless internal mail. Deterministic (full-batch Adam from zero weights, a fixed number of
+steps).
 
     cd REPO && PYTHONPATH=$PWD python benchmarks/train_style.py [--out matchers/data/style.npz]
     cd REPO && PYTHONPATH=$PWD python benchmarks/train_style.py --loso
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -45,12 +48,37 @@ SETTINGS = {"l2": 1e-4, "steps": 300, "rate": 0.01}
 TOPICS = ("land", "personnel", "public-security")
 
 
+#: plain-text corpora written for training only (docs/detection-benchmark.md, "Training corpus")
+TRAINING = HERE / "training"
+
+
 def readable_splits() -> tuple[str, ...]:
     return (*detection.LISTED, *detection.RETIRED)
 
 
-def load(splits: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Each message of ``splits``: id, split, label (1 sensitive, 0 public) and its text."""
+def training_messages(folder: Path = TRAINING) -> list[dict[str, Any]]:
+    """Every ``[[message]]`` of the training corpus, with its file's stem as ``split``."""
+    messages = []
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as f:
+            for message in tomllib.load(f)["message"]:
+                messages.append({**message, "split": f"training/{path.stem}"})
+    return messages
+
+
+def _row(entry_id: str, split: str, label: str, category: str, text: str) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "split": split,
+        "y": 1.0 if label == "sensitive" else 0.0,
+        "topic": category.replace("_", "-") if label == "sensitive" else "",
+        "features": features(text),
+    }
+
+
+def load(splits: tuple[str, ...], training: bool = True) -> list[dict[str, Any]]:
+    """Each message of ``splits`` (and of the training corpus): id, split, label (1 sensitive,
+    0 public or harmless), its table's head and its features."""
     from matchers.normalize import fold
 
     rows = []
@@ -59,16 +87,11 @@ def load(splits: tuple[str, ...]) -> list[dict[str, Any]]:
             continue
         segments = detection.extracted(entry).segments
         text = text_of((s.location, fold(s.text).text) for s in segments)
+        rows.append(_row(entry["id"], entry["split"], entry["label"], entry["category"], text))
+    for message in training_messages() if training else ():
+        text = fold(f"{message['subject']}\n{message['body']}").text
         rows.append(
-            {
-                "id": entry["id"],
-                "split": entry["split"],
-                "y": 1.0 if entry["label"] == "sensitive" else 0.0,
-                "topic": entry["category"].replace("_", "-")
-                if entry["label"] == "sensitive"
-                else "",
-                "features": features(text),
-            }
+            _row(message["id"], message["split"], message["label"], message["topic"], text)
         )
     return rows
 
@@ -167,15 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL)
     parser.add_argument("--loso", action="store_true", help="leave-one-split-out figures only")
     parser.add_argument("--save-loso", type=Path, help="with --loso: keep each split's model here")
+    parser.add_argument(
+        "--without-training", action="store_true", help="leave out benchmarks/training/"
+    )
     args = parser.parse_args(argv)
     splits = readable_splits()
-    rows = load(splits)
+    rows = load(splits, training=not args.without_training)
     if args.loso:
         loso(rows, splits, args.save_loso)
         return 0
-    model = model_of(rows, splits)
+    sources = tuple(dict.fromkeys(row["split"] for row in rows))
+    model = model_of(rows, sources)
     model.save(args.out)
-    print(f"trained on {len(rows)} messages of {', '.join(splits)} → {args.out}")
+    print(f"trained on {len(rows)} messages of {', '.join(sources)} → {args.out}")
     return 0
 
 

@@ -419,8 +419,10 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            if rule.model and not context.all_public and scores.get(ci, 0) >= rule.model_min:
-                evidence = context.modelled(segments, category.id, rule.model_cut, rule.model_style)
+            # below model_min only a head that is sure counts (model_sure, where the table has it)
+            cut = rule.model_cut if scores.get(ci, 0) >= rule.model_min else rule.model_sure
+            if rule.model and cut is not None and not context.all_public:
+                evidence = context.modelled(segments, category.id, cut, rule.model_style)
                 if evidence is not None:
                     index, start, end, label = evidence
                     keys[(ci, "model", 0)] = rule.model
