@@ -90,9 +90,7 @@ def load(splits: tuple[str, ...], training: bool = True) -> list[dict[str, Any]]
         rows.append(_row(entry["id"], entry["split"], entry["label"], entry["category"], text))
     for message in training_messages() if training else ():
         text = fold(f"{message['subject']}\n{message['body']}").text
-        rows.append(
-            _row(message["id"], message["split"], message["label"], message["topic"], text)
-        )
+        rows.append(_row(message["id"], message["split"], message["label"], message["topic"], text))
     return rows
 
 
