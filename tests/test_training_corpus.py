@@ -8,8 +8,6 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TRAINING = BENCHMARKS / "training"
 SOURCES = BENCHMARKS / "detection" / "sources"
@@ -27,8 +25,7 @@ def corpus() -> list[tuple[str, dict[str, str]]]:
 
 def test_every_message_is_complete_and_named_once() -> None:
     messages = corpus()
-    if not messages:
-        pytest.skip("benchmarks/training/ holds no corpus")
+    assert messages, "benchmarks/training/ holds no corpus: the style model is trained on it"
     ids = Counter(message["id"] for _, message in messages)
     assert [i for i, n in ids.items() if n > 1] == []
     for name, message in messages:
@@ -45,8 +42,6 @@ def test_every_message_is_complete_and_named_once() -> None:
 
 def test_no_training_text_is_copied_from_the_evaluation_set() -> None:
     messages = corpus()
-    if not messages:
-        pytest.skip("benchmarks/training/ holds no corpus")
     evaluation = {
         re.sub(r"\s", "", line)
         for path in SOURCES.rglob("*.toml")
@@ -54,4 +49,7 @@ def test_no_training_text_is_copied_from_the_evaluation_set() -> None:
     }
     for _, message in messages:
         lines = [re.sub(r"\s", "", line) for line in message["body"].splitlines()]
-        assert not [line for line in lines if len(line) >= 24 and line in evaluation], message["id"]
+        # a sentence of its own (30 Chinese characters and more), not a salutation, a date line of
+        # a notice or an article of a law both quote
+        lines = [line for line in lines if len(re.findall(r"[\u4e00-\u9fff]", line)) >= 30]
+        assert not [line for line in lines if line in evaluation], message["id"]
