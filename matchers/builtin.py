@@ -6,17 +6,20 @@ from matchers.context import (
     CIRCULATION_PROBE,
     Probe,
     circulation_markers,
+    secrecy_statements,
     work_secret_statements,
 )
 from matchers.detectors import BASE_DETECTORS, Detector
-from matchers.roster import roster, roster_loose
+from matchers.roster import roster, roster_loose, roster_sensitive
 
 DETECTORS: dict[str, Detector] = {
     **BASE_DETECTORS,
     "circulation_marker": circulation_markers,
     "work_secret_statement": work_secret_statements,
+    "secrecy_statement": secrecy_statements,
     "roster": roster,
     "roster_loose": roster_loose,
+    "roster_sensitive": roster_sensitive,
 }
 
 #: Detectors that find something only where one of a few words stands: the engine looks for

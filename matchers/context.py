@@ -165,7 +165,7 @@ _HUSH_BRANCHES = (
     r"不(?:单独|另行|正式)?(?:发文|行文|印发)",
     (r"(?:就|只有|只|仅)(?:我们|咱们)几个人?知道", ("几个知道", "几个人知道")),
     r"一个字(?:都|也)?(?:别|不要|不能|不许)(?:说|讲|提|透)",
-    r"不(?:提前|事先|预先)(?:讲|说|通知|透露|告知)",
+    r"(?:不|别|不要|先别)(?:提前|事先|预先)(?:讲|说|通知|透露|告知)",
     r"(?:家属|家里|家人|外人|其他人)(?:也别说|也别讲|都别说|也不要说|也不能说|都不要说)",
     r"(?:避免|不要|暂不|先不|别)惊动",
     # (seventh round) kept out of the written record (不写进合同正本, 不要写到协议里; 别写“劝返”),
@@ -246,6 +246,12 @@ _HUSH_BRANCHES = (
         ("还没定", "尚未定", "还未定", "没有定", "还没最后定", "尚未最后定"),
     ),
     (r"再等等|等等再(?:说|定|看)", ("再等等", "等等再")),
+    # (twenty-second round) a decision awaited before anything is said (等镇里定了再说), told
+    # nobody beforehand (别提前讲原因)
+    (
+        r"[等待][^\n，。；,;]{1,8}?定(?:了|下来)?再(?:说|讲|议|报|公布|宣布|通知|动)",
+        ("定了再", "定再", "定下来再"),
+    ),
     # (twentieth round) a payment under another heading (以产业扶持的名义再给每亩8000)
     (
         r"以[^\n，。；,;“\"]{2,8}?的名义(?:再给|多给|给|补|发|奖)",
@@ -640,6 +646,25 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     for m in sorted(found, key=lambda m: m.start()):
         if not _quoted(text, m.start(), m.end()):
             yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
+
+
+# The statement form of a state-secret marking (issue 9, twenty-second round): a document that
+# says what it is classified as (本汇报定为秘密级, 本表属机密, 此件系绝密件) — GB/T 7156 marks the
+# level by its sign, but units write it in words at a title's foot or in a closing line.
+_SECRECY_STATEMENT = re.compile(
+    r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据)\s*"
+    r"(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密)(?:级|件)?"
+)
+
+
+def secrecy_statements(text: str) -> Iterator[tuple[int, int, str]]:
+    """The ``secrecy_statement`` detector: 本汇报定为秘密级, 本表属机密 as markings; quoted, a quiz
+    option or in the body of a teaching text they are examples (:func:`_quoted`)."""
+    if "密" not in text:
+        return
+    for m in _SECRECY_STATEMENT.finditer(text):
+        if not _quoted(text, m.start(), m.end()):
+            yield m.start(), m.end(), re.sub(r"\s+", "", m.group())
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

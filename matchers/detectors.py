@@ -91,16 +91,47 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 def valid_resident_id(value: str) -> bool:
     """GB 11643-1999: province, birth date, check character (``value``: 18 chars, upper X)."""
+    if not plausible_resident_id(value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def plausible_resident_id(value: str) -> bool:
+    """An ID number's province and birth date, whatever its check character."""
     if len(value) != 18 or not value[:17].isdigit() or value[:2] not in PROVINCES:
+        return False
+    if value[17] not in "0123456789X":
         return False
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > date.today():
+    return born.year >= 1900 and born <= date.today()
+
+
+#: What labels a field or a column of ID numbers (身份证号, 证件号码, 公民身份号码). In a text that
+#: has one, a number whose province and birth date are right counts even when its check character
+#: is wrong: a clerk's typo, or a last digit changed on purpose, leaves seventeen characters that
+#: still identify the person (issue 9: a single bad character must not hide a roster).
+ID_LABELS = ("身份证", "证件号", "身份号码")
+#: What labels a column of bank cards; there a UnionPay number (62…, 16-19 digits) counts
+#: whatever its Luhn digit.
+CARD_LABELS = ("银行卡", "卡号", "账号", "打卡", "账户", "开户行")
+
+
+def labelled(text: str, labels: tuple[str, ...]) -> bool:
+    return any(label in text for label in labels)
+
+
+def card_number(digits: str, in_card_column: bool, in_id_column: bool) -> bool:
+    """Is ``digits`` a bank card (not an ID number a Gansu 62… prefix makes look like one)?
+    In a column labelled as cards a UnionPay number needs no Luhn digit."""
+    if valid_bank_card(digits):
+        return not (len(digits) == 18 and valid_resident_id(digits))
+    if not (in_card_column and digits.startswith("62") and 16 <= len(digits) <= 19):
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
+    return not (len(digits) == 18 and in_id_column and plausible_resident_id(digits))
 
 
 # Clerks group ID numbers for legibility (6-4-4-4, 6-8-4), space every digit, or a narrow table
@@ -126,6 +157,7 @@ def resident_ids(text: str) -> tuple[Hit, ...]:
 
 
 def _resident_ids(text: str) -> Iterator[Hit]:
+    valid = plausible_resident_id if labelled(text, ID_LABELS) else valid_resident_id
     resume = 0
     for run in _ID_RUN.finditer(text):
         for m in _ID.finditer(text, run.start(), run.end()):
@@ -133,7 +165,7 @@ def _resident_ids(text: str) -> Iterator[Hit]:
             if start < resume:
                 continue
             value = m.group(1).translate(_ID_SEPARATORS).upper()
-            if _bounded(text, start, end) and valid_resident_id(value):
+            if _bounded(text, start, end) and valid(value):
                 resume = end
                 yield start, end, value
 
@@ -192,13 +224,11 @@ def valid_bank_card(digits: str) -> bool:
 
 
 def bank_card(text: str) -> Iterator[Hit]:
+    cards, ids = labelled(text, CARD_LABELS), labelled(text, ID_LABELS)
     for m in _CARD.finditer(text):
         digits = m.group().replace(" ", "").replace("-", "")
-        if not _bounded(text, m.start(), m.end()) or not valid_bank_card(digits):
-            continue
-        if len(digits) == 18 and valid_resident_id(digits):
-            continue  # a Gansu (62…) ID number can pass Luhn; it is an ID, not a card
-        yield m.start(), m.end(), digits
+        if _bounded(text, m.start(), m.end()) and card_number(digits, cards, ids):
+            yield m.start(), m.end(), digits
 
 
 # Starts with the 1 so the regex engine can skip ahead; a +86 prefix is looked up behind it.

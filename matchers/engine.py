@@ -56,7 +56,15 @@ from matchers.model import (
 from matchers.normalize import Folded, fold
 from matchers.prefilter import required_words
 from matchers.roster import named_people
-from matchers.scope import Category, NearRule, ScopeSet, load_scope, squeeze, symbol_pattern
+from matchers.scope import (
+    Category,
+    ContextRule,
+    NearRule,
+    ScopeSet,
+    load_scope,
+    squeeze,
+    symbol_pattern,
+)
 from matchers.style import MODEL, Judgement, default_model, text_of
 
 #: Characters of context on each side of a hit in a finding.
@@ -153,6 +161,11 @@ class Engine:
         # categories whose hits make the context worth reading (most clean mail has none)
         self._context_users = frozenset(
             ci for ci, c in enumerate(scope.categories) if _contextual(c)
+        )
+        # tables whose head may count on internal evidence alone: a message with a marker (the
+        # probe fired) is read even when no table word stands
+        self._marked = any(
+            c.context.model and c.context.model_marked is not None for c in scope.categories
         )
 
     @classmethod
@@ -269,8 +282,9 @@ class Engine:
             for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
-        if self._contextual and any(
-            hit.category in self._context_users for _, hits in per_segment for hit in hits
+        if self._contextual and (
+            any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
+            or (self._marked and any(INTERNAL in f or INTERNAL not in self._probed for f in fired))
         ):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
@@ -419,10 +433,15 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            # below model_min only a head that is sure counts (model_sure, where the table has it)
-            cut = rule.model_cut if scores.get(ci, 0) >= rule.model_min else rule.model_sure
+            cut, marked = _model_cut(rule, scores.get(ci, 0), context.internal is not None)
             if rule.model and cut is not None and not context.all_public:
-                evidence = context.modelled(segments, category.id, cut, rule.model_style)
+                evidence = context.modelled(
+                    segments,
+                    category.id,
+                    cut,
+                    rule.model_style,
+                    context.internal if marked else None,
+                )
                 if evidence is not None:
                     index, start, end, label = evidence
                     keys[(ci, "model", 0)] = rule.model
@@ -586,6 +605,19 @@ def _load_model() -> None:
         ) from error
 
 
+def _model_cut(rule: ContextRule, score: int, internal: bool) -> tuple[float | None, bool]:
+    """How sure a table's head must be for ``model`` to count (None: it cannot), and whether
+    that is because of the message's internal evidence (``model_marked``): with the table's
+    words ``model_cut``; without them ``model_sure``, or ``model_marked`` where the message
+    carries internal evidence."""
+    if score >= rule.model_min:
+        return rule.model_cut, False
+    marked = rule.model_marked if internal else None
+    if marked is not None and (rule.model_sure is None or marked < rule.model_sure):
+        return marked, True
+    return rule.model_sure, False
+
+
 def _contextual(category: Category) -> bool:
     """Does a table use the document context (internal evidence, named people, public text)?"""
     rule = category.context
@@ -626,9 +658,21 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
     if _cell(before, text[end:line_end]):  # a table cell of its own (a 密级 column, a form field)
         return True
     after = text[end:line_end].strip()
+    if _closes_title(text[:line_start], before, after):
+        return True
     if not _MARKING_LEAD.fullmatch(before):
         return False
     return len(after) <= 30 and not _SENTENCE.search(after)
+
+
+def _closes_title(above: str, before: str, after: str) -> bool:
+    """A marking in brackets closing a document's first line: 重要目标防护点位（秘密★10年）."""
+    return (
+        not above.strip()
+        and before.rstrip().endswith(("（", "("))
+        and after in ("）", ")")
+        and not _SENTENCE.search(before)
+    )
 
 
 def _cell(before: str, after: str) -> bool:
@@ -808,10 +852,16 @@ class _Context:
         return bool(self.public) and not self._private
 
     def modelled(
-        self, segments: Sequence[Segment], table: str, cut: float, style: float
+        self,
+        segments: Sequence[Segment],
+        table: str,
+        cut: float,
+        style: float,
+        marker: tuple[int, int, int, str] | None = None,
     ) -> tuple[int, int, int, str] | None:
         """The table head's evidence, where it is at least ``cut`` sure and the internal head
-        at least ``style``: located at the first of the head's strongest character groups."""
+        at least ``style``: located at the first of the head's strongest character groups (at
+        ``marker``, the internal evidence that let a head count without the table's words)."""
         judgement = self.judgement(segments)
         topic = judgement.topics.get(table)
         if topic is None or topic < cut or judgement.probability < style:
@@ -820,8 +870,11 @@ class _Context:
         cues = "".join(f"“{cue}”" for cue in shown)
         label = (
             f"范围模型（本类事项 {topic:.2f}{'：' + cues if cues else ''}；"
-            f"内部文风 {judgement.probability:.2f}）"
+            f"内部文风 {judgement.probability:.2f}"
+            f"{'；' + marker[3] if marker is not None else ''}）"
         )
+        if marker is not None:
+            return (*marker[:3], label)
         return self._located(segments, shown, label)
 
     def _located(

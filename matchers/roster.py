@@ -26,7 +26,15 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from matchers.detectors import Hit, cn_mobile, cn_resident_id, valid_bank_card, valid_resident_id
+from matchers.detectors import (
+    CARD_LABELS,
+    ID_LABELS,
+    Hit,
+    card_number,
+    cn_mobile,
+    cn_resident_id,
+    labelled,
+)
 
 #: Characters from a name to the next one that still belong to its entry.
 ROW_SPAN = 240
@@ -169,6 +177,7 @@ def _named_in(text: str, names: set[str]) -> None:
 
 def _cards(text: str) -> Iterator[Hit]:
     """Bank card numbers, also when a narrow cell wrapped them across lines."""
+    cards, ids = labelled(text, CARD_LABELS), labelled(text, ID_LABELS)
     for m in _DIGIT_RUN.finditer(text):
         if m.end() - m.start() < 16:
             continue
@@ -177,7 +186,7 @@ def _cards(text: str) -> Iterator[Hit]:
             continue
         for size in (19, 18, 17, 16):  # the card, then whatever the next cell added
             head = digits[:size]
-            if len(head) == size and valid_bank_card(head) and not valid_resident_id(head):
+            if len(head) == size and card_number(head, cards, ids):
                 yield m.start(), m.end(), head
                 break
 
@@ -232,6 +241,34 @@ def _entries(text: str, loose: bool) -> Iterator[Hit]:
             continue
         taken.add(name[0])
         yield name[0], name[1], f"{text[name[0] : name[1]]}:{value}"
+
+
+# What makes an entry *sensitive* personal information (个人信息保护法 art. 28: medical health,
+# financial accounts, specific identities, whereabouts, minors; and criminal records, which the
+# law on the protection of minors and the community-correction rules keep confidential): words
+# an entry of a relief, disability, corrections or school list carries beside the person's
+# identifier. Whole words only — 患有 and not 患 (隐患), 服刑 and not 刑.
+_SENSITIVE_ATTRIBUTE = re.compile(
+    "患有|患病|病史|化疗|透析|确诊|阳性|癌|尿毒症|乙肝|艾滋|精神病|抑郁|瘫痪|残疾|"
+    "肢体|视力|听力|智力|精神[一二三四]级|[一二三四]级(?:肢体|视力|听力|智力|精神)|"
+    "刑满|服刑|在押|前科|吸毒|贩毒|涉毒|社区矫正|取保候审|盗窃|诈骗|"
+    "存款|欠债|负债|冻结|欠款|征信|"
+    "低保|特困|五保|建档立卡|孤儿|留守|独居|"
+    "年级|幼儿园|班主任"
+)
+
+
+def roster_sensitive(text: str) -> Iterator[Hit]:
+    """Entries with a validated identifier whose row also says something sensitive about the
+    person (a disability grade, an illness, a prison term, a relief status, a child's class):
+    a few of them are what a list of many phone numbers is (docs/scope-tables.md, 名单)."""
+    if len(text) < 20:
+        return
+    entries = list(_entries(text, loose=False))
+    for i, (start, end, value) in enumerate(entries):
+        stop = entries[i + 1][0] if i + 1 < len(entries) else len(text)
+        if _SENSITIVE_ATTRIBUTE.search(text, end, min(stop, start + ROW_SPAN)):
+            yield start, end, value
 
 
 def roster(text: str) -> Iterator[Hit]:

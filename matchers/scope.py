@@ -208,6 +208,11 @@ class ContextRule(_Rule):
     ``model_style``), ``model`` counts below ``model_min`` too, once any word of any table that
     reads context was found: the note that says what is at stake without the table's words
     (``老李那两间不给三套不签，先别跟镇里说``). Default: never.
+    ``model_marked``: where the message carries internal-document evidence (a draft or
+    circulation marker, an instruction to keep the matter quiet: 别往外传, 本人还不知道), the
+    table's head at least this sure (and the internal head at least ``model_style``) makes
+    ``model`` count with none of the table's words: the colleague's note that says who gets
+    the post and not to tell anyone, in words no table lists. Default: never.
     ``published``: where the internal head is below this (and the message carries no internal
     evidence), the message reads as published: this table's weak topic words, near rules and
     loose rosters are discounted as in a public text (strong ones keep their weight: the
@@ -229,6 +234,7 @@ class ContextRule(_Rule):
     model_style: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.8
     model_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     model_sure: Annotated[float, Field(gt=0.5, lt=1.0)] | None = None
+    model_marked: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public")
