@@ -607,15 +607,14 @@ def _load_model() -> None:
 
 def _model_cut(rule: ContextRule, score: int, internal: bool) -> tuple[float | None, bool]:
     """How sure a table's head must be for ``model`` to count (None: it cannot), and whether
-    that is because of the message's internal evidence (``model_marked``): with the table's
-    words ``model_cut``; without them ``model_sure``, or ``model_marked`` where the message
-    carries internal evidence."""
+    that is because of the message's internal evidence: ``model_cut`` once the table's words
+    scored ``model_min``; without them ``model_marked``, where the message carries internal
+    evidence and the table has it."""
     if score >= rule.model_min:
         return rule.model_cut, False
-    marked = rule.model_marked if internal else None
-    if marked is not None and (rule.model_sure is None or marked < rule.model_sure):
-        return marked, True
-    return rule.model_sure, False
+    if internal and rule.model_marked is not None:
+        return rule.model_marked, True
+    return None, False
 
 
 def _contextual(category: Category) -> bool:

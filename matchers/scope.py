@@ -204,10 +204,6 @@ class ContextRule(_Rule):
     learnt topic and style together, once the table's topic words and near rules scored at
     least ``model_min`` (default 1: any). Never in a message whose documents all read as
     published.
-    ``model_sure``: where the table's head is at least this sure (and the internal head at least
-    ``model_style``), ``model`` counts below ``model_min`` too, once any word of any table that
-    reads context was found: the note that says what is at stake without the table's words
-    (``老李那两间不给三套不签，先别跟镇里说``). Default: never.
     ``model_marked``: where the message carries internal-document evidence (a draft or
     circulation marker, an instruction to keep the matter quiet: 别往外传, 本人还不知道), the
     table's head at least this sure (and the internal head at least ``model_style``) makes
@@ -233,7 +229,6 @@ class ContextRule(_Rule):
     model_cut: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
     model_style: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.8
     model_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
-    model_sure: Annotated[float, Field(gt=0.5, lt=1.0)] | None = None
     model_marked: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
