@@ -8,7 +8,7 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20 |
-                                # blind21 (blind splits: sources/<split>/, ids "b-…" … "y-…")
+                                # blind21 | blind22 (blind splits: sources/<split>/, ids "b-…" … "z-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -48,10 +48,11 @@ The clean-traffic splits ``clean`` (``sources/clean/``, ids ``v-…``) and ``cle
 (``sources/clean2/``, ids ``w-…``) are kept apart the same way: all public, harmless internal
 office mail, written without reading the tables. ``blind20`` (``sources/blind20/``, ids ``x-…``)
 is the twentieth blind split, kept apart the same way, and ``blind21`` (``sources/blind21/``,
-ids ``y-…``) the twenty-first.
+ids ``y-…``) the twenty-first, ``blind22`` (``sources/blind22/``, ids ``z-…``)
+the twenty-second.
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -111,6 +112,7 @@ BLIND_SPLITS = {
     "clean2": "w-",
     "blind20": "x-",
     "blind21": "y-",
+    "blind22": "z-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
