@@ -125,7 +125,7 @@ _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|�
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
-    r"|漏出去|漏出|透出去|露出去|本人讲|本人说|本人提|说明原因|里发|群里发|上发|通知当事人|出面"
+    r"|漏出去|漏出|透出去|露出去|走漏|本人讲|本人说|本人提|说明原因|里发|群里发|上发|通知当事人|出面"
     r"|回应|告诉户主|通知户主|通报|反馈本人|反馈给本人|松口|亮底"
     # (twentieth round) posted or told outside (先别贴出来, 先别往外讲), shown to the level below
     # (图先不要给街道)
@@ -628,9 +628,10 @@ _STATEMENTS = (
         r"[此本](?:件|材料|文件|稿|资料|方案|报告|纪要)\s*仅供(?:会议|内部|领导|班子|讨论|研究|参阅)"
     ),
     re.compile(r"[（(]\s*不予?\s*公\s*开\s*[）)]"),
-    re.compile(r"密\s*级(?:/?标[识志])?[\s|:：/]{0,6}工\s*作\s*秘\s*密"),
-    # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开
-    re.compile(r"(?:属性|公开方式)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
+    re.compile(r"密\s*级(?:[\s|:：/]{0,3}标[识志])?[\s|:：/]{0,6}工\s*作\s*秘\s*密"),
+    # a drafting form's fields (issue 9, eighth round): 属性 | 工作秘密, 公开方式 | 不予公开; and
+    # (twenty-second round) 标识 | 工作秘密 on a row of its own under an empty 密级 row
+    re.compile(r"(?:属性|公开方式|标识|标志)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
 )
 #: every statement needs one of these characters
 _STATEMENT_CHARS = ("公", "密", "阅", "供")
