@@ -435,13 +435,10 @@ class Engine:
             rule = category.context
             cut, marked = _model_cut(rule, scores.get(ci, 0), context.internal is not None)
             if rule.model and cut is not None and not context.all_public:
-                evidence = context.modelled(
-                    segments,
-                    category.id,
-                    cut,
-                    rule.model_style,
-                    context.internal if marked else None,
-                )
+                # where a marker says the text is internal, the writing need only lean that way
+                style = min(rule.model_style, MARKED_STYLE) if marked else rule.model_style
+                marker = context.internal if marked else None
+                evidence = context.modelled(segments, category.id, cut, style, marker)
                 if evidence is not None:
                     index, start, end, label = evidence
                     keys[(ci, "model", 0)] = rule.model
@@ -603,6 +600,12 @@ def _load_model() -> None:
         raise ScopeError(
             str(MODEL), "style model", f"cannot be read ({error}); reinstall the package"
         ) from error
+
+
+#: the internal head a table's head needs beside internal evidence (``model_marked``): the
+#: marker already says the text is a working paper; its writing need only lean that way (a
+#: short note reads 0.6, where ``model_style`` asks 0.8 of a text with no marker)
+MARKED_STYLE = 0.5
 
 
 def _model_cut(rule: ContextRule, score: int, internal: bool) -> tuple[float | None, bool]:

@@ -1,0 +1,260 @@
+"""Rounds 22-23 of issue 9 (after blind21, blind22 and the training corpus were read): what a
+single wrong character, a few rows or a colleague's plain words must not hide.
+
+- An ID number or bank card in a column labelled as such counts with a wrong check character.
+- A few rows of *sensitive* personal information (a disability grade, an illness, a prison
+  term, a relief status, a child's class beside the person's identifier) hold like a long list.
+- A document that states its own classification in words, a marking closing a title in
+  brackets, a 密级 cell of an approval form; a classified file photographed for a colleague.
+- A table's head of the style model counts on internal evidence alone (``model_marked``): the
+  note that says who gets the post and not to tell anyone, in words no table lists.
+- Keeping quiet until a decision, 走漏, a demolition's 布控, a petition being organised.
+
+Samples written for this module; none is taken from ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.service import Gateway
+from tests.fixtures_matchers import resident_id
+from tests.fixtures_smtp import Sink
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    assert_held,
+    held_then_relayed,
+    scan_families,
+)
+from tests.test_detection_families import _attach, docx, mail
+from tests.test_detection_personnel4 import xlsx
+
+
+def _mistyped(first17: str) -> str:
+    """An ID number whose province and birth date are right and whose check character is not."""
+    valid = resident_id(first17)
+    wrong = "0" if valid[-1] != "0" else "1"
+    return valid[:17] + wrong
+
+
+MISTYPED = [
+    _mistyped(f"45213019580312{n}15") for n in range(5)
+]  # five residents of one township
+IDS = [resident_id(f"33010219760501{n}22") for n in range(3)]
+
+#: family → (category, file name, content): each must be held under its category
+SENSITIVE: Sensitive = {
+    "ID numbers in a labelled column, each with a wrong check digit": (
+        "personal_data",
+        "hucha.xlsx",
+        xlsx(
+            [["姓名", "身份证号", "住址"]]
+            + [
+                [name, number, f"荻港村{n + 1}组"]
+                for n, (name, number) in enumerate(
+                    zip(["韦春生", "覃美兰", "莫永福", "黎小燕", "蒙德厚"], MISTYPED, strict=True)
+                )
+            ]
+        ),
+    ),
+    "three residents' disability grades beside their IDs": (
+        "personal_data",
+        "canji.eml",
+        mail(
+            "名单先发你",
+            "这几户你先核一下：\n"
+            f"龚秀英 {IDS[0]} 13907716624 二级肢体残疾\n"
+            f"甘德明 {IDS[1]} 15877162208 一级视力残疾\n"
+            f"罗翠兰 {IDS[2]} 18376614409 三级精神残疾\n其余的晚上整理完再发。",
+        ),
+    ),
+    "two people released from prison, with their phones": (
+        "personal_data",
+        "bangjiao.eml",
+        mail(
+            "帮教对象",
+            "所里转来两个，请网格员这周上门：\n蓝志刚 13977125561 盗窃 上月刑满 住东门巷8号\n"
+            "谭小军 15107713348 涉毒 本周刑满 暂住河西出租屋",
+        ),
+    ),
+    "a report that states its own classification": (
+        "state_secret",
+        "renfang.docx",
+        docx(
+            [
+                "城区人防指挥工程改造情况汇报",
+                "指挥工程拟迁至行政中心地下二层，面积约三千平方米，明年一季度开工。",
+                "（本汇报定为机密级，保密期限二十年，只发领导小组成员）",
+            ]
+        ),
+    ),
+    "a marking closing the title in brackets": (
+        "state_secret",
+        "chubei.eml",
+        mail(
+            "分布表",
+            "县级应急物资储备点分布（秘密★5年）\n点位 名称 库容\n1 北郊粮库 3000吨\n"
+            "2 河口仓库 1200吨",
+        ),
+    ),
+    "a classification field of an approval form": (
+        "state_secret",
+        "dingmi.xlsx",
+        xlsx(
+            [
+                ["国家秘密事项定密审批表"],
+                ["事项名称", "县域重要目标防护方案"],
+                ["拟定密级", "秘密"],
+                ["保密期限", "5年"],
+            ]
+        ),
+    ),
+    "a classified file photographed for a colleague": (
+        "work_secret",
+        "paizhao.eml",
+        mail(
+            "你看看",
+            "昨天机要员送来的那个机密件，讲的就是明年那几个项目，我拍了几张发你，你看完删掉。",
+        ),
+    ),
+    "who gets the post, told in confidence (model on internal evidence)": (
+        "personnel",
+        "weizi.eml",
+        mail(
+            "跟你说个事",
+            "老冯，昨晚会上定了，办公室那个位子给小谭，老葛去档案馆。周一才宣布，你知道就行，"
+            "先别跟老葛说。",
+        ),
+    ),
+    "a demolition at dawn that must not leak": (
+        "land",
+        "chaiwei.eml",
+        mail(
+            "领导意见",
+            "县领导批示：沿江那排违法建筑下周二早上统一行动，公安在两头路口布控，事前别走漏风声。",
+        ),
+    ),
+    "a grid worker's report of a petition being organised": (
+        "public_security",
+        "jielong.eml",
+        mail(
+            "网格上报",
+            "社区书记：小区群里有人组织业主周一一起去区政府，已经有30多人接龙，牵头的是5栋的柯某，"
+            "还说要拉横幅。要不要报街道？",
+        ),
+    ),
+    "a long-term petitioner watched by his nephew": (
+        "public_security",
+        "changqi.eml",
+        mail(
+            "今日动态",
+            "所长：长期访的熊某某昨晚去火车站打听去北京的车次，没买票。已交代他侄子盯住，明天我再上门。",
+        ),
+    ),
+    "标识 | 工作秘密 under an empty 密级 row": (
+        "work_secret",
+        "gaozhi.xlsx",
+        xlsx(
+            [
+                ["发文稿纸"],
+                ["标题", "关于调整村级包保责任分工的通知"],
+                ["密级", ""],
+                ["标识", "工作秘密"],
+                ["拟稿人", "覃某"],
+            ]
+        ),
+    ),
+}
+
+#: family → (file name, content): published or ordinary, each must pass
+PUBLIC: Public = {
+    "a leak case told as a warning": (
+        "jingshi.eml",
+        mail(
+            "保密警示教育案例",
+            "案例：某局干部将一份机密件拍照后通过微信发给亲友，造成泄密，被给予党内严重警告处分。"
+            "警示：涉密文件不得带回家，严禁拍照、扫描后通过互联网传递。",
+        ),
+    ),
+    "a quiz on how a classification is stated": (
+        "ceshi.eml",
+        mail(
+            "保密知识测试题",
+            "单选题：某单位起草文件时写明“本报告定为秘密级”，下列关于保密期限的说法正确的是？\n"
+            "A. 秘密级一般不超过10年\nB. 秘密级一般不超过20年",
+        ),
+    ),
+    "a staff phone list with no sensitive attribute": (
+        "tongxunlu.eml",
+        mail(
+            "征迁办通讯录",
+            "征迁办工作人员通讯录：\n龚立新 13907716001 综合组\n甘秀梅 15877160002 测绘组\n"
+            "罗志强 18376610003 协调组",
+        ),
+    ),
+    "a retirement present kept as a surprise": (
+        "tuixiu.eml",
+        mail(
+            "凑份子",
+            "老周下周退休，大家凑份子给他买个纪念品，先别告诉他，周五下午欢送会上再拿出来。",
+        ),
+    ),
+    "a published notice of a demolition operation": (
+        "tonggao.eml",
+        mail(
+            "关于依法拆除沿江违法建筑的通告",
+            "关于依法拆除沿江违法建筑的通告\n沿江路一带违法建筑已依法作出限期拆除决定，当事人逾期"
+            "未自行拆除。县综合执法局定于2026年12月15日起统一组织拆除，请相关当事人配合。\n"
+            "监督电话：0771-1234567\n县综合行政执法局\n2026年12月1日",
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
+    return scan_families(tmp_path_factory.mktemp("round22"), SENSITIVE, PUBLIC)
+
+
+@pytest.mark.parametrize("family", list(SENSITIVE))
+def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
+    category, name, _ = SENSITIVE[family]
+    assert_held(scanned[name], category, family)
+
+
+@pytest.mark.parametrize("family", list(PUBLIC))
+def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
+    name, _ = PUBLIC[family]
+    result = scanned[name]
+    assert result["verdict"] == "pass", (family, result["categories"])
+
+
+def test_the_officer_sees_the_marker_that_let_the_model_count(scanned: dict[str, dict]) -> None:
+    result = scanned["weizi.eml"]
+    model = [f for f in result["findings"] if f["kind"] == "model"]
+    # 范围模型（本类事项 0.41：…；内部文风 0.93；内部交代“先别跟老葛说”…）
+    assert len(model) == 1 and model[0]["rule"].startswith("范围模型（本类事项 0."), model
+    assert "内部交代" in model[0]["rule"], model
+
+
+def test_a_few_sensitive_rows_are_reported_as_such(scanned: dict[str, dict]) -> None:
+    findings = scanned["canji.eml"]["findings"]
+    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {
+        "roster_sensitive"
+    }, findings
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    held = {}
+    for family in [
+        "three residents' disability grades beside their IDs",
+        "who gets the post, told in confidence (model on internal evidence)",
+        "ID numbers in a labelled column, each with a wrong check digit",
+    ]:
+        _, name, data = SENSITIVE[family]
+        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    published = PUBLIC["a retirement present kept as a surprise"][1]
+    await held_then_relayed(smtp_gateway, upstream, held, published)
