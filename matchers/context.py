@@ -260,6 +260,23 @@ _HUSH_BRANCHES = (
     # (eighteenth round) the subject kept from suspecting (怕她起疑心, 别让他起疑)
     (r"(?:怕|免得|避免|别让|不让)[^\n，。；,;]{0,3}?起疑", ("起疑",)),
 )
+# A decision put off (放一放, 明年再说, 还没定, 等部务会定) says a matter is pending, not that it is
+# kept from anyone: ordinary business talk puts off decisions too (候选人先放一放，岗位人选明年再
+# 说). Evidence that counts on its own beside a table's head (``model_marked``) must limit who
+# may know: a keep-quiet instruction, a circulation limit, a draft.
+_PUT_OFF = re.compile(
+    r"放一放|缓一缓|压一压|先拖|再等等|等等再|先别动|先不动|暂不动|后再议|再上会|上会"
+    r"|(?:年底|年后|以后|过段时间|下次|下批|明年|换届后|后|定了|定下来|定)再(?:说|定|议|报|考虑|研究|安排|统筹|讲|动)$"
+    r"|(?:还没|尚未|还未|没有)(?:最后)?定|(?:会|部长|书记|领导|局长|县长|区长)(?:研究)?后?[再才]?定"
+    r"|审议|审定|拍板|点头"
+)
+
+
+def put_off(marker: str) -> bool:
+    """Is an internal marker a decision put off rather than a limit on who may know?"""
+    return _PUT_OFF.search(marker) is not None
+
+
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
 
@@ -347,7 +364,8 @@ _FORM_FIELD = re.compile(
 )
 
 _TITLE = re.compile(
-    r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表|警情通报)(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
+    r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表|警情通报|政府工作报告)"
+    r"(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
 )
 _TITLE_DRAFT = re.compile(r"稿|拟|草")
 _SIGNALS: dict[str, re.Pattern[str]] = {
@@ -377,10 +395,17 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
 # are two signals
 _LESSON_TITLE = re.compile(
     r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导|警示教育|典型案例"
+    # (twenty-third round) an explainer (【组工微课】什么是“凡提四必”？), a warning case
+    r"|微课|小课堂|一图读懂|什么是|警示案例|案例警示|以案说法"
 )
 _SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|判断题|简答题|填空题|答题卡")
 # a lesson drawn from cases (seventeenth round): 请各单位组织学习，引以为戒
-_SIGNALS["学习要求"] = re.compile(r"引以为戒|举一反三|以案为鉴|以案促改|组织干部职工学习")
+_SIGNALS["学习要求"] = re.compile(
+    r"引以为戒|举一反三|以案为鉴|以案促改|组织干部职工学习|转发学习|提醒广大(?:党员)?干部"
+)
+# (twenty-third round) a summary in aggregate figures (全年提拔重用46名，交流轮岗82名，函询7人次):
+# what a report or a 通报 on the year's work prints, where a working paper names the people
+_COUNTS = re.compile(r"[0-9]+(?:名|人次|批次|件次)(?![单册])")
 # a reply to a request for government information, an administrative decision served on a
 # citizen: the request and the statement of the right of appeal (可依法申请行政复议或者提起行政诉讼)
 _SIGNALS["依申请公开"] = re.compile(
@@ -717,7 +742,9 @@ def public_signals(text: str, title: str = "") -> list[str]:
         ):
             found.append("标题")
             break
-    if head and _LESSON_TITLE.search(head[0]):
+    # a lesson's title: the subject, or the body's first line under a subject such as 转发 (the
+    # mail's text starts with its subject again)
+    if any(_LESSON_TITLE.search(line) for line in list(dict.fromkeys(head))[:2]):
         found.append("培训标题")
     # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,
     # 特此公告, 落款); in a long text only those parts are searched, so that the signals cost a
@@ -734,6 +761,8 @@ def public_signals(text: str, title: str = "") -> list[str]:
             found.append(name)
     if _articles(text, 3):
         found += ["条文", "条文"]
+    if len(_COUNTS.findall(near, 0, 4000)) >= 4:
+        found.append("统计总述")
     tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]
     for i, line in enumerate(tail[:-1]):
         if _BODY_LINE.search(line) and any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3]):

@@ -38,6 +38,7 @@ from matchers.context import (
     is_public,
     marker_label,
     public_signals,
+    put_off,
     withheld_from_public,
     written_as_published,
 )
@@ -433,11 +434,11 @@ class Engine:
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            cut, marked = _model_cut(rule, scores.get(ci, 0), context.internal is not None)
+            cut, marked = _model_cut(rule, scores.get(ci, 0), context.quiet is not None)
             if rule.model and cut is not None and not context.all_public:
                 # where a marker says the text is internal, the writing need only lean that way
                 style = min(rule.model_style, MARKED_STYLE) if marked else rule.model_style
-                marker = context.internal if marked else None
+                marker = context.quiet if marked else None
                 evidence = context.modelled(segments, category.id, cut, style, marker)
                 if evidence is not None:
                     index, start, end, label = evidence
@@ -823,6 +824,8 @@ class _Context:
             return signals[name]
 
         self.internal: Evidence | None = None
+        #: the first internal evidence that limits who may know (not a decision put off)
+        self.quiet: Evidence | None = None
         for i, folded in enumerate(folds):
             if not markers[i]:
                 continue
@@ -835,9 +838,12 @@ class _Context:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
                     if is_circulation(word) and written_as_published(folded.text):
                         continue  # what a published text says the public is not told
-                self.internal = (i, *folded.to_original(fstart, fend), marker_label(word))
-                break
-            if self.internal is not None:
+                evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
+                self.internal = self.internal or evidence
+                if not put_off(word):
+                    self.quiet = evidence
+                    break
+            if self.quiet is not None:
                 break
         for name, members in documents.items():
             if self.internal is None:  # internal evidence always beats public context

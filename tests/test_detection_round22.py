@@ -9,6 +9,8 @@ single wrong character, a few rows or a colleague's plain words must not hide.
 - A table's head of the style model counts on internal evidence alone (``model_marked``): the
   note that says who gets the post and not to tell anyone, in words no table lists.
 - Keeping quiet until a decision, 走漏, a demolition's 布控, a petition being organised.
+- Published forms read by structure: a work report's aggregate figures, an explainer under a
+  forwarding subject, a warning case; a job title (维稳信息员) is not the matter it names.
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -38,9 +40,7 @@ def _mistyped(first17: str) -> str:
     return valid[:17] + wrong
 
 
-MISTYPED = [
-    _mistyped(f"45213019580312{n}15") for n in range(5)
-]  # five residents of one township
+MISTYPED = [_mistyped(f"45213019580312{n}15") for n in range(5)]  # five residents of one township
 IDS = [resident_id(f"33010219760501{n}22") for n in range(3)]
 
 #: family → (category, file name, content): each must be held under its category
@@ -200,6 +200,37 @@ PUBLIC: Public = {
             "老周下周退休，大家凑份子给他买个纪念品，先别告诉他，周五下午欢送会上再拿出来。",
         ),
     ),
+    "a year's work report in aggregate figures": (
+        "baogao.eml",
+        mail(
+            "2026年区政府工作报告（节选）",
+            "全年选派驻村干部64名，交流轮岗干部57名，提拔重用基层一线干部31名；落实“凡提四必”，"
+            "对5名拟提拔人选暂缓任用，办理干部信访举报12件次。",
+        ),
+    ),
+    "an explainer of the 凡提四必 rule, forwarded": (
+        "weike.eml",
+        mail(
+            "转发",
+            "【组工小课堂】什么是“凡提四必”？对拟提拔干部，档案必审、个人有关事项报告必核、"
+            "纪检监察机关意见必听、信访举报必查。请转发学习。",
+        ),
+    ),
+    "a warning case about internal material in a chat group": (
+        "anli.eml",
+        mail(
+            "警示案例：内部资料进了家庭群",
+            "某街道干部将一份注明内部资料的会议材料拍照发到家庭微信群，被转发扩散，受到政务警告处分，"
+            "所在单位负责人被约谈。提醒广大干部：内部资料不进群、不上网。",
+        ),
+    ),
+    "a town's reply naming its 维稳信息员 for a training": (
+        "xinxiyuan.eml",
+        mail(
+            "回复：培训报名",
+            "收到，我镇参加维稳信息员培训的是综治办的小韦和网格站的老黄，两个人都能全程参加。",
+        ),
+    ),
     "a published notice of a demolition operation": (
         "tonggao.eml",
         mail(
@@ -241,9 +272,9 @@ def test_the_officer_sees_the_marker_that_let_the_model_count(scanned: dict[str,
 
 def test_a_few_sensitive_rows_are_reported_as_such(scanned: dict[str, dict]) -> None:
     findings = scanned["canji.eml"]["findings"]
-    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {
-        "roster_sensitive"
-    }, findings
+    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"roster_sensitive"}, (
+        findings
+    )
 
 
 @pytest.mark.slow
