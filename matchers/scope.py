@@ -206,8 +206,8 @@ class ContextRule(_Rule):
     published.
     ``model_marked``: where the message carries internal-document evidence (a draft or
     circulation marker, an instruction to keep the matter quiet: 别往外传, 本人还不知道), the
-    table's head at least this sure (and the internal head at least ``model_style``, or 0.5
-    if lower: the marker already says the text is internal) makes
+    table's head at least this sure, the highest of the heads (and the internal head at least
+    ``model_style``, or 0.6 if lower: the marker already says the text is internal) makes
     ``model`` count with none of the table's words: the colleague's note that says who gets
     the post and not to tell anyone, in words no table lists. Default: never.
     ``published``: where the internal head is below this (and the message carries no internal
