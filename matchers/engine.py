@@ -839,6 +839,8 @@ class _Context:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
                     if is_circulation(word) and written_as_published(folded.text):
                         continue  # what a published text says the public is not told
+                    if "依申请公开" in found:
+                        continue  # a reply naming the drafts it withholds (评估初稿属于过程性信息)
                 evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
                 self.internal = self.internal or evidence
                 if not put_off(word):

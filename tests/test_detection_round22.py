@@ -1,4 +1,4 @@
-"""Rounds 22-23 of issue 9 (after blind21, blind22 and the training corpus were read): what a
+"""Rounds 22-24 of issue 9 (after blind21-blind24 and the training corpus were read): what a
 single wrong character, a few rows or a colleague's plain words must not hide.
 
 - An ID number or bank card in a column labelled as such counts with a wrong check character.
@@ -11,6 +11,9 @@ single wrong character, a few rows or a colleague's plain words must not hide.
 - Keeping quiet until a decision, 走漏, a demolition's 布控, a petition being organised.
 - Published forms read by structure: a work report's aggregate figures, an explainer under a
   forwarding subject, a warning case; a job title (维稳信息员) is not the matter it names.
+- Round 24: 秘密等级 as a form field, exam setters before the exam, a case to be filed down, a
+  petitioner to be found before Beijing; a draft published for comment, a reply naming the
+  drafts it withholds and a duty roster's standard instruction are public or harmless.
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -165,6 +168,38 @@ SENSITIVE: Sensitive = {
             ]
         ),
     ),
+    "a form's 秘密等级 field": (
+        "work_secret",
+        "dengji.xlsx",
+        xlsx(
+            [["发文稿纸"], ["标题", "关于调整园区企业包保联系人的通知"], ["秘密等级", "工作秘密"]]
+        ),
+    ),
+    "exam setters and their closed-door dates": (
+        "work_secret",
+        "mingti.eml",
+        mail(
+            "命题安排",
+            "王股：今年中考命题教师9人，名单发你了，别转。12月10日入闱，对学校只说是外出学习。",
+        ),
+    ),
+    "a case to be filed as an ordinary one": (
+        "public_security",
+        "dingxing.eml",
+        mail(
+            "所长意见",
+            "昨晚那起斗殴先按一般治安案件办，不要报成涉恶线索，伤者那边村里先去做工作。",
+        ),
+    ),
+    "a petitioner to be found before he reaches Beijing": (
+        "public_security",
+        "luodi.eml",
+        mail(
+            "走访简记",
+            "上午到文某家，不在，邻居说去了省城亲戚家，电话关机，已报所里。所长交代进京前要落地，"
+            "明天一早再去。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary, each must pass
@@ -229,6 +264,31 @@ PUBLIC: Public = {
         mail(
             "回复：培训报名",
             "收到，我镇参加维稳信息员培训的是综治办的小韦和网格站的老黄，两个人都能全程参加。",
+        ),
+    ),
+    "a draft compensation scheme published for comment": (
+        "zhengqiu.eml",
+        mail(
+            "河西片区房屋征收补偿方案（征求意见稿）公开征求意见",
+            "现将河西片区房屋征收补偿方案征求意见稿予以公布，征求意见期限30日。\n"
+            "住宅房屋按评估价补偿，搬迁费每户2000元，临时安置费每月每平方米15元。",
+        ),
+    ),
+    "a reply naming the valuation drafts it withholds": (
+        "dafu.eml",
+        mail(
+            "政府信息公开申请答复书",
+            "您提出的政府信息公开申请收悉。您申请公开的“全部被征收户评估报告初稿”中，您户的分户评估"
+            "报告已送达；评估初稿属于过程性信息，依据《政府信息公开条例》第十六条不予公开。\n"
+            "如不服本答复，可依法申请行政复议或者提起行政诉讼。",
+        ),
+    ),
+    "a duty roster's standard instruction": (
+        "paiban.eml",
+        mail(
+            "综治中心值班表",
+            "12月值班：1日 韦某 2日 黄某 3日 蒙某\n值班要求：24小时在岗，遇重大情况、重点人员动态"
+            "第一时间报告带班领导。",
         ),
     ),
     "a published notice of a demolition operation": (
