@@ -86,6 +86,7 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind22", "z-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind23", "a-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind24", "l-", per_category(10, 4, 3, 3), ALL_FORMATS),
+        ("blind26", "ab-", per_category(10, 4, 3, 3), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -157,6 +158,7 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind22", "z-"),
         ("blind23", "a-"),
         ("blind24", "l-"),
+        ("blind26", "ab-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -193,7 +195,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind22 and clean are retired to tuning; clean2, blind23 and blind24 stay unread
+    # blind … blind22 and clean are retired to tuning; clean2, blind23, blind24 and blind26 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -201,7 +203,12 @@ def test_runner_never_lists_blind_misses() -> None:
     )  # fmt: skip
     assert set(runner.RETIRED) <= set(runner.BLIND_SPLITS)
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
-    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"clean2", "blind23", "blind24"}
+    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {
+        "clean2",
+        "blind23",
+        "blind24",
+        "blind26",
+    }
 
 
 @pytest.mark.parametrize(
@@ -234,7 +241,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "clean",
                 "blind20",
                 "blind21",
-                "blind22",  # not clean2, blind23 nor blind24: their misses are never printed
+                "blind22",  # not clean2, blind23, blind24 nor blind26: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -263,6 +270,7 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind22", {"blind22"}),
         ("blind23", set()),
         ("blind24", set()),
+        ("blind26", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
