@@ -129,7 +129,7 @@ _HUSH_ACT = (
     r"|回应|告诉户主|通知户主|通报|反馈本人|反馈给本人|松口|亮底"
     # (twentieth round) posted or told outside (先别贴出来, 先别往外讲), shown to the level below
     # (图先不要给街道)
-    r"|外讲|贴出来|贴出去|给(?:街道|村里|村委|镇里|乡里|社区|村民|群众|老百姓)"
+    r"|外讲|贴出来|贴出去|给到?(?:街道|村里|村委|镇里|乡里|社区|村民|群众|老百姓)|圈发|圈里发"
     r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|里讨论|里议论|上说|上讲|上提|上讨论|中说|中提|面前说|面前提))"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
@@ -186,7 +186,8 @@ _HUSH_BRANCHES = (
     r"不在[^\n，。；,;]{1,8}?(?:公示|公布|公开发布)",
     r"(?:督察|巡视|巡察|检查组|核查组|暗访)[^\n，。；,;]{0,6}?前[^\n，。；,;]{0,10}?(?:覆盖|遮挡|遮盖|清理现场|转移|藏起)",
     r"口径由[^\n，。；,;]{1,12}?(?:把关|统一|审定|确定)",
-    r"(?:只讲|只说|统一讲|统一说|就讲)是?[“\"「]",
+    r"(?:只讲|只说|只写|统一讲|统一说|就讲)是?[“\"「]",
+    r"不写(?:名字|姓名|人名|具体人)",
     r"不(?:与|跟|和|向)本人(?:见面|谈|沟通|说|透露)",
     r"(?:前|之前)不(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
@@ -430,6 +431,10 @@ _SIGNALS["征求意见"] = _PUBLIC_COMMENT
 _SIGNALS["意见渠道"] = re.compile(
     r"意见可(?:书面)?(?:发送|反馈|通过|寄|提交|送)|反馈意见的?方式|意见建议请|意见[^\n。]{0,6}提交至"
 )
+# (twenty-fifth round) a hearing announced to the parties: 举行听证, 申请参加听证
+_SIGNALS["听证"] = re.compile(
+    r"(?:组织|举行|召开|决定)听证|听证会的公告|申请参加听证|参加听证|听证代表"
+)
 _SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新闻发言人|发布会实录|发布会文字实录")
 # an article of the disclosure regulation cited (a reply, an annual report): 依据《政府信息公开
 # 条例》第十五条
@@ -451,6 +456,10 @@ _SIGNALS["热线"] = re.compile(
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 _BODY_LINE = re.compile(
     r"(?:人民政府|委员会|管理局|局|办公室|办事处|街道|组织部|宣传部|中心|人民法院|检察院)[ \t]*$"
+)
+_BODY_DATE_LINE = re.compile(
+    r"(?:人民政府|委员会|管理局|局|办公室|办事处|组织部|人民法院|检察院)[ \t]+"
+    r"(?:19|20)[0-9]{2}[ \t]*年[ \t]*[0-9]{1,2}[ \t]*月[ \t]*[0-9]{1,2}[ \t]*日[ \t]*$"
 )
 _DATE_LINE = re.compile(
     r"^[ \t]*(?:19|20)[0-9]{2}[ \t]*年[ \t]*[0-9]{1,2}[ \t]*月[ \t]*[0-9]{1,2}[ \t]*日[ \t]*$"
@@ -644,7 +653,7 @@ PUBLISHED_STYLE = 0.3
 # class of two brackets): an alternation of them would be tried at every position of the text.
 _STATEMENTS = (
     re.compile(
-        r"[此本](?:件|材料|文件|文|报告|表|方案|稿|资料)\s*"
+        r"[此本](?:件|材料|文件|文|报告|表|方案|稿|资料|纪要|汇报|通知|清单|记录|名单|台账|数据)\s*"
         r"(?:不予?公开|(?:属于?|系|为|涉及|含有|包含|含)工作秘密)"
     ),
     re.compile(r"内部参阅"),
@@ -766,8 +775,11 @@ def public_signals(text: str, title: str = "") -> list[str]:
     if len(_COUNTS.findall(near, 0, 4000)) >= 4:
         found.append("统计总述")
     tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]
-    for i, line in enumerate(tail[:-1]):
+    for i, line in enumerate(tail):
         if _BODY_LINE.search(line) and any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3]):
+            found.append("落款")
+            break
+        if _BODY_DATE_LINE.search(line):  # 蔺川区人民政府 2026年11月22日, on one line
             found.append("落款")
             break
     return found

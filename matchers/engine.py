@@ -603,6 +603,11 @@ def _load_model() -> None:
         ) from error
 
 
+#: Public signals of texts that speak *about* other documents (a reply to a request, a press
+#: conference, an interview, a news report, a reply to a deputy, a judgment): a marker in one of
+#: their sentences describes a document, it is not theirs.
+DESCRIBING = frozenset({"依申请公开", "发布会", "问答", "记者", "新闻", "建议答复", "裁判文书"})
+
 #: the internal head a table's head needs beside internal evidence (``model_marked``): the
 #: marker already says the text is a working paper; its writing need only lean that way (a
 #: short note reads 0.6-0.7, where ``model_style`` asks 0.8 of a text with no marker; a note
@@ -839,8 +844,10 @@ class _Context:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
                     if is_circulation(word) and written_as_published(folded.text):
                         continue  # what a published text says the public is not told
-                    if "依申请公开" in found:
-                        continue  # a reply naming the drafts it withholds (评估初稿属于过程性信息)
+                    if DESCRIBING.intersection(found):
+                        # a reply naming the drafts it withholds (评估初稿属于过程性信息), a
+                        # spokesman on a scheme still 征求意见稿: about drafts, not one of them
+                        continue
                 evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
                 self.internal = self.internal or evidence
                 if not put_off(word):

@@ -1,4 +1,4 @@
-"""Rounds 22-24 of issue 9 (after blind21-blind24 and the training corpus were read): what a
+"""Rounds 22-25 of issue 9 (after blind21-blind26 and the training corpus were read): what a
 single wrong character, a few rows or a colleague's plain words must not hide.
 
 - An ID number or bank card in a column labelled as such counts with a wrong check character.
@@ -14,6 +14,9 @@ single wrong character, a few rows or a colleague's plain words must not hide.
 - Round 24: 秘密等级 as a form field, exam setters before the exam, a case to be filed down, a
   petitioner to be found before Beijing; a draft published for comment, a reply naming the
   drafts it withholds and a duty roster's standard instruction are public or harmless.
+- Round 25: room to give in a negotiation, a valuer's figures kept from the village, notes on a
+  duty roster (a dawn demolition, a couple to be watched), a 纪要 stating it is a work secret; a
+  hearing announced and a spokesman on a scheme still at 征求意见稿 are public.
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -200,6 +203,50 @@ SENSITIVE: Sensitive = {
             "明天一早再去。",
         ),
     ),
+    "room to give in a negotiation": (
+        "land",
+        "xieshang.eml",
+        mail(
+            "协商记录",
+            "承包地收回协商未达成一致。会后领导交代：大棚设施补偿按残值算，残值可以松到八成，"
+            "不要当场承诺。",
+        ),
+    ),
+    "a valuer's figures kept from the village": (
+        "land",
+        "pinggu.eml",
+        mail(
+            "评估初步数据",
+            "王主任：河湾片区第一批52户评估初步结果出来了，砖混均价2480元每平方，比预算高了5%左右，"
+            "有3户面积先按保守算了。这个数先不要给到村里，公示前还要调。",
+        ),
+    ),
+    "a duty roster's note on a dawn demolition": (
+        "land",
+        "zhiban2.eml",
+        mail(
+            "下周值班",
+            "各位：下周值班如下。周一 段某 周二 侯某 周三 全员\n备注：周三凌晨4点集合，拆除河西路"
+            "违建6处，事先不通知当事人，不要在朋友圈发。",
+        ),
+    ),
+    "a duty roster's note on a couple to be watched": (
+        "public_security",
+        "zhiban3.eml",
+        mail(
+            "综治中心值班表",
+            "周一 龚某 周二 钟某 周三 邹某\n另：柳塘镇的郑某某夫妇这周可能去市里，镇里派了两个人跟着，"
+            "每晚核一下在不在家，日志里只写“已核”。",
+        ),
+    ),
+    "a 纪要 stating it is a work secret in its footer": (
+        "work_secret",
+        "jiyao.docx",
+        docx(
+            ["县长办公会议纪要", "会议同意将水务公司股权作价划转，用于置换到期贷款。"],
+            footer="本纪要属于工作秘密，仅限参会人员阅知",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary, each must pass
@@ -289,6 +336,23 @@ PUBLIC: Public = {
             "综治中心值班表",
             "12月值班：1日 韦某 2日 黄某 3日 蒙某\n值班要求：24小时在岗，遇重大情况、重点人员动态"
             "第一时间报告带班领导。",
+        ),
+    ),
+    "a hearing announced on a compensation scheme": (
+        "tingzheng.eml",
+        mail(
+            "关于河湾片区征收补偿方案听证会的公告",
+            "河湾片区房屋征收补偿方案征求意见稿已于11月5日公布。因多数被征收人认为方案不符合条例"
+            "规定，区政府决定组织听证。\n时间：12月8日上午9时\n地点：区政务服务中心\n"
+            "河湾区人民政府 2026年11月25日",
+        ),
+    ),
+    "a spokesman on a scheme still at 征求意见稿": (
+        "fabuhui.eml",
+        mail(
+            "河湾片区征迁工作新闻发布会实录",
+            "主持人：请记者提问。\n记者：二期什么时候启动？\n副指挥长：二期补偿方案正在编制，目前是"
+            "征求意见稿阶段，成熟后依法公告。一期签约率已达86%，补偿款全部直达被征收人账户。",
         ),
     ),
     "a published notice of a demolition operation": (

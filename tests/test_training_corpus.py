@@ -40,6 +40,14 @@ def test_every_message_is_complete_and_named_once() -> None:
     assert labels["public"] >= labels["sensitive"] // 4, labels
 
 
+#: statute text both sets quote (a law's own definition is quoted, not written by either)
+STATUTES = {
+    # 个人信息保护法 art. 28
+    "敏感个人信息包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，"
+    "以及不满十四周岁未成年人的个人信息。",
+}
+
+
 def test_no_training_text_is_copied_from_the_evaluation_set() -> None:
     messages = corpus()
     evaluation = {
@@ -52,4 +60,5 @@ def test_no_training_text_is_copied_from_the_evaluation_set() -> None:
         # a sentence of its own (40 Chinese characters and more), not a salutation, a date line of
         # a notice, the appeal formula of a reply or an article of a law both quote
         lines = [line for line in lines if len(re.findall(r"[\u4e00-\u9fff]", line)) >= 40]
-        assert not [line for line in lines if line in evaluation], message["id"]
+        copied = [line for line in lines if line in evaluation and line not in STATUTES]
+        assert not copied, message["id"]
