@@ -285,7 +285,7 @@ class Engine:
         context = None
         if self._contextual and (
             any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
-            or (self._marked and any(INTERNAL in f or INTERNAL not in self._probed for f in fired))
+            or (self._marked and self._keeps_quiet(folds, fired))
         ):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
@@ -337,6 +337,16 @@ class Engine:
             if n > MAX_FINDINGS_PER_RULE
         ]
         return findings, keys, notes, suppressed
+
+    def _keeps_quiet(self, folds: Sequence[Folded], fired: Sequence[set[str]]) -> bool:
+        """Does a segment of a message with no table word say to keep something quiet (the
+        evidence ``model_marked`` reads)? Most mail has no marker word: the probe skips it."""
+        return any(
+            not put_off(word)
+            for folded, probes in zip(folds, fired, strict=True)
+            if INTERNAL in probes or INTERNAL not in self._probed
+            for _, _, word in internal_markers(folded.text)
+        )
 
     def _finding(self, segment: Segment, hit: _Hit) -> Finding:
         text = segment.text
