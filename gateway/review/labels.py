@@ -48,6 +48,8 @@ DETECTOR_LABELS: dict[str, str] = {
     "circulation_marker": "限制传阅标注",
     "roster": "人员名单",
     "roster_loose": "人员名单（宽松）",
+    "roster_sensitive": "敏感个人信息名单",
+    "secrecy_statement": "密级声明",
 }
 
 
