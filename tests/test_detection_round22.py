@@ -28,13 +28,7 @@ import pytest
 from gateway.service import Gateway
 from tests.fixtures_matchers import resident_id
 from tests.fixtures_smtp import Sink
-from tests.support.scans import (
-    Public,
-    Sensitive,
-    assert_held,
-    held_then_relayed,
-    scan_families,
-)
+from tests.support.scans import Public, Sensitive, family_tests, held_then_relayed
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 
@@ -367,23 +361,9 @@ PUBLIC: Public = {
 }
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
-    return scan_families(tmp_path_factory.mktemp("round22"), SENSITIVE, PUBLIC)
-
-
-@pytest.mark.parametrize("family", list(SENSITIVE))
-def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
-    category, name, _ = SENSITIVE[family]
-    assert_held(scanned[name], category, family)
-
-
-@pytest.mark.parametrize("family", list(PUBLIC))
-def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
-    name, _ = PUBLIC[family]
-    result = scanned[name]
-    assert result["verdict"] == "pass", (family, result["categories"])
+scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
+    "round22", SENSITIVE, PUBLIC
+)
 
 
 def test_the_officer_sees_the_marker_that_let_the_model_count(scanned: dict[str, dict]) -> None:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from gateway.cli import main
 from gateway.service import Gateway
 from tests.fixtures_smtp import Sink, submit
@@ -42,6 +44,28 @@ def scan_families(
     files = [(name, data) for _, name, data in sensitive.values()] + list(public.values())
     assert len({name for name, _ in files}) == len(files), "two samples share a file name"
     return scan_files(directory, files)
+
+
+def family_tests(label: str, sensitive: Sensitive, public: Public) -> tuple[Any, Any, Any]:
+    """What a family module needs, to assign to ``scanned, test_…_held, test_…_passes``: the
+    module's one scan run as a fixture, every sensitive family held under its category and
+    every public or harmless form passed, one test per family."""
+
+    @pytest.fixture(scope="module", name="scanned")
+    def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+        return scan_families(tmp_path_factory.mktemp(label), sensitive, public)
+
+    @pytest.mark.parametrize("family", list(sensitive))
+    def held(scanned: dict[str, dict[str, Any]], family: str) -> None:
+        category, name, _ = sensitive[family]
+        assert_held(scanned[name], category, family)
+
+    @pytest.mark.parametrize("family", list(public))
+    def passes(scanned: dict[str, dict[str, Any]], family: str) -> None:
+        name, _ = public[family]
+        assert scanned[name]["verdict"] == "pass", (family, scanned[name]["categories"])
+
+    return scanned, held, passes
 
 
 def assert_held(result: dict[str, Any], category: str, family: str) -> None:
