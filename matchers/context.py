@@ -134,6 +134,20 @@ _HUSH_ACT = (
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
+# A decision put off (放一放, 明年再说, 还没定, 等部务会定) says a matter is pending, not that it is
+# kept from anyone: ordinary business talk puts off decisions too (候选人先放一放，岗位人选明年再
+# 说). Evidence that counts on its own beside a table's head (``model_marked``) must limit who
+# may know: a keep-quiet instruction, a circulation limit, a draft. The branches below that put
+# a decision off are marked where they stand.
+_DEFERRALS: list[str] = []
+
+
+def _deferral(branch: str | tuple[str, tuple[str, ...]]) -> str | tuple[str, tuple[str, ...]]:
+    """A hush branch that puts a decision off (see :func:`put_off`)."""
+    _DEFERRALS.append(branch if isinstance(branch, str) else branch[0])
+    return branch
+
+
 _HUSH_BRANCHES = (
     rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}",
     r"(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)",
@@ -142,11 +156,13 @@ _HUSH_BRANCHES = (
     r"[以拿用按走][“\"「][^”\"」\n]{1,12}[”\"」]的?名义"
     r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用|募捐|集资))",
     r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
-    r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|编委会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])",
+    _deferral(
+        r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|编委会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])"
+    ),
     # (each "when" and "again" spelled out, so that the branch's anchors are the whole phrases)
-    "|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN),
-    r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)",
-    r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压",
+    _deferral("|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN)),
+    _deferral(r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)"),
+    _deferral(r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"),
     # the time or the step kept from outsiders (时间不对外。), no notice to be issued (不发拆除
     # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
     r"不对外(?=[。；;，,\n]|$)",
@@ -197,9 +213,11 @@ _HUSH_BRANCHES = (
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
     (r"(?:哪|谁)里?(?:漏|透|传|露)出去", ("漏出去", "透出去", "传出去", "露出去")),
     (r"(?:领导|书记|部长|县长|区长|局长|主任)(?:专门|亲自|也)?打过招呼", ("打过招呼",)),
-    (
-        r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",
-        ("部长定", "书记定", "领导定", "局长定", "县长定", "区长定", "拍板", "点头"),
+    _deferral(
+        (
+            r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",
+            ("部长定", "书记定", "领导定", "局长定", "县长定", "区长定", "拍板", "点头"),
+        )
     ),
     r"(?:先别跟|别跟|不要跟|先别和|别和|不要和)[^\n，。；,;]{1,8}?(?:说|讲|提)",
     (
@@ -214,10 +232,10 @@ _HUSH_BRANCHES = (
     r"前(?:不做|不搞|不开展|不进行|不入户|暂不做|先不做)",
     r"(?:未|没有?)在[^\n，。；,;]{1,6}?(?:通报|传达|宣布)",
     r"专人保管",
-    r"[等待][^\n，。；,;]{1,8}?再上会",
+    _deferral(r"[等待][^\n，。；,;]{1,8}?再上会"),
     # (tenth round) the people concerned unaware (两个人都还不知道), hold still for now (先别动)
     r"(?:都|也)?还不知道",
-    r"先别动|先不动|暂不动",
+    _deferral(r"先别动|先不动|暂不动"),
     # (eleventh round) those concerned do not know yet (村民尚不知晓), a matter for a meeting still
     # to decide (报县政府专题会审议), an internal huddle after the talks (会后内部碰头)
     r"(?:尚|还|并)不知晓",
@@ -233,25 +251,29 @@ _HUSH_BRANCHES = (
     # discussed again once the views are in (意见汇总后再议)
     r"变通处理|变通办理",
     r"不得在[^\n，。；,;]{1,8}?(?:扩散|外传|传阅)",
-    r"后再议(?![论价])",
+    _deferral(r"后再议(?![论价])"),
     r"仅作为?[^\n，。；,;]{0,10}?参考",
-    r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)",
+    _deferral(r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)"),
     r"内部碰头|内部先碰",
     (
         r"(?:已|已经)(?:跟|和|与)[^\n，。；,;]{1,8}?打(?:了|过|好)招呼",
         ("打了招呼", "打过招呼", "打好招呼"),
     ),
     # (fifteenth round) not settled yet (提名还没定), wait a little longer (书记说再等等)
-    (
-        r"(?:还没|尚未|还未|没有)(?:最后)?定(?:下来)?(?![义向价点期制位稿级论性])",
-        ("还没定", "尚未定", "还未定", "没有定", "还没最后定", "尚未最后定"),
+    _deferral(
+        (
+            r"(?:还没|尚未|还未|没有)(?:最后)?定(?:下来)?(?![义向价点期制位稿级论性])",
+            ("还没定", "尚未定", "还未定", "没有定", "还没最后定", "尚未最后定"),
+        )
     ),
-    (r"再等等|等等再(?:说|定|看)", ("再等等", "等等再")),
+    _deferral((r"再等等|等等再(?:说|定|看)", ("再等等", "等等再"))),
     # (twenty-second round) a decision awaited before anything is said (等镇里定了再说), told
     # nobody beforehand (别提前讲原因)
-    (
-        r"[等待][^\n，。；,;]{1,8}?定(?:了|下来)?再(?:说|讲|议|报|公布|宣布|通知|动)",
-        ("定了再", "定再", "定下来再"),
+    _deferral(
+        (
+            r"[等待][^\n，。；,;]{1,8}?定(?:了|下来)?再(?:说|讲|议|报|公布|宣布|通知|动)",
+            ("定了再", "定再", "定下来再"),
+        )
     ),
     # (twentieth round) a payment under another heading (以产业扶持的名义再给每亩8000)
     (
@@ -261,21 +283,11 @@ _HUSH_BRANCHES = (
     # (eighteenth round) the subject kept from suspecting (怕她起疑心, 别让他起疑)
     (r"(?:怕|免得|避免|别让|不让)[^\n，。；,;]{0,3}?起疑", ("起疑",)),
 )
-# A decision put off (放一放, 明年再说, 还没定, 等部务会定) says a matter is pending, not that it is
-# kept from anyone: ordinary business talk puts off decisions too (候选人先放一放，岗位人选明年再
-# 说). Evidence that counts on its own beside a table's head (``model_marked``) must limit who
-# may know: a keep-quiet instruction, a circulation limit, a draft.
-_PUT_OFF = re.compile(
-    r"放一放|缓一缓|压一压|先拖|再等等|等等再|先别动|先不动|暂不动|后再议|再上会|上会"
-    r"|(?:年底|年后|以后|过段时间|下次|下批|明年|换届后|后|定了|定下来|定)再(?:说|定|议|报|考虑|研究|安排|统筹|讲|动)$"
-    r"|(?:还没|尚未|还未|没有)(?:最后)?定|(?:会|部长|书记|领导|局长|县长|区长)(?:研究)?后?[再才]?定"
-    r"|审议|审定|拍板|点头"
-)
 
 
 def put_off(marker: str) -> bool:
     """Is an internal marker a decision put off rather than a limit on who may know?"""
-    return _PUT_OFF.search(marker) is not None
+    return any(branch.fullmatch(marker) for branch in _DEFERRED)
 
 
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
@@ -285,6 +297,7 @@ _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|�
 # A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required
 # words would be common ones (我们, 媒体): every match of the branch contains one of them.
 _HUSH = tuple(re.compile(b if isinstance(b, str) else b[0]) for b in _HUSH_BRANCHES)
+_DEFERRED = tuple(re.compile(pattern) for pattern in _DEFERRALS)
 # Each branch's anchors: words one of which every match of the branch contains. The branches
 # start with alternatives or classes the regex engine cannot skip ahead to, so each runs only in
 # windows around its own anchors, found in one C-speed pass (most text has few or none).

@@ -264,7 +264,7 @@ def roster_sensitive(text: str) -> Iterator[Hit]:
     a few of them are what a list of many phone numbers is (docs/scope-tables.md, 名单)."""
     if len(text) < 20:
         return
-    entries = list(_entries(text, loose=False))
+    entries = _validated(text)
     for i, (start, end, value) in enumerate(entries):
         stop = entries[i + 1][0] if i + 1 < len(entries) else len(text)
         if _SENSITIVE_ATTRIBUTE.search(text, end, min(stop, start + ROW_SPAN)):
@@ -275,7 +275,14 @@ def roster(text: str) -> Iterator[Hit]:
     """Entries of a list of people with a validated ID number, bank card or mobile."""
     if len(text) < 20:
         return
-    yield from _entries(text, loose=False)
+    yield from _validated(text)
+
+
+@lru_cache(maxsize=2)
+def _validated(text: str) -> tuple[Hit, ...]:
+    """The entries with a validated identifier (cached: ``roster`` and ``roster_sensitive``
+    read the same segment)."""
+    return tuple(_entries(text, loose=False))
 
 
 def roster_loose(text: str) -> Iterator[Hit]:

@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,16 @@ def build_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def entries_apart(build: ModuleType, split: str, prefix: str) -> list[dict[str, Any]]:
+    """A split's entries, each under its own directory and id prefix, no other with that prefix."""
+    entries = build.load_entries()
+    mine = [e for e in entries if e["split"] == split]
+    assert build.BLIND_SPLITS[split] == prefix
+    assert all(e["id"].startswith(prefix) and e["source"].startswith(f"{split}/") for e in mine)
+    assert not any(e["id"].startswith(prefix) for e in entries if e["split"] != split)
+    return mine
 
 
 def test_set_is_complete_and_stratified() -> None:
@@ -96,11 +107,7 @@ def test_blind_split_is_apart_and_balanced(
     split: str, prefix: str, counts: dict[str, int], formats: set[str]
 ) -> None:
     build = build_module()
-    entries = build.load_entries()
-    blind = [e for e in entries if e["split"] == split]
-    assert build.BLIND_SPLITS[split] == prefix
-    assert all(e["id"].startswith(prefix) and e["source"].startswith(f"{split}/") for e in blind)
-    assert not any(e["id"].startswith(prefix) for e in entries if e["split"] != split)
+    blind = entries_apart(build, split, prefix)
     found = Counter((e["category"], e["label"]) for e in blind)
     for category in build.CATEGORIES:
         for label in ("sensitive", "public"):
@@ -117,12 +124,7 @@ CLEAN_COUNTS = {"personnel": 20, "land": 20, "public_security": 20,
 
 @pytest.mark.parametrize(("split", "prefix"), [("clean", "v-"), ("clean2", "w-")])
 def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
-    build = build_module()
-    entries = build.load_entries()
-    clean = [e for e in entries if e["split"] == split]
-    assert build.BLIND_SPLITS[split] == prefix
-    assert all(e["id"].startswith(prefix) and e["source"].startswith(f"{split}/") for e in clean)
-    assert not any(e["id"].startswith(prefix) for e in entries if e["split"] != split)
+    clean = entries_apart(build_module(), split, prefix)
     assert {e["label"] for e in clean} == {"public"}
     assert Counter(e["category"] for e in clean) == CLEAN_COUNTS
     assert len({e["family"] for e in clean}) == len(clean)  # no two from one template

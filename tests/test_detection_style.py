@@ -11,10 +11,7 @@ Samples written for this module; none is taken from ``benchmarks/detection/``.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,15 +22,10 @@ from matchers.model import Segment, Verdict
 from matchers.scope import ScopeError, load_scope
 from matchers.style import StyleModel, default_model, features
 from tests.fixtures_smtp import Sink
-from tests.support.scans import (
-    Public,
-    Sensitive,
-    assert_held,
-    held_then_relayed,
-    scan_families,
-)
+from tests.support.scans import Public, Sensitive, family_tests, held_then_relayed
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import pptx, xlsx
+from tests.test_detection_set import runner_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -366,23 +358,9 @@ PUBLIC: Public = {
 }
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Every sample through one ``dlp-gateway scan --format json`` run, by file name."""
-    return scan_families(tmp_path_factory.mktemp("style"), SENSITIVE, PUBLIC)
-
-
-@pytest.mark.parametrize("family", list(SENSITIVE))
-def test_sensitive_family_is_held(scanned: dict[str, dict], family: str) -> None:
-    category, name, _ = SENSITIVE[family]
-    assert_held(scanned[name], category, family)
-
-
-@pytest.mark.parametrize("family", list(PUBLIC))
-def test_public_form_passes(scanned: dict[str, dict], family: str) -> None:
-    name, _ = PUBLIC[family]
-    result = scanned[name]
-    assert result["verdict"] == "pass", (family, result["categories"])
+scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
+    "style", SENSITIVE, PUBLIC
+)
 
 
 CHAT = (
@@ -453,19 +431,6 @@ def test_circulation_words_in_a_published_sentence_are_a_description() -> None:
 def test_a_staff_list_names_no_subjects(scanned: dict[str, dict]) -> None:
     findings = scanned["zhiban.eml"]["findings"]
     assert not [f for f in findings if f["kind"] == "named"], findings
-
-
-def runner_module() -> ModuleType:
-    path = ROOT / "benchmarks" / "detection.py"
-    spec = importlib.util.spec_from_file_location("detection_runner_style", path)
-    assert spec is not None and spec.loader is not None
-    runner = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = runner
-    try:
-        spec.loader.exec_module(runner)
-    finally:
-        del sys.modules[spec.name]
-    return runner
 
 
 def test_the_model_never_saw_an_unread_split() -> None:
