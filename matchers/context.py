@@ -89,6 +89,10 @@ _CIRCULATION = (
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
     *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
+    # (twenty-sixth round) sent only to a few (只发到区领导和一把手), to be deleted once read (看完
+    # 就删): a colleague passing a restricted paper on says both
+    *("只发到", "只发至", "仅发到", "仅发至", "只传达到", "仅传达到"),
+    *("看完就删", "看完即删", "看完删掉", "看完删了", "看后删除", "阅后删除"),
 )
 # kept back from the public (issue 9, third round): amounts left off the published list (不在公示
 # 清单中体现) and the agreed line for outsiders (对外发布口径为…, 统一说法为…). Internal-document
@@ -121,7 +125,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 # 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
-_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|暂时不|不宜|不用|不必|千万别)"
+_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别)"
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
@@ -130,7 +134,10 @@ _HUSH_ACT = (
     # (twentieth round) posted or told outside (先别贴出来, 先别往外讲), shown to the level below
     # (图先不要给街道)
     r"|外讲|贴出来|贴出去|给到?(?:街道|村里|村委|镇里|乡里|社区|村民|群众|老百姓)|圈发|圈里发"
-    r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|里讨论|里议论|上说|上讲|上提|上讨论|中说|中提|面前说|面前提))"
+    r"|在[^\n，。；,;]{0,6}(?:里说|里讲|里提|里讨论|里议论|上说|上讲|上提|上讨论|中说|中提|面前说|面前提)"
+    # (twenty-sixth round, the colloquial forms) let it spread (别让小区里传开), a word of it (先别
+    # 透风), alert the subject (别打草惊蛇), make it bigger (别搞大), where one goes (别说去哪)
+    r"|[^\n，。；,;]{0,6}?传开|透风|漏风|走风|透口风|打草惊蛇|搞大|闹大|说去哪|往外说|往上报)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -207,7 +214,7 @@ _HUSH_BRANCHES = (
     r"不(?:与|跟|和|向)本人(?:见面|谈|沟通|说|透露)",
     r"(?:前|之前)不(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
-    r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进)",
+    r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进|出村|出镇|出区|出县|出市|跑了)",
     # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
     # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
@@ -280,6 +287,43 @@ _HUSH_BRANCHES = (
         r"以[^\n，。；,;“\"]{2,8}?的名义(?:再给|多给|给|补|发|奖)",
         ("的名义再给", "的名义多给", "的名义给", "的名义补", "的名义发", "的名义奖"),
     ),
+    # (twenty-sixth round) the news held back (消息暂不放), the sender kept out of it (别说是我
+    # 发的), the line a report is to be written to (材料先按“个别违规”写)
+    (
+        r"(?:消息|风声|口风|名单|数字|结果|底数|情况)[^\n，。；,;]{0,2}?(?:暂不|先不|先别|别|不要)(?:放|透|漏|露)",
+        tuple(f"{no}{act}" for no in ("暂不", "先不", "先别", "别", "不要") for act in "放透漏露"),
+    ),
+    (
+        r"(?:别|不要|千万别|不能)(?:说|讲|提)是我(?:发|给|传|说|讲)的",
+        ("说是我", "讲是我", "提是我"),
+    ),
+    (r"按[“\"「][^”\"」\n]{2,24}[”\"」](?:来)?(?:写|报|表述)", ("”写", "”报", "”来写", "”表述")),
+    # (twenty-sixth round) the story for those who ask (跟他们就说还在查, 所里就说是查夜), the line
+    # kept outside (对外还说按计划推进), the room it must not leave (不能出这个屋), the person kept in
+    # the dark (本人还蒙在鼓里), the record bent (笔录先别往系统里录, 别写成殴打), told in confidence
+    # (跟你透个底), a figure kept from going up (今天的数别报)
+    (
+        r"(?:跟|对|和|给)[^\n，。；,;]{1,8}?就说(?:是|还在|在|正在|没)",
+        ("就说是", "就说还在", "就说在", "就说正在", "就说没"),
+    ),
+    (
+        r"(?:所里|局里|单位|对外|外面)(?:就说|还说|只说|统一说)(?:是|还在|按)?",
+        ("就说", "还说", "只说", "统一说"),
+    ),
+    (
+        r"(?:不能|别|不要|不许)出(?:这个|这间)?(?:屋|门|办公室|会议室)",
+        ("出这个屋", "出这个门", "出屋", "出这间"),
+    ),
+    r"蒙在鼓里",
+    (
+        r"(?:别|不要|先别|先不)(?:往|在)?系统里(?:录|登|录入|填)",
+        ("系统里录", "系统里登", "系统里填"),
+    ),
+    (r"(?:别|不要|不能)写成", ("别写成", "不要写成", "不能写成")),
+    r"透个底|透个信",
+    (r"(?:先别|别|不要|先不要)传(?=[。，,；;！!\n]|$)", ("别传", "不要传")),
+    (r"(?:别|不要|先别)[^\n，。；,;]{0,10}?透[^\n，。；,;]{0,3}?风声", ("风声",)),
+    (r"(?:数|数字|数据)(?:先)?(?:别|不要|先别|暂不)报", ("别报", "不要报", "暂不报")),
     # (eighteenth round) the subject kept from suspecting (怕她起疑心, 别让他起疑)
     (r"(?:怕|免得|避免|别让|不让)[^\n，。；,;]{0,3}?起疑", ("起疑",)),
 )
@@ -426,6 +470,11 @@ _SIGNALS["依申请公开"] = re.compile(
     r"政府信息公开申请|信息公开申请答复|[你您](?:单位)?申请公开|依申请公开|政府信息公开工作年度报告"
 )
 _SIGNALS["复议诉讼"] = re.compile(r"申请行政复议[^\n。]{0,14}?提起行政诉讼")
+# (twenty-sixth round) an appointment decided and announced (试用期满正式任职的通知, 经区委研究，决定
+# 任命): what the notice after the 公示 prints; the draft before it is a 方案 or 建议
+_SIGNALS["任职决定"] = re.compile(
+    r"正式任职|任职时间(?:从|自)[^\n。]{0,12}(?:起|计算)|经[^\n。，]{0,12}研究[，,]?决定(?:任命|免去|聘任)"
+)
 # a court's judgment or ruling as published (裁判文书), or reported (公开宣判, 以案释法)
 _SIGNALS["裁判文书"] = re.compile(
     r"本院认为|审判长|判决如下|裁定如下|人民陪审员|公开宣判|一审宣判|审理查明|以案释法|法官提示"

@@ -135,6 +135,8 @@ _CUED = re.compile(
     rf"(?=[、，,（(：:\s。；;]|同志|等|户|因|被|多次|今日|已|拟|$)"
 )
 _LISTED = re.compile(rf"([{_SURNAMES}](?<![{_HAN}0-9].)[{_HAN}]{{1,2}})(?=[、（(]|同志)")
+# (twenty-sixth round) a name given as an aside in a transcript: 邹家那个，（指邹国华）
+_POINTED = re.compile(rf"[（(]指([{_SURNAMES}][{_HAN}]{{1,2}})[）)]")
 
 
 _PAIR = re.compile(rf"([{_SURNAMES}][{_HAN}]{{1,2}})、([{_SURNAMES}][{_HAN}]{{1,2}})")
@@ -151,7 +153,7 @@ def named_people(texts: Sequence[str]) -> set[str]:
 
 
 def _named_in(text: str, names: set[str]) -> None:
-    for pattern in (_CUED, _LISTED):
+    for pattern in (_CUED, _LISTED, _POINTED):
         for m in pattern.finditer(text):
             word = m.group(1)
             if (
@@ -164,8 +166,10 @@ def _named_in(text: str, names: set[str]) -> None:
     # characters before it if they read as a name, else the two (issue 9, eleventh round)
     at = text.find("同志")
     while at >= 0:
+        # (twenty-sixth round) spoken, with a pointer between: 陶文静那个同志
+        end = at - 2 if text[max(0, at - 2) : at] in ("那个", "这个") else at
         for size in (3, 2):
-            word = text[at - size : at] if at >= size else ""
+            word = text[end - size : end] if end >= size else ""
             if len(word) == size and all(map(_is_han, word)) and _is_name(word):
                 names.add(word)
                 break
