@@ -618,6 +618,19 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
 _DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公开", "不对外公开"})
 
 
+# (twenty-sixth round) a marker named as one kind of thing among others: 比如尚未公开的会议讨论情况、
+# 考核排名初稿 (an explainer), ✘ 会议纪要讨论稿 (a checklist of what must not be mailed)
+_EXAMPLE_CUE = re.compile(r"比如|例如|诸如|譬如|包括|^[ \t　]*[✘✗×✕❌]", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def cited_as_example(text: str, start: int) -> bool:
+    """Is the marker at ``start`` named as an example in its sentence (比如…初稿, a ✘ list)?"""
+    lo = max(0, start - 40)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    return _EXAMPLE_CUE.search(text[:start], ends[-1] if ends else lo) is not None
+
+
 def withheld_from_public(marker: str) -> bool:
     """Does ``marker`` say what the public is not told (暂不公开, 不对外透露)? Inside a text that
     reads as published (a press conference, a reply refusing a request) it is a statement to
@@ -743,8 +756,11 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
         return
     found = [m for pattern in _STATEMENTS for m in pattern.finditer(text)]
     for m in sorted(found, key=lambda m: m.start()):
-        if not _quoted(text, m.start(), m.end()):
-            yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
+        if _quoted(text, m.start(), m.end()):
+            continue
+        if m.group().startswith(("（", "(")) and _SIGNALS["依申请公开"].search(text):
+            continue  # a reply to a request for information, headed （不予公开）: its decision
+        yield m.start(), m.end(), re.sub(r"[\s|:：（）()]+", "", m.group())
 
 
 # The statement form of a state-secret marking (issue 9, twenty-second round): a document that

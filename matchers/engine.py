@@ -32,6 +32,7 @@ from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
     INTERNAL_PROBE,
     Probe,
+    cited_as_example,
     in_sentence,
     internal_markers,
     is_circulation,
@@ -849,6 +850,8 @@ class _Context:
                 found = signals_of(document_of.get(i, ""))
                 if withheld_from_public(word) and is_public(found):
                     continue
+                if cited_as_example(folded.text, fstart):
+                    continue  # 比如…考核排名初稿: one kind of paper named, not this one's marker
                 if is_public(found) and in_sentence(folded.text, fstart, fend):
                     if "培训标题" in found:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
