@@ -767,8 +767,10 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
 # says what it is classified as (本汇报定为秘密级, 本表属机密, 此件系绝密件) — GB/T 7156 marks the
 # level by its sign, but units write it in words at a title's foot or in a closing line.
 _SECRECY_STATEMENT = re.compile(
-    r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据)\s*"
-    r"(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密)(?:级|件)?"
+    r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据|页|部分)\s*"
+    r"(?:内容)?(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密|国家秘密)(?:级|件)?"
+    # (twenty-sixth round) the pages of a record that are classified: 第4页起为秘密级内容
+    r"|第[0-9一二三四五六七八九十]{1,3}页(?:起|以后|之后)?(?:内容)?(?:为|属于?)\s*(?:绝密|机密|秘密)级?"
 )
 
 

@@ -254,6 +254,8 @@ def _entries(text: str, loose: bool) -> Iterator[Hit]:
 # identifier. Whole words only — 患有 and not 患 (隐患), 服刑 and not 刑.
 _SENSITIVE_ATTRIBUTE = re.compile(
     "患有|患病|病史|化疗|透析|确诊|阳性|癌|尿毒症|乙肝|艾滋|精神病|抑郁|瘫痪|残疾|"
+    # (twenty-sixth round) the illnesses a relief or care list names
+    "肝硬化|肝炎|结核|白血病|肿瘤|脑梗|偏瘫|截肢|精神障碍|精神分裂|癫痫|"
     "肢体|视力|听力|智力|精神[一二三四]级|[一二三四]级(?:肢体|视力|听力|智力|精神)|"
     "刑满|服刑|在押|前科|吸毒|贩毒|涉毒|社区矫正|取保候审|盗窃|诈骗|"
     "存款|欠债|负债|冻结|欠款|征信|"
@@ -269,10 +271,18 @@ def roster_sensitive(text: str) -> Iterator[Hit]:
     if len(text) < 20:
         return
     entries = _validated(text)
+    # (twenty-sixth round) a list titled by what its people share (精神障碍患者名单, 社区矫正
+    # 对象花名册, 核酸检测阳性人员): every entry under the title says it
+    head = text.lstrip()[:_TITLE_SPAN].split("\n", 1)[0]
+    titled = len(head) <= _TITLE_SPAN and _SENSITIVE_ATTRIBUTE.search(head) is not None
     for i, (start, end, value) in enumerate(entries):
         stop = entries[i + 1][0] if i + 1 < len(entries) else len(text)
-        if _SENSITIVE_ATTRIBUTE.search(text, end, min(stop, start + ROW_SPAN)):
+        if titled or _SENSITIVE_ATTRIBUTE.search(text, end, min(stop, start + ROW_SPAN)):
             yield start, end, value
+
+
+#: how long a list's title line may be (longer, the first line is already a sentence)
+_TITLE_SPAN = 40
 
 
 def roster(text: str) -> Iterator[Hit]:
