@@ -102,6 +102,7 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind27", "ac-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind28", "ad-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind29", "ae-", per_category(10, 4, 3, 3), ALL_FORMATS),
+        ("blind30", "af-", per_category(7, 7, 6, 6), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -169,6 +170,7 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind27", "ac-"),
         ("blind28", "ad-"),
         ("blind29", "ae-"),
+        ("blind30", "af-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -205,7 +207,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind28 and clean are retired to tuning; clean2 and blind29 stay unread
+    # blind … blind28 and clean are retired to tuning; clean2, blind29 and blind30 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -214,7 +216,7 @@ def test_runner_never_lists_blind_misses() -> None:
     )  # fmt: skip
     assert set(runner.RETIRED) <= set(runner.BLIND_SPLITS)
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
-    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"clean2", "blind29"}
+    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"clean2", "blind29", "blind30"}
 
 
 @pytest.mark.parametrize(
@@ -253,7 +255,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind25",
                 "blind26",
                 "blind27",
-                "blind28",  # not clean2 nor blind29: their misses are never printed
+                "blind28",  # not clean2, blind29 nor blind30: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -287,6 +289,7 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind27", {"blind27"}),
         ("blind28", {"blind28"}),
         ("blind29", set()),
+        ("blind30", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
