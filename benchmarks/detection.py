@@ -65,7 +65,7 @@ RETIRED = (
     "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
     "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18",
     "blind19", "clean", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26",
-    "blind27", "blind28",
+    "blind27", "blind28", "blind29", "blind30",
 )  # fmt: skip
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 LISTED = ("dev", "holdout")  # splits whose misses --split all lists; blind splits stay unread

@@ -413,7 +413,9 @@ _PUBLIC_COMMENT = re.compile(
 )
 # a draft said to be published already (征求意见稿已在县政府网站公开, seventeenth round)
 _PUBLISHED_DRAFT = re.compile(
-    r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网)"
+    r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网"
+    # (twenty-sixth round) sent round for comment: 考核办法征求意见稿已发各村
+    r"|发(?:至|到|给)?各)"
 )
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
@@ -502,7 +504,12 @@ _SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新�
 # 条例》第十五条
 _SIGNALS["公开条例"] = re.compile(r"政府信息公开条例》?第[一二三四五六七八九十百0-9]{1,4}条")
 # questions and answers as a transcript prints them (答记者问; 问：… / 答：… line by line)
-_SIGNALS["问答"] = re.compile(r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]", re.MULTILINE)
+_SIGNALS["问答"] = re.compile(
+    r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]"
+    # (twenty-sixth round) a transcript's speakers: 主持人：…, 记者问：…
+    r"|^[-•·\s]*(?:主持人|记者问)[:：]",
+    re.MULTILINE,
+)
 # a sentence handed down, as a judgment or its report states it
 _SIGNALS["刑罚"] = re.compile(r"判处[^\n。]{0,12}?有期徒刑|数罪并罚|获刑")
 # a reporter named with the outlet, as a transcript writes him: 记者（岚溪日报）
@@ -639,7 +646,9 @@ def withheld_from_public(marker: str) -> bool:
 
 
 _DECIDED_BEFORE = re.compile(
-    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情)[ \t，,、]*$"
+    r"(?:决定|依法|依照|依据|属于|应当|应予|可以|予以|申请|机关|规定|细节|措施|案情"
+    # (twenty-sixth round) personal data withheld from a published table: 信访人信息不予公开
+    r"|隐私|个人信息|人信息)[ \t，,、]*$"
 )
 _DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(])")
 
@@ -736,7 +745,8 @@ _STATEMENTS = (
     re.compile(
         r"[此本](?:件|材料|文件|稿|资料|方案|报告|纪要)\s*仅供(?:会议|内部|领导|班子|讨论|研究|参阅)"
     ),
-    re.compile(r"[（(]\s*不予?\s*公\s*开\s*[）)]"),
+    # (twenty-sixth round) the part of a text that is not published: （以下内容不公开）
+    re.compile(r"[（(]\s*(?:以下|下列|本部分|本页|本段)?(?:内容)?\s*不予?\s*公\s*开\s*[）)]"),
     re.compile(
         r"(?:密\s*级|秘密等级|保密等级)(?:[\s|:：/]{0,3}标[识志])?[\s|:：/]{0,6}工\s*作\s*秘\s*密"
     ),

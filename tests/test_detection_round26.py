@@ -1,0 +1,274 @@
+"""Round 26 of issue 9 (after blind27-blind30 and the traing/trainh corpus were read): what a
+duty log, a leader's spoken words, a colleague's forward or a table's column says, and the
+published forms that share their words.
+
+- A petitioner watched until a meeting is over (每天见面一次, 会前不能让他出区); a report to be
+  written to a line (材料先按“……”写); a reserve roster's 成熟度 column; a leader's spoken choice
+  of candidate (人选我倾向…, 这次一定要动) with the people he names; a ledger's hold-outs to be
+  taken to court.
+- Work secret by content, corroborated by internal evidence: an unannounced inspection's route,
+  an inspection team's entry before it is announced, a restricted bulletin passed on (只发到…,
+  看完就删), the part of a speech that is not published (（以下内容不公开）).
+- Personal data: a list titled by what its people share (精神障碍患者名单); state secret: a
+  record's classified pages, the marking of a file read out to a colleague.
+- Public or harmless: a training sign-up sheet, an appointment notice after the trial period,
+  an explainer naming drafts as examples, a checklist of what not to mail, a reply headed
+  （不予公开）, a press-conference transcript quoting an allegation, a published statistics
+  table withholding petitioners' names, a training notice on 维稳信息报送, results slides with a
+  draft sent round for comment.
+
+Samples written for this module; none is taken from ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.service import Gateway
+from tests.fixtures_matchers import resident_id
+from tests.fixtures_smtp import Sink
+from tests.support.scans import Public, Sensitive, family_tests, held_then_relayed
+from tests.test_detection_families import _attach, docx, mail
+from tests.test_detection_personnel4 import xlsx
+
+IDS = [resident_id(f"4115231967{n + 1:02d}12{n}23") for n in range(3)]
+
+#: family → (category, file name, content): each must be held under its category
+SENSITIVE: Sensitive = {
+    "a petitioner watched until the meeting is over (duty log)": (
+        "public_security",
+        "zhiban.eml",
+        mail(
+            "周二值班情况",
+            "教导员，昨天情况：\n19:30 网格员说 桐湾 龚某 在群里说要去省里讨说法\n"
+            "21:00 打电话给他弟弟，说人在家\n22:15 小蒋上门见到本人，劝住了\n"
+            "龚某这周每天见面一次，会前不能让他出县。\n值班 蒋",
+        ),
+    ),
+    "a report to be written to a line after a substitution in a medical": (
+        "public_security",
+        "tijian.eml",
+        mail(
+            "替检的事",
+            "部长：\n征兵体检替检一事已查清，梓岭乡应征青年申某由其堂兄顶替参加体检，公安已立案。\n"
+            "意见是先不公开到人，报上去的材料先按“个别体检程序不规范”写。",
+        ),
+    ),
+    "a reserve roster with a maturity column": (
+        "personnel",
+        "chubei.csv",
+        "序号,姓名,出生年,现岗,方向,成熟度,备注\n1,韩梓涵,1992,县商务局科员,乡镇副职,近期,\n"
+        "2,柏俊峰,1990,县委办秘书,部门副职,成熟,领导熟悉\n3,穆欣然,1994,岭南乡团委,乡镇副职,培养,\n".encode(
+            "gbk"
+        ),
+    ),
+    "a leader's spoken choice of candidate, with the people he names": (
+        "personnel",
+        "koutou.eml",
+        mail(
+            "书记交代（整理）",
+            "书记原话：\n“交通局长那个位置这次一定要动。人选我倾向于从乡镇党委书记里面出，"
+            "范晓东那个同志可以考虑。\n卫家那个（指卫建平）这次都不考虑，你们先做个方案。”",
+        ),
+    ),
+    "a ledger's hold-outs to be taken to court": (
+        "land",
+        "taizhang.xlsx",
+        xlsx(
+            [
+                ["菖蒲片区征收进度（截至11月30日）", "", "", "", ""],
+                ["地块", "户数", "已签", "未签", "卡点"],
+                ["C1", "56", "53", "3", "3户要价高，拟走司法程序"],
+                ["C2", "41", "41", "0", ""],
+            ]
+        ),
+    ),
+    "an unannounced inspection's route, kept from the towns": (
+        "work_secret",
+        "anfang.eml",
+        mail(
+            "",
+            "小贺，下周暗访的点定了：周一去梅岭镇两个养老院，周三去城东农贸市场，不提前通知，"
+            "直接去。镇里那边千万别漏风。",
+        ),
+    ),
+    "an inspection team's entry before it is announced": (
+        "work_secret",
+        "xuncha.eml",
+        mail(
+            "转一下群消息",
+            "第三轮巡察下周二进驻，对象是县水利局和两个乡。进驻前不通知被巡察单位，"
+            "这个事周二前就在我们群里说。",
+        ),
+    ),
+    "a restricted bulletin passed on and to be deleted once read": (
+        "work_secret",
+        "tongbao.eml",
+        mail(
+            "你要的",
+            "市里那个通报我给你打几句：我们县营商环境考核排倒数第三，还点名了开发区两个项目。"
+            "通报只发到县领导和部门一把手，你看完就删了。",
+        ),
+    ),
+    "the part of a speech that is not published": (
+        "work_secret",
+        "jianghua.eml",
+        mail(
+            "讲话整理（二）",
+            "县长，公开稿已给融媒体中心，下面是不公开的部分：\n（以下内容不公开）\n"
+            "“今年土地出让差得很远，年底前城南那块地一定要挂出去，财政这个数大家心里要有数。”",
+        ),
+    ),
+    "a list titled by the illness its people share": (
+        "personal_data",
+        "jingshen.eml",
+        mail(
+            "名单",
+            "严重精神障碍患者随访名单\n"
+            + "\n".join(
+                f"{name} {number} 柳溪社区{n + 3}栋"
+                for n, (name, number) in enumerate(zip(["甄德全", "姚翠萍"], IDS, strict=False))
+            ),
+        ),
+    ),
+    "a record's classified pages": (
+        "state_secret",
+        "jilu.eml",
+        mail(
+            "会议记录",
+            "会议记录（第3页起为秘密级内容）\n1. 听取防汛准备情况汇报。\n2. 人防工程情况（略）。",
+        ),
+    ),
+    "the marking of a scanned file read out to a colleague": (
+        "state_secret",
+        "saomiao.eml",
+        mail(
+            "扫描件",
+            "小严，扫描件看不清，我把要点打出来：原件右上角盖着“机密★5年”，是市里关于民兵"
+            "应急分队调整的通知，我们镇分队从40人增到60人。",
+        ),
+    ),
+}
+
+#: family → (file name, content): published or ordinary mail that must pass
+PUBLIC: Public = {
+    "a training sign-up sheet of compensation staff": (
+        "baoming.csv",
+        "序号,单位,姓名,职务,培训科目,联系电话\n1,城关镇征迁办,祝文海,主任,集体土地征收程序,"
+        "0000-5511201\n2,南岭乡征迁办,伍丽娟,科员,补偿安置协议,0000-5511202\n"
+        "3,北塘街道征迁办,鲁国栋,副主任,房屋征收评估,0000-5511203\n".encode("gbk"),
+    ),
+    "an appointment notice after the trial period": (
+        "renzhi.docx",
+        docx(
+            [
+                "关于祝文海等同志试用期满正式任职的通知",
+                "各乡镇党委，县直各单位：",
+                "经县委研究，祝文海等3名同志试用期已满，经考核合格，正式任职：",
+                "祝文海　城关镇党委副书记",
+                "伍丽娟　南岭乡副乡长",
+                "鲁国栋　县交通局副局长",
+                "中共蓼川县委组织部",
+                "2026年11月20日",
+            ]
+        ),
+    ),
+    "an explainer naming drafts as examples": (
+        "changshi.eml",
+        mail(
+            "什么是工作秘密",
+            "工作秘密是机关在履行职责中产生的、不属于国家秘密但泄露后会影响工作的事项，比如尚未"
+            "公开的会议讨论情况、考核排名初稿、检查计划等。——保密常识之三",
+        ),
+    ),
+    "a checklist of what must not be mailed": (
+        "tixing.eml",
+        mail(
+            "保密提醒｜这些材料别用外网邮箱发",
+            "✘ 会议纪要讨论稿、讲话未定稿\n✘ 考核排名、督查暗访安排\n✘ 案件线索、执法检查计划\n"
+            "以上材料请通过内网或纸质传递。——县委保密办",
+        ),
+    ),
+    "a reply to a request for information headed （不予公开）": (
+        "dafu.eml",
+        mail(
+            "政府信息公开申请答复书（不予公开）",
+            "某某：\n你申请公开的“县政府常务会议关于老城改造的讨论记录”属于内部讨论记录，依据"
+            "《中华人民共和国政府信息公开条例》第十六条，不予公开。\n"
+            "如不服本答复，可依法申请行政复议或者提起行政诉讼。\n蓼川县人民政府办公室\n2026年11月3日",
+        ),
+    ),
+    "a press-conference transcript quoting an allegation": (
+        "shilu.docx",
+        docx(
+            [
+                "蓼川县违法建筑整治新闻发布会实录",
+                "主持人：请县综合执法局介绍整治情况。",
+                "县综合执法局局长：今年共拆除违法建筑86处，其中依法强制拆除6处。",
+                "记者问：有网友说强制拆除是凌晨进行的，是否属实？",
+                "答：不属实。每一处强制拆除都依法催告、公告，全程记录。",
+            ]
+        ),
+    ),
+    "a published statistics table that withholds petitioners' names": (
+        "tongji.xlsx",
+        xlsx(
+            [
+                ["2026年1—9月信访事项办理情况（主动公开）", "", "", ""],
+                ["月份", "受理量", "按期办结率", "主要问题"],
+                ["3月", "160", "98.2%", "征地补偿"],
+                ["6月", "171", "99.0%", "物业管理"],
+                ["说明", "涉及个人隐私的信访人信息不予公开", "", ""],
+            ]
+        ),
+    ),
+    "a training notice on reporting stability information": (
+        "peixun.eml",
+        mail(
+            "平安建设信息员培训通知",
+            "各村（社区）：\n乡综治中心定于12月10日举办信息员培训，内容是矛盾纠纷排查和信访"
+            "维稳信息报送。每村报1名，周四前报姓名和办公电话。\n乡综治中心",
+        ),
+    ),
+    "results slides with a draft sent round for comment": (
+        "kaohe.eml",
+        mail(
+            "年度考核表彰大会材料",
+            "2025年度目标考核结果（已经镇党委会议审定并公示）\n优秀：东湾村、西岭村\n良好：南塘村\n"
+            "下一步要求：2026年考核办法征求意见稿已发各村，请于12月20日前反馈。",
+        ),
+    ),
+}
+
+
+scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
+    "round26", SENSITIVE, PUBLIC
+)
+
+
+def test_a_list_under_an_illness_title_is_sensitive_rows(scanned: dict[str, dict]) -> None:
+    findings = scanned["jingshen.eml"]["findings"]
+    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"roster_sensitive"}, (
+        findings
+    )
+
+
+def test_the_speech_part_is_held_as_a_marking(scanned: dict[str, dict]) -> None:
+    findings = scanned["jianghua.eml"]["findings"]
+    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"work_secret_statement"}, (
+        findings
+    )
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    held = {}
+    for family in [
+        "a petitioner watched until the meeting is over (duty log)",
+        "an unannounced inspection's route, kept from the towns",
+        "a ledger's hold-outs to be taken to court",
+    ]:
+        _, name, data = SENSITIVE[family]
+        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    published = PUBLIC["a training sign-up sheet of compensation staff"][1]
+    await held_then_relayed(smtp_gateway, upstream, held, _attach("baoming.csv", published))
