@@ -505,9 +505,8 @@ _SIGNALS["发布会"] = re.compile(r"新闻发布会|记者提问|记者会|新�
 _SIGNALS["公开条例"] = re.compile(r"政府信息公开条例》?第[一二三四五六七八九十百0-9]{1,4}条")
 # questions and answers as a transcript prints them (答记者问; 问：… / 答：… line by line)
 _SIGNALS["问答"] = re.compile(
-    r"答记者问|^[-•·\s]*问[:：][^\n]+\n[-•·\s]*答[:：]"
-    # (twenty-sixth round) a transcript's speakers: 主持人：…, 记者问：…
-    r"|^[-•·\s]*(?:主持人|记者问)[:：]",
+    # (twenty-sixth round: also a transcript's speakers, 主持人：…, 记者问：…)
+    r"答记者问|^[-•·\s]*(?:问[:：][^\n]+\n[-•·\s]*答|主持人|记者问)[:：]",
     re.MULTILINE,
 )
 # a sentence handed down, as a judgment or its report states it
@@ -776,11 +775,16 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
 # The statement form of a state-secret marking (issue 9, twenty-second round): a document that
 # says what it is classified as (本汇报定为秘密级, 本表属机密, 此件系绝密件) — GB/T 7156 marks the
 # level by its sign, but units write it in words at a title's foot or in a closing line.
-_SECRECY_STATEMENT = re.compile(
-    r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据|页|部分)\s*"
-    r"(?:内容)?(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密|国家秘密)(?:级|件)?"
-    # (twenty-sixth round) the pages of a record that are classified: 第4页起为秘密级内容
-    r"|第[0-9一二三四五六七八九十]{1,3}页(?:起|以后|之后)?(?:内容)?(?:为|属于?)\s*(?:绝密|机密|秘密)级?"
+_SECRECY_STATEMENTS = (
+    re.compile(
+        r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据|页|部分)\s*"
+        r"(?:内容)?(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密|国家秘密)(?:级|件)?"
+    ),
+    # (twenty-sixth round) the pages of a record that are classified: 第4页起为秘密级内容 (a
+    # regex of its own: each starts with a literal the regex engine can skip ahead to)
+    re.compile(
+        r"第[0-9一二三四五六七八九十]{1,3}页(?:起|以后|之后)?(?:内容)?(?:为|属于?)\s*(?:绝密|机密|秘密)级?"
+    ),
 )
 
 
@@ -789,7 +793,8 @@ def secrecy_statements(text: str) -> Iterator[tuple[int, int, str]]:
     option or in the body of a teaching text they are examples (:func:`_quoted`)."""
     if "密" not in text:
         return
-    for m in _SECRECY_STATEMENT.finditer(text):
+    found = [m for pattern in _SECRECY_STATEMENTS for m in pattern.finditer(text)]
+    for m in sorted(found, key=lambda m: m.start()):
         if not _quoted(text, m.start(), m.end()):
             yield m.start(), m.end(), re.sub(r"\s+", "", m.group())
 
