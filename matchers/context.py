@@ -755,6 +755,15 @@ _STATEMENTS = (
 )
 #: every statement needs one of these characters
 _STATEMENT_CHARS = ("公", "密", "阅", "供")
+#: … and each form one of these words (a pass over a long text is skipped where none stands)
+_STATEMENT_NEEDS = (
+    ("公开", "工作秘密"),
+    ("内部参阅",),
+    ("仅供",),
+    ("公",),
+    ("秘",),
+    ("工作秘密", "公开"),
+)
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
@@ -763,7 +772,12 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     example (例如标注为…) or in the body of a teaching text they are examples (:func:`_quoted`)."""
     if not any(char in text for char in _STATEMENT_CHARS):
         return
-    found = [m for pattern in _STATEMENTS for m in pattern.finditer(text)]
+    found = [
+        m
+        for pattern, needs in zip(_STATEMENTS, _STATEMENT_NEEDS, strict=True)
+        if any(word in text for word in needs)
+        for m in pattern.finditer(text)
+    ]
     for m in sorted(found, key=lambda m: m.start()):
         if _quoted(text, m.start(), m.end()):
             continue
