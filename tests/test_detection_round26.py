@@ -150,8 +150,71 @@ SENSITIVE: Sensitive = {
     ),
 }
 
+# Round 27 (after the traing/trainh corpus was read): colloquial words of the trade.
+SENSITIVE.update(
+    {
+        "a couple taken away while the inspectors visit": (
+            "public_security",
+            "yingjian.eml",
+            mail(
+                "",
+                "小郑，后天市里督查组下来，柯家那两个你带去县城宾馆住两天，费用乡里报。"
+                "手机让他们关了，督查组走了再送回来。",
+            ),
+        ),
+        "a hold-out's price and the town's room, kept from him": (
+            "land",
+            "dijia.eml",
+            mail(
+                "",
+                "老钟，上塘组那几户我摸了，褚德旺家最难，他女婿放话少于八十万不签。镇里给的口子是"
+                "六十五，你先别跟他透底，周五再去。",
+            ),
+        ),
+        "money outside the scheme, paid by the developer": (
+            "land",
+            "fangan.eml",
+            mail(
+                "柯家的补偿",
+                "柯永年家最后谈下来：房屋38.6万，装修5.2万。比方案多出来的那部分由开发公司直接付，"
+                "不进镇财政。",
+            ),
+        ),
+        "plainclothes officers at a measurement": (
+            "land",
+            "zhangliang.eml",
+            mail(
+                "周四丈量",
+                "周四去柯家湾丈量，柯大海上次把测量员赶出来了。已跟派出所说好先派便衣跟着，"
+                "再闹就直接带走。",
+            ),
+        ),
+        "the line a report keeps to about farmland taken out": (
+            "land",
+            "tuban.eml",
+            mail(
+                "",
+                "基本农田调出的那几个图斑是给产业园腾的，上报材料统一写“现状耕地质量差”，这个说法"
+                "大家统一口径。",
+            ),
+        ),
+    }
+)
+
 #: family → (file name, content): published or ordinary mail that must pass
 PUBLIC: Public = {
+    "a reminder not to be reported again for lateness": (
+        "chaoqi.eml",
+        mail("办件提醒", "各位，本周有3件信访件快到期了，抓紧办结，别超期了又被通报。"),
+    ),
+    "a news report on inspectors who came unannounced": (
+        "ducha.eml",
+        mail(
+            "市督查组来我县督导安全生产",
+            "本报讯 12月2日，市督查组采取“四不两直”方式，不打招呼、直奔现场，检查了我县"
+            "3家企业，对发现的问题当场反馈、限期整改。（记者 柯文）",
+        ),
+    ),
     "a training sign-up sheet of compensation staff": (
         "baoming.csv",
         "序号,单位,姓名,职务,培训科目,联系电话\n1,城关镇征迁办,祝文海,主任,集体土地征收程序,"
