@@ -348,9 +348,10 @@ def test_line_breaks_are_not_word_boundaries(engine: Engine) -> None:
     # a hard-wrapped mail breaks lines anywhere: 上访 and 维稳 are still not words here
     assert triggered(engine, "今晚的网上\n访谈节目") == []
     assert triggered(engine, "今晚的网上访谈节目，思\n维稳定性训练") == []
-    # spaced out on purpose, 维稳 and 上访 are words
-    found = engine.match([Segment("正文", "请 做 好 维 稳 和 上 访 工 作")])
-    assert {f.rule for f in found} == {"维稳", "上访"}
+    # spaced out on purpose, 维稳 and 上访 are words (found; whether this one line reads as a
+    # published text, which discounts them, is the style model's business, not the boundary's)
+    decision = engine.decide([Segment("正文", "请 做 好 维 稳 和 上 访 工 作")])
+    assert {f.rule for f in (*decision.findings, *decision.suppressed)} == {"维稳", "上访"}
 
 
 def test_a_word_inside_a_longer_word_counts_too(compile_table: Callable[[str], Engine]) -> None:
