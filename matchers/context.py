@@ -35,7 +35,7 @@ from operator import sub
 
 import ahocorasick
 
-from matchers.detectors import _cited
+from matchers.detectors import _alone, _cited, _teaching
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
@@ -138,7 +138,7 @@ _HUSH_ACT = (
     # (twenty-sixth round, the colloquial forms) let it spread (别让小区里传开), a word of it (先别
     # 透风), alert the subject (别打草惊蛇), make it bigger (别搞大), where one goes (别说去哪)
     r"|[^\n，。；,;]{0,6}?传开|透风|漏风|走风|透口风|打草惊蛇|搞大|闹大|说去哪|往外说|往上报"
-    r"|透底|放共享|放到共享|放在共享)"
+    r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -180,7 +180,7 @@ _HUSH_BRANCHES = (
     ),
     (r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?(?:打好招呼|打过招呼|打招呼)", ("招呼",)),
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
-    r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈)",
+    r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈|找他谈|找她谈)",
     # (fifth round) not shown to those concerned yet (先别给村里看), not reported up (先不向省厅报),
     # no document issued (不单独发文), a circle of the few (就我们几个知道), not a word (一个字都
     # 别说), told nobody beforehand (不提前讲, 家属也别说), the subject not alerted (避免惊动)
@@ -295,8 +295,18 @@ _HUSH_BRANCHES = (
         tuple(f"{no}{act}" for no in ("暂不", "先不", "先别", "别", "不要") for act in "放透漏露"),
     ),
     (
-        r"(?:别|不要|千万别|不能)(?:说|讲|提)是我(?:发|给|传|说|讲)的",
+        r"(?:别|不要|千万别|不能)[^\n，。；,;]{0,6}?(?:说|讲|提)是我(?:发|给|传|说|讲)的",
         ("说是我", "讲是我", "提是我"),
+    ),
+    # (twenty-eighth round) nobody to be told (这个谁也别说), a paper not yet agreed or fed back
+    # (未经考核委员会审定，未向被考核单位反馈)
+    (
+        r"(?:谁|任何人)(?:也|都)(?:别|不要|不能|不许)(?:说|讲|提|告诉)",
+        ("也别", "都别", "也不要", "都不要", "也不能", "都不能", "也不许", "都不许"),
+    ),
+    (
+        r"未(?:经|向)[^\n，。；,;]{1,10}?(?:审定|反馈|通报|公布)",
+        ("审定", "反馈", "通报", "公布"),
     ),
     (r"按[“\"「][^”\"」\n]{2,24}[”\"」](?:来)?(?:写|报|表述)", ("”写", "”报", "”来写", "”表述")),
     # (twenty-sixth round) the story for those who ask (跟他们就说还在查, 所里就说是查夜), the line
@@ -489,7 +499,11 @@ _SIGNALS["任职决定"] = re.compile(
 # a court's judgment or ruling as published (裁判文书), or reported (公开宣判, 以案释法)
 _SIGNALS["裁判文书"] = re.compile(
     r"本院认为|审判长|判决如下|裁定如下|人民陪审员|公开宣判|一审宣判|审理查明|以案释法|法官提示"
+    r"|判决驳回|驳回[^\n。]{0,8}诉讼请求"
 )
+# (twenty-eighth round) a court's published case digest: its fixed sections (基本案情, 裁判结果,
+# 典型意义, 裁判要旨)
+_SIGNALS["案例要旨"] = re.compile(r"基本案情|裁判结果|典型意义|裁判要旨|判决要旨|案例要旨")
 # (fifth round) a reply to a deputy's proposal (人大代表建议的答复), a public consultation, a
 # press conference, the public hotlines
 _SIGNALS["建议答复"] = re.compile(
@@ -637,6 +651,14 @@ _DISCLOSURE = frozenset({"不予公开", "不公开", "暂不公开", "不宜公
 # 考核排名初稿 (an explainer), ✘ 会议纪要讨论稿 (a checklist of what must not be mailed)
 _EXAMPLE_CUE = re.compile(r"比如|例如|诸如|譬如|包括|^[ \t　]*[✘✗×✕❌]", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def taught(text: str, start: int, end: int) -> bool:
+    """Is the marker at ``start`` part of a lesson (a text that opens with a title such as
+    保密知识培训要点 or 测试题), not on a line of its own? Its instructions (不要在微信群里说工作
+    秘密, 公开前别外传) teach a rule; they keep nothing of the lesson's own quiet."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return _teaching(text) and not _alone(text, line_start, start, end)
 
 
 def cited_as_example(text: str, start: int) -> bool:

@@ -40,6 +40,7 @@ from matchers.context import (
     marker_label,
     public_signals,
     put_off,
+    taught,
     withheld_from_public,
     written_as_published,
 )
@@ -852,6 +853,8 @@ class _Context:
                     continue
                 if cited_as_example(folded.text, fstart):
                     continue  # 比如…考核排名初稿: one kind of paper named, not this one's marker
+                if taught(folded.text, fstart, fend):
+                    continue  # 保密知识培训要点：不要在微信群里说工作秘密 — a rule taught
                 if is_public(found) and in_sentence(folded.text, fstart, fend):
                     if "培训标题" in found:
                         continue  # a lesson's example (误将内部讨论稿上网), not the text's marker

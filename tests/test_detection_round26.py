@@ -17,6 +17,13 @@ published forms that share their words.
   table withholding petitioners' names, a training notice on 维稳信息报送, results slides with a
   draft sent round for comment.
 
+Rounds 27-28 (after the traing/trainh corpus and blind31/blind32 were read): a petitioner
+taken away while inspectors visit or booked on a train, a night log's planned detention, a
+hold-out's price and the town's room, money outside the scheme, plainclothes at a measurement,
+relatives pressed through their employers, the line a report keeps to; exam questions seen
+before the exam, a surprise discipline check nobody is to hear of. Public: a routine reminder,
+a news report on unannounced inspectors, a court's published case digest.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -201,8 +208,68 @@ SENSITIVE.update(
     }
 )
 
+# Round 28 (after blind31/blind32 were read).
+SENSITIVE.update(
+    {
+        "a night log: a gathering, a talk, detention if need be": (
+            "public_security",
+            "yeban.eml",
+            mail(
+                "12.9夜",
+                "21:40 接报 东塘三组闵某家 十来人聚集 商量明天去堵机器\n22:20 到场做工作 散了\n"
+                "建议明晚约谈闵某父子 必要时先留置\n值班 小叶",
+            ),
+        ),
+        "a petitioner's train ticket to the provincial capital": (
+            "public_security",
+            "piao.eml",
+            mail(
+                "今天动向",
+                "所长：\n09:10 蒯德生 手机信号到了县城火车站附近，让网格员去看了，是去接孙子。\n"
+                "11:30 房桂英 买了后天去省城的高铁票，已报分局，明天安排人到她家坐坐。",
+            ),
+        ),
+        "exam questions seen before the exam, passed to a friend": (
+            "work_secret",
+            "kaoti.eml",
+            mail(
+                "",
+                "小雯，我今天在考试中心帮忙，看到周六遴选笔试的题了，材料题是写乡村养老的。"
+                "千万别跟别人说是我说的，看完删了。",
+            ),
+        ),
+        "a surprise discipline check, nobody to be told": (
+            "work_secret",
+            "jilv.eml",
+            mail(
+                "明早",
+                "明早8点楼下集合，去查上班纪律：县交通局、县水利局、城关镇便民中心。"
+                "交通局那个副局长有人反映天天迟到，重点看他。这个谁也别说，包括你们科长。",
+            ),
+        ),
+        "relatives in public employment pressed to sign": (
+            "land",
+            "qinshu.eml",
+            mail(
+                "",
+                "剩下的十几户，凡是在财政供养单位有亲属的，列个名单，压到单位去，做不通的先停岗。"
+                "以上不要发工作群。",
+            ),
+        ),
+    }
+)
+
 #: family → (file name, content): published or ordinary mail that must pass
 PUBLIC: Public = {
+    "a court's published digest of an expropriation case": (
+        "yaozhi.eml",
+        mail(
+            "房屋征收决定案判决要旨",
+            "【基本案情】区政府作出某片区房屋征收决定，原告以补偿方案未充分征求意见为由诉请撤销。\n"
+            "【裁判结果】法院认为补偿方案已公布征求意见，补偿资金测算足额到位，判决驳回诉讼请求。\n"
+            "【典型意义】征收补偿测算属于内部过程材料，被告已在庭审中出示。",
+        ),
+    ),
     "a reminder not to be reported again for lateness": (
         "chaoqi.eml",
         mail("办件提醒", "各位，本周有3件信访件快到期了，抓紧办结，别超期了又被通报。"),
