@@ -822,8 +822,9 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
 # level by its sign, but units write it in words at a title's foot or in a closing line.
 _SECRECY_STATEMENTS = (
     re.compile(
-        r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据|页|部分)\s*"
-        r"(?:内容)?(?:已经?)?(?:定为|列为|确定为|属于?|系|为)\s*(?:绝密|机密|秘密|国家秘密)(?:级|件)?"
+        r"[此本](?:件|材料|文件|文|报告|汇报|表|方案|稿|资料|纪要|清单|图|规划|数据|页|部分|预案|计划"
+        r"|图纸|记录|附件|表格)\s*"
+        r"(?:内容)?(?:已经?)?(?:定为|列为|确定为|属于?|系|为|按)\s*(?:绝密|机密|秘密|国家秘密)(?:级|件)?"
     ),
     # (twenty-sixth round) the pages of a record that are classified: 第4页起为秘密级内容 (a
     # regex of its own: each starts with a literal the regex engine can skip ahead to)

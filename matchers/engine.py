@@ -661,7 +661,8 @@ MARKING_DETECTORS = frozenset({"secrecy_marking"})
 #: Locations that are a page's margins: a marking there stands where markings stand.
 _MARGINS = ("页眉", "页脚", "母版", "页眉页脚")
 #: What may precede a marking on its line: a form label (密级：) or a list of its own.
-_MARKING_LEAD = re.compile(r"\s*(?:密\s*级|标\s*志)?\s*[:：]?\s*[【〔\[（(]?\s*")
+# (twenty-eighth round: a forwarded document's lines keep their quote marks, > 秘密★5年)
+_MARKING_LEAD = re.compile(r"(?:\s*[>＞|])*\s*(?:密\s*级|标\s*志)?\s*[:：]?\s*[【〔\[（(]?\s*")
 #: What may follow it: urgency, copy number, a document number — not a sentence.
 _SENTENCE = re.compile('[，。；？！,;?!“”"「」]')
 
