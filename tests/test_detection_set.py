@@ -106,6 +106,7 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind31", "ag-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind32", "ah-", per_category(7, 7, 6, 6), ALL_FORMATS),
         ("blind33", "ai-", per_category(10, 4, 3, 3), ALL_FORMATS),
+        ("blind34", "aj-", per_category(7, 7, 6, 6), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -177,6 +178,7 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind31", "ag-"),
         ("blind32", "ah-"),
         ("blind33", "ai-"),
+        ("blind34", "aj-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -213,7 +215,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind32 and clean are retired to tuning; blind33 and clean2 stay unread
+    # blind … blind32 and clean are retired to tuning; blind33, blind34 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -222,7 +224,7 @@ def test_runner_never_lists_blind_misses() -> None:
     )  # fmt: skip
     assert set(runner.RETIRED) <= set(runner.BLIND_SPLITS)
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
-    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"clean2", "blind33"}
+    assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {"clean2", "blind33", "blind34"}
 
 
 @pytest.mark.parametrize(
@@ -265,7 +267,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind29",
                 "blind30",
                 "blind31",
-                "blind32",  # not blind33 or clean2: their misses are never printed
+                "blind32",  # not blind33, blind34 or clean2: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -303,6 +305,7 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind31", {"blind31"}),
         ("blind32", {"blind32"}),
         ("blind33", set()),
+        ("blind34", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
