@@ -85,7 +85,7 @@ _CIRCULATION = (
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
     *("严格控制知悉", "注意保存"),
     # returned after the meeting (fifteenth round): 会后收回, 会后交回, 用后收回
-    *("会后收回", "会后交回", "会后退回", "用后收回", "用毕收回"),
+    *("会后收回", "会后交回", "会后退回", "用后收回", "用毕收回", "阅后退回", "阅后请退回"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
     *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
@@ -138,7 +138,7 @@ _HUSH_ACT = (
     # (twenty-sixth round, the colloquial forms) let it spread (别让小区里传开), a word of it (先别
     # 透风), alert the subject (别打草惊蛇), make it bigger (别搞大), where one goes (别说去哪)
     r"|[^\n，。；,;]{0,6}?传开|透风|漏风|走风|透口风|打草惊蛇|搞大|闹大|说去哪|往外说|往上报"
-    r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群)"
+    r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群|说漏)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -190,6 +190,11 @@ _HUSH_BRANCHES = (
     (r"(?:就|只有|只|仅)(?:我们|咱们)几个人?知道", ("几个知道", "几个人知道")),
     r"一个字(?:都|也)?(?:别|不要|不能|不许)(?:说|讲|提|透)",
     r"(?:不|别|不要|先别)(?:提前|事先|预先)(?:讲|说|通知|透露|告知)",
+    # (twenty-ninth round) no call ahead (别提前给企业打电话)
+    (
+        r"(?:不|别|不要|先别)(?:提前|事先)[^\n，。；,;]{1,6}?(?:打电话|打招呼|通气)",
+        ("打电话", "打招呼", "通气"),
+    ),
     r"(?:家属|家里|家人|外人|其他人)(?:也别说|也别讲|都别说|也不要说|也不能说|都不要说)",
     r"(?:避免|不要|暂不|先不|别)惊动",
     # (seventh round) kept out of the written record (不写进合同正本, 不要写到协议里; 别写“劝返”),
@@ -198,11 +203,11 @@ _HUSH_BRANCHES = (
     # 本人见面, 收网前不通报), a pretext (走“合作共建园区”的名义), others kept from seeing (别让村民拍)
     # (nineteenth round: a few words may stand between, 不写入对外的补偿方案)
     (
-        r"(?:不|不要|别)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
+        r"(?:不|不要|别|不能)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
         r"(?:合同|协议|正本|文件|纪要|记录|方案|文本)",
         tuple(
             f"{no}{put}"
-            for no in ("不", "不要", "别")
+            for no in ("不", "不要", "别", "不能")
             for put in ("写进", "写到", "写入", "写在", "列入", "进入")
         ),
     ),
@@ -213,7 +218,7 @@ _HUSH_BRANCHES = (
     r"(?:只讲|只说|只写|统一讲|统一说|就讲)是?[“\"「]",
     r"不写(?:名字|姓名|人名|具体人)",
     r"不(?:与|跟|和|向)本人(?:见面|谈|沟通|说|透露)",
-    r"(?:前|之前)不(?:通报|通知|告知|透露)",
+    r"(?:前|之前)不(?:发)?(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
     r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进|出村|出镇|出区|出县|出市|跑了)",
     # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
@@ -249,7 +254,7 @@ _HUSH_BRANCHES = (
     r"(?:尚|还|并)不知晓",
     # (twelfth round) not told outside before (不对外透露意向受让方), a figure released another way
     # (表述为“…”; 对外发布按“…”), a reporting threshold dodged (避免达到较大事故报告口径)
-    r"不对外(?:透露|说|讲|宣布|公布|表述)",
+    r"不对外(?:透露|说|讲|宣布|公布|表述|披露)",
     r"表述为[“\"「]",
     r"避免达到[^\n，。；,;]{0,12}?(?:标准|口径|级别|等级)",
     # (thirteenth round) the bottom line kept back (本轮不亮底), for reference only (仅作为组织部门
@@ -428,13 +433,16 @@ for _word in sorted({*_INTERNAL_WORDS, *_BRANCHES_OF}):
 _INTERNAL.make_automaton()
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(
-    r"公开征求意见|向社会(?:公开)?征求意见|征求社会公众意见|征求意见时间|征求意见期|欢迎(?:社会各界)?提出"
+    r"公开征求(?:社会各界|社会|公众|广大群众)?意见|向社会(?:公开)?征求意见|征求(?:社会公众|公众|社会各界)意见"
+    r"|征求意见时间|征求意见期|欢迎(?:社会各界)?提出"
 )
 # a draft said to be published already (征求意见稿已在县政府网站公开, seventeenth round)
 _PUBLISHED_DRAFT = re.compile(
     r"[)）]?[^\n，。；]{0,4}已[^\n，。；]{0,12}?(?:公开|公布|发布|网站|挂网"
     # (twenty-sixth round) sent round for comment: 考核办法征求意见稿已发各村
     r"|发(?:至|到|给)?各)"
+    # (twenty-ninth round) the title of the notice that publishes it: 补偿方案（征求意见稿）公告
+    r"|[)）》]*[ \t]*(?:的)?(?:公告|通告)"
 )
 # 发文稿纸 / 签报 fields: a drafting form, never part of a published document
 _FORM_WORDS = ("拟稿", "核稿", "会签", "签发", "审核", "拟办", "批示", "承办")
@@ -462,7 +470,7 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
     ),
     "公开发布": re.compile(
         r"主动公开|公开属性[:：]?[ \t]*主动|政务公开|村务公开|公开栏|张贴(?<![不勿]张贴)(?<!禁止张贴)|"
-        r"(?:此件|本件)公开发布|[(（]可公开[)）]|"
+        r"(?:此件|本件)公开发布|[(（]可公开[)）]|公开通报|"
         r"信息公开网|官方网站|官网"
     ),
     "新闻": re.compile(
@@ -476,8 +484,12 @@ _LESSON_TITLE = re.compile(
     r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导|警示教育|典型案例"
     # (twenty-third round) an explainer (【组工微课】什么是“凡提四必”？), a warning case
     r"|微课|小课堂|一图读懂|什么是|警示案例|案例警示|以案说法"
+    # (twenty-ninth round) practice questions: 结构化面试模拟题
+    r"|模拟题|面试题|情景题|真题|练习题"
 )
-_SIGNALS["试题"] = re.compile(r"参考答案|单项选择题|多项选择题|判断题|简答题|填空题|答题卡")
+_SIGNALS["试题"] = re.compile(
+    r"参考答案|参考要点|答题要点|单项选择题|多项选择题|判断题|简答题|填空题|答题卡"
+)
 # a lesson drawn from cases (seventeenth round): 请各单位组织学习，引以为戒
 _SIGNALS["学习要求"] = re.compile(
     r"引以为戒|举一反三|以案为鉴|以案促改|组织干部职工学习|转发学习|提醒广大(?:党员)?干部"
@@ -615,7 +627,10 @@ def _markers(text: str) -> Iterator[tuple[int, int, str]]:
             kept.append((start, marker))
             reach = start - size
     yield from _checked(text, kept)
-    yield from hush_markers(text, anchors)
+    for start, end, word in hush_markers(text, anchors):
+        if _SURPRISE.search(text, max(0, start - _SURPRISE_REACH), end + _SURPRISE_REACH):
+            continue  # 凑份子买个纪念品，先别告诉他: a surprise kept, not a matter
+        yield start, end, word
 
 
 def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
@@ -640,6 +655,12 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             continue
         if not _quoted(text, start, end):
             yield start, end, word
+
+
+# (twenty-ninth round) a surprise for a colleague (a present, a party, a birthday): keeping it
+# quiet is a kindness, not evidence that the text is a working paper
+_SURPRISE = re.compile(r"凑份子|纪念品|礼物|惊喜|生日|欢送会|蛋糕|红包|份子钱")
+_SURPRISE_REACH = 40
 
 
 # 不予公开 as a decision on a request for government information (本机关决定不予公开, 属于不予公开

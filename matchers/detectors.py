@@ -350,7 +350,7 @@ _TEACHING = re.compile(
     r"培训|学习|知识|试题|测试|考试|解读|问答|课件|辅导|竞赛|答题|测验|宣讲"
     r"|规定|办法|条例|细则|制度|规范|指南"
     # (twenty-sixth round) an explainer or a reminder: 什么是工作秘密？ 保密提醒｜…
-    r"|什么是|常识|保密提醒"
+    r"|什么是|常识|保密提醒|模拟题|面试题|真题|练习题"
 )
 _QUOTE_REACH = 24
 

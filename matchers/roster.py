@@ -127,6 +127,8 @@ def _names(text: str) -> list[tuple[int, int]]:
 _ROLE = (
     "嫌疑人|当事人|带头人|负责人|户主|村民|居民|同志|职工|上访人|信访人|申请人|举报人|被告人|"
     "重点人员|对象|人选|候选人|干部|"
+    # (twenty-ninth round) who a 信访 warning names: 退役军人蒯某, 征地户幸某, 职工代表隆某
+    "退役军人|征地户|拆迁户|被征收人|代表|"
     # a post before the holder's name (书记郝某某：较强; 镇长万某某、…) — issue 9, seventh round
     "书记|镇长|乡长|县长|区长|局长|主任|部长|科长|股长|所长|站长|校长|院长"
 )

@@ -24,6 +24,11 @@ relatives pressed through their employers, the line a report keeps to; exam ques
 before the exam, a surprise discipline check nobody is to hear of. Public: a routine reminder,
 a news report on unannounced inspectors, a court's published case digest.
 
+Round 29 (after blind33/blind34 were read): a household's figures not to be let slip, a ranking
+of projects before the executive meeting, a control price and the bidder it was set for, draft
+minutes to be returned after reading, a defence site's coordinates photographed. Public: a
+published disciplinary bulletin forwarded for study, interview practice questions.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -259,8 +264,78 @@ SENSITIVE.update(
     }
 )
 
+# Round 29 (after blind33/blind34 were read).
+SENSITIVE.update(
+    {
+        "a household's figures the others must not hear": (
+            "land",
+            "hushu.eml",
+            mail(
+                "几户的数",
+                "刘主任：\n褚长林 主房126平 补偿合计79.4万\n褚长福 主房90平+附房24平 合计58.1万\n"
+                "褚长福那户按困难户多给了2万，别家不知道，别说漏了。",
+            ),
+        ),
+        "a ranking of projects before the executive meeting": (
+            "work_secret",
+            "paixu.eml",
+            mail(
+                "专项债排序",
+                "局长定了，明年只报前4个，这个排序还没上常务会。卫健局那个项目这轮不报，"
+                "先不要告诉卫健局。",
+            ),
+        ),
+        "a control price and the bidder it was set for": (
+            "work_secret",
+            "kongzhijia.eml",
+            mail(
+                "",
+                "城西小学改造控制价1650万，意向单位是华岳建工，参数按他家的定。挂网前严格控制知悉范围。",
+            ),
+        ),
+        "draft minutes to be returned after reading": (
+            "work_secret",
+            "jiyao.eml",
+            mail(
+                "纪要送审稿",
+                "专题会议纪要（送审稿）\n一、城投公司到期债务由财政先垫付1.2亿元，其余展期，不对外披露。\n"
+                "此件为送审稿，阅后请退回县政府办，不得翻印。",
+            ),
+        ),
+        "a defence site's coordinates photographed": (
+            "state_secret",
+            "zuobiao.eml",
+            mail(
+                "图",
+                "姐，柜子里那份红头的我拍了几页，全县几个备用指挥所的坐标都在上面，你帮我排成表，"
+                "照片弄完删了。",
+            ),
+        ),
+    }
+)
+
 #: family → (file name, content): published or ordinary mail that must pass
 PUBLIC: Public = {
+    "a published disciplinary bulletin forwarded for study": (
+        "tongbao2.eml",
+        mail(
+            "转发：县纪委监委关于违反组织人事纪律问题的通报",
+            "各科室：现转发县纪委监委公开通报，请组织学习。\n1. 原县交通局副局长某某在干部民主推荐前"
+            "为他人打招呼说情，受到党内严重警告处分。\n2. 某乡工作人员泄露干部动议名单，受到警告处分。\n"
+            "各单位要引以为戒。",
+        ),
+    ),
+    "interview practice questions on a reshuffle": (
+        "mianshi.docx",
+        docx(
+            [
+                "结构化面试模拟题（第二套）",
+                "1. 单位正在进行干部调整，同事向你打听调整名单，你会怎么处理？",
+                "参考要点：遵守组织人事纪律，不透露酝酿中的人选。",
+                "2. 领导让你起草干部交流轮岗方案，你如何开展？",
+            ]
+        ),
+    ),
     "a court's published digest of an expropriation case": (
         "yaozhi.eml",
         mail(
