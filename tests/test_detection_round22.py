@@ -28,7 +28,14 @@ import pytest
 from gateway.service import Gateway
 from tests.fixtures_matchers import resident_id
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    detectors_of,
+    family_tests,
+    held_then_relayed,
+)
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 
@@ -375,21 +382,16 @@ def test_the_officer_sees_the_marker_that_let_the_model_count(scanned: dict[str,
 
 
 def test_a_few_sensitive_rows_are_reported_as_such(scanned: dict[str, dict]) -> None:
-    findings = scanned["canji.eml"]["findings"]
-    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"roster_sensitive"}, (
-        findings
-    )
+    assert "roster_sensitive" in detectors_of(scanned["canji.eml"])
 
 
 @pytest.mark.slow
 async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
-    held = {}
-    for family in [
+    families = [
         "three residents' disability grades beside their IDs",
         "who gets the post, told in confidence (model on internal evidence)",
         "ID numbers in a labelled column, each with a wrong check digit",
-    ]:
-        _, name, data = SENSITIVE[family]
-        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    ]
+    held = as_mails(SENSITIVE, families, _attach)
     published = PUBLIC["a retirement present kept as a surprise"][1]
     await held_then_relayed(smtp_gateway, upstream, held, published)

@@ -39,7 +39,14 @@ import pytest
 from gateway.service import Gateway
 from tests.fixtures_matchers import resident_id
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    detectors_of,
+    family_tests,
+    held_then_relayed,
+)
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 
@@ -452,28 +459,20 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
 
 
 def test_a_list_under_an_illness_title_is_sensitive_rows(scanned: dict[str, dict]) -> None:
-    findings = scanned["jingshen.eml"]["findings"]
-    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"roster_sensitive"}, (
-        findings
-    )
+    assert "roster_sensitive" in detectors_of(scanned["jingshen.eml"])
 
 
 def test_the_speech_part_is_held_as_a_marking(scanned: dict[str, dict]) -> None:
-    findings = scanned["jianghua.eml"]["findings"]
-    assert {f["rule"] for f in findings if f["kind"] == "detector"} >= {"work_secret_statement"}, (
-        findings
-    )
+    assert "work_secret_statement" in detectors_of(scanned["jianghua.eml"])
 
 
 @pytest.mark.slow
 async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
-    held = {}
-    for family in [
+    families = [
         "a petitioner watched until the meeting is over (duty log)",
         "an unannounced inspection's route, kept from the towns",
         "a ledger's hold-outs to be taken to court",
-    ]:
-        _, name, data = SENSITIVE[family]
-        held[family] = data if name.endswith(".eml") else _attach(name, data)
+    ]
+    held = as_mails(SENSITIVE, families, _attach)
     published = PUBLIC["a training sign-up sheet of compensation staff"][1]
     await held_then_relayed(smtp_gateway, upstream, held, _attach("baoming.csv", published))

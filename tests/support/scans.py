@@ -68,6 +68,20 @@ def family_tests(label: str, sensitive: Sensitive, public: Public) -> tuple[Any,
     return scanned, held, passes
 
 
+def detectors_of(result: dict[str, Any]) -> set[str]:
+    """The detectors among a scanned file's findings (roster_sensitive, work_secret_statement …)."""
+    return {f["rule"] for f in result["findings"] if f["kind"] == "detector"}
+
+
+def as_mails(sensitive: Sensitive, families: Iterable[str], attach: Any) -> dict[str, bytes]:
+    """The raw messages of ``families``: a mail as it is, a document attached to a short one."""
+    mails = {}
+    for family in families:
+        _, name, data = sensitive[family]
+        mails[family] = data if name.endswith(".eml") else attach(name, data)
+    return mails
+
+
 def assert_held(result: dict[str, Any], category: str, family: str) -> None:
     """Held (or rejected, for a table that rejects), and under ``category`` (a table id with
     ``_`` for ``-``)."""
