@@ -86,6 +86,8 @@ _CIRCULATION = (
     *("严格控制知悉", "注意保存"),
     # returned after the meeting (fifteenth round): 会后收回, 会后交回, 用后收回
     *("会后收回", "会后交回", "会后退回", "用后收回", "用毕收回", "阅后退回", "阅后请退回"),
+    # (thirtieth round) reported only to the top (该情况仅报县委、县政府主要领导)
+    *("仅报县委", "仅报县领导", "仅报主要领导", "只报县委", "只报主要领导", "仅报区委", "只报区委"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
     *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
@@ -138,7 +140,7 @@ _HUSH_ACT = (
     # (twenty-sixth round, the colloquial forms) let it spread (别让小区里传开), a word of it (先别
     # 透风), alert the subject (别打草惊蛇), make it bigger (别搞大), where one goes (别说去哪)
     r"|[^\n，。；,;]{0,6}?传开|透风|漏风|走风|透口风|打草惊蛇|搞大|闹大|说去哪|往外说|往上报"
-    r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群|说漏)"
+    r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群|说漏|漏口风)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -162,7 +164,7 @@ _HUSH_BRANCHES = (
     r"对外[^\n，。；,;]{0,6}?(?:解释|说明|表述|宣称|发布|回应|答复|称)[ \t]*(?:为|是|成|按)[ \t]*[“\"「]",
     r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
     r"[以拿用按走][“\"「][^”\"」\n]{1,12}[”\"」]的?名义"
-    r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用|募捐|集资))",
+    r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用|募捐|集资|非法吸收|吸收公众))",
     r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
     _deferral(
         r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|编委会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])"
@@ -204,7 +206,7 @@ _HUSH_BRANCHES = (
     # (nineteenth round: a few words may stand between, 不写入对外的补偿方案)
     (
         r"(?:不|不要|别|不能)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
-        r"(?:合同|协议|正本|文件|纪要|记录|方案|文本)",
+        r"(?:合同|协议|正本|文件|纪要|记录|方案|文本|材料)",
         tuple(
             f"{no}{put}"
             for no in ("不", "不要", "别", "不能")
@@ -360,6 +362,9 @@ def put_off(marker: str) -> bool:
 
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
 _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|银行卡|账户|账号信息|家庭住址")
+# (thirtieth round) data kept on file and not given out (联系方式在社区留存，不对外): a privacy
+# practice, not a matter kept quiet
+_KEPT_ON_FILE = re.compile(r"(?:联系方式|电话|手机号|住址)[^\n。；;]{0,8}(?:留存|存档|保存|备案)")
 
 
 # A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required
@@ -409,6 +414,8 @@ def hush_markers(
             for m in _HUSH[i].finditer(text, wstart, min(len(text), wend)):
                 start, end = m.span()
                 if _OWN_DATA.search(text, start, min(len(text), end + 12)):
+                    continue
+                if _KEPT_ON_FILE.search(text, max(0, start - 20), start):
                     continue
                 if not _quoted(text, start, end):
                     found.append((start, end, m.group()))

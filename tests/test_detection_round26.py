@@ -29,6 +29,11 @@ of projects before the executive meeting, a control price and the bidder it was 
 minutes to be returned after reading, a defence site's coordinates photographed. Public: a
 published disciplinary bulletin forwarded for study, interview practice questions.
 
+Round 30 (after blind35/blind36 were read): hold-outs' weak points kept out of the write-up,
+inspection findings before the feedback, a list titled by a medical finding, a photographed
+marked notice typed out. Public: contacts kept on file, a police notice on deposits taken
+under a pretext.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -321,8 +326,65 @@ SENSITIVE.update(
     }
 )
 
+# Round 30 (after blind35/blind36 were read).
+SENSITIVE.update(
+    {
+        "hold-outs' weak points, kept out of the write-up": (
+            "land",
+            "ruanlei.eml",
+            mail(
+                "剩下的3户",
+                "1 殷家 开口要两套房加60万，女儿在区供电所上班，可以让单位找她\n"
+                "2 老喻 给多少都不走\n这几条别写进材料里",
+            ),
+        ),
+        "inspection findings before the feedback, the street not to know": (
+            "work_secret",
+            "fankui.eml",
+            mail(
+                "先报你",
+                "这轮查下来问题三个：项目拆分发包规避招标，食堂招待超标，副主任亲属承揽绿化。"
+                "反馈稿我还在改，下周才过会，现在别跟街道漏口风。",
+            ),
+        ),
+        "a list titled by a medical finding": (
+            "personal_data",
+            "tijian.csv",
+            (
+                "职工体检异常名单\n姓名,身份证号,结论\n"
+                + "\n".join(
+                    f"{n},{i},复查" for n, i in zip(["苗春生", "祁玉兰"], IDS, strict=False)
+                )
+            ).encode("gbk"),
+        ),
+        "a photographed marked notice typed out for a colleague": (
+            "state_secret",
+            "dazi.eml",
+            mail(
+                "群里的图",
+                "群里那张照片太糊，我打成字了：秘密★1年 关于做好重点人员排查的通知，名单由公安每日推送。",
+            ),
+        ),
+    }
+)
+
 #: family → (file name, content): published or ordinary mail that must pass
 PUBLIC: Public = {
+    "a sign-up note whose contacts stay on file": (
+        "baoming2.eml",
+        mail(
+            "重阳活动报名",
+            "文体科：重阳节活动报名共18人，按楼栋统计。需要大巴一辆，午餐18份。联系方式在社区留存，不对外。",
+        ),
+    ),
+    "a police notice on deposits taken under a pretext": (
+        "jingqing2.eml",
+        mail(
+            "警情通报",
+            "我局破获一起以“康养基地”名义非法吸收公众存款案，犯罪嫌疑人已被依法刑事拘留，"
+            "涉案账户已冻结。请投资人到经侦大队登记。",
+        ),
+    ),
     "a published disciplinary bulletin forwarded for study": (
         "tongbao2.eml",
         mail(
