@@ -127,7 +127,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 # 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
-_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别)"
+_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准)"
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
@@ -183,6 +183,8 @@ _HUSH_BRANCHES = (
     (r"(?:媒体|记者|宣传部)[^\n。；;]{0,10}?(?:打好招呼|打过招呼|打招呼)", ("招呼",)),
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
     r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈|找他谈|找她谈)",
+    # (thirty-first round) learnt privately, not told (私下了解的，没跟村里讲)
+    (r"没(?:跟|和|对|向)[^\n，。；,;]{1,6}?(?:讲|说|提)", ("讲", "说", "提")),
     # (fifth round) not shown to those concerned yet (先别给村里看), not reported up (先不向省厅报),
     # no document issued (不单独发文), a circle of the few (就我们几个知道), not a word (一个字都
     # 别说), told nobody beforehand (不提前讲, 家属也别说), the subject not alerted (避免惊动)

@@ -699,6 +699,8 @@ def _closes_title(above: str, before: str, after: str) -> bool:
 
 def _cell(before: str, after: str) -> bool:
     """Is what stands between ``before`` and ``after`` on its line a whole table cell?"""
+    if not before.strip():  # (thirty-first round) the first cell of a row: 机密\t0417\t…
+        return after.lstrip(" ").startswith(("\t", "|"))
     return before.rstrip(" ").endswith(("\t", "|")) and (
         not after.strip() or after.lstrip(" ").startswith(("\t", "|"))
     )

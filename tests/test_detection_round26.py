@@ -34,6 +34,9 @@ inspection findings before the feedback, a list titled by a medical finding, a p
 marked notice typed out. Public: contacts kept on file, a police notice on deposits taken
 under a pretext.
 
+Round 31 (after blind37/blind38 were read): money promised by word of mouth, a reshuffle sheet
+with the secretary's view and a militia assembly point passed on by phone.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -363,6 +366,39 @@ SENSITIVE.update(
             mail(
                 "群里的图",
                 "群里那张照片太糊，我打成字了：秘密★1年 关于做好重点人员排查的通知，名单由公安每日推送。",
+            ),
+        ),
+    }
+)
+
+# Round 31 (after blind37/blind38 were read).
+SENSITIVE.update(
+    {
+        "money promised by word of mouth beside the agreement": (
+            "land",
+            "koutou.csv",
+            "户主,协议金额,口头另加,方式\n严春生,398200,20000,以种养补助\n邬桂香,276500,15000,待定\n".encode(
+                "gbk"
+            ),
+        ),
+        "a station heads' reshuffle sheet with the secretary's view": (
+            "personnel",
+            "zhansuo.xlsx",
+            xlsx(
+                [
+                    ["序号", "姓名", "现岗", "拟岗", "书记意见"],
+                    ["1", "庞立新", "农技站站长", "综治中心主任", "同意"],
+                    ["2", "闵德顺", "综治中心主任", "退居二线", "再谈一次"],
+                ]
+            ),
+        ),
+        "a militia assembly point passed on by phone": (
+            "state_secret",
+            "yanlian.eml",
+            mail(
+                "演练",
+                "书记，人武部刚电话通知，应急分队下周二拉动，集结点改在水库北边林场。"
+                "这个是机密，只能口头通知到排长，不能进群。",
             ),
         ),
     }
