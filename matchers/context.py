@@ -184,7 +184,7 @@ _HUSH_BRANCHES = (
     r"本人(?:还|尚|暂|并)?不知(?:道|情)|仅限[^\n，。；,;]{1,12}?(?:知道|知悉|掌握)",
     r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈|找他谈|找她谈)",
     # (thirty-first round) learnt privately, not told (私下了解的，没跟村里讲)
-    (r"没(?:跟|和|对|向)[^\n，。；,;]{1,6}?(?:讲|说|提)", ("讲", "说", "提")),
+    (r"没(?:跟|和|对|向)[^\n，。；,;]{1,6}?(?:讲|说|提)", ("没跟", "没和", "没对", "没向")),
     # (fifth round) not shown to those concerned yet (先别给村里看), not reported up (先不向省厅报),
     # no document issued (不单独发文), a circle of the few (就我们几个知道), not a word (一个字都
     # 别说), told nobody beforehand (不提前讲, 家属也别说), the subject not alerted (避免惊动)
