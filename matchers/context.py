@@ -35,7 +35,7 @@ from operator import sub
 
 import ahocorasick
 
-from matchers.detectors import _alone, _cited, _teaching
+from matchers.detectors import LESSON_WORDS, _cited
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
@@ -490,11 +490,10 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
 # 测试题, 保密知识培训课件) uses the table's words to teach them; its title and its exercise parts
 # are two signals
 _LESSON_TITLE = re.compile(
-    r"培训|试题|测试题|知识竞赛|答题|测验|解读|问答|课件|宣讲|辅导|警示教育|典型案例"
+    "|".join(LESSON_WORDS)
+    + r"|测试题|知识竞赛|警示教育|典型案例"
     # (twenty-third round) an explainer (【组工微课】什么是“凡提四必”？), a warning case
-    r"|微课|小课堂|一图读懂|什么是|警示案例|案例警示|以案说法"
-    # (twenty-ninth round) practice questions: 结构化面试模拟题
-    r"|模拟题|面试题|情景题|真题|练习题"
+    + r"|微课|小课堂|一图读懂|警示案例|案例警示|以案说法|情景题"
 )
 _SIGNALS["试题"] = re.compile(
     r"参考答案|参考要点|答题要点|单项选择题|多项选择题|判断题|简答题|填空题|答题卡"
@@ -683,14 +682,6 @@ _EXAMPLE_CUE = re.compile(r"比如|例如|诸如|譬如|包括|^[ \t　]*[✘✗
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
-def taught(text: str, start: int, end: int) -> bool:
-    """Is the marker at ``start`` part of a lesson (a text that opens with a title such as
-    保密知识培训要点 or 测试题), not on a line of its own? Its instructions (不要在微信群里说工作
-    秘密, 公开前别外传) teach a rule; they keep nothing of the lesson's own quiet."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return _teaching(text) and not _alone(text, line_start, start, end)
-
-
 def cited_as_example(text: str, start: int) -> bool:
     """Is the marker at ``start`` named as an example in its sentence (比如…初稿, a ✘ list)?"""
     lo = max(0, start - 40)
@@ -816,15 +807,9 @@ _STATEMENTS = (
 )
 #: every statement needs one of these characters
 _STATEMENT_CHARS = ("公", "密", "阅", "供")
-#: … and each form one of these words (a pass over a long text is skipped where none stands)
-_STATEMENT_NEEDS = (
-    ("公开", "工作秘密"),
-    ("内部参阅",),
-    ("仅供",),
-    ("公开", "公 开", "公\u3000开"),
-    ("密级", "密 级", "密\u3000级", "秘密等级", "保密等级"),
-    ("工作秘密", "公开"),
-)
+#: … and each form one of the words its pattern cannot match without (:mod:`matchers.prefilter`;
+#: a pass over a long text is skipped where none stands, a form with none is always run)
+_STATEMENT_NEEDS = tuple(required_words(p.pattern) for p in _STATEMENTS)
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
@@ -836,7 +821,7 @@ def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     found = [
         m
         for pattern, needs in zip(_STATEMENTS, _STATEMENT_NEEDS, strict=True)
-        if any(word in text for word in needs)
+        if needs is None or any(word in text for word in needs)
         for m in pattern.finditer(text)
     ]
     for m in sorted(found, key=lambda m: m.start()):

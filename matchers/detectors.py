@@ -120,7 +120,7 @@ ID_LABELS = ("身份证", "证件号", "身份号码")
 CARD_LABELS = ("银行卡", "卡号", "账号", "打卡", "账户", "开户行")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)  # two label sets of the segment being read (and of the one before)
 def labelled(text: str, labels: tuple[str, ...]) -> bool:
     """Does a label stand in ``text`` (cached: every ID and card detector of a segment asks)?"""
     return any(label in text for label in labels)
@@ -337,6 +337,14 @@ def _cited(text: str, start: int, end: int) -> bool:
         return True
     if _CUE_BEFORE.search(text, max(line_start, start - 8), start) is not None:
         return True
+    return taught(text, start, end)
+
+
+def taught(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` in the body of a teaching text (one that opens with a title such as
+    保密知识培训要点 or 测试题), not on a line of its own? What a lesson says (例: 不要在微信群里说
+    工作秘密) teaches a rule; it marks and keeps nothing of the lesson's own."""
+    line_start = text.rfind("\n", 0, start) + 1
     return _teaching(text) and not _alone(text, line_start, start, end)
 
 
@@ -344,13 +352,21 @@ _CUE_BEFORE = re.compile(
     r"(?:如|例如|比如|诸如|标注为?|注明|标明|写明|标有|印有|写有|注有|字样为)"
     r'[ \t　:：（(【\[“"‘「『]*$'
 )
+#: words of a lesson's title (training, a quiz, an explainer, practice questions): the teaching
+#: texts of the markings' detectors (below) and the public texts' lesson signal
+#: (:data:`matchers.context._LESSON_TITLE`) both read them
+LESSON_WORDS = (
+    *("培训", "试题", "答题", "测验", "解读", "问答", "课件", "宣讲", "辅导", "什么是"),
+    # (twenty-sixth and twenty-ninth rounds) practice questions: 结构化面试模拟题
+    *("模拟题", "面试题", "真题", "练习题"),
+)
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)
 _TEACHING = re.compile(
-    r"培训|学习|知识|试题|测试|考试|解读|问答|课件|辅导|竞赛|答题|测验|宣讲"
-    r"|规定|办法|条例|细则|制度|规范|指南"
-    # (twenty-sixth round) an explainer or a reminder: 什么是工作秘密？ 保密提醒｜…
-    r"|什么是|常识|保密提醒|模拟题|面试题|真题|练习题"
+    "|".join(LESSON_WORDS)
+    + r"|学习|知识|测试|考试|竞赛|规定|办法|条例|细则|制度|规范|指南"
+    # (twenty-sixth round) a reminder: 保密常识, 保密提醒｜…
+    + r"|常识|保密提醒"
 )
 _QUOTE_REACH = 24
 

@@ -40,10 +40,10 @@ from matchers.context import (
     marker_label,
     public_signals,
     put_off,
-    taught,
     withheld_from_public,
     written_as_published,
 )
+from matchers.detectors import taught
 from matchers.errors import ScopeError
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import (
