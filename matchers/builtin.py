@@ -10,7 +10,7 @@ from matchers.context import (
     work_secret_statements,
 )
 from matchers.detectors import BASE_DETECTORS, Detector
-from matchers.roster import roster, roster_loose, roster_sensitive
+from matchers.roster import roster, roster_loose, roster_record, roster_sensitive
 
 DETECTORS: dict[str, Detector] = {
     **BASE_DETECTORS,
@@ -20,6 +20,7 @@ DETECTORS: dict[str, Detector] = {
     "roster": roster,
     "roster_loose": roster_loose,
     "roster_sensitive": roster_sensitive,
+    "roster_record": roster_record,
 }
 
 #: Detectors that find something only where one of a few words stands: the engine looks for

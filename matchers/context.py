@@ -62,6 +62,8 @@ _DRAFT = (
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
     # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
+    # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
+    *("还没成稿", "尚未成稿", "没成稿", "未成稿", "还没定稿", "尚未定稿", "没定稿"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
@@ -200,7 +202,7 @@ _HUSH_BRANCHES = (
         ("打电话", "打招呼", "通气"),
     ),
     r"(?:家属|家里|家人|外人|其他人)(?:也别说|也别讲|都别说|也不要说|也不能说|都不要说)",
-    r"(?:避免|不要|暂不|先不|别)惊动",
+    r"(?:避免|不要|暂不|先不|别|请勿|勿|不得)惊动",
     # (seventh round) kept out of the written record (不写进合同正本, 不要写到协议里; 别写“劝返”),
     # kept from the public channel (不在人才网公示), hidden before an inspection (督察来之前用防尘网
     # 覆盖), the line agreed (口径由法规股统一把关, 对群众只讲“…”), the subject kept unaware (不与
@@ -216,6 +218,11 @@ _HUSH_BRANCHES = (
         ),
     ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
+    # (thirty-second round) left out of the report for now (碰头时先别写进去)
+    (
+        r"(?:先别|别|不要|先不要|暂不|先不|不能)(?:写进去|写上去|写进报告|写到报告里|写进材料)",
+        ("写进去", "写上去", "写进报告", "写到报告里", "写进材料"),
+    ),
     r"不在[^\n，。；,;]{1,8}?(?:公示|公布|公开发布)",
     r"(?:督察|巡视|巡察|检查组|核查组|暗访)[^\n，。；,;]{0,6}?前[^\n，。；,;]{0,10}?(?:覆盖|遮挡|遮盖|清理现场|转移|藏起)",
     r"口径由[^\n，。；,;]{1,12}?(?:把关|统一|审定|确定)",
@@ -923,9 +930,16 @@ def public_signals(text: str, title: str = "") -> list[str]:
     )
     if title:
         near = f"{title}\n{near}"
+    joined = None
     for name, pattern in _SIGNALS.items():
         if pattern.search(near):
             found.append(name)
+        elif not pattern.flags & re.MULTILINE:
+            # (thirty-second round) a PDF page wraps its lines anywhere (提起行政\n诉讼)
+            if joined is None:
+                joined = _unwrapped(near)[0]
+            if joined is not near and pattern.search(joined):
+                found.append(name)
     if _articles(text, 3):
         found += ["条文", "条文"]
     if len(_COUNTS.findall(near, 0, 4000)) >= 4:

@@ -282,7 +282,20 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
         hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
     if "密级" in text:
         hits += [h for h in _level_column(text) if not _overlaps(hits, h[0], h[1])]
+    title = _TITLED.match(text)
+    if title is not None:
+        start, end = title.span(1) if title.group(1) else title.span(2)
+        if not _overlaps(hits, start, end) and not _cited(text, start, end):
+            hits.append((start, end, text[start:end]))
     yield from sorted(hits)
+
+
+# (thirty-second round) a level bracketed at the head or the end of a document's title line:
+# 2027年征兵任务分配（秘密）, 【机密】关于……的报告 — where a marking stands
+_TITLED = re.compile(
+    rf"\s*(?:[（(【〔\[]({_LEVEL})[)）】〕\]][^\n]{{2,60}}|[^\n]{{2,60}}?[（(【〔\[]({_LEVEL})[)）】〕\]])"
+    r"[ \t　]*(?:\r?\n|$)"
+)
 
 
 def _overlaps(hits: list[Hit], start: int, end: int) -> bool:

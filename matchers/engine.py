@@ -447,7 +447,7 @@ class Engine:
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
             cut, marked = _model_cut(rule, scores.get(ci, 0), context.quiet is not None)
-            if rule.model and cut is not None and not context.all_public:
+            if rule.model and cut is not None and not (context.all_public or context.titled):
                 # where a marker says the text is internal, the writing need only lean that way
                 style = min(rule.model_style, MARKED_STYLE) if marked else rule.model_style
                 marker = context.quiet if marked else None
@@ -874,6 +874,7 @@ class _Context:
                     break
             if self.quiet is not None:
                 break
+        titled = 0
         for name, members in documents.items():
             if self.internal is None:  # internal evidence always beats public context
                 found = signals_of(name)
@@ -881,7 +882,12 @@ class _Context:
                     label = "公开文本（" + "、".join(dict.fromkeys(found)) + "）"
                     self.public.update(dict.fromkeys(members, label))
                     continue
+                titled += "标题" in found
             self._private.append(members)
+        # (thirty-second round) every document not read as published is headed as a notice
+        # (…审计结果公告) and nothing says it is internal: the model's reading of its style is
+        # not evidence against its own title
+        self.titled = bool(self._private) and titled == len(self._private)
 
     @property
     def all_public(self) -> bool:

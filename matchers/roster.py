@@ -34,6 +34,7 @@ from matchers.detectors import (
     cn_mobile,
     cn_resident_id,
     labelled,
+    resident_ids,
 )
 
 #: Characters from a name to the next one that still belong to its entry.
@@ -292,6 +293,30 @@ def roster(text: str) -> Iterator[Hit]:
     if len(text) < 20:
         return
     yield from _validated(text)
+
+
+def roster_record(text: str) -> Iterator[Hit]:
+    """Entries whose resident ID stands beside a second way to find the person (a mobile, a
+    bank card, a home address): a whole identity record (docs/scope-tables.md, 名单)."""
+    if len(text) < 20 or "\n" not in text:
+        return
+    entries = _validated(text)
+    for i, (start, end, value) in enumerate(entries):
+        stop = min(entries[i + 1][0] if i + 1 < len(entries) else len(text), start + ROW_SPAN)
+        if _record(text, start, stop):
+            yield start, end, value
+
+
+def _record(text: str, start: int, stop: int) -> bool:
+    """Does the entry at ``text[start:stop]`` hold a resident ID and another identifier?"""
+    ids = {at for at, _, _ in resident_ids(text)}
+    spots = [at for at, _, _ in _identifiers(text) if start <= at < stop]
+    if not any(at in ids for at in spots):
+        return False
+    if any(at not in ids for at in spots):
+        return True
+    # an address (…村3组9号, …路106号4幢), not an amount
+    return any(_UNIT.search(value) for _, _, value in _attributes(text[start:stop]))
 
 
 @lru_cache(maxsize=2)

@@ -86,7 +86,7 @@ def test_version_changes_with_content(tmp_path: Path) -> None:
         ('detector = "cn_resident_id"', 'detector = "passport"',
          "land.toml:17: patterns[0].detector: unknown detector, known: bank_card, "
          "circulation_marker, cn_mobile, cn_resident_id, cn_uscc, roster, roster_loose, "
-         "roster_sensitive, secrecy_marking, secrecy_statement, work_secret_marking, "
+         "roster_record, roster_sensitive, secrecy_marking, secrecy_statement, work_secret_marking, "
          "work_secret_statement (got 'passport')"),
         ('detector = "cn_resident_id"', "regex = '(秘密'",
          "land.toml:17: patterns[0].regex: invalid regular expression: missing ), unterminated "

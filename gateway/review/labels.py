@@ -49,6 +49,7 @@ DETECTOR_LABELS: dict[str, str] = {
     "roster": "人员名单",
     "roster_loose": "人员名单（宽松）",
     "roster_sensitive": "敏感个人信息名单",
+    "roster_record": "身份证号与住址或电话名单",
     "secrecy_statement": "密级声明",
 }
 
