@@ -1,0 +1,180 @@
+"""Round 32 of issue 9 (after blind39 and blind40 were read): what a few rows, a title line, a
+column heading or a colleague's aside says, and the published forms that share their words.
+
+- Personal data: three residents' ID numbers each beside an address or a mobile (a whole
+  identity record, not just a number).
+- State secret: a level bracketed on a table's title line (…分配（机密）); a classified paper
+  relayed from a briefing with a word not to pass it on.
+- Personnel: a reserve sheet with a level column and the organisation's view of each person.
+- Work secret: inspection findings told before the report is written up.
+- Public security: a clue handed over with the instruction not to alert the subject.
+- Land: the ceiling a negotiator may go to and the first step he may offer.
+- Public or harmless: a reply to an information request whose lines wrap like a PDF page's, a
+  duty sheet asking for stability reports on time, an audit results announcement, a title with
+  a level in the middle of its words.
+
+Samples written for this module; none is taken from ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.service import Gateway
+from tests.fixtures_matchers import resident_id
+from tests.fixtures_smtp import Sink
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    detectors_of,
+    family_tests,
+    held_then_relayed,
+)
+from tests.test_detection_families import _attach, docx, mail
+from tests.test_detection_personnel4 import xlsx
+
+IDS = [resident_id(f"3302241979{n + 3:02d}0{n + 1}41{n}") for n in range(4)]
+
+#: family → (category, file name, content): each must be held under its category
+SENSITIVE: Sensitive = {
+    "three residents' ID numbers each beside a home address": (
+        "personal_data",
+        "buzhu.eml",
+        mail(
+            "补报名单",
+            "社保所：\n下面三户麻烦帮忙录系统：\n"
+            f"1\t鲍海涛\t{IDS[0]}\t溪口镇茶坪村4组12号\n"
+            f"2\t邝秀兰\t{IDS[1]}\t溪口镇茶坪村6组3号\n"
+            f"3\t尹德福\t{IDS[2]}\t县城迎宾路88号2幢501室\n"
+            "谢谢",
+        ),
+    ),
+    "a level bracketed on a table's title line": (
+        "state_secret",
+        "renwu.csv",
+        "2027年度民兵预备役编组任务（机密）\n单位,编组数,重点专业,备注\n"
+        "东坑镇,3,通信,\n西岭乡,2,防化,\n".encode("gb18030"),
+    ),
+    "a classified paper relayed from a briefing": (
+        "state_secret",
+        "chuanda.eml",
+        mail(
+            "跟你说一声",
+            "老邝，上午县里开会传达的机密文件说明年要在咱们乡北边建个部队营区，"
+            "大概要用四百亩，你先别往外说，等正式通知。",
+        ),
+    ),
+    "a reserve sheet's level column and the organisation's view": (
+        "personnel",
+        "houbei.xlsx",
+        xlsx(
+            [
+                ["序号", "姓名", "现任职务", "后备层级", "组织意见"],
+                [1, "甘晓东", "发改局综合股股长", "副科级", "近期可用"],
+                [2, "苗佳琪", "团县委办公室主任", "副科级", "放乡镇锻炼"],
+                [3, "路振宇", "财政局预算股副股长", "正科级", "重点培养"],
+            ]
+        ),
+    ),
+    "inspection findings told before the report is written up": (
+        "work_secret",
+        "xuncha.eml",
+        mail(
+            "溪口那边的情况",
+            "老甘：\n我们组在溪口镇巡察，这几天查出镇里用土地出让金给机关食堂装修，二十多万。\n"
+            "报告尚未定稿，先跟你通个气。",
+        ),
+    ),
+    "a clue handed over with the instruction not to alert the subject": (
+        "public_security",
+        "yijiao.docx",
+        docx(
+            [
+                "关于移交问题线索的函",
+                "县纪委监委：",
+                "我局在侦办一起电信诈骗案中发现，某镇财政所工作人员涉嫌为他人违规提供账户，"
+                "现将有关问题线索和转账记录函告贵委，请按程序处理。",
+                "核查前请勿惊动当事人。",
+                "县公安局",
+            ]
+        ),
+    ),
+    "the ceiling a negotiator may go to and his first step": (
+        "land",
+        "tanpan.eml",
+        mail(
+            "周五谈判",
+            "小路：\n周五跟养殖场老板谈，按评估补偿是310万。"
+            "镇里允许最高到380万，第一次只松到340万，别一次说完。",
+        ),
+    ),
+}
+
+PUBLIC: Public = {
+    "a reply to an information request whose lines wrap like a PDF page's": (
+        "dafu.eml",
+        mail(
+            "政府信息公开申请答复书",
+            "政府信息公开申请答复书\n申请人鲍某：\n"
+            "本机关收到您要求获取东坑村地块征收补偿明细的申请。经审查，该地块征收补偿安置方案已\n"
+            "公告，现予提供；其他被征收人的补偿明细涉及个人隐私，依据《中华人民共和国政府信息\n"
+            "公开条例》第十五条，不予公开；评估报告尚在出具中，暂不公开。\n"
+            "如不服本答复，可在收到之日起60日内申请行政复议，或在6个月内依法提起行政\n"
+            "诉讼。\n县自然资源局",
+        ),
+    ),
+    "a duty sheet asking for stability reports on time": (
+        "zhiban.xlsx",
+        xlsx(
+            [
+                ["春节期间政法委机关值班表"],
+                ["日期", "带班领导", "值班人员", "备注"],
+                ["2月1日", "邝书记", "甘立军", "24小时在岗"],
+                ["2月2日", "苗副书记", "尹佳", "信访维稳信息及时报送"],
+            ]
+        ),
+    ),
+    "an audit results announcement": (
+        "shenji.docx",
+        docx(
+            [
+                "东坑县审计局关于县水务集团财务收支情况的审计结果公告",
+                "审计发现的主要问题：一是部分工程结算审核不严；二是往来款清理不及时，涉及资金800万元。",
+                "对审计发现的问题，县水务集团已整改到位，有关问题线索已移送相关部门处理。",
+            ]
+        ),
+    ),
+    "a title with a level in the middle of its words": (
+        "qingcha.eml",
+        mail(
+            "清查通知",
+            "关于开展（秘密）载体清查工作的通知\n各科室：请于本周五前自查本科室保管的涉密载体，"
+            "填写清查表后交办公室。",
+        ),
+    ),
+}
+
+scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
+    "round32", SENSITIVE, PUBLIC
+)
+
+
+def test_the_records_are_found_as_whole_records(scanned: dict[str, dict]) -> None:
+    assert "roster_record" in detectors_of(scanned["buzhu.eml"])
+
+
+def test_the_title_level_is_a_marking(scanned: dict[str, dict]) -> None:
+    assert "secrecy_marking" in detectors_of(scanned["renwu.csv"])
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    families = [
+        "three residents' ID numbers each beside a home address",
+        "inspection findings told before the report is written up",
+        "the ceiling a negotiator may go to and his first step",
+    ]
+    held = as_mails(SENSITIVE, families, _attach)
+    published = PUBLIC["an audit results announcement"][1]
+    await held_then_relayed(smtp_gateway, upstream, held, _attach("shenji.docx", published))
