@@ -109,7 +109,10 @@ _STATED = re.compile(r"[ \t]*(?:为|是|[:：“\"])")
 # a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
 _PENDING = ("上会研究", "研究前", "尚未研究", "尚未决定", "尚未上会")
 _STUDY = "研究"
-_PENDING_BEFORE = re.compile(r"(?:(?:待|提交|提请)[^\n，。,]{0,6}|将于?[^\n，。,]{0,8})$")
+# (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）)
+_PENDING_BEFORE = re.compile(
+    r"(?:(?:待|提交|提请)[^\n，。,]{0,6}|将于?[^\n，。,]{0,8}|[（(]供[^\n，。,)）]{1,8})$"
+)
 
 
 def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:

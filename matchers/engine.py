@@ -285,8 +285,10 @@ class Engine:
             for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
+        cited = any(hit.rule.endswith(CITED) for _, hits in per_segment for hit in hits)
         if self._contextual and (
-            any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
+            cited
+            or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
             or (self._marked and self._keeps_quiet(folds, fired))
         ):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
@@ -301,6 +303,20 @@ class Engine:
                             self._in_public(hit, context.public.get(i))
                             if i in context.public
                             else self._in_public(hit, published.get(hit.category), strong=False)
+                            for hit in hits
+                        ],
+                    )
+                    for i, (segment, hits) in enumerate(per_segment)
+                ]
+            if cited and context.quiet is not None and not context.all_public:
+                # (thirty-second round) a marking named in a sentence (右上角印的机密★10年) in a
+                # message that tells its reader to keep quiet (千万别跟别人讲): a marked paper
+                # being passed on, not a lesson quoting one
+                per_segment = [
+                    (
+                        segment,
+                        [
+                            self._told_quietly(hit) if i not in context.public else hit
                             for hit in hits
                         ],
                     )
@@ -417,6 +433,13 @@ class Engine:
             for ci in asking
             if probability < (self.scope.categories[ci].context.published or 0.0)
         }
+
+    def _told_quietly(self, hit: _Hit) -> _Hit:
+        """A marking quoted in a sentence, at its full weight again."""
+        if not hit.rule.endswith(CITED) or hit.suppressed_by:
+            return hit
+        weight = self.scope.categories[hit.category].patterns[int(hit.key[2])].weight
+        return replace(hit, weight=weight, rule=hit.rule[: -len(CITED)] + CITED_QUIETLY)
 
     def _in_public(self, hit: _Hit, signals: str | None, strong: bool = True) -> _Hit:
         """A topic hit inside a published notice, law or news text: weak ones are discounted,
@@ -591,7 +614,7 @@ class Engine:
                 if pattern.detector in MARKING_DETECTORS and not marking_position(
                     folded.text, fstart, fend, location
                 ):  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
-                    weight, label = weight // 2, f"{label}（文中引用）"
+                    weight, label = weight // 2, f"{label}{CITED}"
                 yield _Hit(pattern.category, key, kind, label, start, end, weight, value)
 
 
@@ -658,6 +681,10 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
 
 #: Detectors whose hits are markings: they count fully only where markings stand.
 MARKING_DETECTORS = frozenset({"secrecy_marking"})
+#: the label of a marking quoted in a sentence (half its weight)
+CITED = "（文中引用）"
+#: … and of one the message also tells its reader to keep quiet about (its full weight again)
+CITED_QUIETLY = "（文中提到，并交代保密）"
 #: Locations that are a page's margins: a marking there stands where markings stand.
 _MARGINS = ("页眉", "页脚", "母版", "页眉页脚")
 #: What may precede a marking on its line: a form label (密级：) or a list of its own.
