@@ -434,6 +434,13 @@ class Engine:
             if probability < (self.scope.categories[ci].context.published or 0.0)
         }
 
+    def _topical(self, key: RuleKey, weight: int) -> bool:
+        """Is a scored key topic evidence that context may corroborate?"""
+        if key[1] in ("term", "near"):
+            return True
+        category = self.scope.categories[key[0]]
+        return key[1] == "pattern" and category.context.detectors and weight < category.threshold
+
     def _told_quietly(self, hit: _Hit) -> _Hit:
         """A marking quoted in a sentence, at its full weight again."""
         if not hit.rule.endswith(CITED) or hit.suppressed_by:
@@ -465,7 +472,8 @@ class Engine:
         """Internal-document evidence and named people, for every table that asks for them and
         already has topic hits: one key each (scored once) and one finding at the evidence."""
         # only topic evidence (words, near rules) is corroborated: a list of names is not a topic
-        scores = self._scores({k: w for k, w in keys.items() if k[1] in ("term", "near")})
+        # (and, where a table says so, its weak detector findings: three ID numbers)
+        scores = self._scores({k: w for k, w in keys.items() if self._topical(k, w)})
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context

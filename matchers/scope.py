@@ -215,9 +215,14 @@ class ContextRule(_Rule):
     loose rosters are discounted as in a public text (strong ones keep their weight: the
     model's reading alone is weaker than a published text's structure), and its named people
     do not count.
+    ``detectors``: the table's detector and pattern findings that weigh less than its threshold
+    (three ID numbers, one sensitive row) count as topic evidence that internal evidence may
+    corroborate (a few residents' card numbers with 别说是村里给的). Default: only words and
+    near rules do.
     """
 
     internal: Weight = 0
+    detectors: bool = False
     internal_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     public: str = "ignore"
     topic_cap: Weight | None = None
