@@ -278,9 +278,15 @@ def roster_sensitive(text: str) -> Iterator[Hit]:
     # 对象花名册, 核酸检测阳性人员): every entry under the title says it
     head = text.lstrip()[:_TITLE_SPAN].split("\n", 1)[0]
     titled = len(head) <= _TITLE_SPAN and _SENSITIVE_ATTRIBUTE.search(head) is not None
+    # (thirty-third round) a bank card is a financial account (art. 28) in itself
+    cards = [at for at, _, _ in _cards(text)] if entries else []
     for i, (start, end, value) in enumerate(entries):
-        stop = entries[i + 1][0] if i + 1 < len(entries) else len(text)
-        if titled or _SENSITIVE_ATTRIBUTE.search(text, end, min(stop, start + ROW_SPAN)):
+        stop = min(entries[i + 1][0] if i + 1 < len(entries) else len(text), start + ROW_SPAN)
+        if (
+            titled
+            or _SENSITIVE_ATTRIBUTE.search(text, end, stop)
+            or any(end <= at < stop for at in cards)
+        ):
             yield start, end, value
 
 
