@@ -13,6 +13,12 @@ column heading or a colleague's aside says, and the published forms that share t
   duty sheet asking for stability reports on time, an audit results announcement, a title with
   a level in the middle of its words.
 
+Round 33 (after blind41, blind42 and the traino corpus were read): a marking read out with a
+word to keep it quiet, one resident's record looked up for someone, a few residents' bank cards, an exam paper in plain words, a petitioner watched at
+her door, survey maps without their technical processing, audit findings kept from the audited.
+Public or harmless: a published tender with its ceiling price, a colleague saying there is no
+need to call ahead.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -34,6 +40,7 @@ from tests.support.scans import (
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 
+CARDS = ["6217 9955 8000 1234 560", "6228 4808 6612 0397 315", "6230 5211 7000 9652 014"]
 IDS = [resident_id(f"3302241979{n + 3:02d}0{n + 1}41{n}") for n in range(4)]
 
 #: family → (category, file name, content): each must be held under its category
@@ -109,6 +116,66 @@ SENSITIVE: Sensitive = {
             "镇里允许最高到380万，第一次只松到340万，别一次说完。",
         ),
     ),
+    "a marking read out with a word to keep it quiet": (
+        "state_secret",
+        "kandao.eml",
+        mail(
+            "你知道就行",
+            "哥，今天在办公室看到份文件，右上角印的机密★5年，说的是明年要在北山修一条军用公路，"
+            "征用咱们村一百多亩。这事千万别跟别人讲。",
+        ),
+    ),
+    "one resident's record looked up for someone": (
+        "personal_data",
+        "chazhao.eml",
+        mail(
+            "你要的",
+            f"查到了，苗春燕，身份证{IDS[3]}，现住城南街道桂园小区5栋2单元301，"
+            "别说是从我这儿查的。",
+        ),
+    ),
+    "a few residents' bank cards": (
+        "personal_data",
+        "kahao.eml",
+        mail(
+            "卡号核对",
+            f"会计：\n打不进去的三户卡号重新核了：\n覃长贵 {CARDS[0]}\n"
+            f"邝桂英 {CARDS[1]}\n尹秋生 {CARDS[2]}\n明天一起重报。",
+        ),
+    ),
+    "an exam paper in plain words": (
+        "work_secret",
+        "juanzi.eml",
+        mail(
+            "",
+            "老甘，下周统考的语文卷子我放你柜子里了，谁问都说还在印，别让哪个学校先拿到。",
+        ),
+    ),
+    "a petitioner watched at her door": (
+        "public_security",
+        "shouzhe.eml",
+        mail(
+            "报告",
+            "所长，5栋那个邝老太这两天又说要去省里讨说法，我在她楼下守着，她一出门我就给您打电话。",
+        ),
+    ),
+    "survey maps without their technical processing": (
+        "state_secret",
+        "dixingtu.eml",
+        mail(
+            "图",
+            "甘工，你要的1:5000地形图是没做过技术处理的，坐标都在，我压缩了发你，用完别往别处拷。",
+        ),
+    ),
+    "audit findings kept from the audited": (
+        "work_secret",
+        "jingze.eml",
+        mail(
+            "水务局那笔钱",
+            "科长，经责审计这几天看下来，水务局前任局长任上有一笔300万的资金转到了一家合作社。"
+            "报告还没出，先别跟被审计单位透这一步。",
+        ),
+    ),
 }
 
 PUBLIC: Public = {
@@ -143,6 +210,22 @@ PUBLIC: Public = {
                 "审计发现的主要问题：一是部分工程结算审核不严；二是往来款清理不及时，涉及资金800万元。",
                 "对审计发现的问题，县水务集团已整改到位，有关问题线索已移送相关部门处理。",
             ]
+        ),
+    ),
+    "a published tender with its ceiling price": (
+        "zhaobiao.eml",
+        mail(
+            "招标公告",
+            "北山县城北学校建设项目施工招标公告\n一、项目概况：建设规模约2.1万平方米。\n"
+            "二、最高投标限价：4870万元。\n三、投标人资格要求：具有建筑工程施工总承包二级及以上资质。\n"
+            "四、招标文件获取时间：2026年12月8日至12月14日。\n特此公告。\n北山县公共资源交易中心",
+        ),
+    ),
+    "a colleague saying there is no need to call ahead": (
+        "dazhaohu.eml",
+        mail(
+            "表格",
+            "小苗，表我放门卫室了，你路过直接拿，不用打招呼。征迁办那边的签字我下午去补。",
         ),
     ),
     "a title with a level in the middle of its words": (
