@@ -755,7 +755,10 @@ _DECIDED_BEFORE = re.compile(
     # (twenty-sixth round) personal data withheld from a published table: 信访人信息不予公开
     r"|隐私|个人信息|人信息)[ \t，,、]*$"
 )
-_DECIDED_AFTER = re.compile(r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(])")
+# (thirty-fourth round: also a count, 不予公开\t11 in an annual report's table)
+_DECIDED_AFTER = re.compile(
+    r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(]|[0-9]+[ \t]*(?:件|条|$|\n))"
+)
 
 
 def _disclosure_decision(text: str, start: int, end: int) -> bool:

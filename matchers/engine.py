@@ -649,7 +649,10 @@ def _load_model() -> None:
 #: Public signals of texts that speak *about* other documents (a reply to a request, a press
 #: conference, an interview, a news report, a reply to a deputy, a judgment): a marker in one of
 #: their sentences describes a document, it is not theirs.
-DESCRIBING = frozenset({"依申请公开", "发布会", "问答", "记者", "新闻", "建议答复", "裁判文书"})
+DESCRIBING = frozenset(
+    # (thirty-fourth round) a hearing notice on a draft (对补偿方案（征求意见稿）提出异议，决定举行听证)
+    {"依申请公开", "发布会", "问答", "记者", "新闻", "建议答复", "裁判文书", "听证"}
+)
 
 #: the internal head a table's head needs beside internal evidence (``model_marked``): the
 #: marker already says the text is a working paper; its writing need only lean that way (a
