@@ -150,7 +150,10 @@ _HUSH_ACT = (
     r"|[^\n，。；,;]{0,6}?传开|透风|漏风|走风|透口风|打草惊蛇|搞大|闹大|说去哪|往外说|往上报"
     r"|透底|放共享|放到共享|放在共享|发工作群|发到群|发到工作群|发微信群|说漏|漏口风"
     # (thirty-third round) a stir made (别弄出动静), the formal notice held back (先别正式通知)
-    r"|弄出动静|闹出动静|搞出动静|正式通知)"
+    r"|弄出动静|闹出动静|搞出动静|正式通知"
+    # (thirty-fourth round) passed down or out (先别往乡镇传, 别往下说), copied (你别复印), put on
+    # the internet (分配表别上外网)
+    r"|往下说|往下传|往下发|往乡镇传|往村里传|往群里发|复印|翻拍|上外网|发外网)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -218,7 +221,7 @@ _HUSH_BRANCHES = (
     # (nineteenth round: a few words may stand between, 不写入对外的补偿方案)
     (
         r"(?:不|不要|别|不能)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
-        r"(?:合同|协议|正本|文件|纪要|记录|方案|文本|材料)",
+        r"(?:合同|协议|正本|文件|纪要|记录|方案|文本|材料|稿)",
         tuple(
             f"{no}{put}"
             for no in ("不", "不要", "别", "不能")
@@ -476,6 +479,12 @@ def hush_markers(
                 if not _quoted(text, start, end):
                     found.append((start, end, m.group()))
     yield from sorted(set(found))
+
+
+def instruction(word: str) -> bool:
+    """Is an internal marker an instruction in words about keeping a matter quiet (别往外说,
+    你别复印, 就说还在核实), not a printed marker or a decision put off?"""
+    return any(branch.fullmatch(word) for branch in _HUSH) and not put_off(word)
 
 
 def marker_label(word: str) -> str:

@@ -34,6 +34,7 @@ from matchers.context import (
     Probe,
     cited_as_example,
     in_sentence,
+    instruction,
     internal_markers,
     is_circulation,
     is_public,
@@ -498,7 +499,8 @@ class Engine:
                 if not weight or score < (style_min if kind == "style" else rule.internal_min):
                     continue
                 if kind == "internal":
-                    evidence = context.internal
+                    instructed = rule.internal_from == "instruction"
+                    evidence = context.instructed if instructed else context.internal
                 elif kind == "named":
                     # a table that reads style counts names only in a text that reads more as
                     # a working paper than as a published one (a list of those to be assessed)
@@ -885,6 +887,9 @@ class _Context:
         self.internal: Evidence | None = None
         #: the first internal evidence that limits who may know (not a decision put off)
         self.quiet: Evidence | None = None
+        #: the first of those that is an instruction in words (别往外说, 你别复印), not a
+        #: document's printed marker (内部资料) — what some tables ask for (``internal_from``)
+        self.instructed: Evidence | None = None
         for i, folded in enumerate(folds):
             if not markers[i]:
                 continue
@@ -908,9 +913,11 @@ class _Context:
                 evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
                 self.internal = self.internal or evidence
                 if not put_off(word):
-                    self.quiet = evidence
-                    break
-            if self.quiet is not None:
+                    self.quiet = self.quiet or evidence
+                    if instruction(word):
+                        self.instructed = evidence
+                        break
+            if self.instructed is not None:
                 break
         titled = 0
         for name, members in documents.items():

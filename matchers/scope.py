@@ -215,6 +215,9 @@ class ContextRule(_Rule):
     loose rosters are discounted as in a public text (strong ones keep their weight: the
     model's reading alone is weaker than a published text's structure), and its named people
     do not count.
+    ``internal_from``: ``"instruction"`` counts as internal evidence only an instruction in
+    words to keep the matter quiet (你别复印, 先别往乡镇传), not a printed marker (内部资料) or a
+    draft: a secrecy notice marked 内部资料 that names 涉密载体 is routine. Default ``"any"``.
     ``detectors``: the table's detector and pattern findings that weigh less than its threshold
     (three ID numbers, one sensitive row) count as topic evidence that internal evidence may
     corroborate (a few residents' card numbers with 别说是村里给的). Default: only words and
@@ -222,6 +225,7 @@ class ContextRule(_Rule):
     """
 
     internal: Weight = 0
+    internal_from: str = "any"
     detectors: bool = False
     internal_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     public: str = "ignore"
@@ -243,6 +247,13 @@ class ContextRule(_Rule):
     def _public(cls, value: str) -> str:
         if value not in ("ignore", "discount"):
             raise ValueError(f"must be one of ignore | discount (got {value!r})")
+        return value
+
+    @field_validator("internal_from")
+    @classmethod
+    def _internal_from(cls, value: str) -> str:
+        if value not in ("any", "instruction"):
+            raise ValueError(f"must be one of any | instruction (got {value!r})")
         return value
 
 
