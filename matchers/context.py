@@ -64,6 +64,8 @@ _DRAFT = (
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
     *("还没成稿", "尚未成稿", "没成稿", "未成稿", "还没定稿", "尚未定稿", "没定稿"),
+    # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
+    *("(初核)", "尚未审定", "还没审定"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
@@ -74,6 +76,13 @@ _DRAFT = (
     *("需要协调的问题", "请求协调的问题", "汇报提纲", "汇报稿", "需研究事项", "需要研究事项"),
     # a numbered draft (第三稿, 第2稿): drafts circulate by number before one is adopted
     *(f"第{n}稿" for n in (*"一二三四五六七八九十", *"123456789")),
+)
+# limits a colleague says in words when passing a paper on (only to …, delete it once read,
+# returned after the meeting, not put in writing)
+_SPOKEN_LIMITS = (
+    *("只发到", "只发至", "仅发到", "仅发至", "只传达到", "仅传达到"),
+    *("看完就删", "看完即删", "看完删掉", "看完删了", "看后删除", "阅后删除"),
+    *("会后收回", "当场收回", "不形成文字", "不形成书面"),
 )
 _CIRCULATION = (
     *("仅供参阅", "仅供领导参阅", "仅供内部参阅", "内部参阅", "仅供内部", "仅供内部使用"),
@@ -94,11 +103,10 @@ _CIRCULATION = (
     *("仅报县委", "仅报县领导", "仅报主要领导", "只报县委", "只报主要领导", "仅报区委", "只报区委"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
-    *("不张贴", "不形成书面", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
+    *("不张贴", "不形成书面", "不形成文字", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
     # (twenty-sixth round) sent only to a few (只发到区领导和一把手), to be deleted once read (看完
     # 就删): a colleague passing a restricted paper on says both
-    *("只发到", "只发至", "仅发到", "仅发至", "只传达到", "仅传达到"),
-    *("看完就删", "看完即删", "看完删掉", "看完删了", "看后删除", "阅后删除"),
+    *_SPOKEN_LIMITS,
 )
 # kept back from the public (issue 9, third round): amounts left off the published list (不在公示
 # 清单中体现) and the agreed line for outsiders (对外发布口径为…, 统一说法为…). Internal-document
@@ -153,7 +161,9 @@ _HUSH_ACT = (
     r"|弄出动静|闹出动静|搞出动静|正式通知"
     # (thirty-fourth round) passed down or out (先别往乡镇传, 别往下说), copied (你别复印), put on
     # the internet (分配表别上外网)
-    r"|往下说|往下传|往下发|往乡镇传|往村里传|往群里发|复印|翻拍|上外网|发外网)"
+    r"|往下说|往下传|往下发|往乡镇传|往村里传|往群里发|复印|翻拍|上外网|发外网"
+    # (thirty-fifth round) passed round a group (别再往群里转, 别报到街道群里去)
+    r"|往群里转|转群里|再往群里|报到[^\n，。；,;]{0,6}?群)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -272,6 +282,41 @@ _HUSH_BRANCHES = (
         ("前不得",),
     ),
     (r"私下(?:打个电话|打电话|通知|说一声|递个话|透个话)", ("私下",)),
+    # (thirty-fifth round) known to the few (只有你我和政委知道, 印题那边只给了我一个人, 你知道就行),
+    # kept out of the record (别在表上体现), a pretext for outsiders (对外以“规划修编”为由), a
+    # decision not told (别说已经定了), a time before which nobody is told (检查前不能告诉商户),
+    # the people concerned unaware (自己都不晓得被列进去了), said only in a small circle (只在
+    # 班子里说)
+    (
+        r"只有(?:你我|你和我|我们|咱们|我和你)[^\n，。；,;]{0,8}?知道",
+        ("只有你我", "只有你和我", "只有我们", "只有咱们", "只有我和你"),
+    ),
+    (r"只(?:给|告诉|发)了?我一个人", ("我一个人",)),
+    (
+        r"(?:你|您)?(?:知道|心里有数)就(?:行|好|可以)了?(?=[。，,！!\n]|$)",
+        ("知道就行", "知道就好", "知道就可以", "有数就行"),
+    ),
+    (r"(?:别|不要|不能)在[^\n，。；,;]{1,6}?(?:上|里)体现", ("上体现", "里体现")),
+    (r"对外以[“\"「][^”\"」\n]{1,14}[”\"」]为由", ("对外以",)),
+    (
+        r"(?:别|不要|先别)(?:说|讲)(?:已经|都)?定了",
+        ("说已经定了", "讲已经定了", "说定了", "讲定了", "说都定了"),
+    ),
+    (r"前(?:不能|不要|别|不得)(?:告诉|透露|告知|通知|说)", ("前不能", "前不要", "前别", "前不得")),
+    (
+        r"(?:自己|本人)(?:都|也|还)?不(?:晓得|知道)",
+        (
+            "自己都不晓得",
+            "自己都不知道",
+            "自己不晓得",
+            "自己不知道",
+            "本人都不知道",
+            "自己也不知道",
+            "自己还不知道",
+        ),
+    ),
+    (r"只在[^\n，。；,;]{1,6}?(?:里|内)(?:说|讲|传达|通报)", ("只在",)),
+    (r"(?:先别|别|不要|先不要)转(?=[。，,；;！!\n]|$)", ("别转", "不要转")),
     r"(?:前|之前)不(?:发)?(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
     r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进|出村|出镇|出区|出县|出市|跑了)",
@@ -483,7 +528,9 @@ def hush_markers(
 
 def instruction(word: str) -> bool:
     """Is an internal marker an instruction in words about keeping a matter quiet (别往外说,
-    你别复印, 就说还在核实), not a printed marker or a decision put off?"""
+    你别复印, 就说还在核实, 看完就删, 只传达到…), not a printed marker or a decision put off?"""
+    if word in _SPOKEN_LIMITS:
+        return True
     return any(branch.fullmatch(word) for branch in _HUSH) and not put_off(word)
 
 

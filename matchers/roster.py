@@ -230,7 +230,14 @@ def _name_before(text: str, start: int) -> tuple[int, int] | None:
     for m in _NAME_RUN.finditer(text, lo, start):
         if _is_name(m.group()):
             found = m.span()
+    # (thirty-fifth round) a name given in a sentence: 查到了，叫晏春燕，身份证…
+    for m in _CALLED.finditer(text, lo, start):
+        if _is_name(m.group(1)) and (found is None or m.start(1) > found[0]):
+            found = m.span(1)
     return found
+
+
+_CALLED = re.compile(rf"(?:叫|名叫|姓名[:：]?)([{_SURNAMES}][{_HAN}]{{1,2}})(?![{_HAN}])")
 
 
 def _entries(text: str, loose: bool) -> Iterator[Hit]:
