@@ -66,6 +66,8 @@ _DRAFT = (
     *("还没成稿", "尚未成稿", "没成稿", "未成稿", "还没定稿", "尚未定稿", "没定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
+    # a paper tagged as before its publication (测评结果（公示前）, 评估均价汇总（公告前）)
+    *("(公示前)", "(公告前)", "(发布前)", "(未公示)", "(未公开)"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
