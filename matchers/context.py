@@ -815,7 +815,7 @@ _DECIDED_BEFORE = re.compile(
 )
 # (thirty-fourth round: also a count, 不予公开\t11 in an annual report's table)
 _DECIDED_AFTER = re.compile(
-    r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(]|[0-9]+[ \t]*(?:件|条|$|\n))"
+    r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(]|[,，|]?[ \t]*[0-9]+[ \t]*(?:件|条|$|\r?\n))"
 )
 
 

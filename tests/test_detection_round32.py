@@ -19,6 +19,13 @@ her door, survey maps without their technical processing, audit findings kept fr
 Public or harmless: a published tender with its ceiling price, a colleague saying there is no
 need to call ahead.
 
+Rounds 34-35 (after blind43, blind44 and the trainp corpus were read): a shadowing log, a 密级
+field with its level after a space, a passage copied with the original's marking, a
+conscription quota not to be passed down, a post deleted and its poster summoned, a control
+price passed to a bidder's friend, a resident named in a sentence and looked up, residents'
+data handed to an insurer. Public: a hearing notice on a draft compensation scheme, an annual
+disclosure report counting its refusals in a table.
+
 Samples written for this module; none is taken from ``benchmarks/``.
 """
 
@@ -27,6 +34,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.service import Gateway
+from tests.fixtures_extract import zip_of
 from tests.fixtures_matchers import resident_id
 from tests.fixtures_smtp import Sink
 from tests.support.scans import (
@@ -176,6 +184,74 @@ SENSITIVE: Sensitive = {
             "报告还没出，先别跟被审计单位透这一步。",
         ),
     ),
+    "a shadowing log": (
+        "public_security",
+        "genzong.eml",
+        mail(
+            "今天情况",
+            "所长\n0720 鲍某 在家 车在院里\n0940 出门去镇上 小甘跟到信用社门口 见了一个外地人 拍了\n"
+            "1300 回家\n明天还跟不跟，等您话",
+        ),
+    ),
+    "a 密级 field with its level after a space": (
+        "state_secret",
+        "chulidan.eml",
+        mail(
+            "处理单",
+            "文件处理单\n来文单位 市人防办\n密级 机密\n保密期限 5年\n标题 关于调整重要目标防护等级的通知",
+        ),
+    ),
+    "a passage copied with the original's marking": (
+        "state_secret",
+        "chaolu.eml",
+        mail(
+            "抄的几段",
+            "你要的我给你抄了几段：\n“明年我县民兵应急分队扩编至120人，集结点设在县武装部后院。”\n"
+            "（原件标注：机密★5年，你看完删掉）",
+        ),
+    ),
+    "a conscription quota not to be passed down": (
+        "state_secret",
+        "zhengbing.eml",
+        mail(
+            "",
+            "小鲍，今年县里的征兵任务数定了，一共164人，这个数还没下文，你先别往村里传，等正式通知。",
+        ),
+    ),
+    "a post deleted and its poster summoned": (
+        "public_security",
+        "shantie.eml",
+        mail(
+            "",
+            "那个说城管打人的帖子已经联系平台删了，发帖的叫尹某，住桂园小区，明天叫到所里谈一下。",
+        ),
+    ),
+    "a control price passed to a bidder's friend": (
+        "work_secret",
+        "kongzhijia.eml",
+        mail(
+            "",
+            "敬老院改造那个项目控制价是312万，你跟你那个朋友说报290上下基本稳，别低于280。",
+        ),
+    ),
+    "a resident named in a sentence and looked up": (
+        "personal_data",
+        "jiaoshenme.eml",
+        mail(
+            "查到了",
+            f"你要查的那个人叫苗海燕，身份证{IDS[0]}，现在住在城南街道17号，电话13807715523，"
+            "别说是我查的。",
+        ),
+    ),
+    "residents' data handed to an insurer": (
+        "personal_data",
+        "baoxian.eml",
+        mail(
+            "名单",
+            "甘总，你们保险公司要的那几个小区七十岁以上老人的名单我整理好了，姓名、电话、住址都有，"
+            "一共九十多个，别说是从我这出去的。",
+        ),
+    ),
 }
 
 PUBLIC: Public = {
@@ -226,6 +302,35 @@ PUBLIC: Public = {
         mail(
             "表格",
             "小苗，表我放门卫室了，你路过直接拿，不用打招呼。征迁办那边的签字我下午去补。",
+        ),
+    ),
+    "a hearing notice on a draft compensation scheme": (
+        "tingzheng.eml",
+        mail(
+            "听证公告",
+            "关于桂园片区房屋征收补偿方案听证的公告\n"
+            "因部分被征收人对征收补偿方案（征求意见稿）提出异议，本机关决定举行听证会。\n"
+            "一、时间：下月10日上午9时。\n二、地点：桂园社区居委会会议室。\n"
+            "三、参加人员：被征收人代表12名，人大代表、政协委员各2名。\n听证会公开举行。\n县房屋征收办公室",
+        ),
+    ),
+    "an annual disclosure report counting its refusals in a table": (
+        "nianbao.zip",
+        zip_of(
+            [
+                (
+                    "年度报告.docx",
+                    docx(
+                        [
+                            "东坑县自然资源局2026年政府信息公开工作年度报告",
+                            "一、总体情况：全年主动公开政府信息280条，其中征收土地预公告12件、"
+                            "补偿安置方案公告8件。",
+                            "二、依申请公开：收到申请40件，予以公开25件，部分公开6件，不予公开9件。",
+                        ]
+                    ),
+                ),
+                ("附表.csv", "项目,数量\n主动公开,280\n依申请,40\n不予公开,9\n".encode()),
+            ]
         ),
     ),
     "a title with a level in the middle of its words": (
