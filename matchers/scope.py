@@ -242,18 +242,13 @@ class ContextRule(_Rule):
     model_marked: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
-    @field_validator("public")
+    @field_validator("public", "internal_from")
     @classmethod
-    def _public(cls, value: str) -> str:
-        if value not in ("ignore", "discount"):
-            raise ValueError(f"must be one of ignore | discount (got {value!r})")
-        return value
-
-    @field_validator("internal_from")
-    @classmethod
-    def _internal_from(cls, value: str) -> str:
-        if value not in ("any", "instruction"):
-            raise ValueError(f"must be one of any | instruction (got {value!r})")
+    def _choice(cls, value: str, info: ValidationInfo) -> str:
+        choices = {"public": ("ignore", "discount"), "internal_from": ("any", "instruction")}
+        allowed = choices[info.field_name or ""]
+        if value not in allowed:
+            raise ValueError(f"must be one of {' | '.join(allowed)} (got {value!r})")
         return value
 
 
@@ -414,6 +409,18 @@ _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _TABLE = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_-][A-Za-z0-9_.-]*\s*\]\]?\s*(?:#.*)?$")
 
 
+def _section(lines: list[str], name: str) -> tuple[int, int] | None:
+    """The lines of the single table ``[name]``: its header's index and the next header's."""
+    header = f"[{name}]"
+    for i, line in enumerate(lines):
+        if line.strip() == header:
+            for j in range(i + 1, len(lines)):
+                if _TABLE.match(lines[j]):
+                    return i, j
+            return i, len(lines)
+    return None
+
+
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best effort: the line where the key at ``loc`` is written (1-based)."""
     lines = text.splitlines()
@@ -438,6 +445,10 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
         keys = keys[1:]
         if not keys:
             return start + 1
+    elif len(loc) >= 2 and (table := _section(lines, loc[0])) is not None:
+        # a key of a single table ([context]): narrow to that table
+        start, stop = table
+        keys = keys[1:]
     else:
         # top-level keys come before the first table header
         for j, line in enumerate(lines):

@@ -98,6 +98,8 @@ def test_version_changes_with_content(tmp_path: Path) -> None:
          "land.toml: name: required key is missing"),
         ('words = ["新闻稿"]', 'words = ["新闻稿"]\nwindow = "wide"',
          "land.toml:22: excludes[0].window: must be an integer (got 'wide')"),
+        ('words = ["新闻稿"]', 'words = ["新闻稿"]\n\n[context]\ninternal_from = "anyone"',
+         "land.toml:24: context.internal_from: must be one of any | instruction (got 'anyone')"),
     ],
 )  # fmt: skip
 def test_bad_tables(tmp_path: Path, old: str, new: str, message: str) -> None:
