@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from matchers.boundary import on_boundaries
@@ -348,7 +349,9 @@ class Engine:
                 if count <= MAX_FINDINGS_PER_RULE:
                     findings.append(self._finding(segment, hit))
         if context is not None:
-            findings += self._corroborate(context, segments, keys)
+            # the tables whose detectors found something, if fewer than they count (one ID)
+            found = {key[0] for key, seen in values.items() if seen}
+            findings += self._corroborate(context, segments, keys, found)
         notes = [
             f"{self.scope.categories[key[0]].name}：规则“{rule}”命中较多，仅列出前 "
             f"{MAX_FINDINGS_PER_RULE} 处"
@@ -468,17 +471,27 @@ class Engine:
         return replace(hit, weight=hit.weight // 2, rule=f"{hit.rule}（公开文本）")
 
     def _corroborate(
-        self, context: _Context, segments: Sequence[Segment], keys: dict[RuleKey, int]
+        self,
+        context: _Context,
+        segments: Sequence[Segment],
+        keys: dict[RuleKey, int],
+        found: set[int],
     ) -> list[Finding]:
         """Internal-document evidence and named people, for every table that asks for them and
-        already has topic hits: one key each (scored once) and one finding at the evidence."""
+        already has topic hits: one key each (scored once) and one finding at the evidence.
+        ``found``: the tables whose detectors found anything, counted or not (one ID number)."""
         # only topic evidence (words, near rules) is corroborated: a list of names is not a topic
         # (and, where a table says so, its weak detector findings: three ID numbers)
         scores = self._scores({k: w for k, w in keys.items() if self._topical(k, w)})
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
-            cut, marked = _model_cut(rule, scores.get(ci, 0), context.quiet is not None)
+            gate = scores.get(ci, 0)
+            if rule.detectors and ci in found:
+                # (thirty-fifth round) a table of detectors: one number of a person stands (a
+                # single ID or mobile, not a finding of its own) as its words would
+                gate = max(gate, rule.model_min)
+            cut, marked = _model_cut(rule, gate, context.quiet is not None)
             if rule.model and cut is not None and not (context.all_public or context.titled):
                 # where a marker says the text is internal, the writing need only lean that way
                 style = min(rule.model_style, MARKED_STYLE) if marked else rule.model_style
@@ -694,6 +707,21 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
 
 #: Detectors whose hits are markings: they count fully only where markings stand.
 MARKING_DETECTORS = frozenset({"secrecy_marking"})
+#: the Han characters a message needs before a table's head of the model may read it
+MODEL_MIN_HAN = 12
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _worded(folds: Sequence[Folded]) -> bool:
+    """Has the message some words for the model to read (not only numbers and file names)?"""
+    needed = MODEL_MIN_HAN
+    for folded in folds:
+        needed -= sum(1 for _ in islice(_HAN.finditer(folded.text), needed))
+        if needed <= 0:
+            return True
+    return False
+
+
 #: the label of a marking quoted in a sentence (half its weight)
 CITED = "（文中引用）"
 #: … and of one the message also tells its reader to keep quiet about (its full weight again)
@@ -950,6 +978,8 @@ class _Context:
         """The table head's evidence, where it is at least ``cut`` sure and the internal head
         at least ``style``: located at the first of the head's strongest character groups (at
         ``marker``, the internal evidence that let a head count without the table's words)."""
+        if not _worded(self._folds):
+            return None  # (thirty-fifth round) numbers and no sentence: nothing to read
         judgement = self.judgement(segments)
         topic = judgement.topics.get(table)
         if topic is None or topic < cut or judgement.probability < style:

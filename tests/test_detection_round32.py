@@ -23,8 +23,10 @@ Rounds 34-35 (after blind43, blind44 and the trainp corpus were read): a shadowi
 field with its level after a space, a passage copied with the original's marking, a
 conscription quota not to be passed down, a post deleted and its poster summoned, a control
 price passed to a bidder's friend, a resident named in a sentence and looked up, residents'
-data handed to an insurer. Public: a hearing notice on a draft compensation scheme, an annual
-disclosure report counting its refusals in a table.
+data handed to an insurer; with the personal-data head of the model, a resident's whereabouts
+and mobile passed to a relative and a boy's class, home and father's phone. Public: a hearing
+notice on a draft compensation scheme, an annual disclosure report counting its refusals in a
+table, a class teacher's phone in a parents' meeting notice.
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -252,6 +254,24 @@ SENSITIVE: Sensitive = {
             "一共九十多个，别说是从我这出去的。",
         ),
     ),
+    "a resident's whereabouts and mobile passed to a relative": (
+        "personal_data",
+        "biaojie.eml",
+        mail(
+            "回复：你问的那个人",
+            "表姐，你托我问的那个人我在系统里看了，叫鲍文杰，住城东花园5栋2单元，手机13807714426，"
+            "去年离的婚，现在跟他妈住。",
+        ),
+    ),
+    "a boy's class, home and father's phone": (
+        "personal_data",
+        "nanhai.eml",
+        mail(
+            "你要的",
+            "刘哥，你侄女说的那个男孩叫甘子轩，三中初二（4）班的，家住桂园小区3栋，他爸在供电局上班，"
+            "电话13977012345。",
+        ),
+    ),
 }
 
 PUBLIC: Public = {
@@ -331,6 +351,13 @@ PUBLIC: Public = {
                 ),
                 ("附表.csv", "项目,数量\n主动公开,280\n依申请,40\n不予公开,9\n".encode()),
             ]
+        ),
+    ),
+    "a class teacher's phone in a parents' meeting notice": (
+        "jiazhanghui.eml",
+        mail(
+            "家长会通知",
+            "各位家长：本周五下午三点召开家长会，请准时参加。如有事请联系班主任刘老师，电话13977012345。",
         ),
     ),
     "a title with a level in the middle of its words": (
