@@ -1010,12 +1010,23 @@ CIRCULATION_PROBE = Probe(frozenset(_CIRCULATION))
 _SIGNAL_REACH = 6000
 
 
+_SEPARATOR = re.compile(r"[-—_=*~·.。 \t]+|-+ ?转发的邮件 ?-+|-+ ?原始邮件 ?-+")
+
+
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
     if "\r" in text:  # a mail body keeps CRLF: the line-end signals (落款) must still see lines
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     found: list[str] = []
-    head = [line for line in (title, *text.lstrip().split("\n", 4)[:4]) if line.strip()]
+    # (thirty-fifth round) the subject once, and no forward separator (——, -----): a notice
+    # forwarded below a one-line cover still shows its title among the first lines
+    head = list(
+        dict.fromkeys(
+            line.strip()
+            for line in (title, *text.lstrip().split("\n", 6)[:6])
+            if line.strip() and not _SEPARATOR.fullmatch(line.strip())
+        )
+    )
     for line in head[:4]:
         line = line.strip()
         if _TITLE.match(line) and (
