@@ -160,6 +160,11 @@ class Engine:
         self._watches = watches or tuple(() for _ in uses)
         self._probed = frozenset(name for watch in self._watches for name, _ in watch)
         self._wrapping = wrapping  # probes whose scans read through line wraps
+        #: the patterns that find a person's number (an ID, a mobile, a bank card; not an
+        #: address or an amount): what opens a table of detectors to its head of the model
+        self._identifying = frozenset(
+            (p.category, "pattern", p.index) for p in patterns if p.detector in IDENTIFIERS
+        )
         self._term_count = sum(1 for u in uses if u)
         self._contextual = any(_contextual(c) for c in scope.categories)
         self._named = any(c.context.named for c in scope.categories)
@@ -349,8 +354,8 @@ class Engine:
                 if count <= MAX_FINDINGS_PER_RULE:
                     findings.append(self._finding(segment, hit))
         if context is not None:
-            # the tables whose detectors found something, if fewer than they count (one ID)
-            found = {key[0] for key, seen in values.items() if seen}
+            # the tables whose identifiers were found, if fewer than they count (one ID)
+            found = {key[0] for key, seen in values.items() if seen and key in self._identifying}
             findings += self._corroborate(context, segments, keys, found)
         notes = [
             f"{self.scope.categories[key[0]].name}：规则“{rule}”命中较多，仅列出前 "
@@ -707,6 +712,10 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
 
 #: Detectors whose hits are markings: they count fully only where markings stand.
 MARKING_DETECTORS = frozenset({"secrecy_marking"})
+#: detectors that find a person's number
+IDENTIFIERS = frozenset(
+    {"cn_resident_id", "cn_mobile", "bank_card", "roster", "roster_record", "roster_sensitive"}
+)
 #: the Han characters a message needs before a table's head of the model may read it
 MODEL_MIN_HAN = 12
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

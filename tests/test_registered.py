@@ -129,9 +129,9 @@ def leaks() -> dict[str, tuple[str, tuple[str, bytes, str] | None]]:
 
 
 def innocent() -> dict[str, str]:
-    other_roster = "\n".join(
-        "，".join(row) for row in roster(99, 4)
-    )  # below the personal-data tables (5 people)
+    # another list of residents, names and addresses only: not the registered one, and no
+    # personal number for the personal-data table to read (three whole records hold there)
+    other_roster = "\n".join(f"{row[0]}，{row[3]}" for row in roster(99, 4))
     return {
         "ordinary": ORDINARY,
         "same_topic": SAME_TOPIC,
@@ -235,7 +235,13 @@ async def test_leaks_are_held_over_smtp_with_the_overlap_shown(
     assert gateway.inspector.version != before
     body, _ = leaks()["roster_body"]
     answer = await submit(gateway.smtp_port, SENDER, [EXTERNAL], message(body))
-    assert answer.text.startswith("2.0.0 relayed"), answer
+    # three residents' whole records are personal data for the default tables on their own
+    # (issue 9); what the removal takes away is the registered data's evidence
+    assert answer.text.startswith("2.6.0 held for review as "), answer
+    case = await case_with_timeline(gateway.sessionmaker, answer.text.rsplit(" ", 1)[1])
+    assert case is not None
+    assert not [f for f in case.findings if f["kind"] in ("fingerprint", "exact_data")]
+    assert "personal-data" in {f["category"] for f in case.findings}
 
 
 def test_cli_register_list_scan_remove(
