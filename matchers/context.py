@@ -100,14 +100,14 @@ _CIRCULATION = (
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
     *("严格控制知悉", "注意保存"),
     # returned after the meeting (fifteenth round): 会后收回, 会后交回, 用后收回
-    *("会后收回", "会后交回", "会后退回", "用后收回", "用毕收回", "阅后退回", "阅后请退回"),
+    *("会后交回", "会后退回", "用后收回", "用毕收回", "阅后退回", "阅后请退回"),
     # (thirtieth round) reported only to the top (该情况仅报县委、县政府主要领导)
     *("仅报县委", "仅报县领导", "仅报主要领导", "只报县委", "只报主要领导", "仅报区委", "只报区委"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
     # 名单不公开 — never in a published text
-    *("不张贴", "不形成书面", "不形成文字", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
+    *("不张贴", "不宜扩大知悉", "不得扩大知悉", "名单不公开"),
     # (twenty-sixth round) sent only to a few (只发到区领导和一把手), to be deleted once read (看完
-    # 就删): a colleague passing a restricted paper on says both
+    # 就删): a colleague passing a restricted paper on says both; also 会后收回, 不形成书面
     *_SPOKEN_LIMITS,
 )
 # kept back from the public (issue 9, third round): amounts left off the published list (不在公示

@@ -117,6 +117,7 @@ class _Hit:
     weight: int
     value: str = ""
     suppressed_by: str = ""  # the exclude word that discounted it (then it does not score)
+    cited: bool = False  # a marking quoted in a sentence, at half its weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +293,7 @@ class Engine:
             for i, (segment, folded) in enumerate(zip(segments, folds, strict=True))
         ]
         context = None
-        cited = any(hit.rule.endswith(CITED) for _, hits in per_segment for hit in hits)
+        cited = any(hit.cited for _, hits in per_segment for hit in hits)
         if self._contextual and (
             cited
             or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
@@ -452,10 +453,11 @@ class Engine:
 
     def _told_quietly(self, hit: _Hit) -> _Hit:
         """A marking quoted in a sentence, at its full weight again."""
-        if not hit.rule.endswith(CITED) or hit.suppressed_by:
+        if not hit.cited or hit.suppressed_by:
             return hit
         weight = self.scope.categories[hit.category].patterns[int(hit.key[2])].weight
-        return replace(hit, weight=weight, rule=hit.rule[: -len(CITED)] + CITED_QUIETLY)
+        rule = hit.rule.removesuffix(CITED) + CITED_QUIETLY
+        return replace(hit, weight=weight, rule=rule, cited=False)
 
     def _in_public(self, hit: _Hit, signals: str | None, strong: bool = True) -> _Hit:
         """A topic hit inside a published notice, law or news text: weak ones are discounted,
@@ -484,7 +486,7 @@ class Engine:
     ) -> list[Finding]:
         """Internal-document evidence and named people, for every table that asks for them and
         already has topic hits: one key each (scored once) and one finding at the evidence.
-        ``found``: the tables whose detectors found anything, counted or not (one ID number)."""
+        ``found``: the tables whose detectors found a person's number, counted or not (one ID)."""
         # only topic evidence (words, near rules) is corroborated: a list of names is not a topic
         # (and, where a table says so, its weak detector findings: three ID numbers)
         scores = self._scores({k: w for k, w in keys.items() if self._topical(k, w)})
@@ -639,11 +641,14 @@ class Engine:
             for fstart, fend, value in found:
                 start, end = folded.to_original(fstart, fend)
                 weight, label = pattern.weight, pattern.label
-                if pattern.detector in MARKING_DETECTORS and not marking_position(
+                cited = pattern.detector in MARKING_DETECTORS and not marking_position(
                     folded.text, fstart, fend, location
-                ):  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
+                )
+                if cited:  # a marking quoted in a sentence (a quiz, a rule): weaker evidence
                     weight, label = weight // 2, f"{label}{CITED}"
-                yield _Hit(pattern.category, key, kind, label, start, end, weight, value)
+                yield _Hit(
+                    pattern.category, key, kind, label, start, end, weight, value, cited=cited
+                )
 
 
 def _reads_model(category: Category) -> bool:
@@ -907,6 +912,7 @@ class _Context:
         self._private: list[list[int]] = []  # documents that are not public: where names count
         self._named: Evidence | bool | None = named  # True: not looked for yet
         self._style: Judgement | None = None  # the style model's, once asked
+        self._worded: bool | None = None  # words enough for a model head (once asked)
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
@@ -987,7 +993,9 @@ class _Context:
         """The table head's evidence, where it is at least ``cut`` sure and the internal head
         at least ``style``: located at the first of the head's strongest character groups (at
         ``marker``, the internal evidence that let a head count without the table's words)."""
-        if not _worded(self._folds):
+        if self._worded is None:
+            self._worded = _worded(self._folds)
+        if not self._worded:
             return None  # (thirty-fifth round) numbers and no sentence: nothing to read
         judgement = self.judgement(segments)
         topic = judgement.topics.get(table)

@@ -23,6 +23,7 @@ people. Runs on the folded text (digits ASCII, characters simplified).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
@@ -316,19 +317,23 @@ def roster_record(text: str) -> Iterator[Hit]:
     if len(text) < 20:
         return
     entries = _validated(text)
+    if not entries:
+        return
+    ids = {at for at, _, _ in resident_ids(text)}
+    spots = sorted(at for at, _, _ in _identifiers(text))
     for i, (start, end, value) in enumerate(entries):
         stop = min(entries[i + 1][0] if i + 1 < len(entries) else len(text), start + ROW_SPAN)
-        if _record(text, start, stop):
+        inside = spots[bisect_left(spots, start) : bisect_left(spots, stop)]
+        if _record(text, start, stop, [at in ids for at in inside]):
             yield start, end, value
 
 
-def _record(text: str, start: int, stop: int) -> bool:
-    """Does the entry at ``text[start:stop]`` hold a resident ID and another identifier?"""
-    ids = {at for at, _, _ in resident_ids(text)}
-    spots = [at for at, _, _ in _identifiers(text) if start <= at < stop]
-    if not any(at in ids for at in spots):
+def _record(text: str, start: int, stop: int, is_id: list[bool]) -> bool:
+    """Does the entry at ``text[start:stop]``, whose identifiers are IDs as ``is_id`` says, hold
+    a resident ID and another identifier?"""
+    if not any(is_id):
         return False
-    if any(at not in ids for at in spots):
+    if not all(is_id):
         return True
     # an address (…村3组9号, …路106号4幢), not an amount
     return any(_UNIT.search(value) for _, _, value in _attributes(text[start:stop]))
