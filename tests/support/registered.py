@@ -33,10 +33,13 @@ SECRET_TEXT = "\n".join([HEADER, TITLE, *PARAGRAPHS, FOOTER])
 #: One sentence of the secret, for searching the database file.
 SECRET_SENTENCE = "缺口约三亿七千六百万元"
 
-#: A standard paragraph the unit puts in many ordinary mails too (a 保密提示), not a secret.
+#: A standard paragraph the unit puts in many ordinary mails too (a 保密提示), not a secret. It is
+#: long enough (over 80 squeezed characters) that, whatever the key, a mail carrying it alone
+#: shares a run of more than DEFAULT_MIN_RUN characters with a document carrying it.
 STANDARD = (
     "温馨提示：本邮件及附件仅供收件人工作使用，请妥善保管，未经发件单位同意不得转发、复制或"
     "在互联网上传播；如您误收本邮件，请立即删除并电话告知县政府办公室综合科，谢谢配合。"
+    "本提示不构成对邮件内容密级的判断。"
 )
 
 #: Another report on the same topic (旧城改造), written independently.
