@@ -358,6 +358,10 @@ def taught(text: str, start: int, end: int) -> bool:
     保密知识培训要点 or 测试题), not on a line of its own? What a lesson says (例: 不要在微信群里说
     工作秘密) teaches a rule; it marks and keeps nothing of the lesson's own."""
     line_start = text.rfind("\n", 0, start) + 1
+    # (thirty-sixth round) a marking that opens the text is the text's own (工作秘密　考试结束前严禁
+    # 外传 in a page header: its notice is no lesson's title)
+    if not text[:start].strip():
+        return False
     return _teaching(text) and not _alone(text, line_start, start, end)
 
 
@@ -372,6 +376,8 @@ LESSON_WORDS = (
     *("培训", "试题", "答题", "测验", "解读", "问答", "课件", "宣讲", "辅导", "什么是"),
     # (twenty-sixth and twenty-ninth rounds) practice questions: 结构化面试模拟题
     *("模拟题", "面试题", "真题", "练习题"),
+    # (thirty-sixth round) a lecture: 工作秘密管理知识讲座
+    *("讲座", "讲义", "党课"),
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)
@@ -431,7 +437,9 @@ _AFTER_AT_LINE_START = re.compile(
     # (an ideographic space is wide spacing: 工作秘密　严禁上传互联网 in a page header)
     r"[ \t　]*[★*]|[ \t　]*\r?$|[ \t]{2,}|　"
     r"|[ \t]*[:：]?[ \t]*(?:内部|注意保|请勿|阅后|会后收回|用后收回|用后交回"
-    r"|(?:不得|严禁)(?:外传|扩散|翻印|复制|上传|转发|传播|公开|对外))",
+    r"|(?:不得|严禁)(?:外传|扩散|翻印|复制|上传|转发|传播|公开|对外))"
+    # (thirty-sixth round) a short notice with its own time: 工作秘密　考试结束前严禁外传
+    r"|[ \t　]+[^\n。，,；;]{1,10}?(?:不得|严禁|请勿|禁止)(?:外传|扩散|转发|复制|上传)[ \t　]*$",
     re.MULTILINE,
 )
 _INTERNAL = re.compile(
