@@ -119,7 +119,16 @@ _KEPT_BACK = ("不在公示", "不列入公示", "不进入公示", *_AGREED_LIN
 # report describes one (对外发布口径与实际伤亡不一致)
 _STATED = re.compile(r"[ \t]*(?:为|是|[:：“\"])")
 # a matter not yet decided: the meeting that will decide it is still ahead (待常委会研究)
-_PENDING = ("上会研究", "研究前", "尚未研究", "尚未决定", "尚未上会")
+_PENDING = (
+    "上会研究",
+    "研究前",
+    "尚未研究",
+    "尚未决定",
+    "尚未上会",
+    "还没上会",
+    "没上会",
+    "未上会",
+)
 _STUDY = "研究"
 # (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）)
 _PENDING_BEFORE = re.compile(
@@ -145,7 +154,7 @@ def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
 # 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
-_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准)"
+_HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准|不能)"
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
@@ -165,7 +174,10 @@ _HUSH_ACT = (
     # the internet (分配表别上外网)
     r"|往下说|往下传|往下发|往乡镇传|往村里传|往群里发|复印|翻拍|上外网|发外网"
     # (thirty-fifth round) passed round a group (别再往群里转, 别报到街道群里去)
-    r"|往群里转|转群里|再往群里|报到[^\n，。；,;]{0,6}?群)"
+    r"|往群里转|转群里|再往群里|报到[^\n，。；,;]{0,6}?群"
+    # (thirty-sixth round) data produced for inspectors (原始数据先别拿出来), passed to others
+    # (别再转给别人, 用完别传给别人)
+    r"|拿出来|转给|传给)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -458,6 +470,24 @@ _HUSH_BRANCHES = (
     (r"(?:数|数字|数据)(?:先)?(?:别|不要|先别|暂不)报", ("别报", "不要报", "暂不报")),
     # (eighteenth round) the subject kept from suspecting (怕她起疑心, 别让他起疑)
     (r"(?:怕|免得|避免|别让|不让)[^\n，。；,;]{0,3}?起疑", ("起疑",)),
+    # (thirty-sixth round) a list kept off the agenda for now (名单先不要上会), a promise kept off
+    # paper (这个不写纸面上), one story for all (陪同的人说法要一致), for the reader alone (你看了就
+    # 行), a figure known before it is published (明天上午10点才公布)
+    _deferral((r"(?:先不要|先别|暂不|先不)上会", ("上会",))),
+    (
+        rf"{_HUSH_LEAD}发[^\n，。；,;]{{1,4}}?群",  # 千万别发家长群
+        ("别发", "要发", "勿发", "不发", "宜发", "用发", "必发", "准发"),
+    ),
+    (r"不(?:写|落|留)(?:在|到)?纸面", ("纸面",)),
+    (r"(?<!统计)(?:说法|口径)(?:要|必须|得|都)?(?:一致|统一)", ("说法", "口径")),
+    (r"你(?:看了|看过|看看|知道了?)就行", ("就行",)),
+    (
+        rf"{_HUSH_LEAD}对[^\n，。；,;]{{1,6}}?(?:说|讲|提)",
+        ("要对", "别对", "能对", "勿对"),
+    ),  # 请不要对村里说
+    (r"只能?你(?:一个人|自己)?知道", ("你知道", "你一个人知道", "你自己知道")),
+    (r"只在[^\n，。；,;]{1,8}?范围(?:内)?(?:知道|掌握|知悉)", ("范围",)),
+    (r"才(?:公布|发布|公示|对外)", ("才公布", "才发布", "才公示", "才对外")),
 )
 
 
@@ -607,6 +637,14 @@ _LESSON_TITLE = re.compile(
     # (twenty-third round) an explainer (【组工微课】什么是“凡提四必”？), a warning case
     + r"|微课|小课堂|一图读懂|警示案例|案例警示|以案说法|情景题"
 )
+# (thirty-sixth round) a lesson's outline: two headings that ask or teach (什么是工作秘密,
+# 常见泄露途径, 怎么做, 如何防范) standing as lines of their own
+_LESSON_HEADING = re.compile(
+    r"^[ \t]*(?:[一二三四五六七八九十0-9]+[、.．][ \t]*)?"
+    r"(?:什么是|如何|怎样|怎么做|为什么要|常见的?[^\n，。]{0,6}(?:途径|误区|问题|情形|表现))"
+    r"[^\n，。]{0,14}[？?]?[ \t]*$",
+    re.MULTILINE,
+)
 _SIGNALS["试题"] = re.compile(
     r"参考答案|参考要点|答题要点|单项选择题|多项选择题|判断题|简答题|填空题|答题卡"
 )
@@ -672,7 +710,13 @@ _SIGNALS["记者"] = re.compile(
 )
 _SIGNALS["热线"] = re.compile(
     r"(?:12337|12388|12345|12380|12315|12389|96110)(?![0-9])"
-    r"(?:(?<=拨打.....)|(?<=致电.....)|(?<=通过.....)|(?<=可拨.....)|(?<=登录.....))"
+    r"(?:(?<=拨打.....)|(?<=致电.....)|(?<=通过.....)|(?<=可拨.....)|(?<=登录.....)"
+    # (thirty-sixth round) 请拨打110或96110咨询
+    r"|(?<=拨打110或.....)|(?<=拨打110、.....))"
+)
+# an anti-fraud warning as the police publish it (thirty-sixth round): 警方提醒, 谨防…诈骗
+_SIGNALS["反诈"] = re.compile(
+    r"警方提醒|反诈(?:宣传|提醒|提示)|(?:谨防|防范|识破|警惕)[^\n，。]{0,8}?(?:诈骗|骗局)"
 )
 # 第一条 … at the start of a line (:func:`_articles` checks the line: with ``^`` the regex could
 # not skip ahead to 第 and would try every position of the text)
@@ -872,6 +916,11 @@ def in_sentence(text: str, start: int, end: int) -> bool:
     return bool(before) and bool(after)
 
 
+def after_words(text: str, start: int) -> bool:
+    """Does text of its line stand before ``start`` (the object of a verb, not a line's head)?"""
+    return bool(text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\u3000【[（(#"))
+
+
 def is_circulation(word: str) -> bool:
     """Is ``word`` a circulation limit (请勿外传, 内部掌握, 不对外公布), not a draft marker?"""
     return word in _CIRCULATION_SET
@@ -978,7 +1027,33 @@ def secrecy_statements(text: str) -> Iterator[tuple[int, int, str]]:
 def _quoted(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
-    return _cited(text, start, end) or ("《" in before and "》" in after)
+    if "《" in before and "》" in after:
+        return True
+    if _cited(text, start, end):
+        # (thirty-sixth round) words reported in quotes, a sentence or more of them (书记说：“这个
+        # 名单先不要上会，你们先排个方案。”), are an instruction passed on, not a phrase cited
+        return not _utterance(text, start, end)
+    return False
+
+
+_SAYS = re.compile(r"[说讲道称问答][:：]?[ \t]*$")
+
+
+def _utterance(text: str, start: int, end: int) -> bool:
+    """Do quotes around ``start:end`` hold what someone said — opened after 说/讲 or at a
+    line's start, and holding a sentence break (not a short phrase cited: “不要外传”字样)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    opened = max(text.rfind(q, line_start, start) for q in "“「『")
+    if opened < 0:
+        return False
+    closing = [i for i in (text.find(q, end) for q in "”」』") if i >= 0]
+    close = min(closing) if closing else len(text)
+    inside = text[opened + 1 : close]
+    if not any(mark in inside for mark in "，。；！？,;!?"):
+        return False
+    return not text[line_start:opened].strip(" \t\u3000") or bool(
+        _SAYS.search(text, line_start, opened)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1061,6 +1136,8 @@ def public_signals(text: str, title: str = "") -> list[str]:
                 found.append(name)
     if _articles(text, 3):
         found += ["条文", "条文"]
+    if len(_LESSON_HEADING.findall(near)) >= 2:
+        found.append("讲授提纲")
     if len(_COUNTS.findall(near, 0, 4000)) >= 4:
         found.append("统计总述")
     tail = [line for line in text.rstrip().rsplit("\n", 6)[-6:] if line.strip()]

@@ -33,6 +33,7 @@ from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
     INTERNAL_PROBE,
     Probe,
+    after_words,
     cited_as_example,
     in_sentence,
     instruction,
@@ -944,9 +945,11 @@ class _Context:
                     continue  # 比如…考核排名初稿: one kind of paper named, not this one's marker
                 if taught(folded.text, fstart, fend):
                     continue  # 保密知识培训要点：不要在微信群里说工作秘密 — a rule taught
+                if is_public(found) and "培训标题" in found and after_words(folded.text, fstart):
+                    # a lesson's example (误将内部讨论稿上网; a slide's 在微信群里转发内部材料),
+                    # not the text's marker
+                    continue
                 if is_public(found) and in_sentence(folded.text, fstart, fend):
-                    if "培训标题" in found:
-                        continue  # a lesson's example (误将内部讨论稿上网), not the text's marker
                     if is_circulation(word) and written_as_published(folded.text):
                         continue  # what a published text says the public is not told
                     if DESCRIBING.intersection(found):
