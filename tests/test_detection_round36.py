@@ -3,9 +3,11 @@ worker, a clerk or a bureau chief writes in a few lines, and the published forms
 their words.
 
 - Work secret: an exam paper whose page header is its marking (工作秘密 and a notice with its
-  own time); a cut-off score passed on before it is published; inspectors given another story
+  own time); a cut-off score passed on before it is published; an inquiry's finding reported
+  upward as something else; inspectors given another story
   and not the raw data; a tender written to one bidder's specification.
-- Public security: a petitioner's ticket and the police told; a known petitioner followed.
+- Public security: a petitioner's ticket and the police told; a known petitioner followed; a
+  raid planned with a word not to tell the landlords.
 - Personnel: a leader's words reported in quotes, the list kept off the agenda.
 - Land: a promise kept off paper; a compensation calculation not yet through the meeting.
 - Personal data: a list described by its columns and sent out, with a word not to pass it on.
@@ -67,6 +69,15 @@ SENSITIVE: Sensitive = {
             "那半年的监测台账先别拿出来，只给他们看十月以后的，陪同的几个人说法要一致。",
         ),
     ),
+    "an inquiry's finding reported upward as something else": (
+        "work_secret",
+        "diaocha.eml",
+        mail(
+            "调查",
+            "院长：这次食堂集体腹泻的院内调查结论是凉菜间消毒不到位，三名员工未持健康证。"
+            "区里那边我们目前报的是“个别肠胃不适”，这份调查材料请不要转出院办。",
+        ),
+    ),
     "a tender written to one bidder's specification": (
         "work_secret",
         "canshu.eml",
@@ -82,6 +93,15 @@ SENSITIVE: Sensitive = {
             "急",
             "主任，桐坪村的邹桂香刚在12306买了后天一早去省城的车票，她儿媳妇告诉我的。"
             "我现在在她家路口守着，派出所那边要不要先说一下？小葛",
+        ),
+    ),
+    "a raid planned, the landlords not to be told": (
+        "public_security",
+        "qingcha.eml",
+        mail(
+            "本周安排",
+            "各位，周五凌晨三点全所对火车站片区群租房集中清查，名单我单独发，事前不能跟房东透露。"
+            "其余照常值班。",
         ),
     ),
     "a known petitioner followed": (
