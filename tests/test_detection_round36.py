@@ -14,8 +14,9 @@ their words.
 - State secret: where a wartime command post stands; mobilisation potential with its figures;
   a telegram copied into a mail.
 - Public or harmless: a police anti-fraud warning about fake compensation calls, a lecture deck
-  on work secrets, a duty roster naming the stability duty room, a privacy reminder listing the
-  columns never to publish, a colleague's train ticket to a meeting in Beijing.
+  on work secrets, a quiz whose title opens with 工作秘密, a duty roster naming the stability
+  duty room, a privacy reminder listing the columns never to publish, a colleague's train
+  ticket to a meeting in Beijing.
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -218,6 +219,16 @@ PUBLIC: Public = {
             "低保公示提醒",
             "各村：公示低保名单时只公开姓名（隐去一字）、户数和金额，"
             "身份证号、手机号、住址一律不得公开，电子名单不得发到微信群。民政办",
+        ),
+    ),
+    "a quiz whose title opens with the words 工作秘密": (
+        "jingsai.docx",
+        docx(
+            [
+                "工作秘密\u3000知识竞赛试题",
+                "一、单选题：下列哪一项属于工作秘密？A. 已公布的招聘公告 B. 尚未公布的考核结果",
+                "二、判断题：工作秘密可以通过个人微信传递。（ ）",
+            ]
         ),
     ),
     "a colleague's train ticket to a meeting in Beijing": (
