@@ -360,11 +360,15 @@ def taught(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     # (thirty-sixth round) a marking that opens the text with a notice is the text's own (工作秘密
     # 考试结束前严禁外传 in a page header: its notice is no lesson's title; 工作秘密　知识竞赛试题 is)
-    if not text[:start].strip() and _OPENING_NOTICE.search(text.split("\n", 1)[0], end):
-        return False
+    opening = _LEADING_SPACE.match(text)  # always matches: the blanks before the text
+    if opening is not None and opening.end() == start:
+        line_end = text.find("\n", end)
+        if _OPENING_NOTICE.search(text, end, len(text) if line_end < 0 else line_end):
+            return False
     return _teaching(text) and not _alone(text, line_start, start, end)
 
 
+_LEADING_SPACE = re.compile(r"\s*")
 _OPENING_NOTICE = re.compile(r"不得|严禁|请勿|禁止|注意保|阅后")
 _CUE_BEFORE = re.compile(
     r"(?:如|例如|比如|诸如|标注为?|注明|标明|写明|标有|印有|写有|注有|字样为)"
