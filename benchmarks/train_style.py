@@ -43,9 +43,9 @@ from matchers.style import (  # noqa: E402
 )
 
 #: the fit's settings (recorded in the model)
-SETTINGS = {"l2": 1e-4, "steps": 300, "rate": 0.01}
+SETTINGS = {"l2": 1e-5, "steps": 300, "rate": 0.01}
 #: the tables with a head of their own (the default tables that read document context)
-TOPICS = ("land", "personnel", "public-security", "work-secret", "personal-data")
+TOPICS = ("land", "personnel", "public-security", "work-secret", "personal-data", "state-secret")
 
 
 #: plain-text corpora written for training only (docs/detection-benchmark.md, "Training corpus")

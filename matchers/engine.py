@@ -71,7 +71,8 @@ from matchers.scope import (
     squeeze,
     symbol_pattern,
 )
-from matchers.style import MODEL, Judgement, default_model, text_of
+from matchers.style import INTERNAL as STYLE_INTERNAL
+from matchers.style import MODEL, Judgement, default_model, features, text_of
 
 #: Characters of context on each side of a hit in a finding.
 CONTEXT = 30
@@ -178,6 +179,12 @@ class Engine:
         # probe fired) is read even when no table word stands
         self._marked = any(
             c.context.model and c.context.model_marked is not None for c in scope.categories
+        )
+        # tables whose head may count with no word and no marker: (id, head cut, style cut)
+        self._alone = tuple(
+            (c.id, c.context.model_alone, c.context.alone_style)
+            for c in scope.categories
+            if c.context.model and c.context.model_alone is not None
         )
 
     @classmethod
@@ -295,13 +302,18 @@ class Engine:
         ]
         context = None
         cited = any(hit.cited for _, hits in per_segment for hit in hits)
-        if self._contextual and (
+        wanted = (
             cited
             or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
             or (self._marked and self._keeps_quiet(folds, fired))
-        ):
+        )
+        # (thirty-seventh round) no table word and no marker: the model alone may still read a
+        # working paper on a table's matter; the context is read only where it does
+        alone = self._alone_reading(segments, folds) if self._contextual and not wanted else None
+        if self._contextual and (wanted or alone is not None):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
+            context.judged(alone)
         if context is not None:
             published = self._published(context, segments, per_segment)
             if context.public or published:
@@ -366,6 +378,29 @@ class Engine:
             if n > MAX_FINDINGS_PER_RULE
         ]
         return findings, keys, notes, suppressed
+
+    def _alone_reading(
+        self, segments: Sequence[Segment], folds: Sequence[Folded]
+    ) -> Judgement | None:
+        """The model's judgement of a message with no table word, where a table's head could
+        count on it alone (``model_alone``); None where none could (most mail)."""
+        if not self._alone or not _prose(folds):
+            return None
+        parts = [(s.location, f.text) for s, f in zip(segments, folds, strict=True)]
+        text = text_of(parts)
+        model = default_model()
+        heads = dict(zip(model.heads, model.probabilities(features(text)), strict=True))
+        best = max(p for head, p in heads.items() if head != STYLE_INTERNAL)
+        for table, cut, style in self._alone:
+            topic = heads.get(table)
+            if (
+                topic is not None
+                and topic >= cut
+                and topic >= best
+                and heads[STYLE_INTERNAL] >= style
+            ):
+                return model.judge(text)
+        return None
 
     def _keeps_quiet(self, folds: Sequence[Folded], fired: Sequence[set[str]]) -> bool:
         """Does a segment of a message with no table word say to keep something quiet (the
@@ -499,12 +534,17 @@ class Engine:
                 # (thirty-fifth round) a table of detectors: one number of a person stands (a
                 # single ID or mobile, not a finding of its own) as its words would
                 gate = max(gate, rule.model_min)
-            cut, marked = _model_cut(rule, gate, context.quiet is not None)
-            if rule.model and cut is not None and not (context.all_public or context.titled):
-                # where a marker says the text is internal, the writing need only lean that way
-                style = min(rule.model_style, MARKED_STYLE) if marked else rule.model_style
-                marker = context.quiet if marked else None
-                evidence = context.modelled(segments, category.id, cut, style, marker)
+            reading = _model_reading(rule, gate, context.quiet is not None)
+            if reading and rule.model and not (context.all_public or context.titled):
+                how, cut, style = reading
+                # the model's reading alone weighs only in a text long enough to be a paper
+                short = how == "alone" and not context.long_enough
+                marker = context.quiet if how == "marked" else None
+                evidence = None
+                if not short:
+                    evidence = context.modelled(
+                        segments, category.id, cut, style, marker, first=how != "words"
+                    )
                 if evidence is not None:
                     index, start, end, label = evidence
                     keys[(ci, "model", 0)] = rule.model
@@ -525,7 +565,10 @@ class Engine:
                 elif kind == "named":
                     # a table that reads style counts names only in a text that reads more as
                     # a working paper than as a published one (a list of those to be assessed)
-                    published = rule.style and context.judgement(segments).probability < 0.5
+                    # (thirty-seventh round: below the table's ``published`` where it has one —
+                    # the sharper model reads a bare sheet of names near 0.5)
+                    below = 0.5 if rule.published is None else rule.published
+                    published = rule.style and context.judgement(segments).probability < below
                     evidence = None if published else context.named
                 else:
                     evidence = context.style(segments, rule.style_cut)
@@ -687,16 +730,22 @@ DESCRIBING = frozenset(
 MARKED_STYLE = 0.6
 
 
-def _model_cut(rule: ContextRule, score: int, internal: bool) -> tuple[float | None, bool]:
-    """How sure a table's head must be for ``model`` to count (None: it cannot), and whether
-    that is because of the message's internal evidence: ``model_cut`` once the table's words
-    scored ``model_min``; without them ``model_marked``, where the message carries internal
-    evidence and the table has it."""
+def _model_reading(
+    rule: ContextRule, score: int, internal: bool
+) -> tuple[str, float, float] | None:
+    """How a table's head may count (None: it cannot): its ground, the head's cut and the
+    internal head's cut. ``words``: once the table's words scored ``model_min``; without them
+    ``marked``, where the message carries internal evidence (the writing need only lean that
+    way); else ``alone`` where the table has it. Not ``alone`` where the words scored: a head
+    reads the table's weak words too (部长, 包保, 征收), so where they stand its reading is not
+    independent of them and ``model_cut`` applies."""
     if score >= rule.model_min:
-        return rule.model_cut, False
+        return "words", rule.model_cut, rule.model_style
     if internal and rule.model_marked is not None:
-        return rule.model_marked, True
-    return None, False
+        return "marked", rule.model_marked, min(rule.model_style, MARKED_STYLE)
+    if rule.model_alone is not None:
+        return "alone", rule.model_alone, rule.alone_style
+    return None
 
 
 def _contextual(category: Category) -> bool:
@@ -724,12 +773,32 @@ IDENTIFIERS = frozenset(
 )
 #: the Han characters a message needs before a table's head of the model may read it
 MODEL_MIN_HAN = 12
+#: … and the ideographs a message needs for a head to count on its reading alone
+#: (``model_alone``): a one-line remark (他秘密地离开了会场) reads as confidently as a page, and
+#: a working paper on a matter says more than a line
+ALONE_MIN_HAN = 40
+#: … counted on lines of at least this many (prose, not a list of names and addresses)
+ALONE_LINE_HAN = 15
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def _worded(folds: Sequence[Folded]) -> bool:
+def _prose(folds: Sequence[Folded]) -> bool:
+    """Has the message prose enough for a head to count on its reading alone: ``ALONE_MIN_HAN``
+    ideographs on lines of at least ``ALONE_LINE_HAN`` (a list of names and addresses, a line
+    each, is not a working paper about them)?"""
+    needed = ALONE_MIN_HAN
+    for folded in folds:
+        for line in folded.text.split("\n"):
+            count = len(_HAN.findall(line))
+            if count >= ALONE_LINE_HAN:
+                needed -= count
+                if needed <= 0:
+                    return True
+    return False
+
+
+def _worded(folds: Sequence[Folded], needed: int = MODEL_MIN_HAN) -> bool:
     """Has the message some words for the model to read (not only numbers and file names)?"""
-    needed = MODEL_MIN_HAN
     for folded in folds:
         needed -= sum(1 for _ in islice(_HAN.finditer(folded.text), needed))
         if needed <= 0:
@@ -914,6 +983,7 @@ class _Context:
         self._named: Evidence | bool | None = named  # True: not looked for yet
         self._style: Judgement | None = None  # the style model's, once asked
         self._worded: bool | None = None  # words enough for a model head (once asked)
+        self._long: bool | None = None  # … and for a head on its own (once asked)
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
@@ -981,6 +1051,18 @@ class _Context:
         self.titled = bool(self._private) and titled == len(self._private)
 
     @property
+    def long_enough(self) -> bool:
+        """Has the message words enough for a head to count on its reading alone?"""
+        if self._long is None:
+            self._long = _prose(self._folds)
+        return self._long
+
+    def judged(self, judgement: Judgement | None) -> None:
+        """The model's judgement, where the engine already made it."""
+        if judgement is not None:
+            self._style = judgement
+
+    @property
     def all_public(self) -> bool:
         """Does every document of the message read as published?"""
         return bool(self.public) and not self._private
@@ -992,10 +1074,12 @@ class _Context:
         cut: float,
         style: float,
         marker: tuple[int, int, int, str] | None = None,
+        first: bool = False,
     ) -> tuple[int, int, int, str] | None:
         """The table head's evidence, where it is at least ``cut`` sure and the internal head
         at least ``style``: located at the first of the head's strongest character groups (at
-        ``marker``, the internal evidence that let a head count without the table's words)."""
+        ``marker``, the internal evidence that let a head count without the table's words).
+        ``first``: only where it is the highest of the heads (no word of the table stands)."""
         if self._worded is None:
             self._worded = _worded(self._folds)
         if not self._worded:
@@ -1004,14 +1088,15 @@ class _Context:
         topic = judgement.topics.get(table)
         if topic is None or topic < cut or judgement.probability < style:
             return None
-        if marker is not None and topic < max(judgement.topics.values()):
+        if first and topic < max(judgement.topics.values()):
             return None  # with no word of the table, only the matter the model reads first
         shown = judgement.topic_cues.get(table, ())
         cues = "".join(f"“{cue}”" for cue in shown)
+        alone = "；模型单独判断" if first and marker is None else ""
         label = (
             f"范围模型（本类事项 {topic:.2f}{'：' + cues if cues else ''}；"
             f"内部文风 {judgement.probability:.2f}"
-            f"{'；' + marker[3] if marker is not None else ''}）"
+            f"{'；' + marker[3] if marker is not None else ''}{alone}）"
         )
         if marker is not None:
             return (*marker[:3], label)

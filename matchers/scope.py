@@ -210,6 +210,17 @@ class ContextRule(_Rule):
     ``model_style``, or 0.6 if lower: the marker already says the text is internal) makes
     ``model`` count with none of the table's words: the colleague's note that says who gets
     the post and not to tell anyone, in words no table lists. Default: never.
+    ``model_alone``: with none of the table's words and no marker, the table's head at least
+    this sure and the highest of the heads, and the internal head at least ``alone_style``,
+    makes ``model`` count: a working paper on the matter written in words no table lists (who
+    will be moved where, what the census of a weapons depot found). The internal head is the
+    stronger reader (it tells a working paper from its published look-alike far better than a
+    head tells one matter from another), so ``alone_style`` is high and ``model_alone`` low.
+    Only in a message with 40 ideographs of prose (a one-line remark reads as surely as a page;
+    a list of names and addresses is not a paper about them), never where a document reads as
+    published or is titled as a notice, and not where the table's words scored ``model_min``
+    (there the head reads those words too, and ``model_cut`` applies). Default: never.
+    ``alone_style``: the internal head ``model_alone`` needs (default 0.9).
     ``published``: where the internal head is below this (and the message carries no internal
     evidence), the message reads as published: this table's weak topic words, near rules and
     loose rosters are discounted as in a public text (strong ones keep their weight: the
@@ -240,6 +251,8 @@ class ContextRule(_Rule):
     model_style: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.8
     model_min: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     model_marked: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    model_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public", "internal_from")
