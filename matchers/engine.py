@@ -543,7 +543,7 @@ class Engine:
                 evidence = None
                 if not short:
                     evidence = context.modelled(
-                        segments, category.id, cut, style, marker, first=how != "words"
+                        segments, category.id, cut, style, marker, alone=how == "alone"
                     )
                 if evidence is not None:
                     index, start, end, label = evidence
@@ -1074,12 +1074,14 @@ class _Context:
         cut: float,
         style: float,
         marker: tuple[int, int, int, str] | None = None,
-        first: bool = False,
+        alone: bool = False,
     ) -> tuple[int, int, int, str] | None:
-        """The table head's evidence, where it is at least ``cut`` sure and the internal head
-        at least ``style``: located at the first of the head's strongest character groups (at
-        ``marker``, the internal evidence that let a head count without the table's words).
-        ``first``: only where it is the highest of the heads (no word of the table stands)."""
+        """The table head's evidence, where it is at least ``cut`` sure, the highest of the
+        heads (thirty-seventh round: also beside the table's words — a low cut must not let one
+        matter's head claim another's paper), and the internal head at least ``style``: located
+        at the first of the head's strongest character groups (at ``marker``, the internal
+        evidence that let a head count without the table's words). ``alone``: no word and no
+        marker let it count (the officer is told)."""
         if self._worded is None:
             self._worded = _worded(self._folds)
         if not self._worded:
@@ -1088,15 +1090,15 @@ class _Context:
         topic = judgement.topics.get(table)
         if topic is None or topic < cut or judgement.probability < style:
             return None
-        if first and topic < max(judgement.topics.values()):
-            return None  # with no word of the table, only the matter the model reads first
+        if topic < max(judgement.topics.values()):
+            return None  # only the matter the model reads first
         shown = judgement.topic_cues.get(table, ())
         cues = "".join(f"“{cue}”" for cue in shown)
-        alone = "；模型单独判断" if first and marker is None else ""
+        alone_label = "；模型单独判断" if alone else ""
         label = (
             f"范围模型（本类事项 {topic:.2f}{'：' + cues if cues else ''}；"
             f"内部文风 {judgement.probability:.2f}"
-            f"{'；' + marker[3] if marker is not None else ''}{alone}）"
+            f"{'；' + marker[3] if marker is not None else ''}{alone_label}）"
         )
         if marker is not None:
             return (*marker[:3], label)
