@@ -797,8 +797,9 @@ def _prose(folds: Sequence[Folded]) -> bool:
     return False
 
 
-def _worded(folds: Sequence[Folded], needed: int = MODEL_MIN_HAN) -> bool:
+def _worded(folds: Sequence[Folded]) -> bool:
     """Has the message some words for the model to read (not only numbers and file names)?"""
+    needed = MODEL_MIN_HAN
     for folded in folds:
         needed -= sum(1 for _ in islice(_HAN.finditer(folded.text), needed))
         if needed <= 0:

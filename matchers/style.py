@@ -102,14 +102,16 @@ def _grams(codes: npt.NDArray[np.uint64], positions: bool = True) -> tuple[I64, 
 
 def features(text: str) -> I64:
     """The distinct buckets of ``text``'s n-grams (the model's input: presence, not counts), in
-    no particular order: each bucket kept at its last occurrence, found through a table of
+    no particular order: each bucket kept at one of its occurrences, found through a table of
     positions that is written, never cleared or scanned (a sort, or a bitmap of every bucket,
     cost more than the rest of the reading)."""
     return _distinct(_grams(_codes(text), positions=False)[0])[0]
 
 
 def _distinct(buckets: I64) -> tuple[I64, I64]:
-    """``buckets`` without repeats, and the position of the occurrence kept for each."""
+    """``buckets`` without repeats, and the position of the occurrence kept for each: the table
+    ends with one position per bucket (whichever write lands last), so exactly one occurrence
+    of each reads its own position back."""
     where = np.empty(BUCKETS, dtype=np.int64)
     order = np.arange(len(buckets), dtype=np.int64)
     where[buckets] = order

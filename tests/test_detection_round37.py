@@ -19,11 +19,15 @@ Samples written for this module; none is taken from ``benchmarks/``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from gateway.service import Gateway
+from matchers.scope import ScopeError, load_scope
+from matchers.style import _codes, _grams, features
 from tests.fixtures_smtp import Sink
 from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
 from tests.test_detection_families import _attach, docx, mail
@@ -146,6 +150,28 @@ def test_the_model_alone_is_the_evidence_shown(scanned: dict[str, Any], name: st
     """The officer sees why: the model's reading, the matter's cues and that it stood alone."""
     rules = [f["rule"] for f in scanned[name]["findings"] if f["kind"] == "model"]
     assert any("模型单独判断" in rule and "内部文风" in rule for rule in rules), rules
+
+
+def test_the_models_input_holds_each_character_group_once() -> None:
+    """Presence, not counts: a group written five times weighs as once (the reading is
+    unchanged by the faster way of dropping repeats)."""
+    text = "征收补偿，征收补偿。征收补偿\n征收补偿、征收补偿"
+    buckets = features(text)
+    assert len(buckets) == len(set(buckets.tolist()))
+    assert set(buckets.tolist()) == set(np.unique(_grams(_codes(text))[0]).tolist())
+
+
+@pytest.mark.parametrize(("key", "value"), [("model_alone", "1.5"), ("alone_style", "0.3")])
+def test_a_bad_alone_setting_is_one_clear_line(tmp_path: Path, key: str, value: str) -> None:
+    (tmp_path / "t.toml").write_text(
+        'id = "t"\nname = "测试"\n[context]\nmodel = 100\n'
+        f"{key} = {value}\n"
+        '[[terms]]\nwords = ["测试词"]\nweight = 40\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScopeError) as error:
+        load_scope(tmp_path)
+    assert key in str(error.value) and "\n" not in str(error.value)
 
 
 @pytest.mark.slow
