@@ -1059,9 +1059,11 @@ class _Context:
         return self._long
 
     def judged(self, judgement: Judgement | None) -> None:
-        """The model's judgement, where the engine already made it."""
+        """The model's judgement, where the engine already made it (on the model alone: only
+        in a message it found to have prose enough, :func:`_prose`)."""
         if judgement is not None:
             self._style = judgement
+            self._long = True
 
     @property
     def all_public(self) -> bool:

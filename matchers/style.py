@@ -164,9 +164,8 @@ class StyleModel:
             raise ValueError(f"style model: weights {weights.shape} for heads {heads}")
         if INTERNAL not in heads:
             raise ValueError("style model: no internal head")
-        self.weights = weights
-        # the same weights a bucket to a row: a text's buckets are gathered as whole rows (one
-        # read per bucket, not one per head: half the time of a reading)
+        # kept a bucket to a row (the only copy): a text's buckets are gathered as whole rows,
+        # one read per bucket rather than one per head — half the time of a reading
         self._rows = np.ascontiguousarray(weights.T)
         self.biases = biases
         self.heads = heads
@@ -186,7 +185,7 @@ class StyleModel:
         with path.open("wb") as out:
             np.savez_compressed(
                 out,
-                weights=self.weights.astype(np.float16),
+                weights=self._rows.T.astype(np.float16),  # stored a head to a row
                 biases=self.biases.astype(np.float64),
                 meta=np.str_(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
             )
