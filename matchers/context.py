@@ -177,7 +177,10 @@ _HUSH_ACT = (
     r"|往群里转|转群里|再往群里|报到[^\n，。；,;]{0,6}?群"
     # (thirty-sixth round) data produced for inspectors (原始数据先别拿出来), passed to others
     # (别再转给别人, 用完别传给别人)
-    r"|拿出来|转给|传给|转出)"
+    r"|拿出来|转给|传给|转出"
+    # (thirty-eighth round) a leak forbidden in the colleague's voice (不要把名单泄露给熟人; the
+    # rule's modal, 不得泄露, has no lead here), passed further down (不要再往下转)
+    r"|泄露|泄漏|往下转)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -500,6 +503,41 @@ _HUSH_BRANCHES = (
         tuple(f"范围{n}{e}" for n in ("", "内") for e in ("知道", "掌握", "知悉")),
     ),
     (r"才(?:公布|发布|公示|对外)", ("才公布", "才发布", "才公示", "才对外")),
+    # (thirty-eighth round) the copy destroyed once used (你看完删除, 印完从电脑里删掉, 核对完就
+    # 把附件从邮箱里删除), nothing sent outside the room (会上的东西一律不外发), a leak forbidden in
+    # the colleague's voice (不要把名单泄露给任何熟人: the acts above), kept among a few (只在我们
+    # 几个人之间; 只有编制单位和我们知道), not sent before a date (培训会之前不能发)
+    (
+        r"(?:看完|看过|看后|阅完|核对完|校对完|核完|印完|打印完|用完(?!毕)|抄完|记完|看一下|看好)"
+        r"[^\n，。；,;]{0,14}?(?:删除|删掉|删了|销毁|粉碎|撕掉|烧掉)",
+        ("删除", "删掉", "删了", "销毁", "粉碎", "撕掉", "烧掉"),
+    ),
+    (
+        r"(?:一律|都|均|概)不(?:外发|外传|外借|对外提供|带出)",
+        ("不外发", "不外传", "不外借", "不对外提供", "不带出"),
+    ),
+    (r"只在(?:我们|咱们|你我)几?个?人?(?:之间|中间|范围)", ("只在我们", "只在咱们", "只在你我")),
+    (
+        r"只有[^\n，。；,;]{1,10}?(?:和|跟|与)(?:我们|咱们|我|你)[^\n，。；,;]{0,3}?(?:知道|掌握)",
+        ("和我", "跟我", "与我", "和咱们", "跟咱们", "和你", "跟你"),
+    ),
+    (
+        r"前(?:不能|不要|别|先别)(?:发|外发|给别人)(?![放布表展生现言挥])",
+        ("前不能", "前不要", "前别", "前先别"),
+    ),
+    (r"(?:先别给|别给|不要给|暂不给|先不给)[^\n，。；,;]{9,12}?看(?![病诊])", ("给",)),
+    # a document's own label in brackets (成绩汇总（阅卷组内部，未公布）, 准备工作（内部）, 专家名单
+    # （抽取结果，评审前保密）), a step's secrecy before it (评审前不得向编制单位透露; a quoted rule
+    # is left out above)
+    (
+        r"[（(](?:[^）)\n]{0,12}?[，,、 ])?(?:[\u4e00-\u9fff]{1,4}前)?"
+        r"(?:内部|未公布|未发布|未公开|不公开|保密|暂不公开)(?:[，,、 ][^）)\n]{0,12}?)?[）)]",
+        ("内部", "未公布", "未发布", "未公开", "不公开", "保密"),
+    ),
+    (
+        r"[\u4e00-\u9fff]{1,4}前不得[^\n，。；,;]{0,14}?(?:透露|泄露|告知|外传)",
+        ("前不得",),
+    ),
 )
 
 
@@ -513,6 +551,9 @@ _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|�
 # (thirtieth round) data kept on file and not given out (联系方式在社区留存，不对外): a privacy
 # practice, not a matter kept quiet
 _KEPT_ON_FILE = re.compile(r"(?:联系方式|电话|手机号|住址)[^\n。；;]{0,8}(?:留存|存档|保存|备案)")
+# (thirty-eighth round) a statute or rule quoted before a prohibition in its own modal (招标投标法
+# 实施条例规定：…开标前不得泄露): the law's words, not a colleague's
+_STATUTE = re.compile(r"规定|条例|办法|法》|法第|第[一二三四五六七八九十百零\d]+条")
 
 
 # A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required
@@ -565,6 +606,10 @@ def hush_markers(
                     continue
                 if _KEPT_ON_FILE.search(text, max(0, start - 20), start):
                     continue
+                if "不得" in m.group() and _STATUTE.search(
+                    text, max(text.rfind("\n", 0, start) + 1, start - 40), start
+                ):
+                    continue  # a rule quoted (条例规定：…开标前不得泄露), not an instruction
                 if not _quoted(text, start, end):
                     found.append((start, end, m.group()))
     yield from sorted(set(found))

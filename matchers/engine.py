@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -384,7 +384,7 @@ class Engine:
     ) -> Judgement | None:
         """The model's judgement of a message with no table word, where a table's head could
         count on it alone (``model_alone``); None where none could (most mail)."""
-        if not self._alone or not _prose(folds):
+        if not self._alone or not _prose(segments, folds):
             return None
         parts = [(s.location, f.text) for s, f in zip(segments, folds, strict=True)]
         text = text_of(parts)
@@ -526,6 +526,14 @@ class Engine:
         # only topic evidence (words, near rules) is corroborated: a list of names is not a topic
         # (and, where a table says so, its weak detector findings: three ID numbers)
         scores = self._scores({k: w for k, w in keys.items() if self._topical(k, w)})
+        # (thirty-eighth round) the tables the message's own evidence already holds it for: a
+        # second table's head must read its matter clearly before theirs (``RIVAL_LEAD``)
+        categories = self.scope.categories
+        holding = {
+            categories[ci].id
+            for ci, score in self._scores(keys).items()
+            if score >= categories[ci].threshold
+        }
         findings = []
         for ci, category in enumerate(self.scope.categories):
             rule = category.context
@@ -543,7 +551,13 @@ class Engine:
                 evidence = None
                 if not short:
                     evidence = context.modelled(
-                        segments, category.id, cut, style, marker, alone=how == "alone"
+                        segments,
+                        category.id,
+                        cut,
+                        style,
+                        marker,
+                        alone=how == "alone",
+                        rivals=holding - {category.id},
                     )
                 if evidence is not None:
                     index, start, end, label = evidence
@@ -729,6 +743,12 @@ DESCRIBING = frozenset(
 #: about a colleague's retirement present, 先别告诉他, reads 0.52)
 MARKED_STYLE = 0.6
 
+#: how much surer a table's head must be than the head of a table whose own evidence already
+#: holds the message (thirty-eighth round): a personnel plan marked 征求意见稿 and 暂勿扩散 reads
+#: 0.41 personnel and 0.44 work secret; it is one paper on one matter, not two. Only the
+#: categories change: the message is held either way.
+RIVAL_LEAD = 0.2
+
 
 def _model_reading(
     rule: ContextRule, score: int, internal: bool
@@ -782,19 +802,32 @@ ALONE_LINE_HAN = 15
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def _prose(folds: Sequence[Folded]) -> bool:
+def _prose(segments: Sequence[Segment], folds: Sequence[Folded]) -> bool:
     """Has the message prose enough for a head to count on its reading alone: ``ALONE_MIN_HAN``
     ideographs on lines of at least ``ALONE_LINE_HAN`` (a list of names and addresses, a line
-    each, is not a working paper about them)?"""
+    each, is not a working paper about them)?
+
+    (thirty-eighth round) A CSV file's row is cells, not a sentence: it is parted at its commas
+    and tabs in the original text, where a sentence's commas are still ，. A sheet's rows keep
+    their lines: parted at the tabs, sensitive tables of results and findings fell short."""
     needed = ALONE_MIN_HAN
-    for folded in folds:
-        for line in folded.text.split("\n"):
+    for segment, folded in zip(segments, folds, strict=True):
+        if _CSV.search(segment.location):
+            lines = [cell for line in segment.text.splitlines() for cell in _CELLS.split(line)]
+        else:
+            lines = folded.text.split("\n")
+        for line in lines:
             count = len(_HAN.findall(line))
             if count >= ALONE_LINE_HAN:
                 needed -= count
                 if needed <= 0:
                     return True
     return False
+
+
+#: a CSV file or a member of one (its location ends in the file's name)
+_CSV = re.compile(r"\.csv$", re.IGNORECASE)
+_CELLS = re.compile(r"[,\t]")
 
 
 def _worded(folds: Sequence[Folded]) -> bool:
@@ -979,6 +1012,7 @@ class _Context:
         """``markers``: which segments may hold internal-document evidence (the probe)."""
         Evidence = tuple[int, int, int, str]  # segment index, original span, label
         self.public: dict[int, str] = {}
+        self._segments = segments
         self._folds = folds
         self._private: list[list[int]] = []  # documents that are not public: where names count
         self._named: Evidence | bool | None = named  # True: not looked for yet
@@ -1055,7 +1089,7 @@ class _Context:
     def long_enough(self) -> bool:
         """Has the message words enough for a head to count on its reading alone?"""
         if self._long is None:
-            self._long = _prose(self._folds)
+            self._long = _prose(self._segments, self._folds)
         return self._long
 
     def judged(self, judgement: Judgement | None) -> None:
@@ -1078,13 +1112,15 @@ class _Context:
         style: float,
         marker: tuple[int, int, int, str] | None = None,
         alone: bool = False,
+        rivals: Collection[str] = (),
     ) -> tuple[int, int, int, str] | None:
         """The table head's evidence, where it is at least ``cut`` sure, the highest of the
         heads (thirty-seventh round: also beside the table's words — a low cut must not let one
         matter's head claim another's paper), and the internal head at least ``style``: located
         at the first of the head's strongest character groups (at ``marker``, the internal
         evidence that let a head count without the table's words). ``alone``: no word and no
-        marker let it count (the officer is told)."""
+        marker let it count (the officer is told). ``rivals``: the tables the message is held for
+        already; the head must lead theirs by ``RIVAL_LEAD``."""
         if self._worded is None:
             self._worded = _worded(self._folds)
         if not self._worded:
@@ -1095,6 +1131,8 @@ class _Context:
             return None
         if topic < max(judgement.topics.values()):
             return None  # only the matter the model reads first
+        if any(topic < judgement.topics.get(rival, 0.0) + RIVAL_LEAD for rival in rivals):
+            return None  # the paper's matter is the one its own words name
         shown = judgement.topic_cues.get(table, ())
         cues = "".join(f"“{cue}”" for cue in shown)
         alone_label = "；模型单独判断" if alone else ""

@@ -671,7 +671,9 @@ def test_an_approver_registers_a_document_and_a_roster_and_a_leak_is_held(
     expect(rows.nth(1)).to_contain_text("20 行（姓名、身份证号、住址）")
     _wait_reloads(gateway, 1)  # the running gateway picked both up, without restart
 
-    leak = message(f"领导：摘录如下。\n{PARAGRAPHS[0]}\n{PARAGRAPHS[2]}\n")
+    # two paragraphs the scope tables alone do not hold (since round 38 of issue 9 they hold the
+    # third one's 底价 per mu beside the first's figures): the registration is what holds these
+    leak = message(f"领导：摘录如下。\n{PARAGRAPHS[0]}\n{PARAGRAPHS[4]}\n")
     answer = submit_sync(gateway.smtp_port, SENDER, [EXTERNAL], leak)
     assert answer.text.startswith("2.6.0 held for review as "), answer
     case_id = answer.text.rsplit(" ", 1)[1]

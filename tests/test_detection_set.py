@@ -127,6 +127,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind52", "bb-", per_category(10, 4, 3, 3), ALL_FORMATS),
         ("blind53", "bc-", {**per_category(7, 8, 7, 5), "land": 6}, ALL_FORMATS),
         ("blind54", "bd-", per_category(8, 6, 4, 6), ALL_FORMATS),
+        ("blind55", "be-", per_category(6, 10, 6, 6), ALL_FORMATS),
+        ("blind56", "bf-", per_category(7, 7, 6, 6), ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -219,6 +221,8 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind52", "bb-"),
         ("blind53", "bc-"),
         ("blind54", "bd-"),
+        ("blind55", "be-"),
+        ("blind56", "bf-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -255,7 +259,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind48 and clean are retired to tuning; blind49 … blind54 and clean2 stay unread
+    # blind … blind48 and clean are retired to tuning; blind49 … blind56 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -274,6 +278,8 @@ def test_runner_never_lists_blind_misses() -> None:
         "blind52",
         "blind53",
         "blind54",
+        "blind55",
+        "blind56",
     }
 
 
@@ -333,7 +339,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind45",
                 "blind46",
                 "blind47",
-                "blind48",  # not blind49 … blind54 or clean2: their misses are never printed
+                "blind48",  # not blind49 … blind56 or clean2: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -392,6 +398,8 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind52", set()),
         ("blind53", set()),
         ("blind54", set()),
+        ("blind55", set()),
+        ("blind56", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
