@@ -40,11 +40,20 @@ def test_every_message_is_complete_and_named_once() -> None:
     assert labels["public"] >= labels["sensitive"] // 4, labels
 
 
-#: statute text both sets quote (a law's own definition is quoted, not written by either)
+#: statute text and legal formulas both sets quote (the law's words, written by neither)
 STATUTES = {
     # 个人信息保护法 art. 28
     "敏感个人信息包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，"
     "以及不满十四周岁未成年人的个人信息。",
+    # the appeal formula a reply to a citizen must carry (行政复议法, 行政诉讼法), word for word
+    "如对本答复不服，可在收到之日起60日内向县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。",
+    # 保守国家秘密法 art. 2, the definition of a state secret
+    "国家秘密是关系国家安全和利益，依照法定程序确定，在一定时间内只限一定范围的人员知悉的事项。",
+    # 个人信息保护法 art. 28, its list without the lead-in; art. 34, whole and with its number
+    "包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，以及不满十四周岁未成年人的个人信息。",
+    "国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行，"
+    "不得超出履行法定职责所必需的范围和限度。",
+    "第三十四条国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行。",
 }
 
 
