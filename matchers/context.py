@@ -382,7 +382,11 @@ _HUSH_BRANCHES = (
     r"不得在[^\n，。；,;]{1,8}?(?:扩散|外传|传阅)",
     _deferral(r"后再议(?![论价])"),
     r"仅作为?[^\n，。；,;]{0,10}?参考",
-    _deferral(r"(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)"),
+    # (thirty-eighth round: not the people's congress, whose standing committee deliberates in
+    # public, and not a deliberation already held — 人大常委会审议后的审计工作报告已公开)
+    _deferral(
+        r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并)"
+    ),
     r"内部碰头|内部先碰",
     (
         r"(?:已|已经)(?:跟|和|与)[^\n，。；,;]{1,8}?打(?:了|过|好)招呼",

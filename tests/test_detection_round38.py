@@ -12,7 +12,9 @@ a table's cells not read as prose.
   is relayed (the model alone counts only on prose).
 - Guards: a privacy policy (使用完毕后删除), a mail disclaimer (误收到本邮件，请…删除), a law
   quoted (条例规定：…开标前不得泄露), an anti-fraud notice (不要把验证码泄露给任何人), a
-  colleague's birthday surprise kept among a few, a reimbursement notice (节前不能发放).
+  colleague's birthday surprise kept among a few, a reimbursement notice (节前不能发放), an audit
+  report published after the people's congress deliberated it (人大常委会审议后…已公开: neither
+  the congress's public deliberation nor one already held is a decision put off).
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -128,6 +130,16 @@ PUBLIC: Public = {
             "报销",
             "财务科通知：因年底结账，节前不能发放的差旅报销统一顺延到一月十日，"
             "请大家把票据按月份整理好交到三楼。",
+        ),
+    ),
+    "an audit report published after the people's congress deliberated it": (
+        "juesuan.eml",
+        mail(
+            "转发：决算报告",
+            "县人大常委会审议后的2025年度县本级财政决算和审计工作报告已在县政府网站公开，"
+            "转发给各科室学习。\n附件：关于2025年度县本级预算执行和其他财政收支的审计工作报告\n"
+            "审计发现的主要问题：一是部分专项资金拨付滞后，涉及资金2180万元；二是个别单位政府采购"
+            "程序不规范。\n对审计发现的问题，有关单位已制定整改措施，整改结果将向县人大常委会专题报告。",
         ),
     ),
     "a published relief list with masked names, as CSV": (
