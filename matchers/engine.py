@@ -529,7 +529,7 @@ class Engine:
         # (thirty-eighth round) the tables the message's own evidence already holds it for: a
         # second table's head must read its matter clearly before theirs (``RIVAL_LEAD``)
         categories = self.scope.categories
-        holding = {
+        holding = {  # (before any context evidence is added below)
             categories[ci].id
             for ci, score in self._scores(keys).items()
             if score >= categories[ci].threshold
@@ -745,8 +745,9 @@ MARKED_STYLE = 0.6
 
 #: how much surer a table's head must be than the head of a table whose own evidence already
 #: holds the message (thirty-eighth round): a personnel plan marked 征求意见稿 and 暂勿扩散 reads
-#: 0.41 personnel and 0.44 work secret; it is one paper on one matter, not two. Only the
-#: categories change: the message is held either way.
+#: 0.41 personnel and 0.44 work secret (0.52 and 0.66 for a draft marked 请勿转发, with the
+#: retrained model); it is one paper on one matter, not two. Only the categories change: the
+#: message is held either way.
 RIVAL_LEAD = 0.2
 
 
