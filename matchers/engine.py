@@ -535,7 +535,7 @@ class Engine:
             if score >= categories[ci].threshold
         }
         findings = []
-        for ci, category in enumerate(self.scope.categories):
+        for ci, category in enumerate(categories):
             rule = category.context
             gate = scores.get(ci, 0)
             if rule.detectors and ci in found:
