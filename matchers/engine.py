@@ -741,14 +741,14 @@ DESCRIBING = frozenset(
 #: marker already says the text is a working paper; its writing need only lean that way (a
 #: short note reads 0.6-0.7, where ``model_style`` asks 0.8 of a text with no marker; a note
 #: about a colleague's retirement present, 先别告诉他, reads 0.52)
-MARKED_STYLE = 0.6
+MARKED_STYLE = 0.5
 
 #: how much surer a table's head must be than the head of a table whose own evidence already
 #: holds the message (thirty-eighth round): a personnel plan marked 征求意见稿 and 暂勿扩散 reads
 #: 0.41 personnel and 0.44 work secret (0.52 and 0.66 for a draft marked 请勿转发, with the
 #: retrained model); it is one paper on one matter, not two. Only the categories change: the
 #: message is held either way.
-RIVAL_LEAD = 0.2
+RIVAL_LEAD = 0.25
 
 
 def _model_reading(

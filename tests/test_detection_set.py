@@ -133,6 +133,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind58", "bh-", {**per_category(7, 8, 6, 6), "public_security": 6}, ALL_FORMATS),
         ("blind59", "bi-", per_category(7, 8, 6, 5), ALL_FORMATS),
         ("blind60", "bj-", {**per_category(6, 9, 6, 6), "public_security": 7}, ALL_FORMATS),
+        ("blind61", "bk-", per_category(6, 9, 7, 6), ALL_FORMATS),
+        ("blind62", "bl-", {**per_category(6, 9, 6, 6), "public_security": 7}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -231,6 +233,8 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind58", "bh-"),
         ("blind59", "bi-"),
         ("blind60", "bj-"),
+        ("blind61", "bk-"),
+        ("blind62", "bl-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -267,7 +271,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind48 and clean are retired to tuning; blind49 … blind60 and clean2 stay unread
+    # blind … blind48 and clean are retired to tuning; blind49 … blind62 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -292,6 +296,8 @@ def test_runner_never_lists_blind_misses() -> None:
         "blind58",
         "blind59",
         "blind60",
+        "blind61",
+        "blind62",
     }
 
 
@@ -351,7 +357,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind45",
                 "blind46",
                 "blind47",
-                "blind48",  # not blind49 … blind60 or clean2: their misses are never printed
+                "blind48",  # not blind49 … blind62 or clean2: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -416,6 +422,8 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind58", set()),
         ("blind59", set()),
         ("blind60", set()),
+        ("blind61", set()),
+        ("blind62", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
