@@ -739,15 +739,19 @@ DESCRIBING = frozenset(
 
 #: the internal head a table's head needs beside internal evidence (``model_marked``): the
 #: marker already says the text is a working paper; its writing need only lean that way (a
-#: short note reads 0.6-0.7, where ``model_style`` asks 0.8 of a text with no marker; a note
-#: about a colleague's retirement present, 先别告诉他, reads 0.52)
+#: short note reads 0.6-0.7, where ``model_style`` asks 0.8 of a text with no marker; a kept
+#: surprise, 先别告诉他, is left out by its own guard, ``_SURPRISE``). (thirty-ninth round) 0.5:
+#: a note that names its limit (（阅卷组内部，未公布）, 不要给其他投标人看) reads 0.5-0.6 to a
+#: model that has not seen its kind; on training files the model was trained without, 3 more
+#: of 97 work-secret notes held, and no other message measured moved
 MARKED_STYLE = 0.5
 
 #: how much surer a table's head must be than the head of a table whose own evidence already
 #: holds the message (thirty-eighth round): a personnel plan marked 征求意见稿 and 暂勿扩散 reads
 #: 0.41 personnel and 0.44 work secret (0.52 and 0.66 for a draft marked 请勿转发, with the
 #: retrained model); it is one paper on one matter, not two. Only the categories change: the
-#: message is held either way.
+#: message is held either way. (thirty-ninth round) 0.25: a land plan said to be 尚未公布 (now
+#: internal evidence) read 0.38 public security against land's 0.17.
 RIVAL_LEAD = 0.25
 
 
