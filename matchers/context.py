@@ -35,7 +35,7 @@ from operator import sub
 
 import ahocorasick
 
-from matchers.detectors import LESSON_WORDS, _cited
+from matchers.detectors import _NOT_A_LESSON, LESSON_WORDS, _cited, exam_paper
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
@@ -68,6 +68,8 @@ _DRAFT = (
     *("(初核)", "尚未审定", "还没审定"),
     # a paper tagged as before its publication (测评结果（公示前）, 评估均价汇总（公告前）)
     *("(公示前)", "(公告前)", "(发布前)", "(未公示)", "(未公开)"),
+    # (thirty-ninth round) an exam paper's own tag before its use (数学试卷（启用前）)
+    *("(启用前)", "(开考前)", "(考前)", "(考试前)"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
     # the genre of a document that goes up the line, never out
     *("妥否", "请批示", "请阅示", "阅示", "机要交通", "机要渠道", "走机要", "机要件"),
@@ -95,6 +97,8 @@ _CIRCULATION = (
         for act in ("外传", "转发", "扩散", "外泄", "对外", "翻印", "复制", "公开")
     ),
     *("此件不公开", "不予公开", "不宜公开", "暂不公开", "暂不对外", "不对外公开", "不对外公布"),
+    # (thirty-ninth round) a result kept off the public board (结果…不对外公示)
+    *("不对外公示",),
     # (thirty-third round) not yet told outside (图下来了，还没对外公布)
     *("还没对外公布", "尚未对外公布", "还没对外", "尚未对外发布", "还没对外发布"),
     *("不对外发布", "不公开发布", "阅后收回", "阅后销毁", "阅后即焚", "控制知悉范围"),
@@ -124,11 +128,12 @@ _NOT_YET_OUT = tuple(
     word
     for word in (
         f"{not_yet}{how}{act}"
-        for not_yet in ("还没", "尚未", "还未", "暂未")
+        for not_yet in ("还没", "尚未", "还未", "暂未", "未")
         for how in ("", "正式", "对外")
         for act in ("发布", "公布", "公开")
     )
-    if word not in _CIRCULATION
+    # (a bare 未 only with 对外: 未公开 alone names a kind of matter as often as a state)
+    if word not in _CIRCULATION and not (word.startswith("未") and "对外" not in word)
 )
 _KEEP_IT = ("注意保密", "请保密", "请严格保密", "请务必保密", "务必保密", "请绝对保密", "绝对保密")
 _NOT_YET_OUT_SET = frozenset(_NOT_YET_OUT)
@@ -198,7 +203,9 @@ _HUSH_ACT = (
     r"|拿出来|转给|传给|转出"
     # (thirty-eighth round) a leak forbidden in the colleague's voice (不要把名单泄露给熟人; the
     # rule's modal, 不得泄露, has no lead here), passed further down (不要再往下转)
-    r"|泄露|泄漏|往下转)"
+    r"|泄露|泄漏|往下转"
+    # (thirty-ninth round) told around (別到處講)
+    r"|到处讲|到处说|到处传)"
 )
 _LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
@@ -321,10 +328,23 @@ _HUSH_BRANCHES = (
         r"[^\n，。；,;]{0,14}?(?:透露|泄露|告知|外传)",
         ("透露", "泄露", "告知", "外传"),
     ),
-    # (thirty-ninth round) a paper not yet approved (本草案未经县政府审定): a draft by its own
-    # words, as 讨论稿 is by its label — not a kind of paper named (未经审议的方案, a lesson's
-    # example)
-    (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究)(?![的过])", ("未经",)),
+    # (thirty-ninth round) kept until a step (专家名单在评标结束前严格保密, 开标前保密的, 本卷在考试
+    # 结束前属保密内容) — said of this paper, not a rule's gap (…前按规定严格保密)
+    (
+        r"[\u4e00-\u9fff]{1,6}(?:前|之前)[,，]?(?:应当|应|须|要|需|均|一律)?(?:严格|绝对)?"
+        r"(?:保密|属保密|属于保密)",
+        tuple(
+            f"前{comma}{modal}{how}{act}"
+            for comma in ("", ",", "，")
+            for modal in ("", "应当", "应", "须", "要", "需", "均", "一律")
+            for how in ("", "严格", "绝对")
+            for act in ("保密", "属保密", "属于保密")
+        ),
+    ),
+    # (thirty-ninth round) a paper not yet approved (本草案未经县政府审定, 结果未经常务会确认): a
+    # draft by its own words, as 讨论稿 is by its label — not a kind of paper named (未经审议的
+    # 方案, a lesson's example)
+    (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认)(?![的过])", ("未经",)),
     (r"私下(?:打个电话|打电话|通知|说一声|递个话|透个话)", ("私下",)),
     # (thirty-fifth round) known to the few (只有你我和政委知道, 印题那边只给了我一个人, 你知道就行),
     # kept out of the record (别在表上体现), a pretext for outsiders (对外以“规划修编”为由), a
@@ -1206,7 +1226,11 @@ def public_signals(text: str, title: str = "") -> list[str]:
             break
     # a lesson's title: the subject, or the body's first line under a subject such as 转发 (the
     # mail's text starts with its subject again)
-    if any(_LESSON_TITLE.search(line) for line in list(dict.fromkeys(head))[:2]):
+    # (thirty-ninth round: not an exam's own paper, 招聘笔试试卷（A卷）, nor a training firm)
+    if any(
+        _LESSON_TITLE.search(_NOT_A_LESSON.sub("", line)) and not exam_paper(line)
+        for line in list(dict.fromkeys(head))[:2]
+    ):
         found.append("培训标题")
     # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,
     # 特此公告, 落款); in a long text only those parts are searched, so that the signals cost a

@@ -414,7 +414,8 @@ def _teaching(text: str) -> bool:
     # (twenty-eighth round) a title, not a sentence: 我今天在考试院帮忙装袋，看到… opens a note
     if "，" in head or "。" in head:
         return False
-    if _EXAM_PAPER.search(head) and not _SECRECY_LESSON.search(head):
+    head = _NOT_A_LESSON.sub("", head)
+    if exam_paper(head):
         return False  # (thirty-ninth round) an exam's own paper: 招聘笔试试卷（A卷）, 面试题本
     if _DRAFT_TITLE.search(_NAMED_WORK.sub("", head)):
         # (thirty-ninth round) a rule's draft (…管理办法（草案）) teaches nothing yet; one named
@@ -430,6 +431,14 @@ _EXAM_PAPER = re.compile(
     r"试卷|题本|[AB]卷|笔试|参考答案|评分(?:标准|要点|细则)|实操"
     r"|(?:招聘|遴选|选调|招考|录用|招录|招生|入学|技能|职业|比武)[^\n]{0,14}(?:试题|考试|笔试|面试|竞赛)"
 )
+def exam_paper(title: str) -> bool:
+    """Does a title name an exam's own paper (招聘笔试试卷（A卷）, 面试题本, 参考答案), not a lesson
+    or a quiz on secrecy (保密知识测试题)?"""
+    return _EXAM_PAPER.search(title) is not None and _SECRECY_LESSON.search(title) is None
+
+
+#: (thirty-ninth round) a training firm or class is a business, not a lesson (校外培训机构突击检查)
+_NOT_A_LESSON = re.compile(r"培训(?:机构|学校)")
 _NAMED_WORK = re.compile(r"《[^》]*》")
 _DRAFT_TITLE = re.compile(r"草案|(?:征求意见|讨论|送审|修改|代拟|报批|审议)稿|初稿")
 _SECRECY_LESSON = re.compile(r"保密|秘密|密级|涉密|国家安全")

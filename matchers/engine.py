@@ -764,10 +764,10 @@ def _model_reading(
     way); else ``alone`` where the table has it. Not ``alone`` where the words scored: a head
     reads the table's weak words too (部长, 包保, 征收), so where they stand its reading is not
     independent of them and ``model_cut`` applies."""
-    if score >= rule.model_min:
-        return "words", rule.model_cut, rule.model_style
     if internal and rule.model_marked is not None:
         return "marked", rule.model_marked, min(rule.model_style, MARKED_STYLE)
+    if score >= rule.model_min:
+        return "words", rule.model_cut, rule.model_style
     if rule.model_alone is not None:
         return "alone", rule.model_alone, rule.alone_style
     return None
