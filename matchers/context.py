@@ -1227,9 +1227,9 @@ def public_signals(text: str, title: str = "") -> list[str]:
     # a lesson's title: the subject, or the body's first line under a subject such as 转发 (the
     # mail's text starts with its subject again)
     # (thirty-ninth round: not an exam's own paper, 招聘笔试试卷（A卷）, nor a training firm)
-    if any(
-        _LESSON_TITLE.search(_NOT_A_LESSON.sub("", line)) and not exam_paper(line)
-        for line in list(dict.fromkeys(head))[:2]
+    titles = list(dict.fromkeys(head))[:2]
+    if any(_LESSON_TITLE.search(_NOT_A_LESSON.sub("", line)) for line in titles) and not any(
+        exam_paper(line) for line in titles
     ):
         found.append("培训标题")
     # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,

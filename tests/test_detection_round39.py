@@ -6,9 +6,14 @@
   draft not yet approved (本草案未经县政府常务会议审定), even though its title names 办法 as a
   published rule's would.
 - State secret: aerial imagery asked for before it is declassified (还没做脱密处理).
+- A marker opens a table's head beside the table's own words too: a reply line kept inside
+  (此口径仅内部掌握: 内部掌握 is also one of work secret's words) is held on the head's reading
+  beside the marker, as it would be without the word.
+- An exam paper with its answers before the exam (试题及参考答案（考前）) is not a lesson's title
+  nor a published past paper: its topic words are not discounted as public.
 - Internal evidence: a fact said to be not yet published (两个数统计局还没发布) and a plain request
   to keep it (请严格保密), shown to the officer as an instruction.
-- Guards: a secrecy quiz (保密知识测试题: 考前不得向考生透露试题 is a question), a tender notice
+- Guards: a statistics release (数据在正式发布前按规定严格保密: a rule's gap, not a limit), a secrecy quiz (保密知识测试题: 考前不得向考生透露试题 is a question), a tender notice
   quoting the law (开标前不得向他人透露), a lesson naming unpublished matters (尚未公布的人事
   安排), an anti-fraud notice (验证码注意保密), a public consultation on a draft, and a
   drafting explainer that names a consultation draft in book-title marks.
@@ -75,6 +80,28 @@ SENSITIVE: Sensitive = {
             "我们会注意只在项目内使用。\n某测绘技术有限公司",
         ),
     ),
+    "a reply line kept inside, beside the table's own marker word": (
+        "work_secret",
+        "koujing.eml",
+        mail(
+            "关于业主投诉的处理口径",
+            "物业科：\n锦绣家园业主投诉开发商车库渗水、绿化缩水一事，经局务会研究处理口径如下：\n"
+            "1. 开发商在建的二期是县重点项目，领导要求稳妥处理，不要激化；\n"
+            "2. 质监站检测已确认车库防水层施工不合格，检测报告暂不向业主提供，先由开发商自行维修；\n"
+            "3. 绿化面积由规划股复核后再答复。\n牵头的三位业主已请社区做好沟通。此口径仅内部掌握。",
+        ),
+    ),
+    "an exam paper with its answers, before the exam": (
+        "work_secret",
+        "kaoshi.eml",
+        mail(
+            "考试试题",
+            "村级后备干部选拔考试试题及参考答案（考前）\n一、单选题（每题2分）\n"
+            "1. 村民委员会每届任期为（ ）年。参考答案：C\n"
+            "2. 村级重大事项决策实行“四议两公开”，“两公开”指的是……参考答案：B\n"
+            "二、案例分析（40分）：某村土地流转收益分配引发矛盾，请提出处理思路。评分要点另附。",
+        ),
+    ),
 }
 
 #: family → (file name, content): each must pass
@@ -137,6 +164,15 @@ PUBLIC: Public = {
             "一、为什么修订：现行办法2019年施行，区片综合地价已由省政府调整。\n"
             "二、主要变化：一类区片每亩6.2万元，二类每亩5.6万元，较上一轮平均提高约12%。\n"
             "三、征求意见时间：2026年11月25日至12月24日，意见可发送至县自然资源局政策法规股。",
+        ),
+    ),
+    "a statistics release that says figures are kept until released": (
+        "tongji.eml",
+        mail(
+            "统计发布",
+            "全县前三季度经济运行情况\n前三季度全县地区生产总值212.6亿元，同比增长5.1%；"
+            "社会消费品零售总额97.4亿元，增长4.2%。\n"
+            "统计数据在正式发布前按规定严格保密，本稿为正式公开数据，欢迎引用。\n县统计局\n2026年10月28日",
         ),
     ),
 }
