@@ -759,11 +759,13 @@ def _model_reading(
     rule: ContextRule, score: int, internal: bool
 ) -> tuple[str, float, float] | None:
     """How a table's head may count (None: it cannot): its ground, the head's cut and the
-    internal head's cut. ``words``: once the table's words scored ``model_min``; without them
-    ``marked``, where the message carries internal evidence (the writing need only lean that
-    way); else ``alone`` where the table has it. Not ``alone`` where the words scored: a head
-    reads the table's weak words too (部长, 包保, 征收), so where they stand its reading is not
-    independent of them and ``model_cut`` applies."""
+    internal head's cut. ``marked``, where the message carries internal evidence that limits
+    who may know (the writing need only lean that way; thirty-ninth round: whether or not the
+    table's words stand — work secret's words include circulation limits, 内部掌握, and the
+    marker must not make its head harder to count); else ``words``, once the table's words
+    scored ``model_min``; else ``alone`` where the table has it. Not ``alone`` where the words
+    scored: a head reads the table's weak words too (部长, 包保, 征收), so where they stand its
+    reading is not independent of them and ``model_cut`` applies."""
     if internal and rule.model_marked is not None:
         return "marked", rule.model_marked, min(rule.model_style, MARKED_STYLE)
     if score >= rule.model_min:
