@@ -431,6 +431,8 @@ _EXAM_PAPER = re.compile(
     r"试卷|题本|[AB]卷|笔试|参考答案|评分(?:标准|要点|细则)|实操"
     r"|(?:招聘|遴选|选调|招考|录用|招录|招生|入学|技能|职业|比武)[^\n]{0,14}(?:试题|考试|笔试|面试|竞赛)"
 )
+
+
 def exam_paper(title: str) -> bool:
     """Does a title name an exam's own paper (招聘笔试试卷（A卷）, 面试题本, 参考答案), not a lesson
     or a quiz on secrecy (保密知识测试题)?"""
