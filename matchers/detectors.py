@@ -439,7 +439,7 @@ def exam_paper(title: str) -> bool:
     return _EXAM_PAPER.search(title) is not None and _SECRECY_LESSON.search(title) is None
 
 
-#: (thirty-ninth round) a training firm or class is a business, not a lesson (校外培训机构突击检查)
+#: (thirty-ninth round) a training firm or school is a business, not a lesson (校外培训机构突击检查)
 _NOT_A_LESSON = re.compile(r"培训(?:机构|学校)")
 _NAMED_WORK = re.compile(r"《[^》]*》")
 _DRAFT_TITLE = re.compile(r"草案|(?:征求意见|讨论|送审|修改|代拟|报批|审议)稿|初稿")
