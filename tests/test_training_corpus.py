@@ -54,6 +54,9 @@ STATUTES = {
     "国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行，"
     "不得超出履行法定职责所必需的范围和限度。",
     "第三十四条国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行。",
+    # 土地管理法实施条例 art. 26, the clause every 征收土地预公告 carries (numbered as a notice's
+    # third item): a training note and a blind65/66 writer, neither reading the other, wrote it
+    "三、自本公告发布之日起，任何单位和个人不得在拟征收范围内抢栽抢建；违反规定抢栽抢建的，对抢栽抢建部分不予补偿。",
 }
 
 
