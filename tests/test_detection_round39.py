@@ -9,11 +9,14 @@
 - A marker opens a table's head beside the table's own words too: a reply line kept inside
   (此口径仅内部掌握: 内部掌握 is also one of work secret's words) is held on the head's reading
   beside the marker, as it would be without the word.
+- Work secret by content: a tender's closed steps (评标专家, 潜在投标人, 评标结果 …) and an exam's
+  answers and raw scores (面试题本, 参考答案, 原始成绩 …) are topic words, held beside internal evidence
+  (评标专家名单（开标前保密）).
 - An exam paper with its answers before the exam (试题及参考答案（考前）) is not a lesson's title
   nor a published past paper: its topic words are not discounted as public.
 - Internal evidence: a fact said to be not yet published (两个数统计局还没发布) and a plain request
   to keep it (请严格保密), shown to the officer as an instruction.
-- Guards: a statistics release (数据在正式发布前按规定严格保密: a rule's gap, not a limit), a secrecy quiz (保密知识测试题: 考前不得向考生透露试题 is a question), a tender notice
+- Guards: a notice of a tender's candidates (中标候选人公示), a statistics release (数据在正式发布前按规定严格保密: a rule's gap, not a limit), a secrecy quiz (保密知识测试题: 考前不得向考生透露试题 is a question), a tender notice
   quoting the law (开标前不得向他人透露), a lesson naming unpublished matters (尚未公布的人事
   安排), an anti-fraud notice (验证码注意保密), a public consultation on a draft, and a
   drafting explainer that names a consultation draft in book-title marks.
@@ -102,6 +105,18 @@ SENSITIVE: Sensitive = {
             "二、案例分析（40分）：某村土地流转收益分配引发矛盾，请提出处理思路。评分要点另附。",
         ),
     ),
+    "a tender's evaluation experts, kept until the opening": (
+        "work_secret",
+        "zhuanjia.eml",
+        mail(
+            "评标专家名单",
+            "县妇幼保健院迁建项目评标专家已于今日上午抽取完成，名单如下（开标前保密）：\n"
+            "序号\t姓名\t专业\t单位\n1\t柯文涛\t工程造价\t市某造价咨询公司\n"
+            "2\t阮小静\t建筑设计\t省某设计院\n3\t仇兆麟\t给排水\t退休\n"
+            "4\t宁佩佩\t工程管理\t某高校\n5\t欧阳航\t电气\t市某供电公司\n"
+            "请通知专家于1月9日8:30前到交易中心三楼评标室报到。",
+        ),
+    ),
 }
 
 #: family → (file name, content): each must pass
@@ -173,6 +188,17 @@ PUBLIC: Public = {
             "全县前三季度经济运行情况\n前三季度全县地区生产总值212.6亿元，同比增长5.1%；"
             "社会消费品零售总额97.4亿元，增长4.2%。\n"
             "统计数据在正式发布前按规定严格保密，本稿为正式公开数据，欢迎引用。\n县统计局\n2026年10月28日",
+        ),
+    ),
+    "a notice of the tender's candidates": (
+        "gongshi.eml",
+        mail(
+            "中标候选人公示",
+            "县妇幼保健院迁建项目中标候选人公示\n"
+            "第一中标候选人：某建设集团有限公司，投标报价8612.35万元；\n"
+            "第二中标候选人：某建工有限公司，投标报价8701.20万元。\n"
+            "公示期：2027年1月12日至1月14日。对评标结果有异议的，可在公示期内向招标人提出。\n"
+            "监督电话：0736-5510086\n县公共资源交易中心\n2027年1月11日",
         ),
     ),
 }

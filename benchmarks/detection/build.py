@@ -8,9 +8,9 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20 |
-                                # blind21 … blind66 (blind splits: sources/<split>/, ids "b-…" … "z-…",
+                                # blind21 … blind68 (blind splits: sources/<split>/, ids "b-…" … "z-…",
                                 # "a-…", "l-…", "aa-…", "ab-…", "ac-…", "ad-…", "ae-…", "af-…", "ag-…", "ah-…", "ai-…", "aj-…",
-                                # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…")
+                                # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…", "bq-…", "br-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -76,11 +76,12 @@ ids ``bg-…``) the fifty-seventh, ``blind58`` (``sources/blind58/``, ids ``bh-�
 ids ``bj-…``) the sixtieth, ``blind61`` (``sources/blind61/``, ids ``bk-…``) the sixty-first,
 ``blind62`` (``sources/blind62/``, ids ``bl-…``) the sixty-second, ``blind63`` (``sources/blind63/``,
 ids ``bm-…``) the sixty-third, ``blind64`` (``sources/blind64/``, ids ``bn-…``) the sixty-fourth,
-``blind65`` (``sources/blind65/``, ids ``bo-…``) the sixty-fifth and ``blind66`` (``sources/blind66/``,
-ids ``bp-…``) the sixty-sixth.
+``blind65`` (``sources/blind65/``, ids ``bo-…``) the sixty-fifth, ``blind66`` (``sources/blind66/``,
+ids ``bp-…``) the sixty-sixth, ``blind67`` (``sources/blind67/``, ids ``bq-…``) the sixty-seventh
+and ``blind68`` (``sources/blind68/``, ids ``br-…``) the sixty-eighth.
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -185,6 +186,8 @@ BLIND_SPLITS = {
     "blind64": "bn-",
     "blind65": "bo-",
     "blind66": "bp-",
+    "blind67": "bq-",
+    "blind68": "br-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
