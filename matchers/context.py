@@ -35,7 +35,7 @@ from operator import sub
 
 import ahocorasick
 
-from matchers.detectors import _NOT_A_LESSON, LESSON_WORDS, _cited, exam_paper
+from matchers.detectors import LESSON_WORDS, _cited, lesson_title
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
@@ -127,13 +127,16 @@ _KEPT_BACK = ("不在公示", "不列入公示", "不进入公示", *_AGREED_LIN
 _NOT_YET_OUT = tuple(
     word
     for word in (
-        f"{not_yet}{how}{act}"
-        for not_yet in ("还没", "尚未", "还未", "暂未", "未")
-        for how in ("", "正式", "对外")
-        for act in ("发布", "公布", "公开")
+        *(
+            f"{not_yet}{how}{act}"
+            for not_yet in ("还没", "尚未", "还未", "暂未")
+            for how in ("", "正式", "对外")
+            for act in ("发布", "公布", "公开")
+        ),
+        # (a bare 未 only with 对外: 未公开 alone names a kind of matter as often as a state)
+        *(f"未对外{act}" for act in ("发布", "公布", "公开")),
     )
-    # (a bare 未 only with 对外: 未公开 alone names a kind of matter as often as a state)
-    if word not in _CIRCULATION and not (word.startswith("未") and "对外" not in word)
+    if word not in _CIRCULATION
 )
 _KEEP_IT = ("注意保密", "请保密", "请严格保密", "请务必保密", "务必保密", "请绝对保密", "绝对保密")
 _NOT_YET_OUT_SET = frozenset(_NOT_YET_OUT)
@@ -1227,10 +1230,7 @@ def public_signals(text: str, title: str = "") -> list[str]:
     # a lesson's title: the subject, or the body's first line under a subject such as 转发 (the
     # mail's text starts with its subject again)
     # (thirty-ninth round: not an exam's own paper, 招聘笔试试卷（A卷）, nor a training firm)
-    titles = list(dict.fromkeys(head))[:2]
-    if any(_LESSON_TITLE.search(_NOT_A_LESSON.sub("", line)) for line in titles) and not any(
-        exam_paper(line) for line in titles
-    ):
+    if lesson_title(list(dict.fromkeys(head))[:2], _LESSON_TITLE):
         found.append("培训标题")
     # A published text shows what it is at its head and foot (title, 本报讯, 公示期, 监督电话,
     # 特此公告, 落款); in a long text only those parts are searched, so that the signals cost a

@@ -414,14 +414,21 @@ def _teaching(text: str) -> bool:
     # (twenty-eighth round) a title, not a sentence: 我今天在考试院帮忙装袋，看到… opens a note
     if "，" in head or "。" in head:
         return False
-    head = _NOT_A_LESSON.sub("", head)
-    if exam_paper(head):
-        return False  # (thirty-ninth round) an exam's own paper: 招聘笔试试卷（A卷）, 面试题本
     if _DRAFT_TITLE.search(_NAMED_WORK.sub("", head)):
         # (thirty-ninth round) a rule's draft (…管理办法（草案）) teaches nothing yet; one named
         # in book-title marks (《…（征求意见稿）》起草说明) is another paper, explained
         return False
-    return _TEACHING.search(head) is not None
+    return lesson_title([head], _TEACHING)
+
+
+def lesson_title(titles: list[str], lesson: re.Pattern[str]) -> bool:
+    """Does one of ``titles`` (a text's first lines) name a lesson in ``lesson``'s words — and
+    none of them an exam's own paper (thirty-ninth round: 招聘笔试试卷（A卷）, 面试题本), and not
+    only by a training firm or school (校外培训机构突击检查)? The markings' teaching texts and the
+    public texts' lesson signal (:mod:`matchers.context`) both ask."""
+    if any(exam_paper(title) for title in titles):
+        return False
+    return any(lesson.search(_NOT_A_LESSON.sub("", title)) for title in titles)
 
 
 #: (thirty-ninth round) the title of an exam's own paper, not of a lesson: a recruitment or
