@@ -16,7 +16,7 @@ from typing import Any
 from matchers.normalize import skippable
 
 #: Characters of context on each side given to jieba.
-WINDOW = 8
+WINDOW = 6
 
 _lock = threading.Lock()
 

@@ -39,6 +39,12 @@ from matchers.detectors import LESSON_WORDS, _cited, lesson_title
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
+#: (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整初步
+#: 方案): the stage before a body decides. Not where a procedure is described (承办科室提出初步
+#: 意见后报分管领导): see ``_checked``
+_PRELIMINARY = frozenset({"初步意见", "初步方案", "初步名单", "初步排名"})
+_PROCEDURE = re.compile(r"(?:提出|作出|给出|拿出)$")
+
 _DRAFT = (
     *(
         f"{kind}稿"
@@ -66,6 +72,9 @@ _DRAFT = (
     *("还没成稿", "尚未成稿", "没成稿", "未成稿", "还没定稿", "尚未定稿", "没定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
+    # (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整
+    # 初步方案): the stage before a body decides; published texts say 提出初步意见 of a procedure
+    *_PRELIMINARY,
     # a paper tagged as before its publication (测评结果（公示前）, 评估均价汇总（公告前）)
     *("(公示前)", "(公告前)", "(发布前)", "(未公示)", "(未公开)"),
     # (thirty-ninth round) an exam paper's own tag before its use (数学试卷（启用前）)
@@ -490,7 +499,11 @@ _HUSH_BRANCHES = (
         r"未(?:经|向)[^\n，。；,;]{1,10}?(?:审定|反馈|通报|公布)",
         ("审定", "反馈", "通报", "公布"),
     ),
-    (r"按[“\"「][^”\"」\n]{2,24}[”\"」](?:来)?(?:写|报|表述)", ("”写", "”报", "”来写", "”表述")),
+    # (fortieth round) a characterisation in words, not a price formula (按“每页扫描+著录”报一个单价)
+    (
+        r"按[“\"「][^”\"」\n+＋]{2,24}[”\"」](?:来)?(?:写|报(?![一个价单])|表述)",
+        ("”写", "”报", "”来写", "”表述"),
+    ),
     # (twenty-sixth round) the story for those who ask (跟他们就说还在查, 所里就说是查夜), the line
     # kept outside (对外还说按计划推进), the room it must not leave (不能出这个屋), the person kept in
     # the dark (本人还蒙在鼓里), the record bent (笔录先别往系统里录, 别写成殴打), told in confidence
@@ -584,6 +597,45 @@ _HUSH_BRANCHES = (
         r"(?:先别给|别给|不要给|暂不给|先不给)[^\n，。；,;]{9,12}?看(?![病诊])",
         ("别给", "不要给", "暂不给", "先不给"),
     ),
+    # (fortieth round) nothing said outside (会议明确对外不作任何宣传, 对外不作表态, 不开先例、不作
+    # 宣传): a meeting's line on the matter, not a published refusal (no published text seen has it)
+    (
+        r"对外不(?:作|做)(?:任何|统一)?(?:宣传|表态|通报|解释|报道)|不(?:作|做)(?:任何)?宣传",
+        ("对外不作", "对外不做", "不作宣传", "不做宣传", "不作任何"),
+    ),
+    # (fortieth round) a text that says it is internal (此为内部初报, 以上为内部统计口径), that the
+    # release will be another text (对外发布以县政府新闻办通稿为准), that nobody is to be told
+    # (行动前一律不准跟任何人说), that two know (这个事就您和我知道), or that nothing leaves the room
+    # (这些数字出了这个门就没有了) — in read published texts none stands
+    (
+        r"(?:此|本|以上|上述)(?:件|份|表|稿|数据|数字|情况)?(?:为|系|是|属于?)内部",
+        (
+            "此为内部",
+            "以上为内部",
+            "上述为内部",
+            "本件为内部",
+            "此件为内部",
+            "本表为内部",
+            "以上系内部",
+            "此系内部",
+            "以上是内部",
+            "以上属内部",
+            "以上属于内部",
+        ),
+    ),
+    (
+        r"对外(?:发布|公布|口径|宣传)[^\n，。；]{0,3}以[^\n，。；]{1,16}为准",
+        ("对外发布", "对外公布", "对外口径", "对外宣传"),
+    ),
+    (
+        r"(?:不准|不要|不能|不许|不得)(?:跟|和|对|向)任何人(?:说|讲|透露|提)",
+        ("跟任何人", "和任何人", "对任何人", "向任何人"),
+    ),
+    (
+        r"就(?:您|你)(?:和|跟)我知道|就(?:咱们|我们)(?:俩|两个)人?知道",
+        ("和我知道", "跟我知道", "们俩知道", "们两个"),
+    ),
+    (r"出了这个(?:门|屋|会议室)", ("出了这个",)),
     # a document's own label in brackets (成绩汇总（阅卷组内部，未公布）, 准备工作（内部）, 专家名单
     # （抽取结果，评审前保密）)
     (
@@ -926,6 +978,8 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
                 public_comment = _PUBLIC_COMMENT.search(text) is not None
             if public_comment or _PUBLISHED_DRAFT.match(text, end):
                 continue
+        if word in _PRELIMINARY and _PROCEDURE.search(text, max(0, start - 2), start):
+            continue  # 提出初步意见后报…: a step of a procedure, not this paper's stage
         if word in _DISCLOSURE and _disclosure_decision(text, start, end):
             continue
         if word in _NOT_YET_OUT_SET and text[end : end + 1] in ("的", "过"):
@@ -955,11 +1009,20 @@ _EXAMPLE_CUE = re.compile(r"比如|例如|诸如|譬如|包括|^[ \t　]*[✘✗
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
+# (fortieth round) a warning case told of an unnamed unit or person (某镇将考核初步排名提前透露):
+# its subject is 某…, the paper it names is that unit's, not this text's
+_CASE_SUBJECT = re.compile(r"[ \t　]*(?:[0-9]+[.、．][ \t]*)?某[\u4e00-\u9fff]{1,6}?(?:将|把|擅自)")
+
+
 def cited_as_example(text: str, start: int) -> bool:
-    """Is the marker at ``start`` named as an example in its sentence (比如…初稿, a ✘ list)?"""
+    """Is the marker at ``start`` named as an example in its sentence (比如…初稿, a ✘ list,
+    a warning case of 某镇)?"""
     lo = max(0, start - 40)
     ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
-    return _EXAMPLE_CUE.search(text[:start], ends[-1] if ends else lo) is not None
+    begin = ends[-1] if ends else lo
+    if _EXAMPLE_CUE.search(text[:start], begin) is not None:
+        return True
+    return bool(ends or lo == 0) and _CASE_SUBJECT.match(text, begin, start) is not None
 
 
 def withheld_from_public(marker: str) -> bool:

@@ -36,6 +36,7 @@ from matchers.detectors import (
     cn_resident_id,
     labelled,
     resident_ids,
+    valid_resident_id,
 )
 
 #: Characters from a name to the next one that still belong to its entry.
@@ -194,6 +195,8 @@ def _cards(text: str) -> Iterator[Hit]:
         digits = m.group().translate(_SEPARATORS)
         if len(digits) < 16:
             continue
+        if valid_resident_id(digits[:18]):
+            continue  # (fortieth round) an ID, whose first 16 or 17 digits may pass Luhn
         for size in (19, 18, 17, 16):  # the card, then whatever the next cell added
             head = digits[:size]
             if len(head) == size and card_number(head, cards, ids):
@@ -284,6 +287,8 @@ def roster_sensitive(text: str) -> Iterator[Hit]:
     if len(text) < 20:
         return
     entries = _validated(text)
+    if _own(text, entries):
+        return
     # (twenty-sixth round) a list titled by what its people share (精神障碍患者名单, 社区矫正
     # 对象花名册, 核酸检测阳性人员): every entry under the title says it
     head = text.lstrip()[:_TITLE_SPAN].split("\n", 1)[0]
@@ -317,7 +322,7 @@ def roster_record(text: str) -> Iterator[Hit]:
     if len(text) < 20:
         return
     entries = _validated(text)
-    if not entries:
+    if not entries or _own(text, entries):
         return
     ids = {at for at, _, _ in resident_ids(text)}
     spots = sorted(at for at, _, _ in _identifiers(text))
@@ -328,6 +333,18 @@ def roster_record(text: str) -> Iterator[Hit]:
             yield start, end, value
 
 
+#: the sender's own details, as he presents them (把本人信息发一下, 我的银行卡号): his ID beside
+#: his card for a lecture fee or a hotel is not a record of someone else (fortieth round)
+_OWN = re.compile(
+    r"(?:本人|我的|我)(?:的)?(?:信息|身份证|银行卡|卡号|账户|账号|开户行|个人信息)"
+)
+
+
+def _own(text: str, entries: Sequence[Hit]) -> bool:
+    """Is the text one person's own details (a single entry the sender calls his own)?"""
+    return len(entries) == 1 and _OWN.search(text) is not None
+
+
 def _record(text: str, start: int, stop: int, is_id: list[bool]) -> bool:
     """Does the entry at ``text[start:stop]``, whose identifiers are IDs as ``is_id`` says, hold
     a resident ID and another identifier?"""
@@ -335,8 +352,14 @@ def _record(text: str, start: int, stop: int, is_id: list[bool]) -> bool:
         return False
     if not all(is_id):
         return True
-    # an address (…村3组9号, …路106号4幢), not an amount
+    # an address (…村3组9号, …路106号4幢), not an amount; (fortieth round) or a village
+    # group in words, as rural addresses are written (住桥头村八组, 杨家冲组)
+    if _RURAL.search(text, start, stop):
+        return True
     return any(_UNIT.search(value) for _, _, value in _attributes(text[start:stop]))
+
+
+_RURAL = re.compile(rf"[{_HAN}](?:村|社区)[一二三四五六七八九十]{{1,3}}组|住[{_HAN}]{{1,6}}(?:村|组|社区|小区)")
 
 
 @lru_cache(maxsize=2)

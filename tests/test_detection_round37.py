@@ -134,13 +134,13 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
     "round37", SENSITIVE, PUBLIC
 )
 
-#: the families held by the model's reading alone (no word of the table scored)
+#: the families held by the model's reading alone (no word of the table scored); not shuiwu.eml
+#: since the fortieth round: its audit report's 初步意见 is a paper's stage, and the marker speaks
 ALONE = (
     "diaodong.eml",
     "beipo.docx",
     "qingshi.eml",
     "minbing.eml",
-    "shuiwu.eml",
     "jiehe.eml",
 )
 
