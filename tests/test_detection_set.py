@@ -142,7 +142,19 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind67", "bq-", per_category(6, 10, 6, 6), ALL_FORMATS),
         ("blind68", "br-", {**per_category(6, 9, 6, 6), "public_security": 7}, ALL_FORMATS),
         ("blind69", "bs-", {**per_category(7, 9, 6, 6), "public_security": 5}, ALL_FORMATS),
-        ("blind70", "bt-", {**per_category(6, 9, 6, 6), "public_security": 8, "land": 5}, ALL_FORMATS),
+        (
+            "blind70",
+            "bt-",
+            {**per_category(6, 9, 6, 6), "public_security": 8, "land": 5},
+            ALL_FORMATS,
+        ),
+        ("blind71", "bu-", {**per_category(5, 10, 6, 6), "personnel": 8}, ALL_FORMATS),
+        (
+            "blind72",
+            "bv-",
+            {**per_category(5, 8, 5, 7), "public_security": 6, "land": 9},
+            ALL_FORMATS,
+        ),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -251,6 +263,8 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind68", "br-"),
         ("blind69", "bs-"),
         ("blind70", "bt-"),
+        ("blind71", "bu-"),
+        ("blind72", "bv-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -287,7 +301,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind48 and clean are retired to tuning; blind49 … blind70 and clean2 stay unread
+    # blind … blind48 and clean are retired to tuning; blind49 … blind72 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -322,6 +336,8 @@ def test_runner_never_lists_blind_misses() -> None:
         "blind68",
         "blind69",
         "blind70",
+        "blind71",
+        "blind72",
     }
 
 
@@ -381,7 +397,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind45",
                 "blind46",
                 "blind47",
-                "blind48",  # not blind49 … blind70 or clean2: their misses are never printed
+                "blind48",  # not blind49 … blind72 or clean2: their misses are never printed
             },
         ),
         ("blind", {"blind"}),
@@ -456,6 +472,8 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind68", set()),
         ("blind69", set()),
         ("blind70", set()),
+        ("blind71", set()),
+        ("blind72", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
