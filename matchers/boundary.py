@@ -15,7 +15,9 @@ from typing import Any
 
 from matchers.normalize import skippable
 
-#: Characters of context on each side given to jieba.
+#: Characters of context on each side given to jieba: twice this many of the original text,
+#: less whitespace. (Fortieth round: 6, was 8 — no verdict or score moved on 11,000 messages,
+#: and segmenting the shorter window made the default tables about 3% faster.)
 WINDOW = 6
 
 _lock = threading.Lock()

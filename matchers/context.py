@@ -353,6 +353,11 @@ _HUSH_BRANCHES = (
             for act in ("保密", "属保密", "属于保密")
         ),
     ),
+    # (fortieth round) a paper sealed until a step (题本在面试开始前封存, 试卷开考前密封保管)
+    (
+        r"(?:开始|开考|考试|启用|开标|评标|评审|面试|笔试|公布|发布)(?:前|之前)[^\n，。；,;]{0,4}?(?:封存|密封)",
+        ("封存", "密封"),
+    ),
     # (thirty-ninth round) a paper not yet approved (本草案未经县政府审定, 结果未经常务会确认): a
     # draft by its own words, as 讨论稿 is by its label — not a kind of paper named (未经审议的
     # 方案, a lesson's example)

@@ -335,9 +335,7 @@ def roster_record(text: str) -> Iterator[Hit]:
 
 #: the sender's own details, as he presents them (把本人信息发一下, 我的银行卡号): his ID beside
 #: his card for a lecture fee or a hotel is not a record of someone else (fortieth round)
-_OWN = re.compile(
-    r"(?:本人|我的|我)(?:的)?(?:信息|身份证|银行卡|卡号|账户|账号|开户行|个人信息)"
-)
+_OWN = re.compile(r"(?:本人|我的|我)(?:的)?(?:信息|身份证|银行卡|卡号|账户|账号|开户行|个人信息)")
 
 
 def _own(text: str, entries: Sequence[Hit]) -> bool:
@@ -359,7 +357,9 @@ def _record(text: str, start: int, stop: int, is_id: list[bool]) -> bool:
     return any(_UNIT.search(value) for _, _, value in _attributes(text[start:stop]))
 
 
-_RURAL = re.compile(rf"[{_HAN}](?:村|社区)[一二三四五六七八九十]{{1,3}}组|住[{_HAN}]{{1,6}}(?:村|组|社区|小区)")
+_RURAL = re.compile(
+    rf"[{_HAN}](?:村|社区)[一二三四五六七八九十]{{1,3}}组|住[{_HAN}]{{1,6}}(?:村|组|社区|小区)"
+)
 
 
 @lru_cache(maxsize=2)
