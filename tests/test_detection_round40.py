@@ -164,6 +164,9 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
     [
         ("干部调整初步方案\n拟对以下同志进行调整", "初步方案"),
         ("会议明确：对外不作表态，由教育局做好个别工作。", "对外不作表态"),
+        ("此为内部初报，伤亡数字对外发布以区政府通稿为准。", "此为内部"),
+        ("题本在面试开始前封存，由两人共同押运。", "开始前封存"),
+        ("行动前一律不准跟任何人说。", "不准跟任何人说"),
     ],
 )
 def test_a_preliminary_paper_and_a_meetings_line_are_evidence(text: str, found: str) -> None:
