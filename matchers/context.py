@@ -609,7 +609,8 @@ _HUSH_BRANCHES = (
         ("对外不作", "对外不做", "不作宣传", "不做宣传", "不作任何"),
     ),
     # (fortieth round) a text that says it is internal (此为内部初报, 以上为内部统计口径), that the
-    # release will be another text (对外发布以县政府新闻办通稿为准), that nobody is to be told
+    # release will be another text (对外发布以县政府新闻办通稿为准; not 对外发布时间以通知为准, a
+    # notice's date), that nobody is to be told
     # (行动前一律不准跟任何人说), that two know (这个事就您和我知道), or that nothing leaves the room
     # (这些数字出了这个门就没有了) — in read published texts none stands
     (
@@ -629,7 +630,7 @@ _HUSH_BRANCHES = (
         ),
     ),
     (
-        r"对外(?:发布|公布|口径|宣传)[^\n，。；]{0,3}以[^\n，。；]{1,16}为准",
+        r"对外(?:发布|公布|口径|宣传)(?:一律|统一|均|都)?以[^\n，。；]{1,16}为准",
         ("对外发布", "对外公布", "对外口径", "对外宣传"),
     ),
     (

@@ -178,6 +178,7 @@ def test_a_preliminary_paper_and_a_meetings_line_are_evidence(text: str, found: 
     [
         "承办科室提出初步意见后报分管领导审核。",
         "请按“每页扫描+著录+挂接”报一个单价。",
+        "成绩对外发布时间以市考试院通知为准。",
     ],
 )
 def test_a_procedure_and_a_price_are_not(text: str) -> None:
