@@ -314,30 +314,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
     assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {
         "clean2",
-        "blind49",
-        "blind50",
-        "blind51",
-        "blind52",
-        "blind53",
-        "blind54",
-        "blind55",
-        "blind56",
-        "blind57",
-        "blind58",
-        "blind59",
-        "blind60",
-        "blind61",
-        "blind62",
-        "blind63",
-        "blind64",
-        "blind65",
-        "blind66",
-        "blind67",
-        "blind68",
-        "blind69",
-        "blind70",
-        "blind71",
-        "blind72",
+        *(f"blind{n}" for n in range(49, 73)),
     }
 
 
