@@ -114,6 +114,8 @@ _CIRCULATION = (
     *("严格控制知悉", "注意保存"),
     # returned after the meeting (fifteenth round): 会后收回, 会后交回, 用后收回
     *("会后交回", "会后退回", "用后收回", "用毕收回", "阅后退回", "阅后请退回"),
+    # (forty-first round) an exam's paper, taken back once the exam is over (题本考后收回销毁)
+    *("考后收回", "考后回收", "考后交回", "考后销毁", "用后销毁", "用毕销毁"),
     # (thirtieth round) reported only to the top (该情况仅报县委、县政府主要领导)
     *("仅报县委", "仅报县领导", "仅报主要领导", "只报县委", "只报主要领导", "仅报区委", "只报区委"),
     # keeping the written trace small (issue 9, third round): 不张贴, 不形成书面, 不宜扩大知悉范围,
@@ -140,7 +142,8 @@ _NOT_YET_OUT = tuple(
             f"{not_yet}{how}{act}"
             for not_yet in ("还没", "尚未", "还未", "暂未")
             for how in ("", "正式", "对外")
-            for act in ("发布", "公布", "公开")
+            # (forty-first round) 中标候选人尚未公示: not yet posted for objections either
+            for act in ("发布", "公布", "公开", "公示")
         ),
         # (a bare 未 only with 对外: 未公开 alone names a kind of matter as often as a state)
         *(f"未对外{act}" for act in ("发布", "公布", "公开")),
@@ -219,7 +222,18 @@ _HUSH_ACT = (
     # (thirty-ninth round) told around (別到處講)
     r"|到处讲|到处说|到处传)"
 )
-_LATER = ("年底", "年后", "以后", "过段时间", "下次", "下批", "明年", "换届后")
+_LATER = (
+    "年底",
+    "年后",
+    "以后",
+    "过段时间",
+    "下次",
+    "下批",
+    "明年",
+    "换届后",
+    "下次会议",
+    "下次会上",
+)
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
 # A decision put off (放一放, 明年再说, 还没定, 等部务会定) says a matter is pending, not that it is
 # kept from anyone: ordinary business talk puts off decisions too (候选人先放一放，岗位人选明年再
@@ -250,6 +264,10 @@ _HUSH_BRANCHES = (
     _deferral("|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN)),
     _deferral(r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)"),
     _deferral(r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"),
+    # (forty-first round) a meeting that reached no view (会议未形成意见，下次会议再研究)
+    _deferral(
+        r"未形成(?:一致|统一)?(?:意见|决定|决议)|没(?:有)?形成(?:一致|统一)?(?:意见|决定|决议)"
+    ),
     # the time or the step kept from outsiders (时间不对外。), no notice to be issued (不发拆除
     # 公告), the press squared beforehand, the person concerned not yet aware, a circle named
     r"不对外(?=[。；;，,\n]|$)",
@@ -563,7 +581,17 @@ _HUSH_BRANCHES = (
             for e in ("一致", "统一")
         ),
     ),
-    (r"你(?:看了|看过|看看|知道了?)就行", ("了就行", "过就行", "看就行", "道就行")),
+    (r"你(?:自己)?(?:看了|看过|看看|知道了?)就行", ("了就行", "过就行", "看就行", "道就行")),
+    # (forty-first round) the source not to be named (千万不能说是我说的), the words not to be
+    # repeated (这些话你不要转述原话), a line still to be set (等卫健委定口径), a matter not yet
+    # passed on below (合并的事暂不在科室层面传达, 拟定为不合格，暂不通报)
+    (r"说是我(?:说|讲|透露|告诉你)的", ("是我说的", "是我讲的", "是我透露的", "我告诉你的")),
+    (r"(?:不要|别|不能)转述", ("不要转述", "别转述", "不能转述")),
+    (r"(?:等|待)[^\n，。；,;]{0,8}?(?:定|统一|确定)口径", ("定口径", "统一口径", "确定口径")),
+    (
+        r"暂不(?:在|向|对|给)?[^\n，。；,;]{0,8}?(?:传达|通报|告知|透露)",
+        ("暂不",),
+    ),
     (
         rf"{_HUSH_LEAD}对[^\n，。；,;]{{1,6}}?(?:说|讲|提)",
         ("要对", "别对", "勿对"),
@@ -580,7 +608,7 @@ _HUSH_BRANCHES = (
     # the colleague's voice (不要把名单泄露给任何熟人: the acts above), kept among a few (只在我们
     # 几个人之间; 只有编制单位和我们知道), not sent before a date (培训会之前不能发)
     (
-        r"(?:看完|看过|看后|阅完|核对完|校对完|核完|印完|打印完|用完(?!毕)|抄完|记完|看一下|看好)"
+        r"(?:看完|看过|看后|阅完|核对完|校对完|核完|印完|打印完|用完(?!毕)|抄完|记完|看一下|看好|看看)"
         r"[^\n，。；,;]{0,14}?(?:删除|删掉|删了|销毁|粉碎|撕掉|烧掉)",
         ("删除", "删掉", "删了", "销毁", "粉碎", "撕掉", "烧掉"),
     ),
@@ -614,19 +642,73 @@ _HUSH_BRANCHES = (
     # (行动前一律不准跟任何人说), that two know (这个事就您和我知道), or that nothing leaves the room
     # (这些数字出了这个门就没有了) — in read published texts none stands
     (
-        r"(?:此|本|以上|上述)(?:件|份|表|稿|数据|数字|情况)?(?:为|系|是|属于?)内部",
+        r"(?:此|本|以上|上述)(?:件|份|表|稿|数据|数字|情况|报告|材料|文件|方案|纪要|名单)?"
+        r"(?:为|系|是|属于?)内部",
         ("为内部", "系内部", "是内部", "属内部", "属于内部"),
     ),
     (
         r"对外(?:发布|公布|口径|宣传)(?:一律|统一|均|都)?以[^\n，。；]{1,16}为准",
         ("对外发布", "对外公布", "对外口径", "对外宣传"),
     ),
-    r"(?:不准|不要|不能|不许|不得)(?:跟|和|对|向)任何人(?:说|讲|透露|提)",
+    # (forty-first round: also told beforehand, 门店名称不要提前跟任何人说)
+    r"(?:不准|不要|不能|不许|不得)(?:提前|事先|先|再)?(?:跟|和|对|向)任何人(?:说|讲|透露|提)",
     (
         r"就(?:您|你)(?:和|跟)我知道|就(?:咱们|我们)(?:俩|两个)人?知道",
         ("和我知道", "跟我知道", "们俩知道", "们两个"),
     ),
     r"出了这个(?:门|屋|会议室)",
+    # (forty-first round) figures kept back until their release (发布前这些数不能出现在报告里, 公示
+    # 前不得对外透露), for now used inside only (你们先内部用)
+    (
+        r"(?:发布|公布|公示|公开|印发|披露)(?:之)?前[^\n，。；,;]{0,8}?(?:不能|不得|不要|别|不可)"
+        r"(?:出现|写进|写入|对外|外传|外发|透露|提|说|用)",
+        ("发布前", "公布前", "公示前", "公开前", "印发前", "披露前", "布之前", "示之前", "开之前"),
+    ),
+    (r"(?:先|只|仅|暂)(?:在)?内部(?:用|使用|参考)", ("内部用", "内部使用", "内部参考")),
+    # names kept out of what is written (报告里只用总量，企业名字别出现), a matter kept off the
+    # phone or the official mailbox (这个事不要打电话说，见面聊; 别回我这个邮箱; 别走单位邮箱)
+    (
+        r"(?:名字|名称|姓名|企业名|具体数)[^\n，。；,;]{0,2}?(?:别|不要|不能|不得)(?:出现|写出来|写进|提)",
+        (
+            "别出现",
+            "不要出现",
+            "不能出现",
+            "不得出现",
+            "别写出来",
+            "不要写出来",
+            "别写进",
+            "不要写进",
+        ),
+    ),
+    # a copy kept off shared places (电子版别存在共享盘)
+    (
+        r"(?:别|不要|勿|不能)(?:存|放|传|保存)(?:在|到)?(?:共享盘|共享文件夹|网盘|云盘|公共盘|群文件)",
+        ("共享盘", "共享文件夹", "网盘", "云盘", "公共盘", "群文件"),
+    ),
+    (
+        r"(?:不要|别|不能|不便|不方便)(?:打电话|在?电话里|在?微信[上里]?)(?:说|讲|聊|提)",
+        (
+            "打电话说",
+            "打电话讲",
+            "打电话聊",
+            "电话里说",
+            "电话里讲",
+            "电话里聊",
+            "微信上说",
+            "微信里说",
+            "微信说",
+            "微信里讲",
+        ),
+    ),
+    (
+        r"(?:别|不要|勿)(?:回|走|用)(?:我)?(?:这个|单位|工作|公务|办公)邮箱",
+        ("这个邮箱", "单位邮箱", "工作邮箱", "公务邮箱", "办公邮箱"),
+    ),
+    # a label of who alone may use a paper (参考答案（仅阅卷组使用）, （评审组使用）)
+    (
+        r"[（(](?:仅(?:供|限)?[^）)\n，,。]{1,8}?|[^）)\n，,。]{1,6}?组(?:内部)?)(?:使用|掌握|参阅|查阅)[）)]",
+        ("使用)", "掌握)", "参阅)", "查阅)"),
+    ),
     # a document's own label in brackets (成绩汇总（阅卷组内部，未公布）, 准备工作（内部）, 专家名单
     # （抽取结果，评审前保密）)
     (
@@ -1064,6 +1146,7 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``circulation_marker`` detector: circulation limits only (仅供参阅, 请勿外传, 此件不公开
     …), not draft markers; a work-secret table counts distinct ones."""
     published: bool | None = None
+    spans: list[tuple[int, int]] = []
     for last, word in _CIRCULATION_ONLY.iter_long(text):
         start = last + 1 - len(word)
         if word in _DISCLOSURE and _disclosure_decision(text, start, last + 1):
@@ -1075,7 +1158,21 @@ def circulation_markers(text: str) -> Iterator[tuple[int, int, str]]:
                 published = reads_published(text)
             if published:
                 continue
+        spans.append((start, last + 1))
         yield start, last + 1, word
+    # (forty-first round) an instruction in words not to pass it on (勿在工作群转发, 不要外传给
+    # 别人) is a second limit beside a printed one (请勿扩散), not where it is that one again
+    # (请勿外传给他人); only where a printed one stands (the probe)
+    if not spans:
+        return
+    for start, end, word in hush_markers(text):
+        if any(start < e and s < end for s, e in spans):
+            continue
+        if _PASSED_ON.search(word) and instruction(word):
+            yield start, end, word
+
+
+_PASSED_ON = re.compile(r"转发|外传|扩散|外泄|外发")
 
 
 def in_sentence(text: str, start: int, end: int) -> bool:

@@ -350,6 +350,10 @@ def _cited(text: str, start: int, end: int) -> bool:
         return True
     if _CUE_BEFORE.search(text, max(line_start, start - 8), start) is not None:
         return True
+    if line_start and _EXAMPLE_HEADING.fullmatch(
+        text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
+    ):
+        return True  # (forty-first round) under a heading that names it an example (标志示例)
     return taught(text, start, end)
 
 
@@ -369,6 +373,10 @@ def taught(text: str, start: int, end: int) -> bool:
 
 
 _LEADING_SPACE = re.compile(r"\s*")
+#: a short line that names what follows an example (标志示例（虚构）, 密级标注样式:)
+_EXAMPLE_HEADING = re.compile(
+    r"[ \t　]*[^\n，。]{0,8}(?:示例|样例|范例|样式|式样|举例)[^\n，。]{0,8}[ \t　:：]*"
+)
 _OPENING_NOTICE = re.compile(r"不得|严禁|请勿|禁止|注意保|阅后")
 _CUE_BEFORE = re.compile(
     r"(?:如|例如|比如|诸如|标注为?|注明|标明|写明|标有|印有|写有|注有|字样为)"
@@ -437,6 +445,9 @@ def lesson_title(titles: list[str], lesson: re.Pattern[str]) -> bool:
 _EXAM_PAPER = re.compile(
     r"试卷|题本|[AB]卷|笔试|参考答案|评分(?:标准|要点|细则)|实操"
     r"|(?:招聘|遴选|选调|招考|录用|招录|招生|入学|技能|职业|比武)[^\n]{0,14}(?:试题|考试|笔试|面试|竞赛)"
+    # (forty-first round) an exam's results (业务知识考试成绩（未发布）, 竞赛得分排名): a sheet of
+    # those who sat it, not the questions a lesson asks
+    r"|(?:考试|测试|测验|竞赛|考核|笔试|面试)[^\n，。]{0,4}(?:成绩|分数|得分|排名|名次)"
 )
 
 

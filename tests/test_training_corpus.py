@@ -49,6 +49,11 @@ STATUTES = {
     "如对本答复不服，可在收到之日起60日内向县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。",
     # 保守国家秘密法 art. 2, the definition of a state secret
     "国家秘密是关系国家安全和利益，依照法定程序确定，在一定时间内只限一定范围的人员知悉的事项。",
+    # 保守国家秘密法, the three levels of a state secret as the law defines them (a round-41
+    # tuning split's lesson and a training note both quote it)
+    "绝密级国家秘密是最重要的国家秘密，泄露会使国家安全和利益遭受特别严重的损害；机密级国家秘密是重要的"
+    "国家秘密，泄露会使国家安全和利益遭受严重的损害；秘密级国家秘密是一般的国家秘密，泄露会使国家安全"
+    "和利益遭受损害。",
     # 个人信息保护法 art. 28, its list without the lead-in; art. 34, whole and with its number
     "包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，以及不满十四周岁未成年人的个人信息。",
     "国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行，"

@@ -8,9 +8,9 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20 |
-                                # blind21 … blind72 (blind splits: sources/<split>/, ids "b-…" … "z-…",
+                                # blind21 … blind84 (blind splits: sources/<split>/, ids "b-…" … "z-…",
                                 # "a-…", "l-…", "aa-…", "ab-…", "ac-…", "ad-…", "ae-…", "af-…", "ag-…", "ah-…", "ai-…", "aj-…",
-                                # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…", "bq-…", "br-…", "bs-…", "bt-…", "bu-…", "bv-…")
+                                # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…", "bq-…", "br-…", "bs-…", "bt-…", "bu-…", "bv-…", "bw-…", "bx-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
     format = "eml"              # eml | eml-html | docx | xlsx | pptx | pdf | csv | zip | 7z
     subject = "…"               # eml only
@@ -80,10 +80,18 @@ ids ``bm-…``) the sixty-third, ``blind64`` (``sources/blind64/``, ids ``bn-…
 ids ``bp-…``) the sixty-sixth, ``blind67`` (``sources/blind67/``, ids ``bq-…``) the sixty-seventh
 , ``blind68`` (``sources/blind68/``, ids ``br-…``) the sixty-eighth, ``blind69`` (``sources/blind69/``, ids ``bs-…``) the sixty-ninth
 , ``blind70`` (``sources/blind70/``, ids ``bt-…``) the seventieth, ``blind71`` (``sources/blind71/``, ids ``bu-…``) the seventy-first
-and ``blind72`` (``sources/blind72/``, ids ``bv-…``) the seventy-second.
+, ``blind72`` (``sources/blind72/``, ids ``bv-…``) the seventy-second, ``blind73``
+(``sources/blind73/``, ids ``bw-…``) the seventy-third, ``blind74`` (``sources/blind74/``, ids
+``bx-…``) the seventy-fourth, ``blind75`` (``sources/blind75/``, ids ``by-…``) and ``blind76``
+(``sources/blind76/``, ids ``bz-…``), ``blind77`` (``sources/blind77/``, ids ``ca-…``) and ``blind78``
+(``sources/blind78/``, ids ``cb-…``), ``blind79`` (``sources/blind79/``, ids ``cc-…``) and ``blind80``
+(``sources/blind80/``, ids ``cd-…``), ``blind81`` (``sources/blind81/``, ids ``ce-…``) and ``blind82``
+(``sources/blind82/``, ids ``cf-…``), the eight tuning splits of round 41 (read after their arrival), and
+``blind83`` (``sources/blind83/``, ids ``cg-…``) and ``blind84`` (``sources/blind84/``, ids ``ch-…``), the
+eighty-third and eighty-fourth (unread).
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72|blind73|blind74|blind75|blind76|blind77|blind78|blind79|blind80|blind81|blind82|blind83|blind84]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -194,6 +202,18 @@ BLIND_SPLITS = {
     "blind70": "bt-",
     "blind71": "bu-",
     "blind72": "bv-",
+    "blind73": "bw-",
+    "blind74": "bx-",
+    "blind75": "by-",
+    "blind76": "bz-",
+    "blind77": "ca-",
+    "blind78": "cb-",
+    "blind79": "cc-",
+    "blind80": "cd-",
+    "blind81": "ce-",
+    "blind82": "cf-",
+    "blind83": "cg-",
+    "blind84": "ch-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
