@@ -22,6 +22,10 @@
   dispute's bottom line told to the family (说是我说的, 不要转述, 赔偿控制在), an outbreak table
   waiting for the line (等卫健委定口径), a prosecutor's report said to be internal (本报告为内部),
   border posts and their blind spots.
+- Round 41's ninth and tenth tuning splits: an exam paper two have seen (只有我们两个人看过, 别存在
+  单位电脑上), coordinate transformation parameters with their values; a lesson deck that lists
+  the levels (密级：绝密、机密、秘密) and a published case of money held back under a pretext
+  (以“工作经费”名义截留) pass.
 - Lessons and notices: a lesson deck whose slides name internal papers as examples, a marking
   under a heading that calls it an example, and a notice with one public signal that the style
   model reads as published (strong topic evidence counts half there, as in a notice).
@@ -216,6 +220,26 @@ SENSITIVE: Sensitive = {
             ]
         ),
     ),
+    "an exam paper two have seen, kept off the office computer": (
+        "work_secret",
+        "juanzi.eml",
+        mail(
+            "卷子和答案",
+            "小林：\n周日全县统计业务考试的A卷和参考答案在下面，你帮我核一下第二大题的答案。"
+            "考试前这套卷子只有我们两个人看过，改完发回我，别存在单位电脑上。\n"
+            "一、单选题 1. 统计调查对象拒报统计资料的，可处以（ ）。A.警告 B.罚款 答案：B",
+        ),
+    ),
+    "coordinate transformation parameters with their values": (
+        "state_secret",
+        "canshu.eml",
+        mail(
+            "转换参数",
+            "你好，平台对接要的坐标转换参数如下（2000坐标到本市城建坐标的七参数）：\n"
+            "ΔX（米）\t-102.5531\nΔY（米）\t87.1204\nΔZ（米）\t36.9917\n"
+            "旋转ωx（秒）\t1.90372\n尺度m（ppm）\t-3.88105\n先用着，别在系统里明文显示。",
+        ),
+    ),
     "a leader's visit route with its traffic control": (
         "state_secret",
         "luxian.eml",
@@ -339,6 +363,26 @@ PUBLIC: Public = {
             "参考答案：1.B\n欢迎大家踊跃参加。",
         ),
     ),
+    "a lesson deck that lists the levels": (
+        "miji.pptx",
+        pptx(
+            [
+                ("国家秘密的密级", ["保密培训 第一讲"]),
+                (
+                    "密级和期限",
+                    ["密级：绝密、机密、秘密", "未标期限的按绝密30年、机密20年、秘密10年认定"],
+                ),
+            ]
+        ),
+    ),
+    "a published case of money held back under a pretext": (
+        "tongbao.eml",
+        mail(
+            "典型问题通报",
+            "县纪委监委通报两起侵害群众利益典型问题\n一、某村原党支部书记在发放征地补偿款中，以“工作经费”名义截留"
+            "补偿款6万元，受到开除党籍处分。\n二、某村原会计虚报青苗面积骗取补偿款，受到留党察看处分。",
+        ),
+    ),
     "a traffic control notice": (
         "guanzhi.eml",
         mail(
@@ -364,6 +408,7 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
         ("名单不要提前跟任何人说。", "不要提前跟任何人说"),
         ("题本考后收回销毁。", "考后收回"),
         ("电子版别存在共享盘。", "别存在共享盘"),
+        ("这套卷子只有我们两个人看过。", "只有我们两个人看过"),
         ("合并的事暂不在科室层面传达。", "暂不在科室层面传达"),
         ("你自己知道就行，千万不能说是我说的。", "说是我说的"),
         ("这些话你不要转述。", "不要转述"),

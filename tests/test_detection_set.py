@@ -177,6 +177,15 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind82", "cf-", {**per_category(5, 12, 6, 5), "public_security": 7}, ALL_FORMATS),
         ("blind83", "cg-", {**per_category(7, 8, 6, 5)}, ALL_FORMATS),
         ("blind84", "ch-", {**per_category(6, 10, 6, 6)}, ALL_FORMATS),
+        ("blind85", "ci-", {**per_category(4, 12, 9, 4), "land": 7}, ALL_FORMATS),
+        (
+            "blind86",
+            "cj-",
+            {**per_category(4, 14, 4, 4), "personnel": 8, "public_security": 6},
+            ALL_FORMATS,
+        ),
+        ("blind87", "ck-", {**per_category(7, 8, 5, 6)}, ALL_FORMATS),
+        ("blind88", "cl-", {**per_category(6, 10, 6, 6)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -299,6 +308,10 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind82", "cf-"),
         ("blind83", "cg-"),
         ("blind84", "ch-"),
+        ("blind85", "ci-"),
+        ("blind86", "cj-"),
+        ("blind87", "ck-"),
+        ("blind88", "cl-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -335,8 +348,8 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind48, blind75 … blind82 and clean are retired to tuning; blind49 … blind74,
-    # blind83, blind84 and clean2 stay unread
+    # blind … blind48, blind75 … blind82, blind85, blind86 and clean are retired to tuning; blind49 … blind74,
+    # blind83, blind84, blind87, blind88 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17",
@@ -345,13 +358,13 @@ def test_runner_never_lists_blind_misses() -> None:
         "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40",
         "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48",
         "blind75", "blind76", "blind77", "blind78", "blind79", "blind80",
-        "blind81", "blind82",
+        "blind81", "blind82", "blind85", "blind86",
     )  # fmt: skip
     assert set(runner.RETIRED) <= set(runner.BLIND_SPLITS)
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
     assert set(runner.BLIND_SPLITS) - set(runner.RETIRED) == {
         "clean2",
-        *(f"blind{n}" for n in (*range(49, 75), 83, 84)),
+        *(f"blind{n}" for n in (*range(49, 75), 83, 84, 87, 88)),
     }
 
 
@@ -411,7 +424,7 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind45",
                 "blind46",
                 "blind47",
-                "blind48",  # not blind49 … blind74, blind83, blind84 or clean2
+                "blind48",  # not blind49 … blind74, 83, 84, 87, 88 or clean2
                 "blind75",
                 "blind76",
                 "blind77",
@@ -420,6 +433,8 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind80",
                 "blind81",
                 "blind82",
+                "blind85",
+                "blind86",
             },
         ),
         ("blind", {"blind"}),
@@ -508,6 +523,10 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind82", {"blind82"}),
         ("blind83", set()),
         ("blind84", set()),
+        ("blind85", {"blind85"}),
+        ("blind86", {"blind86"}),
+        ("blind87", set()),
+        ("blind88", set()),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
