@@ -26,6 +26,9 @@
   单位电脑上), coordinate transformation parameters with their values; a lesson deck that lists
   the levels (密级：绝密、机密、秘密) and a published case of money held back under a pretext
   (以“工作经费”名义截留) pass.
+- Round 41's last tuning splits: a county exam's final paper sent to the printer (统考卷终稿),
+  inspection targets tipped off (双随机名单 … 你那两家都在里面), figures not to be quoted before
+  their release (不要提前对外引用), and labels of a step not yet taken (（核查处置前）, 暂未告知).
 - Lessons and notices: a lesson deck whose slides name internal papers as examples, a marking
   under a heading that calls it an example, and a notice with one public signal that the style
   model reads as published (strong topic evidence counts half there, as in a notice).
@@ -240,6 +243,33 @@ SENSITIVE: Sensitive = {
             "旋转ωx（秒）\t1.90372\n尺度m（ppm）\t-3.88105\n先用着，别在系统里明文显示。",
         ),
     ),
+    "a county exam's final paper sent to the printer": (
+        "work_secret",
+        "tongkao.eml",
+        mail(
+            "期末统考卷",
+            "王经理：\n八年级语文期末统考卷终稿和参考答案在下面，请按A3排版，全县印4800份，1月8日前送教研室。"
+            "\n一、积累与运用（20分）1. 下列加点字注音全对的一项是（ ）\n参考答案：1.B",
+        ),
+    ),
+    "inspection targets tipped off to a relative": (
+        "work_secret",
+        "biaoge.eml",
+        mail(
+            "名单",
+            "表哥：下个月的双随机名单今天刚摇出来，检查组8号开始下去。你那两家都在里面，"
+            "特种设备那块让厂里提前弄好，检验报告找出来。",
+        ),
+    ),
+    "figures not to be quoted before their release": (
+        "work_secret",
+        "hesuan.eml",
+        mail(
+            "一季度数据",
+            "刘科长：\n省局反馈了一季度地区生产总值初步核算结果，先发各县核对，请不要提前对外引用。"
+            "\n全市增长4.1%，贵县增长2.6%，列全市倒数第二。",
+        ),
+    ),
     "a leader's visit route with its traffic control": (
         "state_secret",
         "luxian.eml",
@@ -409,6 +439,10 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
         ("题本考后收回销毁。", "考后收回"),
         ("电子版别存在共享盘。", "别存在共享盘"),
         ("这套卷子只有我们两个人看过。", "只有我们两个人看过"),
+        ("电子稿排完请删除。", "排完请删除"),
+        ("参考答案及评分要点（阅卷组专用）", "(阅卷组专用)"),
+        ("不合格样品情况（核查处置前）", "(核查处置前)"),
+        ("恒达包装来电询问得分，暂未告知。", "暂未告知"),
         ("合并的事暂不在科室层面传达。", "暂不在科室层面传达"),
         ("你自己知道就行，千万不能说是我说的。", "说是我说的"),
         ("这些话你不要转述。", "不要转述"),
@@ -435,6 +469,7 @@ def test_a_meeting_without_a_view_puts_its_decision_off() -> None:
         "尚未公示的人选由组织部另行通知。",
         "招标公告发布前，不得发布变更。",
         "这个停车场只供内部使用",
+        "（春节前）安全提示",
     ],
 )
 def test_what_is_not_a_limit(text: str) -> None:

@@ -186,6 +186,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ),
         ("blind87", "ck-", {**per_category(7, 8, 5, 6)}, ALL_FORMATS),
         ("blind88", "cl-", {**per_category(6, 10, 6, 6)}, ALL_FORMATS),
+        ("blind89", "cm-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind90", "cn-", {**per_category(4, 14, 10, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -312,6 +314,8 @@ def test_clean_split_is_apart_and_all_public(split: str, prefix: str) -> None:
         ("blind86", "cj-"),
         ("blind87", "ck-"),
         ("blind88", "cl-"),
+        ("blind89", "cm-"),
+        ("blind90", "cn-"),
     ],
 )
 def test_a_misplaced_blind_entry_is_refused(split: str, prefix: str) -> None:
@@ -348,7 +352,7 @@ def test_runner_never_lists_blind_misses() -> None:
     assert set(runner.SPLITS) == set(build_module().SPLITS)
     assert set(runner.BLIND_SPLITS) == set(build_module().BLIND_SPLITS)
     assert not set(runner.LISTED) & set(runner.BLIND_SPLITS)
-    # blind … blind48, blind75 … blind82, blind85, blind86 and clean are retired to tuning; blind49 … blind74,
+    # blind … blind48, blind75 … blind82, blind85, blind86, blind89, blind90 and clean are retired to tuning; blind49 … blind74,
     # blind83, blind84, blind87, blind88 and clean2 stay unread
     assert runner.RETIRED == (
         "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
@@ -358,7 +362,7 @@ def test_runner_never_lists_blind_misses() -> None:
         "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40",
         "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48",
         "blind75", "blind76", "blind77", "blind78", "blind79", "blind80",
-        "blind81", "blind82", "blind85", "blind86",
+        "blind81", "blind82", "blind85", "blind86", "blind89", "blind90",
     )  # fmt: skip
     assert set(runner.RETIRED) <= set(runner.BLIND_SPLITS)
     assert "clean2" in runner.BLIND_SPLITS and "clean2" not in runner.RETIRED
@@ -435,6 +439,8 @@ def test_runner_never_lists_blind_misses() -> None:
                 "blind82",
                 "blind85",
                 "blind86",
+                "blind89",
+                "blind90",
             },
         ),
         ("blind", {"blind"}),
@@ -527,6 +533,8 @@ def test_runner_never_lists_blind_misses() -> None:
         ("blind86", {"blind86"}),
         ("blind87", set()),
         ("blind88", set()),
+        ("blind89", {"blind89"}),
+        ("blind90", {"blind90"}),
     ],
 )
 def test_show_blind_lists_only_the_retired_splits(
