@@ -33,9 +33,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
 
-import ahocorasick
-
 from matchers.detectors import LESSON_WORDS, _cited, lesson_title
+from matchers.keywords import Literals
 from matchers.prefilter import required_words
 from matchers.style import default_model
 
@@ -70,6 +69,8 @@ _DRAFT = (
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
     *("还没成稿", "尚未成稿", "没成稿", "未成稿", "还没定稿", "尚未定稿", "没定稿"),
+    # (forty-second round) final only after a step still to come (与统计局对数后才能定稿)
+    *("才能定稿", "后再定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
     # (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整
@@ -175,12 +176,8 @@ _PENDING_BEFORE = re.compile(
 )
 
 
-def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
+def _automaton(words: Iterable[str]) -> Literals:
+    return Literals((word, word) for word in words)
 
 
 # Keeping a matter quiet (issue 9, fourth round): what a colleague writes to another about *this*
@@ -772,10 +769,7 @@ for _i, (_branch, _given) in enumerate(zip(_HUSH, _HUSH_BRANCHES, strict=True)):
     _HUSH_WORDS |= _words
     for _word in _words:
         _BRANCHES_OF.setdefault(_word, []).append(_i)
-_HUSH_ANCHORS = ahocorasick.Automaton()
-for _word, _indices in _BRANCHES_OF.items():
-    _HUSH_ANCHORS.add_word(_word, (_word, tuple(_indices)))
-_HUSH_ANCHORS.make_automaton()
+_HUSH_ANCHORS = Literals((_word, (_word, tuple(_i))) for _word, _i in _BRANCHES_OF.items())
 # how far a match reaches from its anchor (the longest gap of any branch, and its lookahead)
 _HUSH_REACH = 40
 
@@ -836,10 +830,10 @@ def marker_label(word: str) -> str:
 # one marker, not also 仅供内部.
 _INTERNAL_WORDS = (*_DRAFT, *_CIRCULATION, *_KEPT_BACK, *_NOT_YET_OUT, *_KEEP_IT, *_PENDING, _STUDY)
 # one pass finds the markers and the hush anchors: (word, is a marker, hush branch indices)
-_INTERNAL = ahocorasick.Automaton()
-for _word in sorted({*_INTERNAL_WORDS, *_BRANCHES_OF}):
-    _INTERNAL.add_word(_word, (_word, _word in _INTERNAL_WORDS, tuple(_BRANCHES_OF.get(_word, ()))))
-_INTERNAL.make_automaton()
+_INTERNAL = Literals(
+    (_word, (_word, _word in _INTERNAL_WORDS, tuple(_BRANCHES_OF.get(_word, ()))))
+    for _word in sorted({*_INTERNAL_WORDS, *_BRANCHES_OF})
+)
 _CIRCULATION_ONLY = _automaton(_CIRCULATION)
 _PUBLIC_COMMENT = re.compile(
     r"公开征求(?:社会各界|社会|公众|广大群众)?意见|向社会(?:公开)?征求意见|征求(?:社会公众|公众|社会各界)意见"
@@ -1259,26 +1253,37 @@ _STATEMENTS = (
     # (twenty-second round) 标识 | 工作秘密 on a row of its own under an empty 密级 row
     re.compile(r"(?:属性|公开方式|标识|标志)[ \t|:：]{1,6}(?:工作秘密|不予?公开)"),
 )
-#: every statement needs one of these characters
-_STATEMENT_CHARS = ("公", "密", "阅", "供")
-#: … and each form one of the words its pattern cannot match without (:mod:`matchers.prefilter`;
-#: a pass over a long text is skipped where none stands, a form with none is always run)
-_STATEMENT_NEEDS = tuple(required_words(p.pattern) for p in _STATEMENTS)
+#: every statement ends in one of these (公开 and 秘密 perhaps spaced) or holds 仅供 or 内部参阅;
+#: the forms run only in a window around each (a form is at most a few dozen characters)
+_STATEMENT_GATE = re.compile(r"公\s*开|秘\s*密|仅供|内部参阅")
+
+
+def _gated(
+    patterns: tuple[re.Pattern[str], ...], gate: re.Pattern[str], text: str, back: int = 48
+) -> list[re.Match[str]]:
+    """The matches of ``patterns`` in ``text``, looked for only in windows around the gate's
+    matches (a word every match holds; ``back`` characters before it, a few after). Each regex
+    pass over a whole long text costs several ms a MB even where nothing stands; the gate words
+    are rare in prose, so this is one pass instead of several. In text order, no overlaps."""
+    found: list[re.Match[str]] = []
+    reach = [0] * len(patterns)
+    size = len(text)
+    for g in gate.finditer(text):
+        lo, hi = max(0, g.start() - back), min(size, g.end() + 8)
+        for i, pattern in enumerate(patterns):
+            for m in pattern.finditer(text, max(lo, reach[i]), hi):
+                if m.end() == hi < size:
+                    break  # perhaps cut short by the window: the next gate's window reads it
+                found.append(m)
+                reach[i] = m.end()
+    return sorted(found, key=lambda m: m.start())
 
 
 def work_secret_statements(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``work_secret_statement`` detector: 本件属工作秘密, 此件不公开, （不予公开）, 内部参阅 and
     密级 | 工作秘密 in a form, as markings; quoted, offered as a quiz option, introduced as an
     example (例如标注为…) or in the body of a teaching text they are examples (:func:`_quoted`)."""
-    if not any(char in text for char in _STATEMENT_CHARS):
-        return
-    found = [
-        m
-        for pattern, needs in zip(_STATEMENTS, _STATEMENT_NEEDS, strict=True)
-        if needs is None or any(word in text for word in needs)
-        for m in pattern.finditer(text)
-    ]
-    for m in sorted(found, key=lambda m: m.start()):
+    for m in _gated(_STATEMENTS, _STATEMENT_GATE, text):
         if _quoted(text, m.start(), m.end()):
             continue
         if m.group().startswith(("（", "(")) and _SIGNALS["依申请公开"].search(text):
@@ -1303,13 +1308,14 @@ _SECRECY_STATEMENTS = (
 )
 
 
+#: every statement of a level ends in one
+_LEVEL_GATE = re.compile(r"[绝机秘]密")
+
+
 def secrecy_statements(text: str) -> Iterator[tuple[int, int, str]]:
     """The ``secrecy_statement`` detector: 本汇报定为秘密级, 本表属机密 as markings; quoted, a quiz
     option or in the body of a teaching text they are examples (:func:`_quoted`)."""
-    if "密" not in text:
-        return
-    found = [m for pattern in _SECRECY_STATEMENTS for m in pattern.finditer(text)]
-    for m in sorted(found, key=lambda m: m.start()):
+    for m in _gated(_SECRECY_STATEMENTS, _LEVEL_GATE, text):
         if not _quoted(text, m.start(), m.end()):
             yield m.start(), m.end(), re.sub(r"\s+", "", m.group())
 

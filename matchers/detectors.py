@@ -264,6 +264,26 @@ _SECRECY = re.compile(rf"(?:{_LEVEL})\s{{0,3}}[{re.escape(STARS)}]\s{{0,3}}{_PER
 _BARE = re.compile(rf"^[ \t　【〔\[(（]*({_LEVEL})[ \t　】〕\])）]*\r?$", re.MULTILINE)
 
 
+_LEVEL_WORD = re.compile(_LEVEL)
+
+
+def _on_lines(
+    pattern: re.Pattern[str], word: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """The matches of a line-anchored ``pattern`` (``^…$``, MULTILINE), tried only on the lines
+    where ``word`` stands: a MULTILINE pass tries every line of a long text."""
+    line = -1
+    for w in word.finditer(text):
+        if w.start() < line:
+            continue  # the line already tried
+        start = text.rfind("\n", 0, w.start()) + 1
+        end = text.find("\n", w.end())
+        line = len(text) if end < 0 else end + 1
+        m = pattern.match(text, start)
+        if m is not None:
+            yield m
+
+
 def secrecy_marking(text: str) -> Iterator[Hit]:
     """秘密★ / 机密★10年 / 绝密★长期 (GB/T 7156-2003 §5), and a bare level word on a line of its
     own (秘密 at the foot of every slide); bare 机密 in prose does not count."""
@@ -275,7 +295,7 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
         if _cited(text, m.start(), end):
             continue
         hits.append((m.start(), end, re.sub(r"\s+", "", m.group()).rstrip()))
-    for m in _BARE.finditer(text):
+    for m in _on_lines(_BARE, _LEVEL_WORD, text):
         start, end = m.span(1)
         if _overlaps(hits, start, end) or _cited(text, start, end):
             continue
@@ -500,6 +520,7 @@ _INTERNAL = re.compile(
 )
 
 
+_INTERNAL_WORD = re.compile("内部资料")
 _INTERNAL_ALONE = re.compile(
     r"^[ \t#【〔\[(（]*(内部资料)(?:[ \t】〕\])）]*$|[ \t\u3000]{2,}|\t)", re.MULTILINE
 )
@@ -525,7 +546,7 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
         if not _cited(text, m.start(), m.end()):
             hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
     # 内部资料 standing alone on a line: the cover of a deck, the head of a page (eleventh round)
-    for m in _INTERNAL_ALONE.finditer(text):
+    for m in _on_lines(_INTERNAL_ALONE, _INTERNAL_WORD, text):
         start, end = m.span(1)
         if not _overlaps(hits, start, end):
             hits.append((start, end, "内部资料"))

@@ -36,11 +36,12 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import numpy as np
@@ -227,6 +228,71 @@ class Keywords:
 
     def __len__(self) -> int:
         return len(self.words)
+
+
+class Literals:
+    """An automaton over words as written (no squeeze), scanned in the remapped alphabet.
+
+    The context scans look for a few hundred literal words (markers, anchors) at their exact
+    offsets. A plain pyahocorasick automaton over them has a root with hundreds of children,
+    searched linearly for every character of the text (about 100 ns a character). Here, as in
+    :class:`Keywords`, the text is first translated (numpy, one array lookup) into one symbol per
+    character: the words' characters get dense codes in frequency order, every other character
+    becomes the separator, the root's first child. Nothing is deleted, so offsets are the text's
+    own. Short texts go to a plain automaton over the same words (the translation would cost
+    more than it saves). :meth:`iter` and :meth:`iter_long` answer as pyahocorasick's do."""
+
+    def __init__(self, entries: Iterable[tuple[str, object]]) -> None:
+        pairs = dict(entries)
+        self._plain = ahocorasick.Automaton()
+        for word, value in pairs.items():
+            self._plain.add_word(word, value)
+        self._plain.make_automaton()
+        ranks = char_ranks()
+        alphabet = sorted(
+            {ch for word in pairs for ch in word}, key=lambda c: (ranks.get(c, len(ranks)), c)
+        )
+        codes = {ch: chr(CODE_BASE + i) for i, ch in enumerate(alphabet)}
+        # code points above the last one of the alphabet all read as the separator
+        top = max(map(ord, alphabet), default=0) + 1
+        symbols = np.full(top + 1, ord(SEP), np.uint16)
+        for ch, code in codes.items():
+            symbols[ord(ch)] = ord(code)
+        self._symbols = symbols
+        self._top = top
+        automaton = ahocorasick.Automaton()
+        automaton.add_word(SEP + NEVER, None)  # the separator is the root's first child
+        by_first: dict[str, list[str]] = {}
+        for word in pairs:
+            by_first.setdefault(word[0], []).append(word)
+        for ch in alphabet:
+            words = by_first.get(ch)
+            if not words:
+                automaton.add_word(codes[ch] + NEVER, None)
+                continue
+            for word in sorted(words, key=lambda w: [codes[c] for c in w]):
+                automaton.add_word("".join(codes[c] for c in word), pairs[word])
+        automaton.make_automaton()
+        self._coded = automaton
+
+    def _code(self, text: str) -> str:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        return self._symbols[np.minimum(points, self._top)].tobytes().decode("utf-16-le")
+
+    def iter(self, text: str) -> Iterator[tuple[int, Any]]:
+        """Every occurrence: ``(index of its last character, value)``."""
+        if len(text) < VECTOR_MIN:
+            return self._plain.iter(text)
+        return self._coded.iter(self._code(text))
+
+    def iter_long(self, text: str) -> Iterator[tuple[int, Any]]:
+        """Leftmost-longest occurrences, without overlaps."""
+        if len(text) < VECTOR_MIN:
+            return self._plain.iter_long(text)
+        return self._coded.iter_long(self._code(text))
+
+    def __len__(self) -> int:
+        return len(self._plain)
 
 
 def _codes(alphabet: list[str], width: int) -> dict[str, str]:

@@ -54,6 +54,9 @@ STATUTES = {
     "绝密级国家秘密是最重要的国家秘密，泄露会使国家安全和利益遭受特别严重的损害；机密级国家秘密是重要的"
     "国家秘密，泄露会使国家安全和利益遭受严重的损害；秘密级国家秘密是一般的国家秘密，泄露会使国家安全"
     "和利益遭受损害。",
+    # 保守国家秘密法's ban on passing state secrets over public networks, as a notice's third
+    # item (a blind split's notice, written on 2026-12-07, and a training note both quote it)
+    "三、禁止在互联网及其他公共信息网络或者未采取保护措施的有线和无线通信中传递国家秘密。",
     # 个人信息保护法 art. 28, its list without the lead-in; art. 34, whole and with its number
     "包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，以及不满十四周岁未成年人的个人信息。",
     "国家机关为履行法定职责处理个人信息，应当依照法律、行政法规规定的权限、程序进行，"
