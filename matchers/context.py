@@ -73,6 +73,8 @@ _DRAFT = (
     *("才能定稿", "后再定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
+    # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
+    *("(初步)", "(拟)", "(稿)"),
     # (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整
     # 初步方案): the stage before a body decides; published texts say 提出初步意见 of a procedure
     *_PRELIMINARY,
@@ -263,7 +265,10 @@ _HUSH_BRANCHES = (
     ),
     # (each "when" and "again" spelled out, so that the branch's anchors are the whole phrases)
     _deferral("|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN)),
-    _deferral(r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹)"),
+    # (forty-second round: also publication put off until then, 名单待院长办公会通过后再公示)
+    _deferral(
+        r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布)"
+    ),
     _deferral(r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"),
     # (forty-first round) a meeting that reached no view (会议未形成意见，下次会议再研究)
     _deferral(
@@ -588,7 +593,21 @@ _HUSH_BRANCHES = (
     # passed on below (合并的事暂不在科室层面传达, 拟定为不合格，暂不通报)
     (r"说是我(?:说|讲|透露|告诉你)的", ("是我说的", "是我讲的", "是我透露的", "我告诉你的")),
     (r"(?:不要|别|不能)转述", ("不要转述", "别转述", "不能转述")),
-    (r"(?:等|待)[^\n，。；,;]{0,8}?(?:定|统一|确定)口径", ("定口径", "统一口径", "确定口径")),
+    # (forty-second round) a fact kept out of a meeting with the other side (线索已移送纪委，磋商时
+    # 不提; 见面时先别说)
+    (
+        r"(?:磋商|谈判|谈话|见面|约谈|沟通|对接)时(?:先|暂时?)?(?:不|别|不要)(?:提|说|讲|透露)",
+        tuple(
+            f"时{lead}{say}"
+            for lead in ("不", "别", "不要", "先不", "先别", "暂不", "暂时不")
+            for say in ("提", "说", "讲", "透露")
+        ),
+    ),
+    # (forty-second round: also 等您定了口径)
+    (
+        r"(?:等|待)[^\n，。；,;]{0,8}?(?:定|统一|确定)了?口径",
+        ("定口径", "统一口径", "确定口径", "定了口径", "统一了口径", "确定了口径"),
+    ),
     (
         r"暂[不未](?:在|向|对|给)?[^\n，。；,;]{0,8}?(?:传达|通报|告知|透露)",
         ("暂不", "暂未"),

@@ -566,6 +566,21 @@ class Engine:
                         alone=how == "alone",
                         rivals=holding - {category.id},
                     )
+                if (
+                    evidence is None
+                    and how == "words"
+                    and rule.sheet_style is not None
+                    and _has_sheet(segments)
+                ):
+                    # a sheet's cells read less surely internal too (``sheet_style``): a surer
+                    # head may count beside less internal writing
+                    evidence = context.modelled(
+                        segments,
+                        category.id,
+                        max(cut, SHEET_SURE),
+                        min(style, rule.sheet_style),
+                        rivals=holding - {category.id},
+                    )
                 if evidence is not None:
                     index, start, end, label = evidence
                     keys[(ci, "model", 0)] = rule.model
@@ -776,6 +791,11 @@ SHEET_CUT = 0.2
 #: for work secret). A model trained on more spreadsheet notes read a clean workbook of an
 #: unread split (clean2) at 0.31 alone; at 0.35 only that message moved, on every set measured
 SHEET_ALONE = 0.35
+
+
+#: how sure a table's head must be where ``sheet_style`` lets less internal writing count
+#: beside the table's words in a message with a spreadsheet (forty-second round)
+SHEET_SURE = 0.4
 
 
 def _sheet_at_cap(rule: ContextRule, gate: int, segments: Sequence[Segment]) -> bool:

@@ -221,6 +221,11 @@ class ContextRule(_Rule):
     published or is titled as a notice, and not where the table's words scored ``model_min``
     (there the head reads those words too, and ``model_cut`` applies). Default: never.
     ``alone_style``: the internal head ``model_alone`` needs (default 0.9).
+    ``sheet_style``: in a message with a spreadsheet (a workbook's sheet, a CSV file), where
+    the table's words scored ``model_min`` but ``model`` did not count, the table's head at
+    least 0.4 sure (and the highest of the heads) makes it count with the internal head at
+    least this sure instead of ``model_style``: a sheet is cells of names and figures, whose
+    writing the internal head reads less surely than a paper's prose. Default: never.
     ``published``: where the internal head is below this (and the message carries no internal
     evidence), the message reads as published: this table's weak topic words, near rules and
     loose rosters are discounted as in a public text (strong ones keep their weight: the
@@ -253,6 +258,7 @@ class ContextRule(_Rule):
     model_marked: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     model_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
+    sheet_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public", "internal_from")
