@@ -595,12 +595,14 @@ _HUSH_BRANCHES = (
     (r"(?:不要|别|不能)转述", ("不要转述", "别转述", "不能转述")),
     # (forty-second round) a fact kept out of a meeting with the other side (线索已移送纪委，磋商时
     # 不提; 见面时先别说)
+    # (not 沟通时不说伤人的话: a manner of speaking, not a fact kept back)
     (
-        r"(?:磋商|谈判|谈话|见面|约谈|沟通|对接)时(?:先|暂时?)?(?:不|别|不要)(?:提|说|讲|透露)",
+        r"(?:磋商|谈判|谈话|见面|约谈|沟通|对接)时(?:先|暂时?)?(?:不|别|不要)(?:提|透露)"
+        r"(?=[。，；,;\n]|$|此|这|该)",
         tuple(
             f"时{lead}{say}"
             for lead in ("不", "别", "不要", "先不", "先别", "暂不", "暂时不")
-            for say in ("提", "说", "讲", "透露")
+            for say in ("提", "透露")
         ),
     ),
     # (forty-second round: also 等您定了口径)

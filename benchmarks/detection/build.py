@@ -817,6 +817,8 @@ def _sections(entry: dict[str, Any]) -> list[dict[str, str]]:
         return []
     text = entry.get("text", "")
     found = list(_SECTION.finditer(text))
+    if not found:
+        return []
     ends = [m.start() for m in found[1:]] + [len(text)]
     return [
         {"name": m.group(1), "format": m.group(2), "text": text[m.end() : end].strip("\n")}
