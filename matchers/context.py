@@ -74,7 +74,7 @@ _DRAFT = (
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
     # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
-    *("(初步)", "(拟)", "(稿)"),
+    *("(初步)", "(拟)", "(稿)", "(第二轮)", "(第三轮)"),
     # (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整
     # 初步方案): the stage before a body decides; published texts say 提出初步意见 of a procedure
     *_PRELIMINARY,
@@ -171,6 +171,9 @@ _PENDING = (
     "未上会",
 )
 _STUDY = "研究"
+_PENDING_SET = frozenset(_PENDING)
+#: a step every matter of a kind takes, said as a rule (一律上会研究, 均须上会研究)
+_AS_A_RULE = re.compile(r"(?:一律|均须|均需|均应|必须|须|应当|都要|都须|一并)$")
 # (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）)
 _PENDING_BEFORE = re.compile(
     r"(?:(?:待|提交|提请)[^\n，。,]{0,6}|将于?[^\n，。,]{0,8}|[（(]供[^\n，。,)）]{1,8}"
@@ -192,6 +195,8 @@ def _automaton(words: Iterable[str]) -> Literals:
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
 _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准|不能)"
+_REPORTS = ("通报", "报告", "材料", "总结", "台账", "简报")
+_ADVERBS = ("可以", "就", "先", "要")
 _HUSH_ACT = (
     r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
@@ -532,6 +537,12 @@ _HUSH_BRANCHES = (
     (
         r"按[“\"「][^”\"」\n+＋]{2,24}[”\"」](?:来)?(?:写|报(?![一个价单])|表述)",
         ("”写", "”报", "”来写", "”表述"),
+    ),
+    # (forty-second round) what the report will say, told to those it is about (到时候通报里可以
+    # 写“已整改”)
+    (
+        rf"(?:{'|'.join(_REPORTS)})里(?:{'|'.join(_ADVERBS)})?写(?=[“\"「]|$)",
+        tuple(f"{noun[-1]}里{adverb}写" for noun in _REPORTS for adverb in ("", *_ADVERBS)),
     ),
     # (twenty-sixth round) the story for those who ask (跟他们就说还在查, 所里就说是查夜), the line
     # kept outside (对外还说按计划推进), the room it must not leave (不能出这个屋), the person kept in
@@ -1090,6 +1101,8 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
                 continue
         if word in _PRELIMINARY and _PROCEDURE.search(text, max(0, start - 2), start):
             continue  # 提出初步意见后报…: a step of a procedure, not this paper's stage
+        if word in _PENDING_SET and _AS_A_RULE.search(text, max(0, start - 4), start):
+            continue  # (forty-second round) 50万元以上项目一律上会研究: a rule, not this matter
         if word in _DISCLOSURE and _disclosure_decision(text, start, end):
             continue
         if word in _NOT_YET_OUT_SET and text[end : end + 1] in ("的", "过"):

@@ -411,6 +411,8 @@ LESSON_WORDS = (
     *("模拟题", "面试题", "真题", "练习题"),
     # (thirty-sixth round) a lecture: 工作秘密管理知识讲座
     *("讲座", "讲义", "党课"),
+    # (forty-second round) a study session's deck: 职级晋升政策学习, 机关周五学习会
+    *("政策学习", "学习会", "专题学习", "集中学习"),
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)

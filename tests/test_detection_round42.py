@@ -154,6 +154,54 @@ SENSITIVE: Sensitive = {
             ]
         ),
     ),
+    "recruits listed with the units they are to join": (
+        "state_secret",
+        "xinbing.csv",
+        csv(
+            [
+                ["序号", "姓名", "村（社区）", "体检结论", "政考结论", "拟分配部队代号", "兵种"],
+                [1, "葛子轩", "东门社区", "合格", "合格", "61537部队", "空军"],
+                [2, "盛宇航", "下洲村", "合格", "合格", "73052部队", "陆军"],
+                [3, "滕家乐", "石桥村", "合格", "合格", "73052部队", "陆军"],
+            ]
+        ),
+    ),
+    "a letter's writer named to the one it is about": (
+        "work_secret",
+        "laixin.eml",
+        mail(
+            "有人写信反映你们村",
+            "蔡书记：\n县里转来一封信，说村里的砂场承包款没进村账。写信人署名是你们村二组的蔡永福，"
+            "留的电话是139 0736 2218。你先跟他沟通一下，让他别再往上写了。\n镇信访办",
+        ),
+    ),
+    "an accident kept from the press": (
+        "public_security",
+        "futi.eml",
+        mail(
+            "扶梯事故情况",
+            "各县区：\n12月4日晚，城南商场扶梯梯级下陷，一名顾客腿部卷入受伤，伤者已送医。"
+            "市委宣传部要求暂不发布通稿，商场对外按设备故障解释。请各地立即开展扶梯排查。\n市商务局",
+        ),
+    ),
+    "what the report will say, told to those it is about": (
+        "work_secret",
+        "anfang.eml",
+        mail(
+            "暗访情况",
+            "开发区管委会：\n上月暗访发现的问题清单附后，市里的通报要月底才发，先给你们，"
+            "能改的抓紧改，到时候通报里可以写“已整改”。\n市营商办",
+        ),
+    ),
+    "a budget's control figures in their second round": (
+        "work_secret",
+        "yusuan.eml",
+        mail(
+            "明年控制数",
+            "各位：\n2027年部门预算支出控制数（第二轮）如下，教育压减4%，城管压减12%，"
+            "收支缺口2.6亿元拟调入国资收益弥补，请各部门据此调整。\n市财政局 预算科",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text on the same matters must pass
@@ -202,6 +250,24 @@ PUBLIC: Public = {
             "B.基层群众性自治组织 C.事业单位\n参考答案：B\n供大家复习参考。",
         ),
     ),
+    "a study deck on promotion rules": (
+        "xuexi.eml",
+        mail(
+            "职级晋升政策学习",
+            "公务员职级晋升政策学习\n镇党委办 机关周五学习会\n"
+            "晋升程序：党委研究提出人选方案—考察—确定拟晋升人选—公示（不少于5个工作日）—审批备案。\n"
+            "不得晋升的情形：受处分期间、被立案审查未结案等。",
+        ),
+    ),
+    "a published report on an inspection's follow-up": (
+        "zhenggai.eml",
+        mail(
+            "巡察整改进展",
+            "中共青塘镇委员会关于巡察整改进展情况的通报\n按照党务公开原则，现将整改进展情况予以公布：\n"
+            "一、修订议事规则，凡50万元以上项目一律上会研究。\n二、巡察组移交的问题线索已按程序办理。\n"
+            "监督电话：0736-5230016\n中共青塘镇委员会\n2026年10月15日",
+        ),
+    ),
     "a statistics bulletin's preliminary figures": (
         "tongji.eml",
         mail(
@@ -227,6 +293,11 @@ EVIDENCE = {
     "a monitoring network's marks with their descriptions": "观测墩+点位说明（邻近组合） 100",
     "border posts and barriers": "界河+观察哨（邻近组合） 100",
     "a national exam's papers' escort and secure room": "押运+出发时间（邻近组合） 100",
+    "recruits listed with the units they are to join": "拟分配部队+体检结论（邻近组合） 100",
+    "a letter's writer named to the one it is about": "写信人+署名是（邻近组合） 100",
+    "an accident kept from the press": "伤者+暂不发布（邻近组合） 100",
+    "what the report will say, told to those it is about": "内部交代“通报里可以写”",
+    "a budget's control figures in their second round": "内部文件标记“(第二轮)”",
 }
 
 
@@ -248,6 +319,8 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("相关线索已移送县纪委，磋商时不提。", "磋商时不提"),
         ("与统计局对数后才能定稿。", "才能定稿"),
         ("名单待院长办公会通过后再公示。", "待院长办公会通过后再公示"),
+        ("到时候通报里可以写“已整改”。", "通报里可以写"),
+        ("2027年部门预算支出控制数（第二轮）", "(第二轮)"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
@@ -265,6 +338,7 @@ def test_publication_put_off_is_a_decision_put_off() -> None:
     [
         "与群众沟通时不说伤人的话。",  # a manner of speaking, not a fact kept back
         "谈话时不提倡打断对方。",
+        "凡50万元以上项目一律上会研究。",  # a rule every such matter follows
     ],
 )
 def test_what_is_not_a_limit(text: str) -> None:
