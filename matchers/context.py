@@ -171,6 +171,24 @@ _PENDING = (
     "未上会",
 )
 _STUDY = "研究"
+_DRAFT_SET = frozenset(_DRAFT)
+#: the title column of a list of documents (an archive's catalogue, a register of papers)
+_TITLE_COLUMN = re.compile(
+    r"(?:^|[\t,，|])[ \t]*(?:案卷)?(?:文件)?(?:题名|文件名称|文件标题)[ \t]*(?:[\t,，|]|$)", re.M
+)
+
+
+def _listed_title(text: str, start: int) -> bool:
+    """Does the marker at ``start`` stand in a row of a list of documents (a row of three cells
+    or more, under a header with a 题名 column), naming the stage of the paper it lists?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    row = text[line_start : len(text) if line_end < 0 else line_end]
+    if sum(row.count(mark) for mark in "\t,|") < 2:
+        return False
+    return _TITLE_COLUMN.search(text, 0, line_start) is not None
+
+
 _PENDING_SET = frozenset(_PENDING)
 #: a step every matter of a kind takes, said as a rule (一律上会研究, 均须上会研究)
 _AS_A_RULE = re.compile(r"(?:一律|均须|均需|均应|必须|须|应当|都要|都须|一并)$")
@@ -604,8 +622,13 @@ _HUSH_BRANCHES = (
     # passed on below (合并的事暂不在科室层面传达, 拟定为不合格，暂不通报)
     (r"说是我(?:说|讲|透露|告诉你)的", ("是我说的", "是我讲的", "是我透露的", "我告诉你的")),
     (r"(?:不要|别|不能)转述", ("不要转述", "别转述", "不能转述")),
-    # (forty-second round) a fact kept out of a meeting with the other side (线索已移送纪委，磋商时
+    # (forty-second round) the other side not answered yet (开发商那边先不要答复), a fact kept out
+    # of a meeting with the other side (线索已移送纪委，磋商时
     # 不提; 见面时先别说)
+    (
+        r"(?:先|暂)(?:不要|别|不)答复",
+        ("先不要答复", "先别答复", "先不答复", "暂不要答复", "暂别答复", "暂不答复"),
+    ),
     # (not 沟通时不说伤人的话: a manner of speaking, not a fact kept back)
     (
         r"(?:磋商|谈判|谈话|见面|约谈|沟通|对接)时(?:先|暂时?)?(?:不|别|不要)(?:提|透露)"
@@ -1103,6 +1126,8 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             continue  # 提出初步意见后报…: a step of a procedure, not this paper's stage
         if word in _PENDING_SET and _AS_A_RULE.search(text, max(0, start - 4), start):
             continue  # (forty-second round) 50万元以上项目一律上会研究: a rule, not this matter
+        if word in _DRAFT_SET and _listed_title(text, start):
+            continue  # (forty-second round) a catalogue's row: the listed paper's stage, not this one's
         if word in _DISCLOSURE and _disclosure_decision(text, start, end):
             continue
         if word in _NOT_YET_OUT_SET and text[end : end + 1] in ("的", "过"):

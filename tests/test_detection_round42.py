@@ -321,6 +321,7 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("名单待院长办公会通过后再公示。", "待院长办公会通过后再公示"),
         ("到时候通报里可以写“已整改”。", "通报里可以写"),
         ("2027年部门预算支出控制数（第二轮）", "(第二轮)"),
+        ("开发商那边先不要答复。", "先不要答复"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
@@ -339,6 +340,9 @@ def test_publication_put_off_is_a_decision_put_off() -> None:
         "与群众沟通时不说伤人的话。",  # a manner of speaking, not a fact kept back
         "谈话时不提倡打断对方。",
         "凡50万元以上项目一律上会研究。",  # a rule every such matter follows
+        # a catalogue of opened archives: the listed paper's stage, not this one's
+        "档号,题名,形成年份,开放状态\nSL-1986-009,清溪流域综合规划（送审稿）,1986,已开放",
+        "收到即可，不用答复。",
     ],
 )
 def test_what_is_not_a_limit(text: str) -> None:
