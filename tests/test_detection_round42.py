@@ -202,6 +202,16 @@ SENSITIVE: Sensitive = {
             "收支缺口2.6亿元拟调入国资收益弥补，请各部门据此调整。\n市财政局 预算科",
         ),
     ),
+    "a lettered paper with its sitting, its key elsewhere": (
+        "work_secret",
+        "shijuan.eml",
+        mail(
+            "卷子",
+            "2027年市直机关公开遴选公务员笔试试卷（B卷）\n考试时间：2027年1月10日 9:00—11:30\n"
+            "一、案例分析题（30分）\n某街道推进老旧小区加装电梯，居民对费用分摊有分歧，请提出化解办法。\n"
+            "二、公文写作题（40分）\n以市政府办公室名义起草一份通知，不超过1200字。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text on the same matters must pass
@@ -268,6 +278,18 @@ PUBLIC: Public = {
             "监督电话：0736-5230016\n中共青塘镇委员会\n2026年10月15日",
         ),
     ),
+    "a grades list posted with where objections go": (
+        "youxiu.csv",
+        csv(
+            [
+                ["序号", "单位", "姓名", "职务（职级）", "拟定等次"],
+                [1, "县水利局", "乔振华", "一级主任科员", "优秀"],
+                [2, "县水利局", "闵丽娟", "三级主任科员", "优秀"],
+                [3, "县水文站", "贝宏亮", "工程师", "优秀"],
+                ["备注", "公示期2027年1月8日至1月14日，异议请联系局人事股0736-6630011", "", "", ""],
+            ]
+        ),
+    ),
     "a statistics bulletin's preliminary figures": (
         "tongji.eml",
         mail(
@@ -298,6 +320,7 @@ EVIDENCE = {
     "an accident kept from the press": "伤者+暂不发布（邻近组合） 100",
     "what the report will say, told to those it is about": "内部交代“通报里可以写”",
     "a budget's control figures in their second round": "内部文件标记“(第二轮)”",
+    "a lettered paper with its sitting, its key elsewhere": "B卷+考试时间（邻近组合） 100",
 }
 
 
@@ -322,6 +345,7 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("到时候通报里可以写“已整改”。", "通报里可以写"),
         ("2027年部门预算支出控制数（第二轮）", "(第二轮)"),
         ("开发商那边先不要答复。", "先不要答复"),
+        ("报告里先不要引用具体数字。", "先不要引用"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
