@@ -72,9 +72,8 @@ def test_narrowed_scans_match_the_whole_text_scans(text: str) -> None:
     statements = sorted(
         (m.span() for p in context._STATEMENTS for m in p.finditer(text)), key=lambda s: s[0]
     )
-    assert [
-        m.span() for m in context._gated(context._STATEMENTS, context._STATEMENT_GATE, text)
-    ] == [s for s in statements]
+    gated = context._gated(context._STATEMENTS, context._STATEMENT_GATE, text)
+    assert [m.span() for m in gated] == statements
     for pattern, word in ((detectors._BARE, detectors._LEVEL_WORD),
                           (detectors._INTERNAL_ALONE, detectors._INTERNAL_WORD)):  # fmt: skip
         expected = [m.span() for m in pattern.finditer(text)]
