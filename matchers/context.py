@@ -75,6 +75,12 @@ _DRAFT = (
     *("(初核)", "尚未审定", "还没审定"),
     # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
     *("(初步)", "(拟)", "(稿)", "(第二轮)", "(第三轮)"),
+    # … and figures not yet checked, also at a tag's end (成绩（阅卷组12月6日合成，未审核）)
+    *(
+        f"{lead}{state})"
+        for lead in ("(", ",")
+        for state in ("未审核", "待审核", "未复核", "待复核")
+    ),
     # (fortieth round) a preliminary view, plan, list or ranking (考核优秀等次初步意见, 干部调整
     # 初步方案): the stage before a body decides; published texts say 提出初步意见 of a procedure
     *_PRELIMINARY,
@@ -1121,6 +1127,8 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             if match is None:
                 continue
             start, word = match.start(), text[match.start() : end]
+            if _AS_A_RULE.search(text, max(0, start - 4), start):
+                continue  # (forty-second round) 变更超过200万元的须提交党委会研究: a rule
         elif word in _AGREED_LINE:
             if _STATED.match(text, end) is None:
                 continue

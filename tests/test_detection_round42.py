@@ -212,6 +212,18 @@ SENSITIVE: Sensitive = {
             "二、公文写作题（40分）\n以市政府办公室名义起草一份通知，不超过1200字。",
         ),
     ),
+    "a review board's votes, person by person": (
+        "work_secret",
+        "toupiao.csv",
+        csv(
+            [
+                ["申报人", "单位", "申报资格", "评委人数", "同意票", "不同意票", "弃权", "结果"],
+                ["童雅琴", "县一中", "高级教师", 15, 12, 2, 1, "通过"],
+                ["晏志强", "县实验小学", "高级教师", 15, 8, 6, 1, "未通过"],
+                ["符佳慧", "县职教中心", "高级讲师", 15, 13, 2, 0, "通过"],
+            ]
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text on the same matters must pass
@@ -321,6 +333,7 @@ EVIDENCE = {
     "what the report will say, told to those it is about": "内部交代“通报里可以写”",
     "a budget's control figures in their second round": "内部文件标记“(第二轮)”",
     "a lettered paper with its sitting, its key elsewhere": "B卷+考试时间（邻近组合） 100",
+    "a review board's votes, person by person": "同意票+弃权（邻近组合） 100",
 }
 
 
@@ -346,6 +359,7 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("2027年部门预算支出控制数（第二轮）", "(第二轮)"),
         ("开发商那边先不要答复。", "先不要答复"),
         ("报告里先不要引用具体数字。", "先不要引用"),
+        ("笔试成绩（阅卷组12月6日合成，未审核）", ",未审核)"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
@@ -364,6 +378,7 @@ def test_publication_put_off_is_a_decision_put_off() -> None:
         "与群众沟通时不说伤人的话。",  # a manner of speaking, not a fact kept back
         "谈话时不提倡打断对方。",
         "凡50万元以上项目一律上会研究。",  # a rule every such matter follows
+        "工程变更单笔超过200万元的须提交党委会前置研究。",
         # a catalogue of opened archives: the listed paper's stage, not this one's
         "档号,题名,形成年份,开放状态\nSL-1986-009,清溪流域综合规划（送审稿）,1986,已开放",
         "收到即可，不用答复。",
