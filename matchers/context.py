@@ -635,6 +635,9 @@ _HUSH_BRANCHES = (
         r"(?:先|暂)(?:不要|别|不)答复",
         ("先不要答复", "先别答复", "先不答复", "暂不要答复", "暂别答复", "暂不答复"),
     ),
+    # (forty-second round) a paper's own tag that limits who knows it beforehand (考官分组（考官
+    # 不得提前知悉）): closing a bracket, not a rule's sentence
+    (r"不得提前(?:知悉|告知|透露)(?=[)）]|$)", ("提前知悉", "提前告知", "提前透露")),
     # (forty-second round) figures not to be quoted yet (报告里先不要引用具体数字)
     (
         r"(?:先|暂)(?:不要|别|不)引用",

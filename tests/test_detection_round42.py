@@ -224,6 +224,15 @@ SENSITIVE: Sensitive = {
             ]
         ),
     ),
+    "a panel's split, head by head": (
+        "work_secret",
+        "rencai.eml",
+        mail(
+            "人才认定评审意见",
+            "有争议人选：\n庞思远（市职业学院）：申报B类，专家组7人中4人同意、3人不同意，建议降为C类。\n"
+            "下一步：提交领导小组审议。\n市人才办",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text on the same matters must pass
@@ -360,6 +369,7 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("开发商那边先不要答复。", "先不要答复"),
         ("报告里先不要引用具体数字。", "先不要引用"),
         ("笔试成绩（阅卷组12月6日合成，未审核）", ",未审核)"),
+        ("面试考官分组（考官不得提前知悉）", "不得提前知悉"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
@@ -379,6 +389,7 @@ def test_publication_put_off_is_a_decision_put_off() -> None:
         "谈话时不提倡打断对方。",
         "凡50万元以上项目一律上会研究。",  # a rule every such matter follows
         "工程变更单笔超过200万元的须提交党委会前置研究。",
+        "考官不得提前知悉考生信息。",  # a rule's sentence, not a paper's tag
         # a catalogue of opened archives: the listed paper's stage, not this one's
         "档号,题名,形成年份,开放状态\nSL-1986-009,清溪流域综合规划（送审稿）,1986,已开放",
         "收到即可，不用答复。",
