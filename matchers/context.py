@@ -197,10 +197,11 @@ def _listed_title(text: str, start: int) -> bool:
 
 _PENDING_SET = frozenset(_PENDING)
 #: a step every matter of a kind takes, said as a rule (一律上会研究, 均须上会研究)
-_AS_A_RULE = re.compile(r"(?:一律|均须|均需|均应|必须|须|应当|都要|都须|一并)$")
-# (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）)
+_AS_A_RULE = re.compile(r"(?:一律|均须|均需|均应|必须|须|应当|都要|都须|都需|一并|均)$")
+# (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）; forty-second
+# round: 需局长办公会研究, not 需经党组织研究确定, a procedure's rule)
 _PENDING_BEFORE = re.compile(
-    r"(?:(?:待|提交|提请)[^\n，。,]{0,6}|将于?[^\n，。,]{0,8}|[（(]供[^\n，。,)）]{1,8}"
+    r"(?:(?:待|提交|提请|需(?!经))[^\n，。,]{0,6}|将于?[^\n，。,]{0,8}|[（(]供[^\n，。,)）]{1,8}"
     r"|请(?:局)?(?:党组|党委|常委会|部务会|局务会|办公会|领导|局长|主任|书记)(?:会)?)$"
 )
 
@@ -298,6 +299,8 @@ _HUSH_BRANCHES = (
     _deferral(
         r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布)"
     ),
+    # (forty-second round) a result issued only once approved (您看是否要调整。审定后再印发通报)
+    _deferral(r"(?:审定|审核|签批|审批)后再(?:印发|下发|通报|公布|发布|公示)"),
     _deferral(r"先拖(?:一拖|着|一下)|放一放|缓一缓|压一压"),
     # (forty-first round) a meeting that reached no view (会议未形成意见，下次会议再研究)
     _deferral(
@@ -1444,11 +1447,25 @@ class Probe:
     wrapped: bool = False
 
 
+def _wrapped_before(text: str, start: int) -> bool:
+    """Is there a line break in the reach of :data:`_PENDING_BEFORE` before ``start``?"""
+    return "\n" in text[max(0, start - 16) : start]
+
+
 #: :func:`internal_markers` finds something only where a marker, a pending 研究 or a form
 #: field word stands.
 INTERNAL_PROBE = Probe(
     frozenset(_INTERNAL_WORDS).union(_FORM_WORDS, _HUSH_WORDS) - {_STUDY},
-    ((_STUDY, lambda text, start, _end: _pending(text, start) is not None),),
+    # (forty-second round) a line wrap before 研究 (需局长办\n公会研究 on a PDF page): the scan,
+    # which reads through wraps, decides
+    (
+        (
+            _STUDY,
+            lambda text, start, _end: (
+                _pending(text, start) is not None or _wrapped_before(text, start)
+            ),
+        ),
+    ),
     wrapped=True,
 )
 #: :func:`circulation_markers` finds something only where a circulation limit stands.

@@ -418,7 +418,8 @@ LESSON_WORDS = (
 #: first line of the text)
 _TEACHING = re.compile(
     "|".join(LESSON_WORDS)
-    + r"|学习|知识|测试|考试|竞赛|规定|办法|条例|细则|制度|规范|指南"
+    + r"|学习|知识|测试|考试|竞赛|规定|办法|条例|细则|制度|规范(?!化)|指南"
+    # (forty-second round: not 规范化建设, a programme's name, not a norm)
     # (twenty-sixth round) a reminder: 保密常识, 保密提醒｜…
     + r"|常识|保密提醒"
 )

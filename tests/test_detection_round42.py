@@ -233,6 +233,16 @@ SENSITIVE: Sensitive = {
             "下一步：提交领导小组审议。\n市人才办",
         ),
     ),
+    "an unannounced check's scores, its sequel waiting for a meeting": (
+        "work_secret",
+        "anfang_pdf.eml",
+        mail(
+            "暗访情况",
+            "社区服务站规范化建设暗访情况\n暗访时间：11月10日至21日\n"
+            "新桥社区 在岗 台账完整 95\n和平村 不在岗 台账缺失 61\n石门村 无人 35\n"
+            "和平村、石门村去年已评为示范站，拟建议取消示范称号，需局长办\n公会研究。",
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary text on the same matters must pass
@@ -343,6 +353,10 @@ EVIDENCE = {
     "a budget's control figures in their second round": "内部文件标记“(第二轮)”",
     "a lettered paper with its sitting, its key elsewhere": "B卷+考试时间（邻近组合） 100",
     "a review board's votes, person by person": "同意票+弃权（邻近组合） 100",
+    # a title with 规范化建设 is not a norm's lesson; the pending step reads through the wrap
+    "an unannounced check's scores, its sequel waiting for a meeting": (
+        "内部文件标记“需局长办公会研究”（内部文件） 60"
+    ),
 }
 
 
@@ -370,6 +384,8 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("报告里先不要引用具体数字。", "先不要引用"),
         ("笔试成绩（阅卷组12月6日合成，未审核）", ",未审核)"),
         ("面试考官分组（考官不得提前知悉）", "不得提前知悉"),
+        ("拟建议取消示范称号，需局长办公会研究。", "需局长办公会研究"),
+        ("您看是否要调整。审定后再印发通报。", "审定后再印发"),
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
@@ -390,6 +406,8 @@ def test_publication_put_off_is_a_decision_put_off() -> None:
         "凡50万元以上项目一律上会研究。",  # a rule every such matter follows
         "工程变更单笔超过200万元的须提交党委会前置研究。",
         "考官不得提前知悉考生信息。",  # a rule's sentence, not a paper's tag
+        "考察对象需经党组织研究确定。",  # a procedure's rule
+        "各项目均需上会研究。",
         # a catalogue of opened archives: the listed paper's stage, not this one's
         "档号,题名,形成年份,开放状态\nSL-1986-009,清溪流域综合规划（送审稿）,1986,已开放",
         "收到即可，不用答复。",
