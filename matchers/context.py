@@ -631,22 +631,22 @@ _HUSH_BRANCHES = (
     # passed on below (合并的事暂不在科室层面传达, 拟定为不合格，暂不通报)
     (r"说是我(?:说|讲|透露|告诉你)的", ("是我说的", "是我讲的", "是我透露的", "我告诉你的")),
     (r"(?:不要|别|不能)转述", ("不要转述", "别转述", "不能转述")),
-    # (forty-second round) the other side not answered yet (开发商那边先不要答复), a fact kept out
-    # of a meeting with the other side (线索已移送纪委，磋商时
-    # 不提; 见面时先别说)
+    # (forty-second round) the other side not answered yet (开发商那边先不要答复), figures not to be
+    # quoted yet (报告里先不要引用具体数字)
     (
-        r"(?:先|暂)(?:不要|别|不)答复",
-        ("先不要答复", "先别答复", "先不答复", "暂不要答复", "暂别答复", "暂不答复"),
+        r"(?:先|暂)(?:不要|别|不)(?:答复|引用)",
+        tuple(
+            f"{when}{lead}{act}"
+            for when in ("先", "暂")
+            for lead in ("不要", "别", "不")
+            for act in ("答复", "引用")
+        ),
     ),
     # (forty-second round) a paper's own tag that limits who knows it beforehand (考官分组（考官
     # 不得提前知悉）): closing a bracket, not a rule's sentence
     (r"不得提前(?:知悉|告知|透露)(?=[)）]|$)", ("提前知悉", "提前告知", "提前透露")),
-    # (forty-second round) figures not to be quoted yet (报告里先不要引用具体数字)
-    (
-        r"(?:先|暂)(?:不要|别|不)引用",
-        ("先不要引用", "先别引用", "先不引用", "暂不要引用", "暂别引用", "暂不引用"),
-    ),
-    # (not 沟通时不说伤人的话: a manner of speaking, not a fact kept back)
+    # (forty-second round) a fact kept out of a meeting with the other side (线索已移送纪委，磋商时
+    # 不提; 见面时先别提这个事) — not 沟通时不说伤人的话, a manner of speaking
     (
         r"(?:磋商|谈判|谈话|见面|约谈|沟通|对接)时(?:先|暂时?)?(?:不|别|不要)(?:提|透露)"
         r"(?=[。，；,;\n]|$|此|这|该)",
@@ -1128,13 +1128,12 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
     public_comment = None
     for start, word in markers:
         end = start + len(word)
+        pending = word in _PENDING_SET
         if word == _STUDY:
             match = _pending(text, start)
             if match is None:
                 continue
-            start, word = match.start(), text[match.start() : end]
-            if _AS_A_RULE.search(text, max(0, start - 4), start):
-                continue  # (forty-second round) 变更超过200万元的须提交党委会研究: a rule
+            start, word, pending = match.start(), text[match.start() : end], True
         elif word in _AGREED_LINE:
             if _STATED.match(text, end) is None:
                 continue
@@ -1145,8 +1144,10 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
                 continue
         if word in _PRELIMINARY and _PROCEDURE.search(text, max(0, start - 2), start):
             continue  # 提出初步意见后报…: a step of a procedure, not this paper's stage
-        if word in _PENDING_SET and _AS_A_RULE.search(text, max(0, start - 4), start):
-            continue  # (forty-second round) 50万元以上项目一律上会研究: a rule, not this matter
+        if pending and _AS_A_RULE.search(text, max(0, start - 4), start):
+            # (forty-second round) 50万元以上项目一律上会研究, 超过200万元的须提交党委会研究: a rule
+            # every such matter follows, not this matter's state
+            continue
         if word in _DRAFT_SET and _listed_title(text, start):
             continue  # (forty-second round) a catalogue's row: the listed paper's stage, not this one's
         if word in _DISCLOSURE and _disclosure_decision(text, start, end):

@@ -99,8 +99,9 @@ round 42's tuning splits, and ``blind93`` (``sources/blind93/``, ids ``cq-…``)
 (``sources/blind95/``, ids ``cs-…``) and ``blind96`` (``sources/blind96/``, ids ``ct-…``), round 42's
 third and fourth tuning splits, and ``blind97`` (``sources/blind97/``, ids ``cu-…``) and ``blind98``
 (``sources/blind98/``, ids ``cv-…``), its fifth and sixth, and ``blind99`` (``sources/blind99/``, ids
-``cw-…``) and ``blind100`` (``sources/blind100/``, ids ``cx-…``), its seventh and eighth, and ``blind101`` (``sources/blind101/``, ids ``cy-…``) and
-``blind102`` (``sources/blind102/``, ids ``cz-…``), its ninth and tenth, and ``blind103``
+``cw-…``) and ``blind100`` (``sources/blind100/``, ids ``cx-…``), its seventh and eighth, and
+``blind101`` (``sources/blind101/``, ids ``cy-…``) and ``blind102`` (``sources/blind102/``, ids
+``cz-…``), its ninth and tenth, and ``blind103``
 (``sources/blind103/``, ids ``da-…``) and ``blind104`` (``sources/blind104/``, ids ``db-…``), its
 eleventh and twelfth.
 
