@@ -63,6 +63,9 @@ _DRAFT = (
     ),
     "供讨论",
     "内部意见",
+    # (forty-third round) the inside note beside what is said outside (拟答 … （内部说明：实际就诊
+    # 31人）; a ledger's 拟公开答复 and 内部处理意见 columns)
+    *("内部说明", "内部处理意见"),
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
     # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
@@ -741,6 +744,19 @@ _HUSH_BRANCHES = (
             f"{act}{of}前"
             for act in ("发布", "公布", "公示", "公开", "印发", "披露")
             for of in ("", "之")
+        ),
+    ),
+    # (forty-third round) nobody told until the step that settles it (定之前不跟家长讲结果, 审定前不得
+    # 向考核对象透露, 公示前别跟镇里讲): the one the matter concerns kept out until it is decided; in
+    # read published texts none stands (a published rule says 不得对外提供 or 不得泄露)
+    (
+        r"(?:(?<![规约制指设])定|定下来|确定|敲定|审定|批准|公布|公示|宣布|发布|公开)(?:之)?(?:前|以前)"
+        r"[^\n，。；,;]{0,6}?(?:不|别|不要|不能|不得)(?:跟|和|向|给)[^\n，。；,;]{1,10}?"
+        r"(?:讲|说|透露|交底|通气)",
+        tuple(
+            f"{no}{to}"
+            for no in ("不", "别", "不要", "不能", "不得")
+            for to in ("跟", "和", "向", "给")
         ),
     ),
     (r"(?:先|只|仅|暂)(?:在)?内部(?:用|使用|参考)", ("内部用", "内部使用", "内部参考")),

@@ -118,10 +118,12 @@ class NearRule(_Rule):
 
 
 class PatternRule(_Rule):
-    """A built-in validated detector or a regular expression (run on the folded text)."""
+    """A built-in validated detector or a regular expression (run on the folded text).
+    ``name``: what the officer reads for the rule (表决比分) instead of the regex itself."""
 
     detector: str | None = None
     regex: str | None = None
+    name: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     min_count: Annotated[int, Field(ge=1, le=100_000)] = 1
     weight: Weight = 100
 
@@ -150,11 +152,13 @@ class PatternRule(_Rule):
     def _one_kind(self) -> PatternRule:
         if (self.detector is None) == (self.regex is None):
             raise ValueError("give exactly one of detector or regex")
+        if self.name is not None and self.detector is not None:
+            raise ValueError("name is for a regex: a detector has its own name")
         return self
 
     @property
     def label(self) -> str:
-        return self.detector or f"regex:{self.regex}"
+        return self.name or self.detector or f"regex:{self.regex}"
 
 
 class ExcludeRule(_Rule):
@@ -226,6 +230,10 @@ class ContextRule(_Rule):
     least 0.4 sure (and the highest of the heads) makes it count with the internal head at
     least this sure instead of ``model_style``: a sheet is cells of names and figures, whose
     writing the internal head reads less surely than a paper's prose. Default: never.
+    ``marked_residual``: the table keeps what no other table claims. Where the message carries
+    evidence that limits who may know and no other table holds it, ``model_marked`` counts
+    though another head reads higher (below its own table's bar): the marker already says a
+    work matter is kept quiet, the heads only which. Default false.
     ``published``: where the internal head is below this (and the message carries no internal
     evidence), the message reads as published: this table's weak topic words, near rules and
     loose rosters are discounted as in a public text (strong ones keep their weight: the
@@ -259,6 +267,7 @@ class ContextRule(_Rule):
     model_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     sheet_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    marked_residual: bool = False
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
     @field_validator("public", "internal_from")
