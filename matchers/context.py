@@ -503,7 +503,9 @@ _HUSH_BRANCHES = (
     # discussed again once the views are in (意见汇总后再议)
     r"变通处理|变通办理",
     r"不得在[^\n，。；,;]{1,8}?(?:扩散|外传|传阅)",
-    _deferral(r"后再议(?![论价])"),
+    # (forty-third round: any matter put to a later meeting, 报领导小组再议, 下周再议 — in read
+    # published texts none stands)
+    _deferral(r"(?:下次|下周|下月|明年|年后|会后|以后|之后|后)?再议(?![论价])"),
     r"仅作为?[^\n，。；,;]{0,10}?参考",
     # (thirty-eighth round: not the people's congress, whose standing committee deliberates in
     # public, and not a deliberation already held — 人大常委会审议后的审计工作报告已公开)
@@ -838,8 +840,10 @@ _OWN_DATA = re.compile(r"验证码|密码|口令|个人信息|隐私|身份证|�
 _KEPT_ON_FILE = re.compile(r"(?:联系方式|电话|手机号|住址)[^\n。；;]{0,8}(?:留存|存档|保存|备案)")
 # (thirty-eighth round) a statute or rule quoted before a prohibition in its own modal (招标投标法
 # 实施条例规定：…开标前不得泄露): the law's words, not a colleague's
+# (forty-third round: also a discipline's or a guide's rules, 考务工作纪律：阅卷人员在成绩公布前不得
+# 向考生透露评分情况)
 _MODAL = re.compile(r"不得|严禁|禁止")
-_STATUTE = re.compile(r"规定|条例|办法|法》|法第|第[一二三四五六七八九十百零\d]+条")
+_STATUTE = re.compile(r"规定|条例|办法|纪律|须知|守则|法》|法第|第[一二三四五六七八九十百零\d]+条")
 
 
 # A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required

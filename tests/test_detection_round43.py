@@ -1,0 +1,286 @@
+"""Round 43 of issue 9: a committee's votes, who is not told until it is decided, the inside note.
+
+- Work secret by kind: a review committee's record with a split vote and a case put off (表决5:2 …
+  核实后再议); votes counted name by name in a sheet's columns (同意 | 不同意 | 弃权); the judges'
+  own scores under 评委甲 … 评委丁 with the award proposed (拟定奖次).
+- Internal evidence: a case put to a later meeting (报领导小组再议, 下周再议); nobody told until the step that settles it (定之前不跟家长说, 审定前不得向
+  考核对象透露); the inside note beside what is said outside (拟答 … （内部说明：…）, a ledger's
+  内部处理意见 column).
+- The residual table: a complaint's handling kept quiet (别外传) where another head reads a little
+  higher, and no table holds the message, is work secret (``marked_residual``).
+- The head's cut where the table's words reach its cap (``CAP_CUT``).
+- Public forms that pass: a village's published resolution with its vote count, an award's
+  published results, an exam discipline's rule, a published press conference.
+
+Samples written for this module; none is taken from ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import matchers.engine as engine_module
+from gateway.service import Gateway
+from matchers.context import internal_markers
+from matchers.engine import Engine
+from matchers.model import Segment
+from matchers.normalize import fold
+from matchers.scope import load_scope
+from matchers.style import Judgement
+from tests.fixtures_smtp import Sink
+from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
+from tests.test_detection_families import _attach, mail
+from tests.test_detection_personnel4 import xlsx
+from tests.test_detection_round42 import csv
+
+SCOPE = Path(__file__).resolve().parent.parent / "config" / "scope"
+
+#: family → (category, file name, content): each must be held under its category
+SENSITIVE: Sensitive = {
+    "a review committee's record: a split vote, a case put off": (
+        "work_secret",
+        "rending.eml",
+        mail(
+            "认定会记录",
+            "高层次人才认定委员会第3次会议记录\n时间：12月2日\n"
+            "1. 宏远电子 彭思哲：委员意见不一，表决5:2，暂按C类，报领导小组审定。\n"
+            "2. 县人民医院 简玉洁：论文署名单位有疑问，需核实后再议。\n"
+            "3. 青溪农业 罗成：同意认定D类。\n人才办 秘书组",
+        ),
+    ),
+    "votes counted name by name in a sheet's columns": (
+        "work_secret",
+        "piaoshu.xlsx",
+        xlsx(
+            [
+                ["申请人", "单位", "申报类别", "同意", "不同意", "弃权", "结果"],
+                ["彭思哲", "宏远电子", "B类", 5, 2, 0, "降为C类"],
+                ["罗成", "青溪农业", "D类", 7, 0, 0, "通过"],
+                ["温可欣", "县职业中专", "C类", 3, 3, 1, "暂缓"],
+                ["说明", "温可欣票数持平，报领导小组再议", "", "", "", "", ""],
+            ]
+        ),
+    ),
+    "the judges' scores under 评委甲 … 评委丁 with the award proposed": (
+        "work_secret",
+        "xinwenjiang.csv",
+        csv(
+            [
+                [
+                    "编号",
+                    "作品",
+                    "报送单位",
+                    "评委甲",
+                    "评委乙",
+                    "评委丙",
+                    "评委丁",
+                    "平均分",
+                    "拟定奖次",
+                ],
+                ["A01", "《渡口人家》", "县融媒体中心", 91, 87, 90, 88, 89.0, "一等奖"],
+                ["A02", "《茶山三月》", "青溪镇", 85, 88, 82, 86, 85.25, "二等奖"],
+                ["A03", "《老街的灯》", "城关街道", 74, 79, 70, 76, 74.75, "三等奖"],
+            ]
+        ),
+    ),
+    "a selection kept from the parents until the board decides": (
+        "work_secret",
+        "jixun.xlsx",
+        xlsx(
+            [
+                ["姓名", "性别", "项目", "测试成绩", "教练组意见"],
+                ["严子墨", "男", "100米自由泳", "53.80", "入选"],
+                ["唐若溪", "女", "200米蛙泳", "2:41.20", "入选"],
+                ["付一帆", "男", "400米自由泳", "4:21.66", "待定"],
+                ["说明", "名单报局党组定，定之前不跟家长说结果。", "", "", ""],
+            ]
+        ),
+    ),
+    "a press conference's answers with the inside notes": (
+        "work_secret",
+        "koujing.eml",
+        mail(
+            "发布会问答再过一遍",
+            "陆科长：\n明天的发布会问答我先拟了，请对着事实再改一遍，今晚九点前回我。\n"
+            "问1：有多少学生身体不适？\n拟答：共有17名学生就诊，均已返校。\n"
+            "（内部说明：另有6人在私人诊所就诊，未计入。记者追问时不主动解释。）\n"
+            "问2：配餐公司有无资质问题？\n拟答：证照齐全，已暂停供餐。\n"
+            "（内部说明：许可证上月已过期，续办材料还在审。）\n县委宣传部 新闻科",
+        ),
+    ),
+    "a message-board ledger with the inside handling beside the public reply": (
+        "work_secret",
+        "liuyan.xlsx",
+        xlsx(
+            [
+                ["编号", "留言主题", "转办单位", "拟公开答复", "内部处理意见"],
+                [
+                    "LY-0412",
+                    "卫生院多收费",
+                    "县卫健局",
+                    "已责成退还多收费用",
+                    "院长与乡里关系特殊，卫健局不愿深查，请督查室跟进",
+                ],
+                [
+                    "LY-0417",
+                    "夜市扰民",
+                    "县城管局",
+                    "将调整经营时间",
+                    "夜市是招商项目，不关，只调时间",
+                ],
+                ["LY-0421", "拖欠工程款", "白沙镇", "年底前结清", "镇里没钱，先不答复具体时间"],
+            ]
+        ),
+    ),
+    "a complaint's handling kept quiet, its matter unsure": (
+        "work_secret",
+        "tousu.eml",
+        mail(
+            "那个饭店",
+            "老周：上周投诉的那个饭店，执法队去看了，确实有问题，但老板是人大代表，局里意思先批评"
+            "教育，不罚款。这个处理别外传，投诉人问起来就说还在调查。",
+        ),
+    ),
+}
+
+#: family → (file name, content): each must pass
+PUBLIC: Public = {
+    "a village's published resolution with its vote count": (
+        "jueyi.eml",
+        mail(
+            "决议公告",
+            "石门村村民代表会议决议公告\n2026年12月1日，石门村召开村民代表会议，应到45人，实到41人。"
+            "经表决，同意38人，不同意2人，弃权1人，通过《石门村集体鱼塘承包方案》。\n"
+            "公告期：2026年12月2日至12月8日。\n石门村村民委员会\n2026年12月2日",
+        ),
+    ),
+    "an award's published results": (
+        "jieguo.eml",
+        mail(
+            "评选结果公示",
+            "第十二届县新闻奖评选结果公示\n经初评、终评，拟授予以下作品县新闻奖：\n"
+            "一等奖：《渡口人家》（县融媒体中心）\n二等奖：《茶山三月》（青溪镇）\n"
+            "公示期：2026年12月8日至12月14日。监督电话：0736-5821203\n县新闻奖评选委员会办公室",
+        ),
+    ),
+    "an exam discipline's rule": (
+        "jilv.eml",
+        mail(
+            "考务纪律",
+            "考务工作纪律：阅卷人员在成绩公布前不得向考生透露评分情况。",
+        ),
+    ),
+    "a published press conference": (
+        "fabuhui.eml",
+        mail(
+            "新闻发布会",
+            "县政府新闻办举行学校食品安全工作新闻发布会\n问：事件发生后采取了哪些措施？\n"
+            "答：已暂停涉事配餐公司供餐，市场监管部门已立案调查，结果将及时向社会公布。\n"
+            "问：学生身体情况如何？\n答：就诊学生均已返校。\n县人民政府新闻办公室\n2026年12月3日",
+        ),
+    ),
+}
+
+scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
+    "round43", SENSITIVE, PUBLIC
+)
+
+#: family → the evidence the officer reads in the held category's sum (what round 43 added)
+EVIDENCE = {
+    "a review committee's record: a split vote, a case put off": "表决比分（模式） 50",
+    "votes counted name by name in a sheet's columns": "逐人表决票数（模式） 50",
+    "the judges' scores under 评委甲 … 评委丁 with the award proposed": (
+        "评委甲+评委乙+评委丙（邻近组合） 100"
+    ),
+    "a selection kept from the parents until the board decides": "内部交代“定之前不跟家长说”",
+    "a press conference's answers with the inside notes": "内部文件标记“内部说明”",
+    "a message-board ledger with the inside handling beside the public reply": (
+        "内部文件标记“内部处理意见”"
+    ),
+    "a complaint's handling kept quiet, its matter unsure": "内部交代“别外传”",
+}
+
+
+@pytest.mark.parametrize("family", list(EVIDENCE))
+def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) -> None:
+    category, name, _ = SENSITIVE[family]
+    held = [c for c in scanned[name]["categories"] if c["score"] >= c["threshold"]]
+    sums = [c["explain"] for c in held if c["id"] == category.replace("_", "-")]
+    assert any(EVIDENCE[family] in explain for explain in sums), held
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("名单报局党组定，定之前不跟家长说结果。", "定之前不跟家长说"),
+        ("结果在县委常委会审定前不得向考核对象透露。", "审定前不得向考核对象透露"),
+        ("何镇长的去向基本定了，公示前别跟镇里讲。", "公示前别跟镇里讲"),
+        ("分配方案定下来之前不能向工会透露比例。", "定下来之前不能向工会透露"),
+        ("拟答：均为轻症。（内部说明：实际就诊31人）", "内部说明"),
+        ("拟公开答复,内部处理意见", "内部处理意见"),
+        ("温可欣票数持平，报领导小组再议", "再议"),
+        ("两个方案意见不一，下周再议。", "下周再议"),
+    ],
+)
+def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str) -> None:
+    assert found in [word for *_, word in internal_markers(fold(text).text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请按规定前往窗口办理，不跟团的游客自行购票。",  # 规定前往: no step settles anything
+        "考务工作纪律：阅卷人员在成绩公布前不得向考生透露评分情况。",  # a discipline's rule
+        "评标工作须知：评标结果公示前，评标委员会成员不得向投标人透露评审情况。",
+    ],
+)
+def test_what_is_not_a_limit(text: str) -> None:
+    assert list(internal_markers(fold(text).text)) == []
+
+
+def test_a_pattern_is_named_for_the_officer() -> None:
+    # the officer reads 表决比分, not the regular expression
+    work = next(c for c in load_scope(SCOPE).categories if c.id == "work-secret")
+    names = {p.name for p in work.patterns if p.regex is not None}
+    assert {"表决比分", "逐人表决票数", "评审组逐人意见"} <= names
+
+
+class _Reads:
+    """A model that reads every text the same way: the real model's reading of a short note
+    is hard to place at a chosen value, and the rule under test is about that value."""
+
+    def __init__(self, work_secret: float, internal: float) -> None:
+        topics = {"work-secret": work_secret, "personnel": 0.1, "land": 0.05}
+        self.judgement = Judgement(internal, ("打分",), topics, {"work-secret": ("打分",)})
+
+    def judge(self, text: str, cues: int = 3) -> Judgement:
+        return self.judgement
+
+
+@pytest.mark.parametrize(("head", "held"), [(0.27, True), (0.22, False)])
+def test_a_head_counts_from_a_lower_cut_where_the_tables_words_reach_their_cap(
+    monkeypatch: pytest.MonkeyPatch, head: float, held: bool
+) -> None:
+    # (CAP_CUT) 打分汇总 and 初评结果 reach work secret's cap of 80: a head 0.27 sure (below the
+    # table's model_cut, 0.3) counts beside writing 0.85 internal; 0.22 does not
+    monkeypatch.setattr(engine_module, "default_model", lambda: _Reads(head, 0.85))
+    engine = Engine.compile(load_scope(SCOPE))
+    text = "各位：考评组的打分汇总和初评结果附后，请各单位核对本单位得分，周五前反馈。"
+    decision = engine.decide([Segment(location="正文", text=text)])
+    scores = {c.id: c.score for c in decision.categories}
+    assert scores["work-secret"] == (180 if held else 80)
+    assert (decision.verdict.value == "quarantine") is held
+
+
+@pytest.mark.slow
+async def test_families_over_smtp(smtp_gateway: Gateway, upstream: Sink) -> None:
+    families = [
+        "votes counted name by name in a sheet's columns",
+        "a message-board ledger with the inside handling beside the public reply",
+    ]
+    held = as_mails(SENSITIVE, families, _attach)
+    news = _attach(*PUBLIC["an award's published results"])
+    await held_then_relayed(smtp_gateway, upstream, held, news)
