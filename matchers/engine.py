@@ -982,11 +982,19 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
     if _cell(before, text[end:line_end]):  # a table cell of its own (a 密级 column, a form field)
         return True
     after = text[end:line_end].strip()
+    if _LEVELS_LISTED.match(after) or _LEVELS_LISTED_BEFORE.search(before):
+        return False  # the levels listed (绝密★、机密★、秘密★): a lesson's, no paper has three
     if _closes_title(text[:line_start], before, after):
         return True
     if not _MARKING_LEAD.fullmatch(before):
         return False
     return len(after) <= 30 and not _SENTENCE.search(after)
+
+
+#: (forty-third round) a marking beside another level, listed (绝密★、机密★、秘密★ 后面跟保密期限 on
+#: a training slide's line of its own)
+_LEVELS_LISTED = re.compile(r"[、，,/和或及与][ \t　]*(?:绝密|机密|秘密)")
+_LEVELS_LISTED_BEFORE = re.compile(r"(?:绝密|机密|秘密)★?[ \t　]*[、，,/和或及与][ \t　]*$")
 
 
 def _closes_title(above: str, before: str, after: str) -> bool:

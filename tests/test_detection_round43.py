@@ -3,6 +3,9 @@
 - Work secret by kind: a review committee's record with a split vote and a case put off (表决5:2 …
   核实后再议); votes counted name by name in a sheet's columns (同意 | 不同意 | 弃权); the judges'
   own scores under 评委甲 … 评委丁 with the award proposed (拟定奖次).
+- Work secret by kind, second pair: a tender desk telling one bidder who else has bid (只能说到这,
+  你自己掌握), a negotiation's ceiling confided (交个底, 最高能接受 … 上限), an inspection report not
+  yet shown to those inspected (尚未与被暗访单位见面).
 - Internal evidence: a case put to a later meeting (报领导小组再议, 下周再议); nobody told until the step that settles it (定之前不跟家长说, 审定前不得向
   考核对象透露); the inside note beside what is said outside (拟答 … （内部说明：…）, a ledger's
   内部处理意见 column).
@@ -10,7 +13,9 @@
   higher, and no table holds the message, is work secret (``marked_residual``).
 - The head's cut where the table's words reach its cap (``CAP_CUT``).
 - Public forms that pass: a village's published resolution with its vote count, an award's
-  published results, an exam discipline's rule, a published press conference.
+  published results, an exam discipline's rule, a published press conference, a bulletin that
+  finds a project was not explained (未与群众充分沟通), a training slide listing the three levels
+  (绝密★、机密★、秘密★ on a line of its own: no paper has three).
 
 Samples written for this module; none is taken from ``benchmarks/``.
 """
@@ -144,6 +149,36 @@ SENSITIVE: Sensitive = {
             "教育，不罚款。这个处理别外传，投诉人问起来就说还在调查。",
         ),
     ),
+    "a tender desk telling one bidder who else has bid": (
+        "work_secret",
+        "toubiao.eml",
+        mail(
+            "回复：装修标",
+            "周工：\n你问的那个，到现在一共四家递交了投标文件：你们、江北建工、恒达装饰，还有一家外省的"
+            "幕墙公司，今天上午才送来。\n截止时间是后天上午九点，后面还会不会有人来不好说。"
+            "我这边只能说到这，你自己掌握。\n交易中心 小吴",
+        ),
+    ),
+    "a negotiation's ceiling confided to the other side": (
+        "work_secret",
+        "xieyijia.eml",
+        mail(
+            "明年协议价",
+            "蒋总：\n上次谈完回来跟主任汇报了，给你交个底：标间我们原来报的240元含早，主任的意思"
+            "最高能接受到270元，再高就超住宿费标准的上限，财政审不过。\n明年的两个大会基本定在你们那里。"
+            "下周正式谈的时候我们还是从240开口。\n接待办 孙",
+        ),
+    ),
+    "an inspection report not yet shown to the units inspected": (
+        "work_secret",
+        "anfang.eml",
+        mail(
+            "暗访情况报告",
+            "全县政务服务窗口暗访情况报告\n一、发现的问题\n1. 县不动产登记中心：上午有2个窗口无人，"
+            "工作人员在后台玩手机。\n2. 青山镇便民服务中心：午休时间大门锁闭。\n"
+            "二、拟处理意见：对不动产登记中心2名工作人员建议诫勉。\n本报告尚未与被暗访单位见面。",
+        ),
+    ),
 }
 
 #: family → (file name, content): each must pass
@@ -182,6 +217,22 @@ PUBLIC: Public = {
             "问：学生身体情况如何？\n答：就诊学生均已返校。\n县人民政府新闻办公室\n2026年12月3日",
         ),
     ),
+    "a published bulletin that finds a project was not explained to the villagers": (
+        "tongbao.eml",
+        mail(
+            "调查处理通报",
+            "中共青山镇委员会关于群众反映问题的调查处理通报\n经调查，该项目在实施过程中未与群众充分"
+            "沟通，引发部分群众不满。镇党委对相关责任人进行了批评教育。\n中共青山镇委员会\n2026年11月20日",
+        ),
+    ),
+    "a training slide that lists the three levels": (
+        "baomi_ppt.eml",
+        mail(
+            "保密宣传月展板",
+            "保密在身边——2026年保密宣传月\n记住这几个标志\n绝密★、机密★、秘密★ 后面跟保密期限\n"
+            "看到这类标志的文件，不上网、不拍照、不外借",
+        ),
+    ),
 }
 
 scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
@@ -201,6 +252,11 @@ EVIDENCE = {
         "内部文件标记“内部处理意见”"
     ),
     "a complaint's handling kept quiet, its matter unsure": "内部交代“别外传”",
+    "a tender desk telling one bidder who else has bid": "内部交代“只能说到这”",
+    "a negotiation's ceiling confided to the other side": "最高能接受+上限（邻近组合） 100",
+    "an inspection report not yet shown to the units inspected": (
+        "内部交代“尚未与被暗访单位见面”（内部文件） 60"
+    ),
 }
 
 
@@ -223,6 +279,13 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("拟公开答复,内部处理意见", "内部处理意见"),
         ("温可欣票数持平，报领导小组再议", "再议"),
         ("两个方案意见不一，下周再议。", "下周再议"),
+        ("本报告尚未与被暗访单位见面。", "尚未与被暗访单位见面"),
+        ("以上问题还没跟医院交换意见。", "还没跟医院交换意见"),
+        ("城投接盘的方案没通过，先不对业主讲。", "先不对业主讲"),
+        ("给你交个底：最高270元。", "交个底"),
+        ("我这边只能说到这，你自己掌握。", "你自己掌握"),
+        ("考核结果本人确认前不要在网格员群里公布。", "确认前不要在网格员群里公布"),
+        ("第二轮报价，尚未最终确定。", "尚未最终确定"),
     ],
 )
 def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str) -> None:
@@ -235,6 +298,9 @@ def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str)
         "请按规定前往窗口办理，不跟团的游客自行购票。",  # 规定前往: no step settles anything
         "考务工作纪律：阅卷人员在成绩公布前不得向考生透露评分情况。",  # a discipline's rule
         "评标工作须知：评标结果公示前，评标委员会成员不得向投标人透露评审情况。",
+        "该项目在实施过程中未与群众充分沟通。",  # a published bulletin's finding
+        "信息不对称的问题说明如下。",
+        "具体开班时间尚未确定，请关注后续通知。",
     ],
 )
 def test_what_is_not_a_limit(text: str) -> None:
