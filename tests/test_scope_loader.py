@@ -127,6 +127,16 @@ def test_pattern_needs_exactly_one_kind(tmp_path: Path) -> None:
     )
 
 
+def test_a_name_is_for_a_regex(tmp_path: Path) -> None:
+    # (round 43) a regex may carry the name the officer reads; a detector has its own
+    text = GOOD.replace(
+        'detector = "cn_resident_id"', 'detector = "cn_resident_id"\nname = "身份证"'
+    )
+    assert error(tmp_path, text) == (
+        "land.toml:16: patterns[0]: name is for a regex: a detector has its own name"
+    )
+
+
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     write(tmp_path / "scope", "a.toml", GOOD)
     second = write(tmp_path / "scope", "b.toml", GOOD)
