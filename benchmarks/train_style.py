@@ -62,7 +62,7 @@ TRAINING = HERE / "training"
 NOT_TRAINED = (
     *("blind81", "blind82", "blind85", "blind86", "blind89", "blind90"),
     *("blind101", "blind102", "blind103", "blind104"),
-    *("blind107", "blind108", "blind109", "blind110"),
+    *("blind107", "blind108", "blind109", "blind110", "blind111", "blind112"),
 )
 
 

@@ -76,6 +76,9 @@ _DRAFT = (
     *("才能定稿", "后再定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
+    # (forty-third round) a paper for the examiners only (考官使用, 评委专用), figures summed up
+    # inside (检查组内部汇总)
+    *("考官使用", "考官用", "考官专用", "评委专用", "评委使用", "监考专用", "内部汇总"),
     # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
     *("(初步)", "(拟)", "(稿)", "(第二轮)", "(第三轮)"),
     # … and figures not yet checked, also at a tag's end (成绩（阅卷组12月6日合成，未审核）)
@@ -300,7 +303,9 @@ _HUSH_BRANCHES = (
     _deferral("|".join(f"{when}再{what}" for when in _LATER for what in _AGAIN)),
     # (forty-second round: also publication put off until then, 名单待院长办公会通过后再公示)
     _deferral(
-        r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布)"
+        # (forty-third round: 等局长签字后再上网)
+        r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?"
+        r"(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布|上网|挂网)"
     ),
     # (forty-second round) a result issued only once approved (您看是否要调整。审定后再印发通报)
     _deferral(r"(?:审定|审核|签批|审批)后再(?:印发|下发|通报|公布|发布|公示)"),
@@ -481,6 +486,16 @@ _HUSH_BRANCHES = (
         tuple(f"{lead}{to}" for lead in ("先不", "暂不", "先别", "暂时不") for to in "对跟和向"),
     ),
     r"交个底|(?:你|你们)自己(?:心里)?掌握|只能说到这",
+    # (… kept within one office: 只在考试中心内部核对, 只在领导小组内部流转)
+    (
+        r"只在[^\n，。；,;]{1,8}?内部(?:核对|传阅|掌握|使用|流转|讨论|通报)",
+        tuple(f"内部{act}" for act in ("核对", "传阅", "掌握", "使用", "流转", "讨论", "通报")),
+    ),
+    # (… and what is published is less than the paper: 挂网时只放两个标段的总价, 公示时只公布人数)
+    (
+        r"(?:挂网|公示|公布|发布|公开|对外)时只(?:放|公布|公示|写|发|报|说)",
+        ("时只放", "时只公布", "时只公示", "时只写", "时只发", "时只报", "时只说"),
+    ),
     (
         r"(?:(?:尚未|还没|还未|没有)(?:与|和|跟)[^\n，。；,;]{1,10}?(?:见面|核实|反馈|交换意见|沟通)"
         r"|未(?:与|和|跟)[^\n，。；,;]{1,10}?(?:见面|交换意见))",
@@ -1129,6 +1144,13 @@ _WRAP_LF = re.compile(r"\n(?<=[\u3400-\u9fff]\n)(?=[\u3400-\u9fff])")
 _WRAP_CRLF = re.compile(r"\r\n(?<=[\u3400-\u9fff]\r\n)(?=[\u3400-\u9fff])")
 
 
+def _in_row(text: str, start: int, end: int) -> bool:
+    """Is the line break at ``start:end`` between two lines of which one holds cells (a tab)?"""
+    before = text.rfind("\n", 0, start)
+    after = text.find("\n", end)
+    return "\t" in text[before + 1 : start] or "\t" in text[end : len(text) if after < 0 else after]
+
+
 def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
     """``text`` without line wraps between ideographs, and the map of its offsets back."""
     if "\n" not in text:
@@ -1136,6 +1158,11 @@ def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
     wraps = [m.span() for m in _WRAP_LF.finditer(text)]
     if "\r\n" in text:  # mail bodies end lines in CRLF (and may mix in bare LF)
         wraps = sorted(wraps + [m.span() for m in _WRAP_CRLF.finditer(text)])
+    if "\t" in text:
+        # (forty-third round) a sheet's rows end in ideographs too: a line of cells is a row, not
+        # a wrapped sentence (joined, the rows became one line, and the sheet's header row's
+        # words read as a lesson's title for every cell)
+        wraps = [(s, e) for s, e in wraps if not _in_row(text, s, e)]
     if not wraps:
         return text, lambda i: i
     begins = [0, *(end for _, end in wraps)]  # the kept pieces, in ``text``
@@ -1324,9 +1351,19 @@ def in_sentence(text: str, start: int, end: int) -> bool:
     """Does the word at ``start:end`` stand inside a sentence — text of its line before it and
     after it (not a heading's bracketed tail, 公告（征求意见稿）, nor a line of its own)?"""
     line_end = text.find("\n", end)
-    before = text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\u3000【[（(")
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip(" \t\u3000")
+    if _TAG_LINE.fullmatch(line):
+        return (
+            False  # (forty-third round) a bracketed line of its own: （价格科内部讨论稿，12月3日）
+        )
+    before = text[line_start:start].strip(" \t\u3000【[（(")
     after = text[end : len(text) if line_end < 0 else line_end].strip(" \t\u3000】]）)。.")
     return bool(before) and bool(after)
+
+
+#: a line that is one bracketed tag, with no sentence inside (the fold makes brackets ASCII)
+_TAG_LINE = re.compile(r"[(\[【〔][^()\[\]【】〔〕。！？!?\n]{2,40}[)\]】〕]")
 
 
 def after_words(text: str, start: int) -> bool:

@@ -435,8 +435,9 @@ class Engine:
 
     def _scores(self, keys: dict[RuleKey, int]) -> dict[int, int]:
         """Each category's score: the sum of its keys' weights, where a table's weak topic
-        evidence (words and near rules below its threshold, including strong ones a public text
-        halved) together counts at most its ``[context] topic_cap``."""
+        evidence (words, near rules and — forty-third round — regexes below its threshold,
+        including strong ones a public text halved) together counts at most its ``[context]
+        topic_cap``."""
         scores: dict[int, int] = defaultdict(int)
         weak: dict[int, int] = defaultdict(int)
         solid: dict[int, int] = defaultdict(int)  # distinct weak keys of half the threshold
@@ -444,7 +445,10 @@ class Engine:
         for key, weight in keys.items():
             ci = key[0]
             threshold = categories[ci].threshold
-            if key[1] in ("term", "near") and weight < threshold:
+            if weight < threshold and (
+                key[1] in ("term", "near")
+                or (key[1] == "pattern" and categories[ci].patterns[int(key[2])].regex is not None)
+            ):
                 weak[ci] += weight
                 solid[ci] += 2 * weight >= threshold
             else:

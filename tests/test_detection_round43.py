@@ -6,6 +6,10 @@
 - Work secret by kind, second pair: a tender desk telling one bidder who else has bid (只能说到这,
   你自己掌握), a negotiation's ceiling confided (交个底, 最高能接受 … 上限), an inspection report not
   yet shown to those inspected (尚未与被暗访单位见面).
+- Work secret by kind, third pair: a paper with its key and its sitting (题本 … 评分要点 … 面试日期),
+  a tender's ceilings of which only the total will be posted (内部汇总, 挂网时只放), a sheet of
+  marks whose posting waits for a signature (后再上网, 只在…内部核对; a sheet's rows are no longer
+  joined as if they were a wrapped line).
 - Internal evidence: a case put to a later meeting (报领导小组再议, 下周再议); nobody told until the step that settles it (定之前不跟家长说, 审定前不得向
   考核对象透露); the inside note beside what is said outside (拟答 … （内部说明：…）, a ledger's
   内部处理意见 column).
@@ -179,6 +183,42 @@ SENSITIVE: Sensitive = {
             "二、拟处理意见：对不动产登记中心2名工作人员建议诫勉。\n本报告尚未与被暗访单位见面。",
         ),
     ),
+    "an interview question book with its key and its date": (
+        "work_secret",
+        "tiben.eml",
+        mail(
+            "面试题本",
+            "2026年县属事业单位公开招聘面试题本（第一组）\n面试日期：12月19日\n"
+            "第一题：群众到窗口办事，材料不齐又情绪激动，你怎么办？\n"
+            "评分要点：先安抚情绪（5分）；一次性告知所缺材料（5分）；提供容缺或帮办（5分）。\n"
+            "第二题：谈谈你对“高效办成一件事”的理解。\n评分要点：理解准确，结合实际。",
+        ),
+    ),
+    "a tender's ceilings, of which only the total will be posted": (
+        "work_secret",
+        "kongzhijia.eml",
+        mail(
+            "控制价请复核",
+            "陶工：\n供水管网改造两个标段的控制价我们内部汇总好了，一标段986.20万元，二标段742.35万元，"
+            "分项单价见下表，麻烦周一前复核。招标公告下周三挂网，挂网时只放两个标段的总价。\n"
+            "项目,单位,工程量,综合单价（元）\nPE管DN160敷设,米,6200,365.00\n路面恢复,平方米,8400,246.00\n"
+            "水务集团 招采部",
+        ),
+    ),
+    "a sheet of marks whose posting waits for a signature": (
+        "work_secret",
+        "chengji.xlsx",
+        xlsx(
+            [
+                ["准考证号", "姓名", "报考岗位", "笔试成绩", "岗位排名"],
+                ["2612010103", "鲁思琪", "社保中心会计", 78.5, 1],
+                ["2612010117", "程嘉木", "社保中心会计", 77.0, 2],
+                ["问题", "处理建议", "", "", ""],
+                ["第2、3名差0.5分", "复核答题卡后再定", "", "", ""],
+                ["公示时间", "等局长签字后再上网，目前只在考试中心内部核对", "", "", ""],
+            ]
+        ),
+    ),
 }
 
 #: family → (file name, content): each must pass
@@ -257,6 +297,10 @@ EVIDENCE = {
     "an inspection report not yet shown to the units inspected": (
         "内部交代“尚未与被暗访单位见面”（内部文件） 60"
     ),
+    "an interview question book with its key and its date": "+评分要点+面试日期（邻近组合） 100",
+    "a tender's ceilings, of which only the total will be posted": "内部文件标记“内部汇总”",
+    # the rows of a sheet are not one wrapped line: its header is no lesson's title
+    "a sheet of marks whose posting waits for a signature": "内部交代“只在考试中心内部核对”",
 }
 
 
@@ -286,6 +330,10 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("我这边只能说到这，你自己掌握。", "你自己掌握"),
         ("考核结果本人确认前不要在网格员群里公布。", "确认前不要在网格员群里公布"),
         ("第二轮报价，尚未最终确定。", "尚未最终确定"),
+        ("考官使用，面试结束后随评分表一并收回。", "考官使用"),
+        ("招标公告下周三挂网，挂网时只放两个标段的总价。", "挂网时只放"),
+        ("公示时间等局长签字后再上网。", "等局长签字后再上网"),
+        ("目前只在考试中心内部核对。", "只在考试中心内部核对"),
     ],
 )
 def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str) -> None:
