@@ -688,6 +688,11 @@ _HUSH_BRANCHES = (
             for act in ("答复", "引用")
         ),
     ),
+    # (forty-third round) figures given to a reporter not to be printed yet (稿子里暂时不能用)
+    (
+        r"(?:稿子|稿件|报道|文章)里?(?:暂时|先|暂|还)不(?:能|要)(?:用|引用|写|登|发)",
+        tuple(f"{when}不{can}" for when in ("暂时", "先", "暂", "还") for can in ("能", "要")),
+    ),
     # (forty-second round) a paper's own tag that limits who knows it beforehand (考官分组（考官
     # 不得提前知悉）): closing a bracket, not a rule's sentence
     (r"不得提前(?:知悉|告知|透露)(?=[)）]|$)", ("提前知悉", "提前告知", "提前透露")),

@@ -413,6 +413,8 @@ LESSON_WORDS = (
     *("讲座", "讲义", "党课"),
     # (forty-second round) a study session's deck: 职级晋升政策学习, 机关周五学习会
     *("政策学习", "学习会", "专题学习", "集中学习"),
+    # (forty-third round) a campaign's deck: 保密宣传月 (63 read texts, none sensitive)
+    *("宣传月", "宣传周"),
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)

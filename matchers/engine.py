@@ -559,8 +559,8 @@ class Engine:
                 how, cut, style = reading
                 if how == "words" and _sheet_at_cap(rule, gate, segments):
                     cut = min(cut, SHEET_CUT)
-                elif how == "words" and _at_cap(rule, gate):
-                    cut = min(cut, CAP_CUT)
+                elif how == "words" and rule.cap_cut is not None and _at_cap(rule, gate):
+                    cut = min(cut, rule.cap_cut)
                 elif how == "alone" and _has_sheet(segments):
                     cut = max(cut, SHEET_ALONE)
                 # the model's reading alone weighs only in a text long enough to be a paper
@@ -841,16 +841,6 @@ SHEET_ALONE = 0.35
 SHEET_SURE = 0.4
 
 
-#: the head's cut in any message where the table's words reach its ``topic_cap`` (forty-third
-#: round): several of the table's words already say what the matter is, and a working note on
-#: an evaluation or a complaint read 0.26-0.28 on its head where ``model_cut`` asks 0.3. Tried
-#: at 0.2 in round 40 it held a clean mail (clean2); with round 42's model, at 0.25 and at 0.2,
-#: it moved no read public text, no training note and no unread public message, and held 2 more
-#: unread sensitive messages (decided with their totals in view; checked on the splits written
-#: after it)
-CAP_CUT = 0.25
-
-
 def _at_cap(rule: ContextRule, gate: int) -> bool:
     """Do the table's words reach its cap?"""
     return rule.topic_cap is not None and gate >= rule.topic_cap
@@ -998,7 +988,9 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
 #: (forty-third round) a marking beside another level, listed (绝密★、机密★、秘密★ 后面跟保密期限 on
 #: a training slide's line of its own)
 _LEVELS_LISTED = re.compile(r"[、，,/和或及与][ \t　]*(?:绝密|机密|秘密)")
-_LEVELS_LISTED_BEFORE = re.compile(r"(?:绝密|机密|秘密)★?[ \t　]*[、，,/和或及与][ \t　]*$")
+_LEVELS_LISTED_BEFORE = re.compile(
+    r"(?:绝密|机密|秘密)(?:★[^、，,/和或及与\s]{0,6})?[ \t　]*[、，,/和或及与][ \t　]*$"
+)
 
 
 def _closes_title(above: str, before: str, after: str) -> bool:

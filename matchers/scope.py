@@ -230,6 +230,9 @@ class ContextRule(_Rule):
     least 0.4 sure (and the highest of the heads) makes it count with the internal head at
     least this sure instead of ``model_style``: a sheet is cells of names and figures, whose
     writing the internal head reads less surely than a paper's prose. Default: never.
+    ``cap_cut``: where the table's words reach its ``topic_cap`` (several of them already say
+    what the matter is), ``model`` counts from this head instead of ``model_cut`` (a sheet's
+    ``SHEET_CUT`` stays lower). Default: never.
     ``marked_residual``: the table keeps what no other table claims. Where the message carries
     evidence that limits who may know and no other table holds it, ``model_marked`` counts
     though another head reads higher (below its own table's bar): the marker already says a
@@ -267,6 +270,7 @@ class ContextRule(_Rule):
     model_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     sheet_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    cap_cut: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     marked_residual: bool = False
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 

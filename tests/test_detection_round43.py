@@ -15,7 +15,7 @@
   内部处理意见 column).
 - The residual table: a complaint's handling kept quiet (别外传) where another head reads a little
   higher, and no table holds the message, is work secret (``marked_residual``).
-- The head's cut where the table's words reach its cap (``CAP_CUT``).
+- The head's cut where the table's words reach its cap (``cap_cut``, work secret 0.25).
 - Public forms that pass: a village's published resolution with its vote count, an award's
   published results, an exam discipline's rule, a published press conference, a bulletin that
   finds a project was not explained (未与群众充分沟通), a training slide listing the three levels
@@ -378,7 +378,7 @@ class _Reads:
 def test_a_head_counts_from_a_lower_cut_where_the_tables_words_reach_their_cap(
     monkeypatch: pytest.MonkeyPatch, head: float, held: bool
 ) -> None:
-    # (CAP_CUT) 打分汇总 and 初评结果 reach work secret's cap of 80: a head 0.27 sure (below the
+    # (cap_cut) 打分汇总 and 初评结果 reach work secret's cap of 80: a head 0.27 sure (below the
     # table's model_cut, 0.3) counts beside writing 0.85 internal; 0.22 does not
     monkeypatch.setattr(engine_module, "default_model", lambda: _Reads(head, 0.85))
     engine = Engine.compile(load_scope(SCOPE))
