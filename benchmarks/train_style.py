@@ -63,7 +63,7 @@ NOT_TRAINED = (
     *("blind81", "blind82", "blind85", "blind86", "blind89", "blind90"),
     *("blind101", "blind102", "blind103", "blind104"),
     *("blind107", "blind108", "blind109", "blind110", "blind111", "blind112"),
-    *("blind113", "blind114"),
+    *("blind113", "blind114", "blind115", "blind116"),
 )
 
 

@@ -10,6 +10,9 @@
   a tender's ceilings of which only the total will be posted (内部汇总, 挂网时只放), a sheet of
   marks whose posting waits for a signature (后再上网, 只在…内部核对; a sheet's rows are no longer
   joined as if they were a wrapped line).
+- Work secret by kind, fifth pair: a disciplinary decision's draft proposing the sanction (拟给予
+  … 处分), a panel's vote told in its result (表决结果：合格2票), findings not yet fed back (尚未反馈),
+  a paper not to be known by those it is for (不要给学生知道); an exam's own paper is no lesson.
 - Internal evidence: a case put to a later meeting (报领导小组再议, 下周再议); nobody told until the step that settles it (定之前不跟家长说, 审定前不得向
   考核对象透露); the inside note beside what is said outside (拟答 … （内部说明：…）, a ledger's
   内部处理意见 column).
@@ -183,6 +186,36 @@ SENSITIVE: Sensitive = {
             "二、拟处理意见：对不动产登记中心2名工作人员建议诫勉。\n本报告尚未与被暗访单位见面。",
         ),
     ),
+    "a crop estimate given to a reporter before its release": (
+        "work_secret",
+        "chanliang.eml",
+        mail(
+            "粮食总产初步数",
+            "范记者：\n你要的数我先给你，只是让你心里有底，稿子里暂时不能用，统计局要等上级公告后才发"
+            "县里的数。\n全县今年粮食初步测算总产19.6万吨，比去年减产2.8%，主要是两个乡镇受旱。\n"
+            "这个减产的数领导还在斟酌怎么讲，你到时候以统计局正式发布的为准。\n农业农村局 统计股",
+        ),
+    ),
+    "a disciplinary decision's draft proposing the sanction": (
+        "work_secret",
+        "chufen.eml",
+        mail(
+            "处分决定（代拟稿）",
+            "关于给予司马某政务警告处分的决定（代拟稿）\n司马某，我院骨科主治医师。经查，其于2025年"
+            "收受器械经销商购物卡共计1.2万元，已全部退缴。经院纪委研究，拟给予司马某政务警告处分，"
+            "调离临床岗位一年。\n（本稿拟提交院党委会审议）\n中共某市中心医院纪律检查委员会",
+        ),
+    ),
+    "a degree programme's review with the panel's vote": (
+        "work_secret",
+        "xuewei.eml",
+        mail(
+            "学位点评估专家意见",
+            "公共管理硕士学位授权点专项评估专家意见汇总\n1. 师资队伍：实务教师比例偏低。\n"
+            "2. 培养质量：论文抽检有1篇存在问题。\n专家组表决结果：合格2票，限期整改3票。\n"
+            "建议结论：限期整改，两年后复评。以上情况尚未反馈学院。\n研究生院 学位办",
+        ),
+    ),
     "an interview question book with its key and its date": (
         "work_secret",
         "tiben.eml",
@@ -265,6 +298,14 @@ PUBLIC: Public = {
             "沟通，引发部分群众不满。镇党委对相关责任人进行了批评教育。\n中共青山镇委员会\n2026年11月20日",
         ),
     ),
+    "a campaign's deck that shows the format of a marking": (
+        "geshi_ppt.eml",
+        mail(
+            "认识密级标志",
+            "认识密级标志\n县农业农村局保密宣传月\n格式示例：机密★5年、秘密★6个月\n"
+            "“内部资料”不是国家秘密标志，但这类材料同样不能随意外发。",
+        ),
+    ),
     "a training slide that lists the three levels": (
         "baomi_ppt.eml",
         mail(
@@ -299,6 +340,9 @@ EVIDENCE = {
     ),
     "an interview question book with its key and its date": "+评分要点+面试日期（邻近组合） 100",
     "a tender's ceilings, of which only the total will be posted": "内部文件标记“内部汇总”",
+    "a crop estimate given to a reporter before its release": "内部交代“稿子里暂时不能用”",
+    "a disciplinary decision's draft proposing the sanction": "拟给予+警告（邻近组合） 50",
+    "a degree programme's review with the panel's vote": "表决比分（模式） 50",
     # the rows of a sheet are not one wrapped line: its header is no lesson's title
     "a sheet of marks whose posting waits for a signature": "内部交代“只在考试中心内部核对”",
 }
@@ -334,6 +378,9 @@ def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) 
         ("招标公告下周三挂网，挂网时只放两个标段的总价。", "挂网时只放"),
         ("公示时间等局长签字后再上网。", "等局长签字后再上网"),
         ("目前只在考试中心内部核对。", "只在考试中心内部核对"),
+        ("你要的数我先给你，稿子里暂时不能用。", "稿子里暂时不能用"),
+        ("每位考生抽两道，题目不要给学生知道。", "不要给学生知道"),
+        ("以下问题为各检查组现场发现，尚未反馈科室。", "尚未反馈"),
     ],
 )
 def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str) -> None:
@@ -349,10 +396,20 @@ def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str)
         "该项目在实施过程中未与群众充分沟通。",  # a published bulletin's finding
         "信息不对称的问题说明如下。",
         "具体开班时间尚未确定，请关注后续通知。",
+        "工作秘密例如巡察审计中尚未反馈的情况。",  # a kind of matter, named in a lesson
     ],
 )
 def test_what_is_not_a_limit(text: str) -> None:
     assert list(internal_markers(fold(text).text)) == []
+
+
+def test_an_exams_own_paper_is_no_lesson() -> None:
+    # a title with 考试 names the exam's own papers and marks (not a quiz: 知识, 试题, 培训 say
+    # that), so a limit inside one of its sentences is the paper's own
+    text = "2026年度遴选考试阅卷情况汇报\n各科成绩已合成，未经领导小组审定，请勿外传。"
+    assert "请勿外传" in [word for *_, word in internal_markers(fold(text).text)]
+    quiz = "保密知识考试题\n1. 标有“请勿外传”的材料能否发到微信群？"
+    assert "请勿外传" not in [word for *_, word in internal_markers(fold(quiz).text)]
 
 
 def test_a_pattern_is_named_for_the_officer() -> None:

@@ -219,6 +219,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind112", "dj-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind113", "dk-", {**per_category(5, 15, 5, 5)}, ALL_FORMATS),
         ("blind114", "dl-", {**per_category(5, 15, 5, 5)}, ALL_FORMATS),
+        ("blind115", "dm-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind116", "dn-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -267,7 +269,7 @@ RETIRED = (
     "blind81", "blind82", "blind85", "blind86", "blind89", "blind90", "blind91", "blind92",
     "blind95", "blind96", "blind97", "blind98", "blind99", "blind100", "blind101", "blind102",
     "blind103", "blind104", "blind107", "blind108", "blind109", "blind110",
-    "blind111", "blind112", "blind113", "blind114",
+    "blind111", "blind112", "blind113", "blind114", "blind115", "blind116",
 )  # fmt: skip
 UNREAD = ("clean2", *(f"blind{n}" for n in (*range(49, 75), 83, 84, 87, 88, 93, 94, 105, 106)))
 
