@@ -30,7 +30,6 @@ Samples written for this module; none is taken from ``benchmarks/``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -43,7 +42,14 @@ from matchers.normalize import fold
 from matchers.scope import load_scope
 from matchers.style import Judgement
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    evidence_test,
+    family_tests,
+    held_then_relayed,
+)
 from tests.test_detection_families import _attach, mail
 from tests.test_detection_personnel4 import xlsx
 from tests.test_detection_round42 import csv
@@ -348,12 +354,7 @@ EVIDENCE = {
 }
 
 
-@pytest.mark.parametrize("family", list(EVIDENCE))
-def test_the_officer_reads_why(scanned: dict[str, dict[str, Any]], family: str) -> None:
-    category, name, _ = SENSITIVE[family]
-    held = [c for c in scanned[name]["categories"] if c["score"] >= c["threshold"]]
-    sums = [c["explain"] for c in held if c["id"] == category.replace("_", "-")]
-    assert any(EVIDENCE[family] in explain for explain in sums), held
+test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,21 @@ def family_tests(label: str, sensitive: Sensitive, public: Public) -> tuple[Any,
     return scanned, held, passes
 
 
+def evidence_test(sensitive: Sensitive, evidence: dict[str, str]) -> Any:
+    """A test, one per family of ``evidence``: the officer reads that evidence (a part of the
+    sum, "表决比分（模式） 50") in the held category's explanation. Needs the ``scanned``
+    fixture of :func:`family_tests`."""
+
+    @pytest.mark.parametrize("family", list(evidence))
+    def reads_why(scanned: dict[str, dict[str, Any]], family: str) -> None:
+        category, name, _ = sensitive[family]
+        held = [c for c in scanned[name]["categories"] if c["score"] >= c["threshold"]]
+        sums = [c["explain"] for c in held if c["id"] == category.replace("_", "-")]
+        assert any(evidence[family] in explain for explain in sums), held
+
+    return reads_why
+
+
 def detectors_of(result: dict[str, Any]) -> set[str]:
     """The detectors among a scanned file's findings (roster_sensitive, work_secret_statement …)."""
     return {f["rule"] for f in result["findings"] if f["kind"] == "detector"}
