@@ -42,6 +42,11 @@ def test_every_message_is_complete_and_named_once() -> None:
 
 #: statute text and legal formulas both sets quote (the law's words, written by neither)
 STATUTES = {
+    # 个人信息保护法 art. 28 whole, with its number (a round-43 tuning split's explainer and a
+    # training note both quote it)
+    "第二十八条敏感个人信息是一旦泄露或者非法使用，容易导致自然人的人格尊严受到侵害或者人身、财产安全"
+    "受到危害的个人信息，包括生物识别、宗教信仰、特定身份、医疗健康、金融账户、行踪轨迹等信息，"
+    "以及不满十四周岁未成年人的个人信息。",
     # 个人信息保护法 art. 4, the definition of personal information (a round-43 tuning split's
     # explainer and a training note both quote it)
     "个人信息是以电子或者其他方式记录的与已识别或者可识别的自然人有关的各种信息，不包括匿名化处理后的信息。",
