@@ -58,7 +58,7 @@ TRAINING = HERE / "training"
 #: two (blind89, blind90) came after round 41's retrain (docs/detection-benchmark.md, "Round 41").
 #: Round 42's retrain takes its first eight tuning splits (blind91, blind92, blind95 … blind100)
 #: but not those six: with them too, one more unread public message was held; its last four
-#: (blind101 … blind104) came after the retrain, as round 43's tuning splits (blind107 and later)
+#: (blind101 … blind104) came after the retrain, as round 43's tuning splits (blind107 … blind116)
 NOT_TRAINED = (
     *("blind81", "blind82", "blind85", "blind86", "blind89", "blind90"),
     *("blind101", "blind102", "blind103", "blind104"),
