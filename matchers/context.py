@@ -1365,10 +1365,9 @@ def in_sentence(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line_start = text.rfind("\n", 0, start) + 1
     line = text[line_start : len(text) if line_end < 0 else line_end].strip(" \t\u3000")
+    # (forty-third round) a bracketed line of its own is a tag: （价格科内部讨论稿，12月3日）
     if _TAG_LINE.fullmatch(line):
-        return (
-            False  # (forty-third round) a bracketed line of its own: （价格科内部讨论稿，12月3日）
-        )
+        return False
     before = text[line_start:start].strip(" \t\u3000【[（(")
     after = text[end : len(text) if line_end < 0 else line_end].strip(" \t\u3000】]）)。.")
     return bool(before) and bool(after)

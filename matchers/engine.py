@@ -84,6 +84,7 @@ MAX_FINDINGS_PER_RULE = 50
 MAX_BOUNDARY_REFUSALS = 200
 
 RuleKey = tuple[int, str, int | str]  # (category index, kind, rule index or word)
+Evidence = tuple[int, int, int, str]  # (segment index, original span, label)
 #: A probe a keyword fires where it stands literally: (probe name, check or None).
 Watch = tuple[str, Callable[[str, int, int], bool] | None]
 #: The probe of the internal-document evidence (:class:`_Context`); detectors use their names.
@@ -167,6 +168,10 @@ class Engine:
         #: address or an amount): what opens a table of detectors to its head of the model
         self._identifying = frozenset(
             (p.category, "pattern", p.index) for p in patterns if p.detector in IDENTIFIERS
+        )
+        #: the patterns that are a table's regexes (below its threshold they are topic evidence)
+        self._regexes = frozenset(
+            (p.category, "pattern", p.index) for p in patterns if p.regex is not None
         )
         self._term_count = sum(1 for u in uses if u)
         self._contextual = any(_contextual(c) for c in scope.categories)
@@ -445,10 +450,7 @@ class Engine:
         for key, weight in keys.items():
             ci = key[0]
             threshold = categories[ci].threshold
-            if weight < threshold and (
-                key[1] in ("term", "near")
-                or (key[1] == "pattern" and categories[ci].patterns[int(key[2])].regex is not None)
-            ):
+            if weight < threshold and (key[1] in ("term", "near") or key in self._regexes):
                 weak[ci] += weight
                 solid[ci] += 2 * weight >= threshold
             else:
@@ -495,7 +497,7 @@ class Engine:
             return False
         # (forty-third round) a regex of the table's words below its threshold (表决比分) is topic
         # evidence as a near rule is; detector findings only where the table says so
-        return category.context.detectors or category.patterns[int(key[2])].regex is not None
+        return category.context.detectors or key in self._regexes
 
     def _told_quietly(self, hit: _Hit) -> _Hit:
         """A marking quoted in a sentence, at its full weight again."""
@@ -546,7 +548,7 @@ class Engine:
             if score >= categories[ci].threshold
         }
         findings = []
-        residual: list[tuple[int, float, float, tuple[int, int, int, str]]] = []
+        residual: list[tuple[int, float, float, Evidence]] = []
         for ci, category in enumerate(categories):
             rule = category.context
             gate = scores.get(ci, 0)
@@ -596,10 +598,7 @@ class Engine:
                         rivals=rivals,
                     )
                 if evidence is not None:
-                    index, start, end, label = evidence
-                    keys[(ci, "model", 0)] = rule.model
-                    hit = _Hit(ci, (ci, "model", 0), "model", label, start, end, rule.model)
-                    findings.append(self._finding(segments[index], hit))
+                    findings.append(self._keyed(ci, "model", rule.model, evidence, segments, keys))
             score = scores.get(ci, 0)
             style_min = rule.internal_min if rule.style_min is None else rule.style_min
             if score < min(rule.internal_min, style_min):
@@ -624,10 +623,7 @@ class Engine:
                     evidence = context.style(segments, rule.style_cut)
                 if evidence is None:
                     continue
-                index, start, end, label = evidence
-                keys[(ci, kind, 0)] = weight
-                hit = _Hit(ci, (ci, kind, 0), kind, label, start, end, weight)
-                findings.append(self._finding(segments[index], hit))
+                findings.append(self._keyed(ci, kind, weight, evidence, segments, keys))
         if residual:
             findings += self._residual(context, segments, keys, residual)
         return findings
@@ -637,7 +633,7 @@ class Engine:
         context: _Context,
         segments: Sequence[Segment],
         keys: dict[RuleKey, int],
-        residual: list[tuple[int, float, float, tuple[int, int, int, str]]],
+        residual: list[tuple[int, float, float, Evidence]],
     ) -> list[Finding]:
         """The residual table's head beside a marker (``marked_residual``), where no other table
         holds the message with all its evidence: it counts though another head reads higher."""
@@ -651,12 +647,24 @@ class Engine:
                 segments, categories[ci].id, cut, style, marker, first=False
             )
             if evidence is not None:
-                index, start, end, label = evidence
                 weight = categories[ci].context.model
-                keys[(ci, "model", 0)] = weight
-                hit = _Hit(ci, (ci, "model", 0), "model", label, start, end, weight)
-                findings.append(self._finding(segments[index], hit))
+                findings.append(self._keyed(ci, "model", weight, evidence, segments, keys))
         return findings
+
+    def _keyed(
+        self,
+        ci: int,
+        kind: str,
+        weight: int,
+        evidence: Evidence,
+        segments: Sequence[Segment],
+        keys: dict[RuleKey, int],
+    ) -> Finding:
+        """A table's context evidence of ``kind``, scored once (its key) and found at ``evidence``."""
+        index, start, end, label = evidence
+        keys[(ci, kind, 0)] = weight
+        hit = _Hit(ci, (ci, kind, 0), kind, label, start, end, weight)
+        return self._finding(segments[index], hit)
 
     def _segment_hits(self, segment: Segment, folded: Folded, fired: set[str]) -> Iterator[_Hit]:
         """The segment's hits; ``fired`` gets the probes whose words stand in it."""
@@ -1135,7 +1143,6 @@ class _Context:
         markers: Sequence[bool],
     ) -> None:  # fmt: skip
         """``markers``: which segments may hold internal-document evidence (the probe)."""
-        Evidence = tuple[int, int, int, str]  # segment index, original span, label
         self.public: dict[int, str] = {}
         self._segments = segments
         self._folds = folds
