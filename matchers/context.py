@@ -207,7 +207,11 @@ _AS_A_RULE = re.compile(r"(?:一律|均须|均需|均应|必须|须|应当|都�
 # (thirty-second round: a paper headed for a body's deliberation, （供指挥部研究）; forty-second
 # round: 需局长办公会研究, not 需经党组织研究确定, a procedure's rule)
 _PENDING_BEFORE = re.compile(
-    r"(?:(?:待|提交|提请|需(?!经))[^\n，。,]{0,6}|将于?[^\n，。,]{0,8}|[（(]供[^\n，。,)）]{1,8}"
+    # (forty-fourth round: not what a reply says will be studied, 将会同财政局研究, 将研究处理情况, nor a
+    # count of proposals left for later, 需今后研究解决的55件 — only a meeting's date or place, or
+    # another study, or a meeting's, 将于下周常委会研究, 将另行研究, 会议将研究)
+    r"(?:(?:待|提交|提请|需(?!经|今后))[^\n，。,]{0,6}|将(?:于|在)[^\n，。,]{0,8}|将另行|会议?将"
+    r"|[（(]供[^\n，。,)）]{1,8}"
     r"|请(?:局)?(?:党组|党委|常委会|部务会|局务会|办公会|领导|局长|主任|书记)(?:会)?)$"
 )
 
@@ -285,6 +289,15 @@ def _deferral(branch: str | tuple[str, tuple[str, ...]]) -> str | tuple[str, tup
     _DEFERRALS.append(branch if isinstance(branch, str) else branch[0])
     return branch
 
+
+# (forty-fourth round) a table's column of what is proposed for each row, before it is decided:
+# the handling (拟处理, 处理意见) or the grade (拟定等次, 初定等次, 拟评级别)
+_PENDING_COLUMN = (
+    r"拟处理(?:意见|方式|措施|结果|建议)?|(?:初步|建议|拟)处理意见|处理意见"
+    r"|建议处理(?:意见|方式|措施)?|处理建议|拟定性"
+    r"|(?:拟定|初定|拟评|建议|初评)(?:等次|等级|级别|档次)"
+)
+_PENDING_COLUMN_RE = re.compile(_PENDING_COLUMN)
 
 _HUSH_BRANCHES = (
     rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}",
@@ -425,7 +438,8 @@ _HUSH_BRANCHES = (
     # (thirty-ninth round) a paper not yet approved (本草案未经县政府审定, 结果未经常务会确认): a
     # draft by its own words, as 讨论稿 is by its label — not a kind of paper named (未经审议的
     # 方案, a lesson's example)
-    (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认)(?![的过])", ("未经",)),
+    # (forty-fourth round: also 尚未经市局复核)
+    (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认|复核)(?![的过])", ("未经",)),
     (r"私下(?:打个电话|打电话|通知|说一声|递个话|透个话)", ("私下",)),
     # (thirty-fifth round) known to the few (只有你我和政委知道, 印题那边只给了我一个人, 你知道就行),
     # kept out of the record (别在表上体现), a pretext for outsiders (对外以“规划修编”为由), a
@@ -880,6 +894,40 @@ _HUSH_BRANCHES = (
         r"(?:内部|未公布|未发布|未公开|不公开|保密|暂不公开)(?:[，,、 ][^）)\n]{0,12}?)?[）)]",
         ("内部", "未公布", "未发布", "未公开", "不公开", "保密"),
     ),
+    # (forty-fourth round) not to be passed to anyone else (材料别转给律所其他人, 你看完就行，别给所里
+    # 其他人), what is not brought up unasked (另2人不主动提及): in the read data 24 and 6 sensitive
+    # messages, no published one (advice on one's own data, 验证码不要发给别人, is checked apart)
+    (
+        r"(?:别|不要)(?:转给|发给|给|转)[^\n，。；,;]{0,8}?(?:其他人|别人|外人|旁人|其他同事)",
+        ("别转", "别发给", "别给", "不要转", "不要发给", "不要给"),
+    ),
+    (r"不主动(?:提及|提起|提|透露|披露|说)", ("不主动",)),
+    # (forty-fourth round) a word ahead of the official one (正式通报要等局务会定，先跟律协通个气):
+    # 31 sensitive messages of the read data, no published or harmless one
+    r"通个气",
+    # (forty-fourth round) a table's column for the handling or the grade still to be decided
+    # (序号 问题 金额 拟处理; 姓名 职务 查核结果 处理意见; 总分 名次 拟定等次): findings, cases or
+    # scores with what is proposed for each, before it is decided. A published report tells the
+    # 处理结果; in the read data 42 sensitive tables have a handling column and no published or
+    # harmless one, 35 sensitive tables a grade column and two published lists of grades (a
+    # 公示, where the column does not count: :func:`withheld_from_public`). The header row is
+    # checked (:func:`_header_cell`)
+    _deferral(
+        (
+            rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
+            (
+                "拟处理",
+                "处理意见",
+                "建议处理",
+                "处理建议",
+                "拟定性",
+                "等次",
+                "等级",
+                "级别",
+                "档次",
+            ),
+        )
+    ),
 )
 
 
@@ -919,6 +967,58 @@ for _i, (_branch, _given) in enumerate(zip(_HUSH, _HUSH_BRANCHES, strict=True)):
 _HUSH_ANCHORS = Literals((_word, (_word, tuple(_i))) for _word, _i in _BRANCHES_OF.items())
 # how far a match reaches from its anchor (the longest gap of any branch, and its lookahead)
 _HUSH_REACH = 40
+_ROW_CELLS = re.compile(r"[ \t]*[\t|,][ \t]*| {2,}| (?=\S)")
+#: a header row has at least this many cells …
+HEADER_CELLS = 3
+#: … each of at most this many characters
+HEADER_CELL_SIZE = 16
+
+
+def _header_cell(text: str, start: int, end: int) -> bool:
+    """Is the cell at ``start`` one of a table's header row (at least ``HEADER_CELLS`` short
+    cells, this one not the first)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip(" |\r")
+    cells = [cell for cell in _ROW_CELLS.split(line) if cell]
+    return (
+        len(cells) >= HEADER_CELLS
+        and all(len(cell) <= HEADER_CELL_SIZE for cell in cells)
+        and start > line_start + len(cells[0])
+    )
+
+
+# (forty-fourth round) a breach found, not this paper's state: a count of matters decided without
+# the meeting (5项工程未经党委会研究), a step taken without it (未经集体研究，擅自调整), or an item of
+# findings (（二）资金分配未经集体研究；) — an audit's or an inspection's finding, published in its
+# results as well as written in its drafts (名单未经集体审议，企业尚不知情 is the list's own state)
+_COUNTED_BEFORE = re.compile(r"\d+\s*(?:项|笔|个|次|件|宗|名|套)")
+_ACTED_AFTER = re.compile(r"[ \t]*[，,]?[ \t]*(?:擅自|即|直接|就|便|先行|自行|由)")
+_ITEM_END = re.compile(r"[ \t]*(?:[；;]|\r?\n|$)")
+
+
+def _not_own_data(text: str, start: int, end: int) -> bool:
+    """Is the clause at ``start`` about a paper, not advice on one's own data (验证码不要发给别人)?"""
+    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
+    return _OWN_DATA.search(text, clause + 1, min(len(text), end + 12)) is None
+
+
+def _not_a_breach(text: str, start: int, end: int) -> bool:
+    """Is 未经…研究 at ``start`` the paper's own state (本稿未经部务会研究), not a breach found?"""
+    if _ACTED_AFTER.match(text, end):
+        return False
+    if text.startswith("未经集体", start) and _ITEM_END.match(text, end):
+        return False
+    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
+    return _COUNTED_BEFORE.search(text, clause + 1, start) is None
+
+
+_BRANCH_CHECKS: dict[int, Callable[[str, int, int], bool]] = {
+    # a table's column for the handling still to be decided (the last branch)
+    len(_HUSH_BRANCHES) - 1: _header_cell,
+    next(i for i, b in enumerate(_HUSH_BRANCHES) if b[1:] == (("未经",),)): _not_a_breach,
+    next(i for i, b in enumerate(_HUSH_BRANCHES) if "其他同事" in b[0]): _not_own_data,
+}
 
 
 Anchor = tuple[int, tuple[str, tuple[int, ...]]]  # (last index, (word, branch indices))
@@ -952,8 +1052,11 @@ def hush_markers(
                     text, max(text.rfind("\n", 0, start) + 1, start - 40), start
                 ):
                     continue  # a rule quoted (条例规定：…开标前不得泄露), not an instruction
+                check = _BRANCH_CHECKS.get(i)
+                if check is not None and not check(text, start, end):
+                    continue
                 if not _quoted(text, start, end):
-                    found.append((start, end, m.group()))
+                    found.append((start, end, m.group().strip()))
     yield from sorted(set(found))
 
 
@@ -1157,10 +1260,18 @@ _WRAP_CRLF = re.compile(r"\r\n(?<=[\u3400-\u9fff]\r\n)(?=[\u3400-\u9fff])")
 
 
 def _in_row(text: str, start: int, end: int) -> bool:
-    """Is the line break at ``start:end`` between two lines of which one holds cells (a tab)?"""
+    """Is the line break at ``start:end`` between two lines of which one holds cells (a tab;
+    forty-fourth round: or cells a PDF's table parts with spaces, in a line with no sentence
+    punctuation — 姓名 科室 综合得分 初定等次)?"""
     before = text.rfind("\n", 0, start)
     after = text.find("\n", end)
-    return "\t" in text[before + 1 : start] or "\t" in text[end : len(text) if after < 0 else after]
+    return _row(text[before + 1 : start]) or _row(text[end : len(text) if after < 0 else after])
+
+
+def _row(line: str) -> bool:
+    if "\t" in line:
+        return True
+    return line.strip().count(" ") >= 2 and not any(mark in line for mark in "，。；,;")
 
 
 def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
@@ -1170,7 +1281,7 @@ def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
     wraps = [m.span() for m in _WRAP_LF.finditer(text)]
     if "\r\n" in text:  # mail bodies end lines in CRLF (and may mix in bare LF)
         wraps = sorted(wraps + [m.span() for m in _WRAP_CRLF.finditer(text)])
-    if "\t" in text:
+    if "\t" in text or " " in text:
         # (forty-third round) a sheet's rows end in ideographs too: a line of cells is a row, not
         # a wrapped sentence (joined, the rows became one line, and the sheet's header row's
         # words read as a lesson's title for every cell)
@@ -1286,7 +1397,13 @@ def withheld_from_public(marker: str) -> bool:
     """Does ``marker`` say what the public is not told (暂不公开, 不对外透露)? Inside a text that
     reads as published (a press conference, a reply refusing a request) it is a statement to
     the public, not a limit on the text's own circulation."""
-    return marker in _DISCLOSURE or marker.startswith("不对外")
+    # (forty-fourth round) a published list may show what is proposed too (a 公示 of the grades
+    # proposed for each, 拟定等次): the column is a draft's mark only in a paper not published
+    return (
+        marker in _DISCLOSURE
+        or marker.startswith("不对外")
+        or _PENDING_COLUMN_RE.fullmatch(marker) is not None
+    )
 
 
 _DECIDED_BEFORE = re.compile(
@@ -1636,7 +1753,16 @@ def public_signals(text: str, title: str = "") -> list[str]:
         if _BODY_DATE_LINE.search(line):  # 蔺川区人民政府 2026年11月22日, on one line
             found.append("落款")
             break
+    if _SCRIPT_TITLE.search("\n".join(head[:2])):
+        # (forty-fourth round) the lines prepared for a press conference (发布会答问口径): what
+        # is to be said there, not its transcript
+        found = [name for name in found if name not in _SCRIPTED]
     return found
+
+
+#: a paper of lines prepared for answering (答问口径, 应答口径, 对外口径)
+_SCRIPT_TITLE = re.compile(r"(?:答问|应答|回应|对外|答记者问)口径")
+_SCRIPTED = frozenset({"发布会", "问答", "记者"})
 
 
 def _articles(text: str, needed: int) -> bool:

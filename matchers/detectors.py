@@ -450,6 +450,10 @@ def _teaching(text: str) -> bool:
     # (twenty-eighth round) a title, not a sentence: 我今天在考试院帮忙装袋，看到… opens a note
     if "，" in head or "。" in head:
         return False
+    if head.count("\t") >= 2:
+        # (forty-fourth round) a sheet's header row (律师事务所	执业规范（30）	…	拟定等次): its
+        # columns, not a title
+        return False
     if _DRAFT_TITLE.search(_NAMED_WORK.sub("", head)):
         # (thirty-ninth round) a rule's draft (…管理办法（草案）) teaches nothing yet; one named
         # in book-title marks (《…（征求意见稿）》起草说明) is another paper, explained

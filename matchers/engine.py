@@ -559,10 +559,13 @@ class Engine:
             reading = _model_reading(rule, gate, context.quiet is not None)
             if reading and rule.model and not (context.all_public or context.titled):
                 how, cut, style = reading
-                if how == "words" and _sheet_at_cap(rule, gate, segments):
+                capped = how == "words" and _at_cap(rule, gate)
+                if capped and _has_sheet(segments):
                     cut = min(cut, SHEET_CUT)
-                elif how == "words" and rule.cap_cut is not None and _at_cap(rule, gate):
+                elif capped and rule.cap_cut is not None:
                     cut = min(cut, rule.cap_cut)
+                if capped and rule.cap_cut is not None and rule.cap_style is not None:
+                    style = min(style, rule.cap_style)
                 elif how == "alone" and _has_sheet(segments):
                     cut = max(cut, SHEET_ALONE)
                 # the model's reading alone weighs only in a text long enough to be a paper
@@ -852,11 +855,6 @@ SHEET_SURE = 0.4
 def _at_cap(rule: ContextRule, gate: int) -> bool:
     """Do the table's words reach its cap?"""
     return rule.topic_cap is not None and gate >= rule.topic_cap
-
-
-def _sheet_at_cap(rule: ContextRule, gate: int, segments: Sequence[Segment]) -> bool:
-    """Do the table's words reach its cap in a message with a spreadsheet?"""
-    return _at_cap(rule, gate) and _has_sheet(segments)
 
 
 def _has_sheet(segments: Sequence[Segment]) -> bool:

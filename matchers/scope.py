@@ -233,6 +233,9 @@ class ContextRule(_Rule):
     ``cap_cut``: where the table's words reach its ``topic_cap`` (several of them already say
     what the matter is), ``model`` counts from this head instead of ``model_cut`` (a sheet's
     ``SHEET_CUT`` stays lower). Default: never.
+    ``cap_style``: … and the internal head it needs there instead of ``model_style``: with
+    several of the table's words saying what the matter is, writing that leans internal is
+    enough. Only where the table sets ``cap_cut``. Default: ``model_style``.
     ``marked_residual``: the table keeps what no other table claims. Where the message carries
     evidence that limits who may know and no other table holds it, ``model_marked`` counts
     though another head reads higher (below its own table's bar): the marker already says a
@@ -271,6 +274,7 @@ class ContextRule(_Rule):
     alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     sheet_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     cap_cut: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    cap_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     marked_residual: bool = False
     published: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None
 
@@ -281,6 +285,13 @@ class ContextRule(_Rule):
         allowed = choices[info.field_name or ""]
         if value not in allowed:
             raise ValueError(f"must be one of {' | '.join(allowed)} (got {value!r})")
+        return value
+
+    @field_validator("cap_style")
+    @classmethod
+    def _cap_style(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and info.data.get("cap_cut") is None:
+            raise ValueError("needs cap_cut (the head's cut where the table's words reach the cap)")
         return value
 
 

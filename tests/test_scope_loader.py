@@ -137,6 +137,15 @@ def test_a_name_is_for_a_regex(tmp_path: Path) -> None:
     )
 
 
+def test_cap_style_needs_cap_cut(tmp_path: Path) -> None:
+    # (round 44) the internal head's bar where the words reach the cap goes with the head's cut
+    text = GOOD.replace('words = ["新闻稿"]', 'words = ["新闻稿"]\n\n[context]\ncap_style = 0.5', 1)
+    assert error(tmp_path, text) == (
+        "land.toml:24: context.cap_style: needs cap_cut (the head's cut where the table's words "
+        "reach the cap) (got 0.5)"
+    )
+
+
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     write(tmp_path / "scope", "a.toml", GOOD)
     second = write(tmp_path / "scope", "b.toml", GOOD)
