@@ -908,32 +908,24 @@ _HUSH_BRANCHES = (
     # (forty-fourth round) a table's column for the handling or the grade still to be decided
     # (序号 问题 金额 拟处理; 姓名 职务 查核结果 处理意见; 总分 名次 拟定等次): findings, cases or
     # scores with what is proposed for each, before it is decided. A published report tells the
-    # 处理结果; in the read data 42 sensitive tables have a handling column and no published or
-    # harmless one, 35 sensitive tables a grade column and two published lists of grades (a
-    # 公示, where the column does not count: :func:`withheld_from_public`). The header row is
-    # checked (:func:`_header_cell`)
-    _deferral(
-        (
-            rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
-            (
-                "拟处理",
-                "处理意见",
-                "建议处理",
-                "处理建议",
-                "拟定性",
-                "等次",
-                "等级",
-                "级别",
-                "档次",
-            ),
-        )
+    # 处理结果; in the read data 85 sensitive tables have such a column, and two published lists
+    # of the grades proposed (a 公示, where the column does not count: :func:`withheld_from_public`).
+    # The header row is checked (:func:`_header_cell`). A decision put off, not a limit on who
+    # may know (:func:`put_off`)
+    (
+        rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
+        ("拟处理", "处理意见", "建议处理", "处理建议", "拟定性", "等次", "等级", "级别", "档次"),
     ),
 )
 
 
 def put_off(marker: str) -> bool:
-    """Is an internal marker a decision put off rather than a limit on who may know?"""
-    return any(branch.fullmatch(marker) for branch in _DEFERRED)
+    """Is an internal marker a decision put off rather than a limit on who may know (forty-
+    fourth round: also a table's column of what is proposed, 拟处理, 拟定等次)?"""
+    return (
+        any(branch.fullmatch(marker) for branch in _DEFERRED)
+        or _PENDING_COLUMN_RE.fullmatch(marker) is not None
+    )
 
 
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
