@@ -558,7 +558,8 @@ _HUSH_BRANCHES = (
     _deferral(r"(?:下次|下周|下月|明年|年后|会后|以后|之后|后)?再议(?![论价])"),
     r"仅作为?[^\n，。；,;]{0,10}?参考",
     # (thirty-eighth round: not the people's congress, whose standing committee deliberates in
-    # public, and not a deliberation already held — 人大常委会审议后的审计工作报告已公开)
+    # public, and not a deliberation already held — 人大常委会审议后的审计工作报告已公开; forty-
+    # fourth round: nor one told as done, 经市委编委会审定，以下事项请公示: see _BRANCH_CHECKS)
     _deferral(
         r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并)"
     ),
@@ -914,7 +915,14 @@ _HUSH_BRANCHES = (
     # may know (:func:`put_off`)
     (
         rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
-        ("拟处理", "处理意见", "建议处理", "处理建议", "拟定性", "等次", "等级", "级别", "档次"),
+        (
+            *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性"),
+            *(
+                f"{stage}{grade}"
+                for stage in ("拟定", "初定", "拟评", "建议", "初评")
+                for grade in ("等次", "等级", "级别", "档次")
+            ),
+        ),
     ),
 )
 
@@ -1005,11 +1013,24 @@ def _not_a_breach(text: str, start: int, end: int) -> bool:
     return _COUNTED_BEFORE.search(text, clause + 1, start) is None
 
 
+# (forty-fourth round) a deliberation told as done (经市委编委会审定，以下事项请…公示): 经 with no
+# 需, 须, 未, 待 … before it in the clause
+_DONE_BY = re.compile(r"(?:^|[^需须未待应要拟将])经[^\n，。；,;]{0,10}$")
+
+
+def _still_to_decide(text: str, start: int, end: int) -> bool:
+    """Is the deliberation at ``start`` still to come (需经常委会审定), not told as done?"""
+    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
+    # from the mark that opens the clause (the character before 经 must be seen)
+    return _DONE_BY.search(text, max(clause, 0), start) is None
+
+
 _BRANCH_CHECKS: dict[int, Callable[[str, int, int], bool]] = {
     # a table's column for the handling still to be decided (the last branch)
     len(_HUSH_BRANCHES) - 1: _header_cell,
     next(i for i, b in enumerate(_HUSH_BRANCHES) if b[1:] == (("未经",),)): _not_a_breach,
     next(i for i, b in enumerate(_HUSH_BRANCHES) if "其他同事" in b[0]): _not_own_data,
+    next(i for i, b in enumerate(_HUSH_BRANCHES) if "(?!后|通过|了|并)" in b): _still_to_decide,
 }
 
 
@@ -1229,12 +1250,21 @@ _DATE_LINE = re.compile(
 )
 
 
+#: what a reply tells its reader to wait for (…，请以后续官方发布为准): a marker before it is said
+#: to the public, not kept from it
+_WAIT_FOR_RELEASE = re.compile(
+    r"[ \t]*[，,]?[ \t]*(?:请|敬请)?以[^\n。；;]{0,10}?(?:发布|公布|通报|公告)(?:的信息)?为准"
+)
+
+
 def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
     """Draft and circulation markers and drafting-form fields: ``(start, end, marker)``.
 
     Markers are read through line wraps (a PDF page breaks 暂不告\n知 where the line ends)."""
     joined, back = _unwrapped(text)
     for start, end, word in _markers(joined):
+        if _WAIT_FOR_RELEASE.match(joined, end):
+            continue  # (forty-fourth round) 具体问题尚未反馈，请以后续官方发布为准: told to the public
         yield back(start), back(end - 1) + 1, word
     # three different fields make a form: look for them only where three of the words stand
     # (the field regex has no literal prefix, so it would try every position of the text)
@@ -1348,8 +1378,15 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             text, max(text.rfind("\n", 0, start) + 1, start - 20), start
         ):
             continue  # 验证码注意保密: one's own codes, not a matter
+        if _IF_ANY.search(text, max(0, start - 16), start):
+            continue  # 表内如有涉密内容须走机要渠道: a rule for what might be there, not this paper
         if not _quoted(text, start, end):
             yield start, end, word
+
+
+# (forty-fourth round) a printed marker under a condition (如有涉密内容须走机要渠道, 若涉及内部资料请勿
+# 外传): a rule a template or a notice gives for what may be in it
+_IF_ANY = re.compile(r"(?:如有|如涉及|若有|若涉及|如果有|如含有?|凡(?:是|有|涉及)?)[^\n，。；,;]{0,10}?$")
 
 
 # (twenty-ninth round) a surprise for a colleague (a present, a party, a birthday): keeping it

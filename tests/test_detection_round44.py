@@ -222,6 +222,36 @@ PUBLIC: Public = {
             "县人民政府\n2026年12月1日",
         ),
     ),
+    "a staffing change published as the committee decided it": (
+        "bianzhi.eml",
+        mail(
+            "请公示机构编制事项",
+            "市政务公开办：\n经市委编委会审定，以下事项请在市政府门户网站“机构编制”栏目公示，公示期"
+            "5个工作日：\n1. 市档案馆加挂市地方志研究室牌子；\n2. 市园林绿化中心事业编制由86名核减为"
+            "81名。\n公示期间如有意见，请向市委编办反映。\n市委编办\n2026年12月4日",
+        ),
+    ),
+    "a reply that findings are not out yet": (
+        "xuncha.eml",
+        mail(
+            "回复：巡察情况",
+            "您好：\n市委巡察工作开展以来，各轮巡察反馈和整改情况均已在网站公布。第三轮巡察目前处于"
+            "反馈阶段，具体问题尚未反馈，请以后续官方发布为准。\n市委巡察办综合科",
+        ),
+    ),
+    "a self-check template with its secrecy rule": (
+        "zicha.xlsx",
+        xlsx(
+            [
+                ["涉密载体清查自查表（模板）"],
+                ["序号", "载体名称", "密级", "份数", "存放位置", "清查结果"],
+                [1, "", "", "", "", ""],
+                [
+                    "填表说明：清查结果填写在位、已销毁、已移交；表内如有涉密内容须走机要渠道，不得用邮箱发送"
+                ],
+            ]
+        ),
+    ),
     "anti-fraud advice on one's own codes": (
         "fanzha.eml",
         mail(
@@ -265,6 +295,8 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("本稿未经部务会研究，请勿转发。", "未经部务会研究"),
         ("下周召开的会议将研究考察对象。", "会议将研究"),
         ("水位超出预估，事后复盘将另行研究是否追责。", "将另行研究"),
+        ("排名须经县委常委会审定。", "常委会审定"),
+        ("正式件走机要交通。", "走机要"),
     ],
 )
 def test_proposals_and_spoken_limits_are_evidence(text: str, found: str) -> None:
@@ -283,6 +315,9 @@ def test_proposals_and_spoken_limits_are_evidence(text: str, found: str) -> None
         "收到的验证码不要发给别人。",  # advice on one's own data
         "| 受理日期 | 2026年10月9日 |\n| 处理意见 | 经调查，您户补偿按标准足额发放 |",  # a form
         "信访人对处理意见不服的,可以请求复查。",  # a sentence, not a column
+        "经市委编委会审定，以下事项请在门户网站公示。",  # a deliberation told as done
+        "具体问题尚未反馈，请以后续官方发布为准。",  # told to the public
+        "表内如有涉密内容须走机要渠道，不得用邮箱发送。",  # a template's rule
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
