@@ -29,10 +29,16 @@ from __future__ import annotations
 import pytest
 
 from gateway.service import Gateway
-from matchers.context import internal_markers, marker_label
-from matchers.normalize import fold
+from matchers.context import marker_label
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    family_tests,
+    held_then_relayed,
+    marker_words,
+)
 from tests.test_detection_families import _attach, mail
 
 #: family → (category, file name, content): each must be held under its category
@@ -217,7 +223,7 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
     ],
 )
 def test_not_yet_published_and_keep_it_are_evidence(text: str, found: str) -> None:
-    assert found in [word for *_, word in internal_markers(fold(text).text)]
+    assert found in marker_words(text)
 
 
 @pytest.mark.parametrize(
@@ -228,7 +234,7 @@ def test_not_yet_published_and_keep_it_are_evidence(text: str, found: str) -> No
     ],
 )
 def test_a_kind_of_matter_and_ones_own_codes_are_not(text: str) -> None:
-    words = [word for *_, word in internal_markers(fold(text).text)]
+    words = marker_words(text)
     assert not {"尚未公布", "尚未发布", "注意保密"} & set(words), words
 
 

@@ -27,7 +27,14 @@ from matchers.normalize import fold
 from matchers.roster import roster_record, roster_sensitive
 from tests.fixtures_matchers import resident_id
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    family_tests,
+    held_then_relayed,
+    marker_words,
+)
 from tests.test_detection_families import _attach, mail
 
 #: three residents of one village, with valid ID numbers
@@ -170,7 +177,7 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
     ],
 )
 def test_a_preliminary_paper_and_a_meetings_line_are_evidence(text: str, found: str) -> None:
-    assert found in [word for *_, word in internal_markers(fold(text).text)]
+    assert found in marker_words(text)
 
 
 @pytest.mark.parametrize(

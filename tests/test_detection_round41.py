@@ -44,7 +44,14 @@ from gateway.service import Gateway
 from matchers.context import circulation_markers, internal_markers, put_off
 from matchers.normalize import fold
 from tests.fixtures_smtp import Sink
-from tests.support.scans import Public, Sensitive, as_mails, family_tests, held_then_relayed
+from tests.support.scans import (
+    Public,
+    Sensitive,
+    as_mails,
+    family_tests,
+    held_then_relayed,
+    marker_words,
+)
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import pptx, xlsx
 
@@ -453,13 +460,13 @@ scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
     ],
 )
 def test_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
-    assert found in [word for *_, word in internal_markers(fold(text).text)]
+    assert found in marker_words(text)
 
 
 def test_a_meeting_without_a_view_puts_its_decision_off() -> None:
-    words = [word for *_, word in internal_markers(fold("会议未形成意见，下次会议再研究。").text)]
+    words = marker_words("会议未形成意见，下次会议再研究。")
     assert words == ["未形成意见", "下次会议再研究"]
-    words += [word for *_, word in internal_markers(fold("会议未形成决定。").text)]
+    words += marker_words("会议未形成决定。")
     assert all(put_off(word) for word in words)
 
 

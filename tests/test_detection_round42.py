@@ -33,6 +33,7 @@ from tests.support.scans import (
     evidence_test,
     family_tests,
     held_then_relayed,
+    marker_words,
 )
 from tests.test_detection_families import _attach, mail
 from tests.test_detection_personnel4 import xlsx
@@ -389,11 +390,11 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
     ],
 )
 def test_stages_and_limits_said_in_passing_are_evidence(text: str, found: str) -> None:
-    assert found in [word for *_, word in internal_markers(fold(text).text)]
+    assert found in marker_words(text)
 
 
 def test_publication_put_off_is_a_decision_put_off() -> None:
-    words = [word for *_, word in internal_markers(fold("名单待局务会通过后再公布。").text)]
+    words = marker_words("名单待局务会通过后再公布。")
     assert words == ["待局务会通过后再公布"]
     assert put_off(words[0])
 

@@ -49,6 +49,7 @@ from tests.support.scans import (
     evidence_test,
     family_tests,
     held_then_relayed,
+    marker_words,
 )
 from tests.test_detection_families import _attach, mail
 from tests.test_detection_personnel4 import xlsx
@@ -385,7 +386,7 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
     ],
 )
 def test_who_is_not_told_and_the_inside_note_are_evidence(text: str, found: str) -> None:
-    assert found in [word for *_, word in internal_markers(fold(text).text)]
+    assert found in marker_words(text)
 
 
 @pytest.mark.parametrize(
@@ -408,9 +409,9 @@ def test_an_exams_own_paper_is_no_lesson() -> None:
     # a title with 考试 names the exam's own papers and marks (not a quiz: 知识, 试题, 培训 say
     # that), so a limit inside one of its sentences is the paper's own
     text = "2026年度遴选考试阅卷情况汇报\n各科成绩已合成，未经领导小组审定，请勿外传。"
-    assert "请勿外传" in [word for *_, word in internal_markers(fold(text).text)]
+    assert "请勿外传" in marker_words(text)
     quiz = "保密知识考试题\n1. 标有“请勿外传”的材料能否发到微信群？"
-    assert "请勿外传" not in [word for *_, word in internal_markers(fold(quiz).text)]
+    assert "请勿外传" not in marker_words(quiz)
 
 
 def test_a_pattern_is_named_for_the_officer() -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from gateway.cli import main
 from gateway.service import Gateway
+from matchers.context import internal_markers
+from matchers.normalize import fold
 from tests.fixtures_smtp import Sink, submit
 from tests.support.addresses import EXTERNAL, SENDER
 
@@ -81,6 +83,11 @@ def evidence_test(sensitive: Sensitive, evidence: dict[str, str]) -> Any:
         assert any(evidence[family] in explain for explain in sums), held
 
     return reads_why
+
+
+def marker_words(text: str) -> list[str]:
+    """The internal markers the context module reads in ``text`` (after folding), as words."""
+    return [word for *_, word in internal_markers(fold(text).text)]
 
 
 def detectors_of(result: dict[str, Any]) -> set[str]:
