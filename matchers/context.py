@@ -299,6 +299,79 @@ _PENDING_COLUMN = (
 )
 _PENDING_COLUMN_RE = re.compile(_PENDING_COLUMN)
 
+_ROW_CELLS = re.compile(r"[ \t]*[\t|,][ \t]*| {2,}| (?=\S)")
+#: a header row has at least this many cells …
+HEADER_CELLS = 3
+#: … each of at most this many characters
+HEADER_CELL_SIZE = 16
+
+
+def _header_cell(text: str, start: int, end: int) -> bool:
+    """Is the cell at ``start`` one of a table's header row (at least ``HEADER_CELLS`` short
+    cells, this one not the first)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip(" |\r")
+    cells = [cell for cell in _ROW_CELLS.split(line) if cell]
+    return (
+        len(cells) >= HEADER_CELLS
+        and all(len(cell) <= HEADER_CELL_SIZE for cell in cells)
+        and start > line_start + len(cells[0])
+    )
+
+
+# (forty-fourth round) a breach found, not this paper's state: a count of matters decided without
+# the meeting (5项工程未经党委会研究), a step taken without it (未经集体研究，擅自调整), or an item of
+# findings (（二）资金分配未经集体研究；) — an audit's or an inspection's finding, published in its
+# results as well as written in its drafts (名单未经集体审议，企业尚不知情 is the list's own state)
+_COUNTED_BEFORE = re.compile(r"\d+\s*(?:项|笔|个|次|件|宗|名|套)")
+_ACTED_AFTER = re.compile(r"[ \t]*[，,]?[ \t]*(?:擅自|即|直接|就|便|先行|自行|由)")
+_ITEM_END = re.compile(r"[ \t]*(?:[；;]|\r?\n|$)")
+
+
+def _clause_mark(text: str, start: int) -> int:
+    """Where the clause holding ``start`` opens: its opening mark (a line end, a comma, a full stop,
+    a semicolon), or -1 at the text's start."""
+    return max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
+
+
+def _not_own_data(text: str, start: int, end: int) -> bool:
+    """Is the clause at ``start`` about a paper, not advice on one's own data (验证码不要发给别人)?"""
+    return _OWN_DATA.search(text, _clause_mark(text, start) + 1, min(len(text), end + 12)) is None
+
+
+def _not_a_breach(text: str, start: int, end: int) -> bool:
+    """Is 未经…研究 at ``start`` the paper's own state (本稿未经部务会研究), not a breach found?"""
+    if _ACTED_AFTER.match(text, end):
+        return False
+    if text.startswith("未经集体", start) and _ITEM_END.match(text, end):
+        return False
+    return _COUNTED_BEFORE.search(text, _clause_mark(text, start) + 1, start) is None
+
+
+# (forty-fourth round) a deliberation told as done (经市委编委会审定，以下事项请…公示): 经 with no
+# 需, 须, 未, 待 … before it in the clause
+_DONE_BY = re.compile(r"(?:^|[^需须未待应要拟将])经[^\n，。；,;]{0,10}$")
+
+
+def _still_to_decide(text: str, start: int, end: int) -> bool:
+    """Is the deliberation at ``start`` still to come (需经常委会审定), not told as done?"""
+    # from the mark that opens the clause (the character before 经 must be seen)
+    return _DONE_BY.search(text, max(_clause_mark(text, start), 0), start) is None
+
+
+#: hush branches that need a check beyond their regex (pattern → check of ``text, start, end``)
+_VERIFIED: dict[str, Callable[[str, int, int], bool]] = {}
+
+
+def _verified(
+    branch: str | tuple[str, tuple[str, ...]], check: Callable[[str, int, int], bool]
+) -> str | tuple[str, tuple[str, ...]]:
+    """A hush branch whose matches count only where ``check`` says so (see :func:`hush_markers`)."""
+    _VERIFIED[branch if isinstance(branch, str) else branch[0]] = check
+    return branch
+
+
 _HUSH_BRANCHES = (
     rf"{_HUSH_LEAD}[^\n，。；,;！!？?]{{0,8}}?{_HUSH_ACT}",
     r"(?:问起|问到|问及|有人问|如果问|若问|再问)[^\n。；;]{0,14}?(?:就说|就讲|就称|就答复|统一说)",
@@ -439,7 +512,9 @@ _HUSH_BRANCHES = (
     # draft by its own words, as 讨论稿 is by its label — not a kind of paper named (未经审议的
     # 方案, a lesson's example)
     # (forty-fourth round: also 尚未经市局复核)
-    (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认|复核)(?![的过])", ("未经",)),
+    _verified(
+        (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认|复核)(?![的过])", ("未经",)), _not_a_breach
+    ),
     (r"私下(?:打个电话|打电话|通知|说一声|递个话|透个话)", ("私下",)),
     # (thirty-fifth round) known to the few (只有你我和政委知道, 印题那边只给了我一个人, 你知道就行),
     # kept out of the record (别在表上体现), a pretext for outsiders (对外以“规划修编”为由), a
@@ -560,8 +635,11 @@ _HUSH_BRANCHES = (
     # (thirty-eighth round: not the people's congress, whose standing committee deliberates in
     # public, and not a deliberation already held — 人大常委会审议后的审计工作报告已公开; forty-
     # fourth round: nor one told as done, 经市委编委会审定，以下事项请公示: see _BRANCH_CHECKS)
-    _deferral(
-        r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并)"
+    _verified(
+        _deferral(
+            r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并)"
+        ),
+        _still_to_decide,
     ),
     r"内部碰头|内部先碰",
     (
@@ -898,9 +976,12 @@ _HUSH_BRANCHES = (
     # (forty-fourth round) not to be passed to anyone else (材料别转给律所其他人, 你看完就行，别给所里
     # 其他人), what is not brought up unasked (另2人不主动提及): in the read data 24 and 6 sensitive
     # messages, no published one (advice on one's own data, 验证码不要发给别人, is checked apart)
-    (
-        r"(?:别|不要)(?:转给|发给|给|转)[^\n，。；,;]{0,8}?(?:其他人|别人|外人|旁人|其他同事)",
-        ("别转", "别发给", "别给", "不要转", "不要发给", "不要给"),
+    _verified(
+        (
+            r"(?:别|不要)(?:转给|发给|给|转)[^\n，。；,;]{0,8}?(?:其他人|别人|外人|旁人|其他同事)",
+            ("别转", "别发给", "别给", "不要转", "不要发给", "不要给"),
+        ),
+        _not_own_data,
     ),
     (r"不主动(?:提及|提起|提|透露|披露|说)", ("不主动",)),
     # (forty-fourth round) a word ahead of the official one (正式通报要等局务会定，先跟律协通个气):
@@ -913,16 +994,19 @@ _HUSH_BRANCHES = (
     # of the grades proposed (a 公示, where the column does not count: :func:`withheld_from_public`).
     # The header row is checked (:func:`_header_cell`). A decision put off, not a limit on who
     # may know (:func:`put_off`)
-    (
-        rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
+    _verified(
         (
-            *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性"),
-            *(
-                f"{stage}{grade}"
-                for stage in ("拟定", "初定", "拟评", "建议", "初评")
-                for grade in ("等次", "等级", "级别", "档次")
+            rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
+            (
+                *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性"),
+                *(
+                    f"{stage}{grade}"
+                    for stage in ("拟定", "初定", "拟评", "建议", "初评")
+                    for grade in ("等次", "等级", "级别", "档次")
+                ),
             ),
         ),
+        _header_cell,
     ),
 )
 
@@ -967,71 +1051,6 @@ for _i, (_branch, _given) in enumerate(zip(_HUSH, _HUSH_BRANCHES, strict=True)):
 _HUSH_ANCHORS = Literals((_word, (_word, tuple(_i))) for _word, _i in _BRANCHES_OF.items())
 # how far a match reaches from its anchor (the longest gap of any branch, and its lookahead)
 _HUSH_REACH = 40
-_ROW_CELLS = re.compile(r"[ \t]*[\t|,][ \t]*| {2,}| (?=\S)")
-#: a header row has at least this many cells …
-HEADER_CELLS = 3
-#: … each of at most this many characters
-HEADER_CELL_SIZE = 16
-
-
-def _header_cell(text: str, start: int, end: int) -> bool:
-    """Is the cell at ``start`` one of a table's header row (at least ``HEADER_CELLS`` short
-    cells, this one not the first)?"""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : len(text) if line_end < 0 else line_end].strip(" |\r")
-    cells = [cell for cell in _ROW_CELLS.split(line) if cell]
-    return (
-        len(cells) >= HEADER_CELLS
-        and all(len(cell) <= HEADER_CELL_SIZE for cell in cells)
-        and start > line_start + len(cells[0])
-    )
-
-
-# (forty-fourth round) a breach found, not this paper's state: a count of matters decided without
-# the meeting (5项工程未经党委会研究), a step taken without it (未经集体研究，擅自调整), or an item of
-# findings (（二）资金分配未经集体研究；) — an audit's or an inspection's finding, published in its
-# results as well as written in its drafts (名单未经集体审议，企业尚不知情 is the list's own state)
-_COUNTED_BEFORE = re.compile(r"\d+\s*(?:项|笔|个|次|件|宗|名|套)")
-_ACTED_AFTER = re.compile(r"[ \t]*[，,]?[ \t]*(?:擅自|即|直接|就|便|先行|自行|由)")
-_ITEM_END = re.compile(r"[ \t]*(?:[；;]|\r?\n|$)")
-
-
-def _not_own_data(text: str, start: int, end: int) -> bool:
-    """Is the clause at ``start`` about a paper, not advice on one's own data (验证码不要发给别人)?"""
-    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
-    return _OWN_DATA.search(text, clause + 1, min(len(text), end + 12)) is None
-
-
-def _not_a_breach(text: str, start: int, end: int) -> bool:
-    """Is 未经…研究 at ``start`` the paper's own state (本稿未经部务会研究), not a breach found?"""
-    if _ACTED_AFTER.match(text, end):
-        return False
-    if text.startswith("未经集体", start) and _ITEM_END.match(text, end):
-        return False
-    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
-    return _COUNTED_BEFORE.search(text, clause + 1, start) is None
-
-
-# (forty-fourth round) a deliberation told as done (经市委编委会审定，以下事项请…公示): 经 with no
-# 需, 须, 未, 待 … before it in the clause
-_DONE_BY = re.compile(r"(?:^|[^需须未待应要拟将])经[^\n，。；,;]{0,10}$")
-
-
-def _still_to_decide(text: str, start: int, end: int) -> bool:
-    """Is the deliberation at ``start`` still to come (需经常委会审定), not told as done?"""
-    clause = max(text.rfind(mark, 0, start) for mark in "\n，。；;,")
-    # from the mark that opens the clause (the character before 经 must be seen)
-    return _DONE_BY.search(text, max(clause, 0), start) is None
-
-
-_BRANCH_CHECKS: dict[int, Callable[[str, int, int], bool]] = {
-    # a table's column for the handling still to be decided (the last branch)
-    len(_HUSH_BRANCHES) - 1: _header_cell,
-    next(i for i, b in enumerate(_HUSH_BRANCHES) if b[1:] == (("未经",),)): _not_a_breach,
-    next(i for i, b in enumerate(_HUSH_BRANCHES) if "其他同事" in b[0]): _not_own_data,
-    next(i for i, b in enumerate(_HUSH_BRANCHES) if "(?!后|通过|了|并)" in b): _still_to_decide,
-}
 
 
 Anchor = tuple[int, tuple[str, tuple[int, ...]]]  # (last index, (word, branch indices))
@@ -1065,7 +1084,7 @@ def hush_markers(
                     text, max(text.rfind("\n", 0, start) + 1, start - 40), start
                 ):
                     continue  # a rule quoted (条例规定：…开标前不得泄露), not an instruction
-                check = _BRANCH_CHECKS.get(i)
+                check = _VERIFIED.get(_HUSH[i].pattern)
                 if check is not None and not check(text, start, end):
                     continue
                 if not _quoted(text, start, end):
@@ -1386,7 +1405,9 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
 
 # (forty-fourth round) a printed marker under a condition (如有涉密内容须走机要渠道, 若涉及内部资料请勿
 # 外传): a rule a template or a notice gives for what may be in it
-_IF_ANY = re.compile(r"(?:如有|如涉及|若有|若涉及|如果有|如含有?|凡(?:是|有|涉及)?)[^\n，。；,;]{0,10}?$")
+_IF_ANY = re.compile(
+    r"(?:如有|如涉及|若有|若涉及|如果有|如含有?|凡(?:是|有|涉及)?)[^\n，。；,;]{0,10}?$"
+)
 
 
 # (twenty-ninth round) a surprise for a colleague (a present, a party, a birthday): keeping it

@@ -564,10 +564,12 @@ class Engine:
                     cut = min(cut, SHEET_CUT)
                 elif capped and rule.cap_cut is not None:
                     cut = min(cut, rule.cap_cut)
-                if capped and rule.cap_cut is not None and rule.cap_style is not None:
-                    style = min(style, rule.cap_style)
                 elif how == "alone" and _has_sheet(segments):
                     cut = max(cut, SHEET_ALONE)
+                if capped and rule.cap_style is not None:
+                    # (forty-fourth round) beside several of the table's words, writing that
+                    # leans internal (``cap_style``; the loader asks for cap_cut with it)
+                    style = min(style, rule.cap_style)
                 # the model's reading alone weighs only in a text long enough to be a paper
                 short = how == "alone" and not context.long_enough
                 marker = context.quiet if how == "marked" else None
