@@ -57,6 +57,8 @@ STATUTES = {
     "如对本答复不服，可在收到之日起60日内向县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。",
     # 保守国家秘密法 art. 2, the definition of a state secret
     "国家秘密是关系国家安全和利益，依照法定程序确定，在一定时间内只限一定范围的人员知悉的事项。",
+    # … as a quiz's answer (a round-44 split's lesson and a training note both quote it so)
+    "答：国家秘密是关系国家安全和利益，依照法定程序确定，在一定时间内只限一定范围的人员知悉的事项。",
     # 保守国家秘密法, the three levels of a state secret as the law defines them (a round-41
     # tuning split's lesson and a training note both quote it)
     "绝密级国家秘密是最重要的国家秘密，泄露会使国家安全和利益遭受特别严重的损害；机密级国家秘密是重要的"
