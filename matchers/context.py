@@ -984,9 +984,9 @@ _HUSH_BRANCHES = (
         _not_own_data,
     ),
     (r"不主动(?:提及|提起|提|透露|披露|说)", ("不主动",)),
-    # (forty-fourth round) a word ahead of the official one (正式通报要等局务会定，先跟律协通个气):
-    # 31 sensitive messages of the read data, no published or harmless one
-    r"通个气",
+    # (forty-fourth round) a word ahead of the official one (正式通报要等局务会定，先跟律协通个气,
+    # 先在科里通一下气): 32 sensitive messages of the read data, no published or harmless one
+    (r"通(?:个|一下)气", ("通个气", "通一下气")),
     # (forty-fourth round) a table's column for the handling or the grade still to be decided
     # (序号 问题 金额 拟处理; 姓名 职务 查核结果 处理意见; 总分 名次 拟定等次): findings, cases or
     # scores with what is proposed for each, before it is decided. A published report tells the
@@ -1161,7 +1161,9 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
         r"信息公开网|官方网站|官网"
     ),
     "新闻": re.compile(
-        r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|[(（]?来源[:：]|新华社|日电"
+        r"本报讯|记者[^\n]{0,8}(?:获悉|了解|报道|从)|通讯员|新华社|日电"
+        # (forty-fourth round) not a complaint's or a case's source (来源：县信访局转办件)
+        r"|[(（]?来源[:：](?![ \t]*[县市区镇乡]?(?:信访|纪委|监委|举报|12345|12388|来信|转办|交办|巡察|审计))"
     ),
 }
 # teaching material (issue 9, fourth round): a quiz or a lesson on the rules (干部选拔任用工作知识
@@ -1803,12 +1805,20 @@ def public_signals(text: str, title: str = "") -> list[str]:
         if _BODY_DATE_LINE.search(line):  # 蔺川区人民政府 2026年11月22日, on one line
             found.append("落款")
             break
+    if _SIGN_IN.search("\n".join(head[:3])):
+        # (forty-fourth round) a sign-in sheet (…培训签到表, a 签到时间 column): who came, with
+        # their posts — no read sensitive text has one, 121 published or harmless texts do
+        found.append(SIGN_IN)
     if _SCRIPT_TITLE.search("\n".join(head[:2])):
         # (forty-fourth round) the lines prepared for a press conference (发布会答问口径): what
         # is to be said there, not its transcript
         found = [name for name in found if name not in _SCRIPTED]
     return found
 
+
+#: a sign-in sheet's title or column
+_SIGN_IN = re.compile(r"签到表|签到时间|签到栏|签到签名")
+SIGN_IN = "签到表"
 
 #: a paper of lines prepared for answering (答问口径, 应答口径, 对外口径)
 _SCRIPT_TITLE = re.compile(r"(?:答问|应答|回应|对外|答记者问)口径")

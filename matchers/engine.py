@@ -32,6 +32,7 @@ from matchers.boundary import on_boundaries
 from matchers.builtin import DETECTORS, PROBES
 from matchers.context import (
     INTERNAL_PROBE,
+    SIGN_IN,
     Probe,
     after_words,
     cited_as_example,
@@ -1219,7 +1220,8 @@ class _Context:
                     label = "公开文本（" + "、".join(dict.fromkeys(found)) + "）"
                     self.public.update(dict.fromkeys(members, label))
                     continue
-                titled += "标题" in found
+                # (forty-fourth round) a sign-in sheet reads as one, as a notice does
+                titled += "标题" in found or SIGN_IN in found
                 if found:
                     self.signalled.update(members)
             self._private.append(members)

@@ -46,7 +46,7 @@ from tests.support.scans import (
     held_then_relayed,
     marker_words,
 )
-from tests.test_detection_families import _attach, mail
+from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import xlsx
 from tests.test_detection_round42 import csv
 from tests.test_detection_round43 import _Reads
@@ -153,6 +153,19 @@ SENSITIVE: Sensitive = {
             "企业要求绝对不能透露是谁说的，他们还要在那边做生意。",
         ),
     ),
+    "a report on a complaint's preliminary check, its source a petitions office": (
+        "work_secret",
+        "chuhe.docx",
+        docx(
+            [
+                "关于反映青石镇副镇长周某某问题的初核情况",
+                "来源：县信访局转办件（编号XF2026-0931），实名举报人：青石镇石桥村村民",
+                "反映问题：周某某在村道硬化工程中指定其表弟承包。",
+                "初核情况：经调取合同，承包方确为周某某表弟，是否存在利益输送需进一步核实。",
+                "下一步：建议立案审查。",
+            ]
+        ),
+    ),
 }
 
 #: family → (file name, content): published or ordinary texts that must pass
@@ -253,6 +266,19 @@ PUBLIC: Public = {
             ]
         ),
     ),
+    "a training's sign-in sheet with the cadres' posts": (
+        "qiandao.csv",
+        csv(
+            [
+                ["序号", "姓名", "单位", "职务", "签到时间"],
+                [1, "邬建平", "甘露乡", "乡长", "8:42"],
+                [2, "柏文涛", "县城管局", "局长", "8:45"],
+                [3, "匡小丽", "县财政局", "副局长", "8:47"],
+                [4, "舒红梅", "望江镇", "副镇长", "8:50"],
+                [5, "卢晓峰", "柳溪乡纪委", "副书记", "8:53"],
+            ]
+        ),
+    ),
     "anti-fraud advice on one's own codes": (
         "fanzha.eml",
         mail(
@@ -275,6 +301,10 @@ EVIDENCE = {
     "the lines prepared for a press conference with the inside notes": "内部交代“不主动提及”",
     "a survey's control points, row by row": "控制点坐标（X、Y、高程）（模式） 100",
     "a gang's grip on a market passed on to 扫黑办": "扫黑办 40",
+    # its source is a petitions office, not a news agency: the report does not read as published
+    "a report on a complaint's preliminary check, its source a petitions office": (
+        "初核情况+反映（邻近组合） 100"
+    ),
 }
 
 test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
@@ -291,6 +321,7 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("你看完就行，别给所里其他人。", "别给所里其他人"),
         ("另2人不主动提及。", "不主动提及"),
         ("正式通报要等局务会定，先跟律协通个气。", "通个气"),
+        ("评查结果出来了，先在科里通一下气。", "通一下气"),
         ("本名单为系统初评结果，尚未经市局复核。", "未经市局复核"),
         ("名单未经集体审议，企业尚不知情。", "未经集体审议"),
         ("本稿未经部务会研究，请勿转发。", "未经部务会研究"),
