@@ -19,7 +19,7 @@ alongside; they were written for the tables, the set was not.
 Run (the code is imported from PYTHONPATH, the data found next to this file)::
 
     cd REPO && PYTHONPATH=$PWD python benchmarks/detection.py [--scope config/scope]
-        [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72|blind73|blind74|blind75|blind76|blind77|blind78|blind79|blind80|blind81|blind82|blind83|blind84|blind85|blind86|blind87|blind88|blind89|blind90|blind91|blind92|blind93|blind94|blind95|blind96|blind97|blind98|blind99|blind100|blind101|blind102|blind103|blind104|blind105|blind106|blind107|blind108|blind109|blind110|blind111|blind112|blind113|blind114|blind115|blind116|blind117|blind118|blind119|blind120|blind121|blind122|blind123|blind124|blind125|blind126|blind127|blind128|blind129|blind130|blind131|blind132|blind133|blind134|blind135|blind136|all] [--verbose] [--show-blind]
+        [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72|blind73|blind74|blind75|blind76|blind77|blind78|blind79|blind80|blind81|blind82|blind83|blind84|blind85|blind86|blind87|blind88|blind89|blind90|blind91|blind92|blind93|blind94|blind95|blind96|blind97|blind98|blind99|blind100|blind101|blind102|blind103|blind104|blind105|blind106|blind107|blind108|blind109|blind110|blind111|blind112|blind113|blind114|blind115|blind116|blind117|blind118|blind119|blind120|blind121|blind122|blind123|blind124|blind125|blind126|blind127|blind128|blind129|blind130|blind131|blind132|blind133|blind134|blind135|blind136|blind137|blind138|blind139|blind140|all] [--verbose] [--show-blind]
 
 Splits: ``dev`` (tune on it; its misses are listed), ``holdout`` (figures only), the blind
 splits ``blind``, ``blind2``, ``blind3``, ``blind4``, ``blind5``, ``blind6``, ``blind7``, ``blind8``, ``blind9``, ``blind10``, ``blind11``, ``blind12``, ``blind13``, ``blind14``, ``blind15``, ``blind16``, ``blind17``, ``blind18`` and ``blind19`` (figures only; each written
@@ -48,13 +48,13 @@ last tuning splits), ``blind105`` and ``blind106`` (the hundred-and-fifth and hu
 figures only), ``blind107`` … ``blind116`` (round 43's tuning splits), ``blind117`` and ``blind118`` (round
 43's last; figures only), ``blind119`` … ``blind124`` (round 44's tuning splits), ``blind125``
 and ``blind126`` (round 44's sealed pair; figures only), ``blind127`` … ``blind130`` (round 44's
-later tuning splits), ``blind131`` and ``blind132`` (its second sealed pair; figures only), ``blind133`` … ``blind136``
+later tuning splits), ``blind131`` and ``blind132`` (its second sealed pair; figures only), ``blind133`` … ``blind140``
 (round 44's last tuning splits) and ``all``
 (every split: the combined table, one table per split, and the misses of dev and holdout — never of a blind split). Exit
 status is always 0.
 
 The blind splits ``blind`` … ``blind48``, ``blind75`` … ``blind82``, ``blind85``, ``blind86``,
-``blind89`` … ``blind92``, ``blind95`` … ``blind104``, ``blind107`` … ``blind116``, ``blind119`` … ``blind124``, ``blind127`` … ``blind130``, ``blind133`` … ``blind136`` and the
+``blind89`` … ``blind92``, ``blind95`` … ``blind104``, ``blind107`` … ``blind116``, ``blind119`` … ``blind124``, ``blind127`` … ``blind130``, ``blind133`` … ``blind140`` and the
 clean-traffic split
 ``clean`` (:data:`RETIRED`)
 have been *retired to tuning* (docs/detection-benchmark.md): ``--show-blind`` lists their misses
@@ -108,7 +108,7 @@ RETIRED = (
     "blind109", "blind110", "blind111", "blind112", "blind113", "blind114",
     "blind115", "blind116", "blind119", "blind120", "blind121", "blind122", "blind123",
     "blind124", "blind127", "blind128", "blind129", "blind130", "blind133", "blind134",
-    "blind135", "blind136",
+    "blind135", "blind136", "blind137", "blind138", "blind139", "blind140",
 )  # fmt: skip
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 LISTED = ("dev", "holdout")  # splits whose misses --split all lists; blind splits stay unread

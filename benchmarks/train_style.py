@@ -59,7 +59,7 @@ TRAINING = HERE / "training"
 #: Round 42's retrain takes its first eight tuning splits (blind91, blind92, blind95 … blind100)
 #: but not those six: with them too, one more unread public message was held; its last four
 #: (blind101 … blind104) came after the retrain, as round 43's and round 44's tuning splits (blind107 … blind116, blind119 … blind124,
-#: blind127 … blind130, blind133 … blind136)
+#: blind127 … blind130, blind133 … blind140)
 NOT_TRAINED = (
     *("blind81", "blind82", "blind85", "blind86", "blind89", "blind90"),
     *("blind101", "blind102", "blind103", "blind104"),
@@ -68,6 +68,7 @@ NOT_TRAINED = (
     *("blind119", "blind120", "blind121", "blind122", "blind123", "blind124"),
     *("blind127", "blind128", "blind129", "blind130"),
     *("blind133", "blind134", "blind135", "blind136"),
+    *("blind137", "blind138", "blind139", "blind140"),
 )
 
 
