@@ -296,6 +296,8 @@ _PENDING_COLUMN = (
     r"拟处理(?:意见|方式|措施|结果|建议)?|(?:初步|建议|拟)处理意见|处理意见"
     r"|建议处理(?:意见|方式|措施)?|处理建议|拟定性"
     r"|(?:拟定|初定|拟评|建议|初评)(?:等次|等级|级别|档次)"
+    # (forty-fourth round: a deduction proposed for each row, 责任人 | 拟扣分)
+    r"|(?:拟|建议)扣分"
 )
 _PENDING_COLUMN_RE = re.compile(_PENDING_COLUMN)
 
@@ -998,7 +1000,7 @@ _HUSH_BRANCHES = (
         (
             rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
             (
-                *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性"),
+                *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性", "拟扣分", "建议扣分"),
                 *(
                     f"{stage}{grade}"
                     for stage in ("拟定", "初定", "拟评", "建议", "初评")
@@ -1399,12 +1401,18 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             text, max(text.rfind("\n", 0, start) + 1, start - 20), start
         ):
             continue  # 验证码注意保密: one's own codes, not a matter
+        if word.startswith("会后") and _HANDED_OUT.search(text, max(0, start - 20), start):
+            continue  # 会上发整改任务分解表，会后收回: a meeting's papers handled, not this text
         if _IF_ANY.search(text, max(0, start - 16), start):
             continue  # 表内如有涉密内容须走机要渠道: a rule for what might be there, not this paper
         if not _quoted(text, start, end):
             yield start, end, word
 
 
+# (forty-fourth round) a meeting's papers handed out and taken back (会上发整改任务分解表，会后收回;
+# 会前发放、会后收回; 签字领取，会后收回): a logistics note about papers given out elsewhere, not the
+# mark of the text it stands in
+_HANDED_OUT = re.compile(r"(?:发放|领取|分发|会上发|会前发|装袋)[^\n。；;]{0,16}$")
 # (forty-fourth round) a printed marker under a condition (如有涉密内容须走机要渠道, 若涉及内部资料请勿
 # 外传): a rule a template or a notice gives for what may be in it
 _IF_ANY = re.compile(

@@ -322,6 +322,8 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("另2人不主动提及。", "不主动提及"),
         ("正式通报要等局务会定，先跟律协通个气。", "通个气"),
         ("评查结果出来了，先在科里通一下气。", "通一下气"),
+        ("序号\t村\t问题描述\t责任人\t拟扣分\n1\t杏坪村\t垃圾堆放\t饶某\t2", "拟扣分"),
+        ("本材料仅供考核委员会会议使用，会后收回。", "会后收回"),
         ("本名单为系统初评结果，尚未经市局复核。", "未经市局复核"),
         ("名单未经集体审议，企业尚不知情。", "未经集体审议"),
         ("本稿未经部务会研究，请勿转发。", "未经部务会研究"),
@@ -350,6 +352,7 @@ def test_proposals_and_spoken_limits_are_evidence(text: str, found: str) -> None
         "经市委编委会审定，以下事项请在门户网站公示。",  # a deliberation told as done
         "具体问题尚未反馈，请以后续官方发布为准。",  # told to the public
         "表内如有涉密内容须走机要渠道，不得用邮箱发送。",  # a template's rule
+        "请带笔记本，会上发整改任务分解表，会后收回。",  # a meeting's papers, handed out there
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
