@@ -1038,6 +1038,8 @@ _STATUTE = re.compile(r"规定|条例|办法|纪律|须知|守则|法》|法第|
 # A branch is a pattern, or a pattern and its anchors when the parsed pattern's own required
 # words would be common ones (我们, 媒体): every match of the branch contains one of them.
 _HUSH = tuple(re.compile(b if isinstance(b, str) else b[0]) for b in _HUSH_BRANCHES)
+# each branch's further check (``_verified``), by branch index: looked up once, not per match
+_CHECKS = tuple(_VERIFIED.get(branch.pattern) for branch in _HUSH)
 _DEFERRED = tuple(re.compile(pattern) for pattern in _DEFERRALS)
 # Each branch's anchors: words one of which every match of the branch contains. The branches
 # start with alternatives or classes the regex engine cannot skip ahead to, so each runs only in
@@ -1086,7 +1088,7 @@ def hush_markers(
                     text, max(text.rfind("\n", 0, start) + 1, start - 40), start
                 ):
                     continue  # a rule quoted (条例规定：…开标前不得泄露), not an instruction
-                check = _VERIFIED.get(_HUSH[i].pattern)
+                check = _CHECKS[i]
                 if check is not None and not check(text, start, end):
                     continue
                 if not _quoted(text, start, end):
@@ -1326,11 +1328,10 @@ def _unwrapped(text: str) -> tuple[str, Callable[[int], int]]:
     wraps = [m.span() for m in _WRAP_LF.finditer(text)]
     if "\r\n" in text:  # mail bodies end lines in CRLF (and may mix in bare LF)
         wraps = sorted(wraps + [m.span() for m in _WRAP_CRLF.finditer(text)])
-    if "\t" in text or " " in text:
-        # (forty-third round) a sheet's rows end in ideographs too: a line of cells is a row, not
-        # a wrapped sentence (joined, the rows became one line, and the sheet's header row's
-        # words read as a lesson's title for every cell)
-        wraps = [(s, e) for s, e in wraps if not _in_row(text, s, e)]
+    # (forty-third round) a sheet's rows end in ideographs too: a line of cells is a row, not a
+    # wrapped sentence (joined, the rows became one line, and the sheet's header row's words read
+    # as a lesson's title for every cell)
+    wraps = [(s, e) for s, e in wraps if not _in_row(text, s, e)]
     if not wraps:
         return text, lambda i: i
     begins = [0, *(end for _, end in wraps)]  # the kept pieces, in ``text``
