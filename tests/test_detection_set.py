@@ -245,6 +245,12 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind138", "ej-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind139", "ek-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind140", "el-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind141", "em-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind142", "en-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind143", "eo-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind144", "ep-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind145", "eq-", {**per_category(6, 12, 5, 5)}, ALL_FORMATS),
+        ("blind146", "er-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -297,12 +303,13 @@ RETIRED = (
     "blind119", "blind120", "blind121", "blind122", "blind123", "blind124",
     "blind127", "blind128", "blind129", "blind130", "blind133", "blind134", "blind135", "blind136",
     "blind137", "blind138", "blind139", "blind140",
+    "blind141", "blind142", "blind143", "blind144",
 )  # fmt: skip
 UNREAD = (
     "clean2",
     *(
         f"blind{n}"
-        for n in (*range(49, 75), 83, 84, 87, 88, 93, 94, 105, 106, 117, 118, 125, 126, 131, 132)
+        for n in (*range(49, 75), 83, 84, 87, 88, 93, 94, 105, 106, 117, 118, 125, 126, 131, 132, 145, 146)
     ),
 )
 
