@@ -69,7 +69,7 @@ NOT_TRAINED = (
     *("blind127", "blind128", "blind129", "blind130"),
     *("blind133", "blind134", "blind135", "blind136"),
     *("blind137", "blind138", "blind139", "blind140"),
-    *("blind141", "blind142", "blind143", "blind144",),
+    *("blind141", "blind142", "blind143", "blind144", "blind147", "blind148"),
 )
 
 
