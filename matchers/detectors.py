@@ -377,6 +377,13 @@ def _cited(text: str, start: int, end: int) -> bool:
     return taught(text, start, end)
 
 
+def cited_marking(text: str, start: int, end: int) -> bool:
+    """Is a marking that a table's own regex found at ``text[start:end]`` an example (quoted, a
+    quiz option, under an example heading, in a lesson's body) rather than the text's own? The
+    same test the marking detectors apply to what they find."""
+    return _cited(text, start, end)
+
+
 def taught(text: str, start: int, end: int) -> bool:
     """Is ``text[start:end]`` in the body of a teaching text (one that opens with a title such as
     保密知识培训要点 or 测试题), not on a line of its own? What a lesson says (例: 不要在微信群里说

@@ -47,7 +47,7 @@ from matchers.context import (
     withheld_from_public,
     written_as_published,
 )
-from matchers.detectors import taught
+from matchers.detectors import cited_marking, taught
 from matchers.errors import ScopeError
 from matchers.keywords import KeywordHit, Keywords
 from matchers.model import (
@@ -773,6 +773,13 @@ class Engine:
                     (m.start(), m.end(), m.group()) for m in pattern.regex.finditer(folded.text)
                 ]
                 kind = "pattern"
+                # (forty-fifth round) a level that a table's regex finds (密级：秘密) is an example
+                # where the detectors' markings are: a lesson's table of how to mark (示例)
+                found = [
+                    hit
+                    for hit in found
+                    if not (_LEVEL_IN.search(hit[2]) and cited_marking(folded.text, hit[0], hit[1]))
+                ]
             key: RuleKey = (pattern.category, "pattern", pattern.index)
             for fstart, fend, value in found:
                 start, end = folded.to_original(fstart, fend)
@@ -855,6 +862,39 @@ SHEET_ALONE = 0.35
 SHEET_SURE = 0.4
 
 
+#: the Han characters of a paragraph the model reads on its own beside a marker that says to keep
+#: it quiet (forty-fifth round): a sentence or two, not a phrase
+PASSAGE_MIN_HAN = 40
+#: … and how sure the head and the internal head must be there: a few sentences read less surely
+#: than a paper (published texts' paragraphs beside a quoted rule read 0.1-0.35, and 0.5-0.75
+#: internal; the sentences that tell a paper's matter read 0.55 and more, 0.9 internal)
+PASSAGE_CUT = 0.5
+PASSAGE_STYLE = 0.8
+
+
+def _han(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _counts(
+    judgement: Judgement,
+    table: str,
+    cut: float,
+    style: float,
+    rivals: Collection[str],
+    first: bool,
+) -> bool:
+    """Does a head's reading count: at least ``cut`` sure, the internal head at least ``style``,
+    first of the heads (where ``first``) and ahead of the ``rivals`` by ``RIVAL_LEAD``?"""
+    topic = judgement.topics.get(table)
+    if topic is None or topic < cut or judgement.probability < style:
+        return False
+    if first and topic < max(judgement.topics.values()):
+        return False  # only the matter the model reads first
+    # the paper's matter is the one its own words name
+    return all(topic >= judgement.topics.get(rival, 0.0) + RIVAL_LEAD for rival in rivals)
+
+
 def _at_cap(rule: ContextRule, gate: int) -> bool:
     """Do the table's words reach its cap?"""
     return rule.topic_cap is not None and gate >= rule.topic_cap
@@ -904,6 +944,8 @@ def _ascii_word(text: str, start: int, end: int, squeezed: bool) -> bool:
 
 #: Detectors whose hits are markings: they count fully only where markings stand.
 MARKING_DETECTORS = frozenset({"secrecy_marking"})
+#: a secrecy level in what a table's regex found
+_LEVEL_IN = re.compile("绝密|机密|秘密")
 #: detectors that find a person's number
 IDENTIFIERS = frozenset(
     {"cn_resident_id", "cn_mobile", "bank_card", "roster", "roster_record", "roster_sensitive"}
@@ -1273,24 +1315,48 @@ class _Context:
         if not self._worded:
             return None  # (thirty-fifth round) numbers and no sentence: nothing to read
         judgement = self.judgement(segments)
-        topic = judgement.topics.get(table)
-        if topic is None or topic < cut or judgement.probability < style:
+        where = ""
+        if not _counts(judgement, table, cut, style, rivals, first) and marker is not None:
+            # (forty-fifth round) one paragraph of routine mail that says to keep it quiet
+            # (会议室改了……今年考核初步定的优秀是……你先别跟任何人讲): its paragraph read alone
+            passage = self._passage(segments, marker)
+            if passage is None:
+                return None
+            judgement = passage
+            where = "；据交代所在段落"
+            # a paragraph is a few sentences: the head and the writing must read it surely
+            cut, style = max(cut, PASSAGE_CUT), max(style, PASSAGE_STYLE)
+        if not _counts(judgement, table, cut, style, rivals, first):
             return None
-        if first and topic < max(judgement.topics.values()):
-            return None  # only the matter the model reads first
-        if any(topic < judgement.topics.get(rival, 0.0) + RIVAL_LEAD for rival in rivals):
-            return None  # the paper's matter is the one its own words name
+        topic = judgement.topics[table]
         shown = judgement.topic_cues.get(table, ())
         cues = "".join(f"“{cue}”" for cue in shown)
         alone_label = "；模型单独判断" if alone else ""
         label = (
             f"范围模型（本类事项 {topic:.2f}{'：' + cues if cues else ''}；"
             f"内部文风 {judgement.probability:.2f}"
-            f"{'；' + marker[3] if marker is not None else ''}{alone_label}）"
+            f"{'；' + marker[3] if marker is not None else ''}{where}{alone_label}）"
         )
         if marker is not None:
             return (*marker[:3], label)
         return self._located(segments, shown, label)
+
+    def _passage(
+        self, segments: Sequence[Segment], marker: tuple[int, int, int, str]
+    ) -> Judgement | None:
+        """The model's judgement of the paragraph that holds ``marker`` (with the paragraph
+        before it where it is short), where that is a passage of prose in a longer text."""
+        text = segments[marker[0]].text
+        begin = text.rfind("\n", 0, marker[1]) + 1
+        end = text.find("\n", marker[2])
+        end = len(text) if end < 0 else end
+        if _han(text[begin:end]) < PASSAGE_MIN_HAN and begin:
+            above = len(text[: begin - 1].rstrip())  # the paragraph before, blank lines aside
+            begin = text.rfind("\n", 0, above) + 1
+        passage = text[begin:end]
+        if _han(passage) < PASSAGE_MIN_HAN or _han(text) < _han(passage) + PASSAGE_MIN_HAN:
+            return None  # the whole text is the passage, or too short to read
+        return default_model().judge(fold(passage).text)
 
     def _located(
         self, segments: Sequence[Segment], cues: Sequence[str], label: str
