@@ -70,6 +70,7 @@ NOT_TRAINED = (
     *("blind133", "blind134", "blind135", "blind136"),
     *("blind137", "blind138", "blind139", "blind140"),
     *("blind141", "blind142", "blind143", "blind144", "blind147", "blind148"),
+    *("blind149", "blind150", "blind151", "blind152"),
 )
 
 

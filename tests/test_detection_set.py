@@ -253,6 +253,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind146", "er-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind147", "es-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind148", "et-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind149", "eu-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind150", "ev-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind151", "ew-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind152", "ex-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -306,7 +310,7 @@ RETIRED = (
     "blind127", "blind128", "blind129", "blind130", "blind133", "blind134", "blind135", "blind136",
     "blind137", "blind138", "blind139", "blind140",
     "blind141", "blind142", "blind143", "blind144",
-    "blind147", "blind148",
+    "blind147", "blind148", "blind149", "blind150", "blind151", "blind152",
 )  # fmt: skip
 UNREAD = (
     "clean2",
