@@ -337,6 +337,18 @@ class Engine:
                     )
                     for i, (segment, hits) in enumerate(per_segment)
                 ]
+            if context.lesson:
+                per_segment = [
+                    (
+                        segment,
+                        [
+                            hit
+                            for hit in hits
+                            if not (i in context.lesson and _taught_marking(segment.text, hit))
+                        ],
+                    )
+                    for i, (segment, hits) in enumerate(per_segment)
+                ]
             if cited and context.quiet is not None and not context.all_public:
                 # (thirty-second round) a marking named in a sentence (右上角印的机密★10年) in a
                 # message that tells its reader to keep quiet (千万别跟别人讲): a marked paper
@@ -1163,6 +1175,22 @@ def _windows(
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}(?:（|$)")
 
 
+#: the detectors of circulation limits and work-secret statements, whose finds in a lesson's
+#: sentences are the rules it teaches (forty-fifth round)
+LESSON_TAUGHT = frozenset({"circulation_marker", "work_secret_statement"})
+
+
+def _taught_marking(text: str, hit: _Hit) -> bool:
+    """Is ``hit`` (in a lesson's document) a circulation limit or a work-secret statement written
+    after words on its line, not in brackets: a rule taught, not the lesson's own tag?"""
+    return (
+        hit.kind == "detector"
+        and hit.rule in LESSON_TAUGHT
+        and after_words(text, hit.start)
+        and not _bracketed(text, hit.start)
+    )
+
+
 def _bracketed(text: str, start: int) -> bool:
     """Does a bracket open just before ``start`` (a title's tag: 征兵工作培训（内部资料）)?"""
     return text[max(0, start - 4) : start].rstrip(" \t\u3000")[-1:] in ("（", "(", "【", "[", "〔")
@@ -1251,6 +1279,13 @@ class _Context:
                         break
             if self.instructed is not None:
                 break
+        #: (forty-fifth round) segments of documents titled as a lesson (工作秘密的识别与管理 /
+        #: 县法院保密办　干警培训): a circulation limit written after words on its line there is
+        #: the rule taught (…的文件不得上传互联网), as the markers above already read it
+        self.lesson = {
+            i for name, members in documents.items() if "培训标题" in signals_of(name)
+            for i in members
+        }  # fmt: skip
         titled = 0
         #: (forty-first round) segments of documents that show one public signal, too few to
         #: read as published by structure alone (see ``Engine._in_public``)

@@ -11,6 +11,10 @@ before their release, the public line beside the real reason, a case review comm
   (督查组的意见还没有报县委主要领导).
 - Work secret's words: a case review committee (案审会, 案件审理委员会), an interview's chief
   examiner (主考官), an inspection team's findings (督查组反馈, 督查组意见), a surprise check (突查).
+- A lesson's document (its title or subtitle names the training) teaches the circulation limits
+  its sentences name (…的文件不得上传互联网, 讨论情况不得对外透露): they are not its own marks.
+- A court's and a land table's procedural words: a private hearing (不公开审理) and judgments not
+  put online (不公开文书) are no limit on a paper (the bare 不公开 left the near rules).
 - Public forms that pass: a volunteers' sign-up chain (在群里接龙 … 门口集合: 接龙 is a sign-up,
   not a petition's organiser, unless it goes with a trip to the government or a banner), a
   secrecy lesson's table of where markings go (a 示例 column with 密级：秘密 in a lesson: an
@@ -45,6 +49,8 @@ from tests.support.scans import (
     marker_words,
 )
 from tests.test_detection_families import _attach, docx, mail
+from tests.test_detection_personnel4 import pptx
+from tests.test_detection_round42 import csv
 
 SCOPE = Path(__file__).resolve().parent.parent / "config" / "scope"
 
@@ -144,6 +150,40 @@ PUBLIC: Public = {
             "县司法局\n2026年12月3日",
         ),
     ),
+    "a deck on work secrets whose subtitle names the training": (
+        "kejian.pptx",
+        pptx(
+            [
+                ("工作秘密的识别与管理", ["区法院保密办　干警培训"]),
+                ("什么是工作秘密", ["例如：审委会讨论记录、合议庭评议情况、未公布的考评结果"]),
+                ("管理要求", ["标注“工作秘密”的文件不得上传互联网", "审委会讨论情况不得对外透露"]),
+                ("典型问题", ["把仅供参阅的简报拍照发到同学群", "与当事人私下谈论合议情况"]),
+            ]
+        ),
+    ),
+    "a court's hearing schedule with a private hearing": (
+        "paiqi.csv",
+        csv(
+            [
+                ["开庭日期", "时间", "法庭", "案由", "审判长"],
+                ["2026-12-15", "09:00", "第一法庭", "民间借贷纠纷", "程佳"],
+                ["2026-12-16", "14:30", "第二法庭", "房屋征收补偿决定", "付春燕"],
+                ["2026-12-17", "09:30", "第三法庭", "离婚纠纷（不公开审理）", "邢文静"],
+                ["2026-12-18", "10:00", "石渠法庭", "金融借款合同纠纷", "陆青禾"],
+            ]
+        ),
+    ),
+    "a court's published caseload with its unpublished judgments counted": (
+        "shuju.csv",
+        csv(
+            [
+                ["指标", "数值", "说明"],
+                ["新收案件", "2634件", "含旧存"],
+                ["审结案件", "2419件", ""],
+                ["裁判文书上网数", "1863篇", "不公开文书按规定另行说明"],
+            ]
+        ),
+    ),
 }
 
 scanned, test_sensitive_family_is_held, test_public_form_passes = family_tests(
@@ -174,6 +214,12 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("以上建议尚未告知本人。", "尚未告知本人"),
         ("下周三突查，也别提前去摸情况。", "别提前去摸情况"),
         ("督查组的意见目前还没有报县委主要领导。", "还没有报县委主要领导"),
+        ("对外宣传稿里写“各项指标全面达标”。", "对外宣传稿里写"),
+        ("公开说法为“订单季节性下滑”。", "公开说法为"),
+        (
+            "对外维持“企业经营调整、管委会积极协调”口径。",
+            "对外维持“企业经营调整、管委会积极协调”口径",
+        ),
     ],
 )
 def test_spoken_limits_are_evidence(text: str, found: str) -> None:
