@@ -71,6 +71,7 @@ NOT_TRAINED = (
     *("blind137", "blind138", "blind139", "blind140"),
     *("blind141", "blind142", "blind143", "blind144", "blind147", "blind148"),
     *("blind149", "blind150", "blind151", "blind152"),
+    *("blind153", "blind154", "blind155", "blind156"),
 )
 
 

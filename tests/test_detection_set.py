@@ -257,6 +257,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind150", "ev-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind151", "ew-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind152", "ex-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind153", "ey-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind154", "ez-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind155", "fa-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind156", "fb-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -311,6 +315,7 @@ RETIRED = (
     "blind137", "blind138", "blind139", "blind140",
     "blind141", "blind142", "blind143", "blind144",
     "blind147", "blind148", "blind149", "blind150", "blind151", "blind152",
+    "blind153", "blind154", "blind155", "blind156",
 )  # fmt: skip
 UNREAD = (
     "clean2",
