@@ -274,6 +274,9 @@ _LATER = (
     "换届后",
     "下次会议",
     "下次会上",
+    # (forty-fifth round) next week's meeting (最终排名下周一再定)
+    "下周",
+    "下周一",
 )
 _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
 # A decision put off (放一放, 明年再说, 还没定, 等部务会定) says a matter is pending, not that it is
@@ -380,7 +383,7 @@ _HUSH_BRANCHES = (
     r"对外[^\n，。；,;]{0,6}?(?:解释|说明|表述|宣称|发布|回应|答复|称)[ \t]*(?:为|是|成|按)[ \t]*[“\"「]",
     # (forty-fifth round) what the outside is told in writing or in words (对外宣传稿里写“各项指标
     # 全面达标”, 对外就说“正常轮换”)
-    r"对外[^\n，。；,;“\"「]{0,6}?(?:写|说|讲)[成为是]?(?=[ \t]*[“\"「])",
+    r"对外[^\n，。；,;“\"「]{0,6}?(?:写|说|讲)(?:的是|成|为|是)?(?=[ \t]*[“\"「])",
     r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
     # (forty-fifth round) the public line named beside the real reason (对外发布的口径为“检修”,
     # 对外继续沿用“水系修复”的说法)
@@ -477,6 +480,16 @@ _HUSH_BRANCHES = (
         ),
     ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
+    # (forty-fifth round) a result not to be put out yet (最终排名下周一再定，先别公布; 暂不公布
+    # is also what a police notice says of a suspect, and is not listed)
+    (
+        r"(?:先别|先不要|先不|暂时别)(?:公布|公开|发布|通报|张贴|挂网|上墙)",
+        tuple(
+            f"{no}{out}"
+            for no in ("先别", "先不要", "先不", "暂时别")
+            for out in ("公布", "公开", "发布", "通报", "张贴", "挂网", "上墙")
+        ),
+    ),
     # (forty-fifth round) figures given to a reporter ahead of their release: not to be printed
     # yet (现在不能见报, 先别发稿), kept out of the story (这个你千万别写), usable once published
     # (等统计局月底发布了你才能用)

@@ -265,6 +265,10 @@ _BARE = re.compile(rf"^[ \t　【〔\[(（]*({_LEVEL})[ \t　】〕\])）]*\r?$"
 
 
 _LEVEL_WORD = re.compile(_LEVEL)
+#: the column of a declassification list that gives each paper's former level
+_FORMER_LEVEL = re.compile(
+    r"(?:^|[\t|,])[ \t]*(?:原密级|原定密级|解密前密级)[ \t]*(?:$|[\t|,])", re.MULTILINE
+)
 
 
 def _on_lines(
@@ -295,9 +299,12 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
         if _cited(text, m.start(), end):
             continue
         hits.append((m.start(), end, re.sub(r"\s+", "", m.group()).rstrip()))
+    # (forty-fifth round) a list of papers declassified gives each its former level (原密级):
+    # those cells mark no paper now
+    former = _FORMER_LEVEL.search(text) is not None
     for m in _on_lines(_BARE, _LEVEL_WORD, text):
         start, end = m.span(1)
-        if _overlaps(hits, start, end) or _cited(text, start, end):
+        if former or _overlaps(hits, start, end) or _cited(text, start, end):
             continue
         hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
     if "密级" in text:

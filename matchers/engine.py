@@ -1181,14 +1181,25 @@ LESSON_TAUGHT = frozenset({"circulation_marker", "work_secret_statement"})
 
 
 def _taught_marking(text: str, hit: _Hit) -> bool:
-    """Is ``hit`` (in a lesson's document) a circulation limit or a work-secret statement written
-    after words on its line, not in brackets: a rule taught, not the lesson's own tag?"""
+    """Is ``hit`` (in a lesson's document) a circulation limit or a work-secret statement in a
+    sentence of its line, not in brackets: a rule taught, not the lesson's own tag?"""
     return (
         hit.kind == "detector"
         and hit.rule in LESSON_TAUGHT
-        and after_words(text, hit.start)
+        and _in_lesson(text, hit.start, hit.end)
         and not _bracketed(text, hit.start)
     )
+
+
+def _in_lesson(text: str, start: int, end: int, word: str = "") -> bool:
+    """Is the marker at ``text[start:end]`` part of what a lesson says, not its tag: words stand
+    before it on its line, or after it (内部资料、征求意见稿都要按规定管理), or it is an instruction
+    in words (对外发布以正式公开文件为准)? A printed marker alone on its line is the tag."""
+    if after_words(text, start) or (word and marker_label(word).startswith("内部交代")):
+        return True
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    return bool(rest.strip(" \t\u3000】〕])）★*:：，,、。;；"))
 
 
 def _bracketed(text: str, start: int) -> bool:
@@ -1255,13 +1266,15 @@ class _Context:
                     continue  # 保密知识培训要点：不要在微信群里说工作秘密 — a rule taught
                 if (
                     "培训标题" in found
-                    and after_words(folded.text, fstart)
+                    and _in_lesson(folded.text, fstart, fend, word)
                     and (is_public(found) or not _bracketed(folded.text, fstart))
                 ):
                     # a lesson's example (误将内部讨论稿上网; a slide's 在微信群里转发内部材料),
                     # not the text's marker; (forty-first round) also where the lesson shows no
                     # second public signal (a deck titled …培训), unless it is the lesson's own
-                    # tag opening in brackets (征兵工作培训（内部资料）)
+                    # tag opening in brackets (征兵工作培训（内部资料）); (forty-fifth round) and a
+                    # slide's item that opens with a marker (内部资料、征求意见稿…都要按规定管理)
+                    # or gives an instruction (对外发布以正式公开文件为准): rules taught
                     continue
                 if is_public(found) and in_sentence(folded.text, fstart, fend):
                     if is_circulation(word) and written_as_published(folded.text):
