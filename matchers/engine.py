@@ -337,14 +337,20 @@ class Engine:
                     )
                     for i, (segment, hits) in enumerate(per_segment)
                 ]
-            if context.lesson:
+            taught = any(
+                hit.kind == "detector" and hit.rule in LESSON_TAUGHT
+                for _, hits in per_segment
+                for hit in hits
+            )
+            lesson = context.lesson() if taught else set()
+            if lesson:
                 per_segment = [
                     (
                         segment,
                         [
                             hit
                             for hit in hits
-                            if not (i in context.lesson and _taught_marking(segment.text, hit))
+                            if not (i in lesson and _taught_marking(segment.text, hit))
                         ],
                     )
                     for i, (segment, hits) in enumerate(per_segment)
@@ -1292,13 +1298,8 @@ class _Context:
                         break
             if self.instructed is not None:
                 break
-        #: (forty-fifth round) segments of documents titled as a lesson (工作秘密的识别与管理 /
-        #: 县法院保密办　干警培训): a circulation limit written after words on its line there is
-        #: the rule taught (…的文件不得上传互联网), as the markers above already read it
-        self.lesson = {
-            i for name, members in documents.items() if "培训标题" in signals_of(name)
-            for i in members
-        }  # fmt: skip
+        self._documents = documents
+        self._signals_of = signals_of
         titled = 0
         #: (forty-first round) segments of documents that show one public signal, too few to
         #: read as published by structure alone (see ``Engine._in_public``)
@@ -1319,6 +1320,16 @@ class _Context:
         # (…审计结果公告) and nothing says it is internal: the model's reading of its style is
         # not evidence against its own title
         self.titled = bool(self._private) and titled == len(self._private)
+
+    def lesson(self) -> set[int]:
+        """(forty-fifth round) The segments of documents titled as a lesson (工作秘密的识别与管理 /
+        县法院保密办　干警培训): a circulation limit in a sentence there is the rule taught (…的
+        文件不得上传互联网), as the markers above already read it. Asked only where such a limit
+        was found (the signals of every document are read then)."""
+        return {
+            i for name, members in self._documents.items() if "培训标题" in self._signals_of(name)
+            for i in members
+        }  # fmt: skip
 
     @property
     def long_enough(self) -> bool:
