@@ -72,6 +72,7 @@ NOT_TRAINED = (
     *("blind141", "blind142", "blind143", "blind144", "blind147", "blind148"),
     *("blind149", "blind150", "blind151", "blind152"),
     *("blind153", "blind154", "blind155", "blind156"),
+    *("blind157", "blind158", "blind159", "blind160"),
 )
 
 

@@ -261,6 +261,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind154", "ez-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind155", "fa-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind156", "fb-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind157", "fc-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind158", "fd-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind159", "fe-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind160", "ff-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -316,6 +320,7 @@ RETIRED = (
     "blind141", "blind142", "blind143", "blind144",
     "blind147", "blind148", "blind149", "blind150", "blind151", "blind152",
     "blind153", "blind154", "blind155", "blind156",
+    "blind157", "blind158", "blind159", "blind160",
 )  # fmt: skip
 UNREAD = (
     "clean2",
