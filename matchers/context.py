@@ -81,6 +81,8 @@ _DRAFT = (
     *("考官使用", "考官用", "考官专用", "评委专用", "评委使用", "监考专用", "内部汇总"),
     # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
     *("(初步)", "(拟)", "(稿)", "(第二轮)", "(第三轮)"),
+    # (forty-fifth round) a notice still being drafted: …情况的通报（拟稿）
+    "(拟稿)",
     # … and figures not yet checked, also at a tag's end (成绩（阅卷组12月6日合成，未审核）)
     *(
         f"{lead}{state})"
@@ -384,6 +386,31 @@ _HUSH_BRANCHES = (
     # (forty-fifth round) what the outside is told in writing or in words (对外宣传稿里写“各项指标
     # 全面达标”, 对外就说“正常轮换”)
     r"对外[^\n，。；,;“\"「]{0,6}?(?:写|说|讲)(?:的是|成|为|是)?(?=[ \t]*[“\"「])",
+    # … the reason given outside (对外及医院告示张贴的理由为"系统升级"), a pretext for now (暂以
+    # 系统升级名义停止结算)
+    (
+        r"对外[^\n，。；,;“\"「]{0,12}?理由(?:为|是)(?=[ \t]*[“\"「])|暂以[^\n，。；,;]{1,10}?名义",
+        ("理由为", "理由是", "名义"),
+    ),
+    # … and talk forbidden (要求大家不要议论，谁在外面说出去谁负责)
+    (
+        r"谁[^\n，。；,;]{0,6}?说出去谁负责|大家(?:都)?(?:不要|别|不准|不许)(?:议论|外传|乱说)",
+        (
+            "说出去谁负责",
+            "不要议论",
+            "别议论",
+            "不准议论",
+            "不许议论",
+            "不要外传",
+            "别外传",
+            "不准外传",
+            "不许外传",
+            "不要乱说",
+            "别乱说",
+            "不准乱说",
+            "不许乱说",
+        ),
+    ),
     r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
     # (forty-fifth round) the public line named beside the real reason (对外发布的口径为“检修”,
     # 对外继续沿用“水系修复”的说法)

@@ -264,6 +264,11 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("对外我们说的是“系统数据迁移造成的个别差错”。", "对外我们说的是"),
         ("最终排名下周一再定，先别公布。", "先别公布"),
         ("名单先不公布。", "先不公布"),
+        ("对外及医院告示张贴的理由为“系统升级”。", "对外及医院告示张贴的理由为"),
+        ("经与公安商量，暂以系统升级名义停止结算。", "暂以系统升级名义"),
+        ("主任要求大家不要议论，谁在外面说出去谁负责。", "大家不要议论"),
+        ("主任要求大家不要议论，谁在外面说出去谁负责。", "谁在外面说出去谁负责"),
+        ("关于部分学员违反纪律情况的通报（拟稿）\n经校委会研究", "(拟稿)"),
     ],
 )
 def test_spoken_limits_are_evidence(text: str, found: str) -> None:
@@ -286,6 +291,7 @@ def test_a_step_not_yet_taken_is_put_off(word: str) -> None:
         "发布会后才能进入会场。",  # no figures held back
         "犯罪嫌疑人身份暂不公布。",  # what a police notice tells the public
         "费用下个月再报。",  # an expense claim put off
+        "以“工作经费”名义截留补助资金。",  # a published case's pretext, no instruction
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
