@@ -265,6 +265,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind158", "fd-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind159", "fe-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind160", "ff-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind161", "fg-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind162", "fh-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -326,7 +328,7 @@ UNREAD = (
     "clean2",
     *(f"blind{n}" for n in range(49, 75)),
     *(f"blind{n}" for n in (83, 84, 87, 88, 93, 94, 105, 106, 117, 118)),
-    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146)),
+    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162)),
 )
 
 
