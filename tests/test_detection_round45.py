@@ -269,6 +269,8 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("主任要求大家不要议论，谁在外面说出去谁负责。", "大家不要议论"),
         ("主任要求大家不要议论，谁在外面说出去谁负责。", "谁在外面说出去谁负责"),
         ("关于部分学员违反纪律情况的通报（拟稿）\n经校委会研究", "(拟稿)"),
+        ("试块强度不合格，先别出正式报告，我明天汇报。", "先别出正式报告"),
+        ("死亡人数和无证生产这些一律不写。", "一律不写"),
     ],
 )
 def test_spoken_limits_are_evidence(text: str, found: str) -> None:
