@@ -1239,6 +1239,8 @@ class _Context:
         self._style: Judgement | None = None  # the style model's, once asked
         self._worded: bool | None = None  # words enough for a model head (once asked)
         self._long: bool | None = None  # … and for a head on its own (once asked)
+        #: the model's judgement of the paragraph of a marker (once asked, per marker)
+        self._passages: dict[tuple[int, int, int, str], Judgement | None] = {}
         title = "".join(s.text for s in segments if s.location == "主题")
         documents: dict[str, list[int]] = defaultdict(list)
         for i, segment in enumerate(segments):
@@ -1404,8 +1406,14 @@ class _Context:
         self, segments: Sequence[Segment], marker: tuple[int, int, int, str]
     ) -> Judgement | None:
         """The model's judgement of the paragraph that holds ``marker`` (with the paragraph
-        before it where it is short), where that is a passage of prose in a longer text."""
-        text = segments[marker[0]].text
+        before it where it is short), where that is a passage of prose in a longer text (made
+        once per message, whichever tables ask)."""
+        if marker not in self._passages:
+            self._passages[marker] = self._judge_passage(segments[marker[0]].text, marker)
+        return self._passages[marker]
+
+    @staticmethod
+    def _judge_passage(text: str, marker: tuple[int, int, int, str]) -> Judgement | None:
         begin = text.rfind("\n", 0, marker[1]) + 1
         end = text.find("\n", marker[2])
         end = len(text) if end < 0 else end
