@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
 
-from matchers.detectors import LESSON_WORDS, _cited, lesson_title
+from matchers.detectors import LESSON_WORDS, cited_marking, lesson_title
 from matchers.keywords import Literals
 from matchers.prefilter import required_words
 from matchers.style import default_model
@@ -289,6 +289,12 @@ _AGAIN = ("说", "定", "议", "报", "考虑", "研究")
 _DEFERRALS: list[str] = []
 
 
+def _each(heads: tuple[str, ...], tails: tuple[str, ...]) -> tuple[str, ...]:
+    """Every head joined to every tail: a branch's anchors where its words are built that way
+    (还没 … 上报, 先别 … 公布)."""
+    return tuple(head + tail for head in heads for tail in tails)
+
+
 def _deferral(branch: str | tuple[str, tuple[str, ...]]) -> str | tuple[str, tuple[str, ...]]:
     """A hush branch that puts a decision off (see :func:`put_off`)."""
     _DEFERRALS.append(branch if isinstance(branch, str) else branch[0])
@@ -401,21 +407,7 @@ _HUSH_BRANCHES = (
     # … and talk forbidden (要求大家不要议论，谁在外面说出去谁负责)
     (
         r"谁[^\n，。；,;]{0,6}?说出去谁负责|大家(?:都)?(?:不要|别|不准|不许)(?:议论|外传|乱说)",
-        (
-            "说出去谁负责",
-            "不要议论",
-            "别议论",
-            "不准议论",
-            "不许议论",
-            "不要外传",
-            "别外传",
-            "不准外传",
-            "不许外传",
-            "不要乱说",
-            "别乱说",
-            "不准乱说",
-            "不许乱说",
-        ),
+        ("说出去谁负责", *_each(("不要", "别", "不准", "不许"), ("议论", "外传", "乱说"))),
     ),
     r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
     # (forty-fifth round) the public line named beside the real reason (对外发布的口径为“检修”,
@@ -450,10 +442,8 @@ _HUSH_BRANCHES = (
         (
             r"(?:还没有?|尚未|还未)(?:报|上报|报告|报给|报送|呈报)[^\n，。；,;]{0,8}?"
             r"(?:领导|书记|县长|市长|区长|镇长|乡长|主任|局长)",
-            tuple(
-                f"{no}{up}"
-                for no in ("还没", "还没有", "尚未", "还未")
-                for up in ("报", "上报", "报告", "报给", "报送", "呈报")
+            _each(
+                ("还没", "还没有", "尚未", "还未"), ("报", "上报", "报告", "报给", "报送", "呈报")
             ),
         )
     ),
@@ -506,21 +496,16 @@ _HUSH_BRANCHES = (
     (
         r"(?:不|不要|别|不能)(?:写进|写到|写入|写在|列入|进入)[^\n，。；,;]{0,6}?"
         r"(?:合同|协议|正本|文件|纪要|记录|方案|文本|材料|稿)",
-        tuple(
-            f"{no}{put}"
-            for no in ("不", "不要", "别", "不能")
-            for put in ("写进", "写到", "写入", "写在", "列入", "进入")
-        ),
+        _each(("不", "不要", "别", "不能"), ("写进", "写到", "写入", "写在", "列入", "进入")),
     ),
     r"(?:别写|不要写|不能写|不得写)[“\"「]",
     # (forty-fifth round) a result not to be put out yet (最终排名下周一再定，先别公布; 暂不公布
     # is also what a police notice says of a suspect, and is not listed)
     (
         r"(?:先别|先不要|先不|暂时别)(?:公布|公开|发布|通报|张贴|挂网|上墙)",
-        tuple(
-            f"{no}{out}"
-            for no in ("先别", "先不要", "先不", "暂时别")
-            for out in ("公布", "公开", "发布", "通报", "张贴", "挂网", "上墙")
+        _each(
+            ("先别", "先不要", "先不", "暂时别"),
+            ("公布", "公开", "发布", "通报", "张贴", "挂网", "上墙"),
         ),
     ),
     # (forty-fifth round) figures given to a reporter ahead of their release: not to be printed
@@ -668,7 +653,7 @@ _HUSH_BRANCHES = (
     # only with the audit's own words: 未与群众充分沟通 is a published bulletin's fault found)
     (
         r"(?:先不|暂不|先别|暂时不)(?:对|跟|和|向)(?!外)[^\n，。；,;]{1,8}?(?:讲|说|透露|透底)",
-        tuple(f"{lead}{to}" for lead in ("先不", "暂不", "先别", "暂时不") for to in "对跟和向"),
+        _each(("先不", "暂不", "先别", "暂时不"), tuple("对跟和向")),
     ),
     r"交个底|(?:你|你们)自己(?:心里)?掌握|只能说到这",
     # (… not to be known by those it is for: 题目不要给学生知道; findings not yet fed back,
@@ -779,7 +764,7 @@ _HUSH_BRANCHES = (
     # 发的), the line a report is to be written to (材料先按“个别违规”写)
     (
         r"(?:消息|风声|口风|名单|数字|结果|底数|情况)[^\n，。；,;]{0,2}?(?:暂不|先不|先别|别|不要)(?:放|透|漏|露)",
-        tuple(f"{no}{act}" for no in ("暂不", "先不", "先别", "别", "不要") for act in "放透漏露"),
+        _each(("暂不", "先不", "先别", "别", "不要"), tuple("放透漏露")),
     ),
     (
         r"(?:别|不要|千万别|不能)[^\n，。；,;]{0,6}?(?:说|讲|提)是?从?我(?:这儿|这里|这边|这)?"
@@ -920,7 +905,7 @@ _HUSH_BRANCHES = (
     (r"只能?你(?:一个人|自己)?知道", ("只你", "只能你")),
     (
         r"只在[^\n，。；,;]{1,8}?范围(?:内)?(?:知道|掌握|知悉)",
-        tuple(f"范围{n}{e}" for n in ("", "内") for e in ("知道", "掌握", "知悉")),
+        _each(("范围", "范围内"), ("知道", "掌握", "知悉")),
     ),
     (r"才(?:公布|发布|公示|对外)", ("才公布", "才发布", "才公示", "才对外")),
     # (thirty-eighth round) the copy destroyed once used (你看完删除, 印完从电脑里删掉, 核对完就
@@ -999,11 +984,7 @@ _HUSH_BRANCHES = (
         r"(?:(?:跟|和|向|给)[^\n，。；,;]{1,10}?(?:讲|说|透露|交底|通气)"
         # (… nor posted to a group chat: 确认前不要在网格员群里公布)
         r"|(?:在|往)[^\n，。；,;]{0,8}?群里?(?:公布|发布|发|说|传))",
-        tuple(
-            f"{no}{to}"
-            for no in ("不", "别", "不要", "不能", "不得")
-            for to in ("跟", "和", "向", "给", "在", "往")
-        ),
+        _each(("不", "别", "不要", "不能", "不得"), ("跟", "和", "向", "给", "在", "往")),
     ),
     (r"(?:先|只|仅|暂)(?:在)?内部(?:用|使用|参考)", ("内部用", "内部使用", "内部参考")),
     # names kept out of what is written (报告里只用总量，企业名字别出现)
@@ -1198,12 +1179,16 @@ def instruction(word: str) -> bool:
     return any(branch.fullmatch(word) for branch in _HUSH) and not put_off(word)
 
 
+def spoken(word: str) -> bool:
+    """Is the marker ``word`` an instruction in words about how the matter is handled (就说…, 先别
+    公布), not a document's printed marker (讨论稿, 内部资料)?"""
+    return word in _KEEP_IT_SET or any(branch.fullmatch(word) for branch in _HUSH)
+
+
 def marker_label(word: str) -> str:
     """What the officer reads for an internal-document marker: a document's own marker
     (内部文件标记“讨论稿”) or an instruction about how the matter is handled (内部交代“就说…”)."""
-    if word in _KEEP_IT_SET or any(branch.fullmatch(word) for branch in _HUSH):
-        return f"内部交代“{word}”"
-    return f"内部文件标记“{word}”"
+    return f"内部交代“{word}”" if spoken(word) else f"内部文件标记“{word}”"
 
 
 # Literal markers, found leftmost-longest in one C-speed pass (``iter_long``): 仅供内部参阅 is
@@ -1774,7 +1759,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     if "《" in before and "》" in after:
         return True
-    if _cited(text, start, end):
+    if cited_marking(text, start, end):
         # (thirty-sixth round) words reported in quotes, a sentence or more of them (书记说：“这个
         # 名单先不要上会，你们先排个方案。”), are an instruction passed on, not a phrase cited
         return not _utterance(text, start, end)

@@ -18,7 +18,7 @@ written twice is one person).
 - ``circulation_marker``: 仅供参阅, 请勿外传, 此件不公开 … (:mod:`matchers.context`).
 
 A marking quoted, introduced as an example, offered as a quiz option or written in the body of a
-teaching text is not the document's own (:func:`_cited`).
+teaching text is not the document's own (:func:`cited_marking`).
 - ``roster`` / ``roster_loose``: entries of a list of people, counted by rows
   (:mod:`matchers.roster`).
 """
@@ -295,7 +295,7 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
     hits: list[Hit] = []
     for m in _SECRECY.finditer(text):
         end = m.start() + len(m.group().rstrip())
-        if _cited(text, m.start(), end):
+        if cited_marking(text, m.start(), end):
             continue
         hits.append((m.start(), end, re.sub(r"\s+", "", m.group()).rstrip()))
     # (forty-fifth round) a list of papers declassified gives each its former level (原密级):
@@ -303,7 +303,7 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
     former = any(_column_head(text, m.start()) for m in _FORMER_LEVEL.finditer(text))
     for m in _on_lines(_BARE, _LEVEL_WORD, text):
         start, end = m.span(1)
-        if former or _overlaps(hits, start, end) or _cited(text, start, end):
+        if former or _overlaps(hits, start, end) or cited_marking(text, start, end):
             continue
         hits.append((start, end, re.sub(r"\s+", "", m.group(1))))
     if "密级" in text:
@@ -311,7 +311,7 @@ def secrecy_marking(text: str) -> Iterator[Hit]:
     title = _TITLED.match(text)
     if title is not None:
         start, end = title.span(1) if title.group(1) else title.span(2)
-        if not _overlaps(hits, start, end) and not _cited(text, start, end):
+        if not _overlaps(hits, start, end) and not cited_marking(text, start, end):
             hits.append((start, end, text[start:end]))
     yield from sorted(hits)
 
@@ -370,11 +370,12 @@ _OPTION_BEFORE = re.compile(
 )
 
 
-def _cited(text: str, start: int, end: int) -> bool:
+def cited_marking(text: str, start: int, end: int) -> bool:
     """A marking quoted in a sentence (标注“秘密★5年”), offered as a quiz answer (A. 秘密★1年),
     introduced as an example (例如标注为本件属工作秘密) or written in the body of a teaching text
     (a text titled 保密知识培训, 测试题, 学习解读 …) is an example, not the marking of the document
-    itself. In a teaching text a marking still counts where it stands on a line of its own."""
+    itself. In a teaching text a marking still counts where it stands on a line of its own. The
+    engine asks the same of a level a table's own regex finds (密级：秘密 in a lesson's table)."""
     line_start = text.rfind("\n", 0, start) + 1
     if _enclosed(text, line_start, start, end):
         return True
@@ -387,13 +388,6 @@ def _cited(text: str, start: int, end: int) -> bool:
     ):
         return True  # (forty-first round) under a heading that names it an example (标志示例)
     return taught(text, start, end)
-
-
-def cited_marking(text: str, start: int, end: int) -> bool:
-    """Is a marking that a table's own regex found at ``text[start:end]`` an example (quoted, a
-    quiz option, under an example heading, in a lesson's body) rather than the text's own? The
-    same test the marking detectors apply to what they find."""
-    return _cited(text, start, end)
 
 
 def taught(text: str, start: int, end: int) -> bool:
@@ -571,10 +565,10 @@ def work_secret_marking(text: str) -> Iterator[Hit]:
             continue
         bracketed = before.group().strip() != ""  # else it is the start of the line
         after = _AFTER_BRACKETED if bracketed else _AFTER_AT_LINE_START
-        if after.match(text, m.end()) and not _cited(text, m.start(), m.end()):
+        if after.match(text, m.end()) and not cited_marking(text, m.start(), m.end()):
             hits.append((m.start(), m.end(), "工作秘密"))
     for m in _INTERNAL.finditer(text):
-        if not _cited(text, m.start(), m.end()):
+        if not cited_marking(text, m.start(), m.end()):
             hits.append((m.start(), m.end(), re.sub(r"\s+", "", m.group())))
     # 内部资料 standing alone on a line: the cover of a deck, the head of a page (eleventh round)
     for m in _on_lines(_INTERNAL_ALONE, _INTERNAL_WORD, text):

@@ -44,6 +44,7 @@ from matchers.context import (
     marker_label,
     public_signals,
     put_off,
+    spoken,
     withheld_from_public,
     written_as_published,
 )
@@ -337,12 +338,8 @@ class Engine:
                     )
                     for i, (segment, hits) in enumerate(per_segment)
                 ]
-            taught = any(
-                hit.kind == "detector" and hit.rule in LESSON_TAUGHT
-                for _, hits in per_segment
-                for hit in hits
-            )
-            lesson = context.lesson() if taught else set()
+            limits = any(_lesson_limit(hit) for _, hits in per_segment for hit in hits)
+            lesson = context.lesson() if limits else set()
             if lesson:
                 per_segment = [
                     (
@@ -1186,12 +1183,16 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}(?:（|$)")
 LESSON_TAUGHT = frozenset({"circulation_marker", "work_secret_statement"})
 
 
+def _lesson_limit(hit: _Hit) -> bool:
+    """Is ``hit`` a circulation limit or a work-secret statement (what a lesson may teach)?"""
+    return hit.kind == "detector" and hit.rule in LESSON_TAUGHT
+
+
 def _taught_marking(text: str, hit: _Hit) -> bool:
     """Is ``hit`` (in a lesson's document) a circulation limit or a work-secret statement in a
     sentence of its line, not in brackets: a rule taught, not the lesson's own tag?"""
     return (
-        hit.kind == "detector"
-        and hit.rule in LESSON_TAUGHT
+        _lesson_limit(hit)
         and _in_lesson(text, hit.start, hit.end)
         and not _bracketed(text, hit.start)
     )
@@ -1201,7 +1202,7 @@ def _in_lesson(text: str, start: int, end: int, word: str = "") -> bool:
     """Is the marker at ``text[start:end]`` part of what a lesson says, not its tag: words stand
     before it on its line, or after it (内部资料、征求意见稿都要按规定管理), or it is an instruction
     in words (对外发布以正式公开文件为准)? A printed marker alone on its line is the tag."""
-    if after_words(text, start) or (word and marker_label(word).startswith("内部交代")):
+    if after_words(text, start) or (word and spoken(word)):
         return True
     line_end = text.find("\n", end)
     rest = text[end : len(text) if line_end < 0 else line_end]
