@@ -267,6 +267,14 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind160", "ff-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind161", "fg-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind162", "fh-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind163", "fi-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind164", "fj-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind165", "fk-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind166", "fl-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind167", "fm-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind168", "fn-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind169", "fo-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind170", "fp-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -323,12 +331,13 @@ RETIRED = (
     "blind147", "blind148", "blind149", "blind150", "blind151", "blind152",
     "blind153", "blind154", "blind155", "blind156",
     "blind157", "blind158", "blind159", "blind160",
+    "blind165", "blind166", "blind167", "blind168", "blind169", "blind170",
 )  # fmt: skip
 UNREAD = (
     "clean2",
     *(f"blind{n}" for n in range(49, 75)),
     *(f"blind{n}" for n in (83, 84, 87, 88, 93, 94, 105, 106, 117, 118)),
-    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162)),
+    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164)),
 )
 
 

@@ -8,7 +8,7 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20 |
-                                # blind21 … blind162 (blind splits: sources/<split>/, ids "b-…" … "z-…",
+                                # blind21 … blind170 (blind splits: sources/<split>/, ids "b-…" … "z-…",
                                 # "a-…", "l-…", "aa-…", "ab-…", "ac-…", "ad-…", "ae-…", "af-…", "ag-…", "ah-…", "ai-…", "aj-…",
                                 # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…", "bq-…", "br-…", "bs-…", "bt-…", "bu-…", "bv-…", "bw-…", "bx-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
@@ -112,10 +112,10 @@ and ``blind126`` (ids ``dw-…``, ``dx-…``), round 44's sealed pair (unread); 
 ``blind130`` (ids ``dy-…`` … ``eb-…``), round 44's later tuning splits, and ``blind131`` and
 ``blind132`` (ids ``ec-…``, ``ed-…``), round 44's second sealed pair (unread), and ``blind133`` …
 ``blind136`` (ids ``ee-…`` … ``eh-…``), round 44's later tuning splits, and ``blind137`` …
-``blind140`` (ids ``ei-…`` … ``el-…``), its last; ``blind141`` (ids ``em-…``), ``blind142`` (ids ``en-…``), ``blind143`` (ids ``eo-…``), ``blind144`` (ids ``ep-…``), ``blind145`` (ids ``eq-…``, sealed), ``blind146`` (ids ``er-…``, sealed), ``blind147`` (ids ``es-…``), ``blind148`` (ids ``et-…``), ``blind149`` (ids ``eu-…``), ``blind150`` (ids ``ev-…``), ``blind151`` (ids ``ew-…``), ``blind152`` (ids ``ex-…``), ``blind153`` (ids ``ey-…``), ``blind154`` (ids ``ez-…``), ``blind155`` (ids ``fa-…``), ``blind156`` (ids ``fb-…``), ``blind157`` (ids ``fc-…``), ``blind158`` (ids ``fd-…``), ``blind159`` (ids ``fe-…``), ``blind160`` (ids ``ff-…``), round 45's; ``blind161`` (ids ``fg-…``) and ``blind162`` (ids ``fh-…``), its last sealed pair.
+``blind140`` (ids ``ei-…`` … ``el-…``), its last; ``blind141`` (ids ``em-…``), ``blind142`` (ids ``en-…``), ``blind143`` (ids ``eo-…``), ``blind144`` (ids ``ep-…``), ``blind145`` (ids ``eq-…``, sealed), ``blind146`` (ids ``er-…``, sealed), ``blind147`` (ids ``es-…``), ``blind148`` (ids ``et-…``), ``blind149`` (ids ``eu-…``), ``blind150`` (ids ``ev-…``), ``blind151`` (ids ``ew-…``), ``blind152`` (ids ``ex-…``), ``blind153`` (ids ``ey-…``), ``blind154`` (ids ``ez-…``), ``blind155`` (ids ``fa-…``), ``blind156`` (ids ``fb-…``), ``blind157`` (ids ``fc-…``), ``blind158`` (ids ``fd-…``), ``blind159`` (ids ``fe-…``), ``blind160`` (ids ``ff-…``), round 45's; ``blind161`` (ids ``fg-…``) and ``blind162`` (ids ``fh-…``), its last sealed pair; round 46's: ``blind163`` (ids ``fi-…``, sealed), ``blind164`` (ids ``fj-…``, sealed), ``blind165`` (ids ``fk-…``), ``blind166`` (ids ``fl-…``), ``blind167`` (ids ``fm-…``), ``blind168`` (ids ``fn-…``), ``blind169`` (ids ``fo-…``), ``blind170`` (ids ``fp-…``).
 
 Run from the repository root:
-``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72|blind73|blind74|blind75|blind76|blind77|blind78|blind79|blind80|blind81|blind82|blind83|blind84|blind85|blind86|blind87|blind88|blind89|blind90|blind91|blind92|blind93|blind94|blind95|blind96|blind97|blind98|blind99|blind100|blind101|blind102|blind103|blind104|blind105|blind106|blind107|blind108|blind109|blind110|blind111|blind112|blind113|blind114|blind115|blind116|blind117|blind118|blind119|blind120|blind121|blind122|blind123|blind124|blind125|blind126|blind127|blind128|blind129|blind130|blind131|blind132|blind133|blind134|blind135|blind136|blind137|blind138|blind139|blind140|blind141|blind142|blind143|blind144|blind145|blind146|blind147|blind148|blind149|blind150|blind151|blind152|blind153|blind154|blind155|blind156|blind157|blind158|blind159|blind160|blind161|blind162]``
+``python benchmarks/detection/build.py [--split dev|holdout|blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12|blind13|blind14|blind15|blind16|blind17|blind18|blind19|clean|clean2|blind20|blind21|blind22|blind23|blind24|blind25|blind26|blind27|blind28|blind29|blind30|blind31|blind32|blind33|blind34|blind35|blind36|blind37|blind38|blind39|blind40|blind41|blind42|blind43|blind44|blind45|blind46|blind47|blind48|blind49|blind50|blind51|blind52|blind53|blind54|blind55|blind56|blind57|blind58|blind59|blind60|blind61|blind62|blind63|blind64|blind65|blind66|blind67|blind68|blind69|blind70|blind71|blind72|blind73|blind74|blind75|blind76|blind77|blind78|blind79|blind80|blind81|blind82|blind83|blind84|blind85|blind86|blind87|blind88|blind89|blind90|blind91|blind92|blind93|blind94|blind95|blind96|blind97|blind98|blind99|blind100|blind101|blind102|blind103|blind104|blind105|blind106|blind107|blind108|blind109|blind110|blind111|blind112|blind113|blind114|blind115|blind116|blind117|blind118|blind119|blind120|blind121|blind122|blind123|blind124|blind125|blind126|blind127|blind128|blind129|blind130|blind131|blind132|blind133|blind134|blind135|blind136|blind137|blind138|blind139|blind140|blind141|blind142|blind143|blind144|blind145|blind146|blind147|blind148|blind149|blind150|blind151|blind152|blind153|blind154|blind155|blind156|blind157|blind158|blind159|blind160|blind161|blind162|blind163|blind164|blind165|blind166|blind167|blind168|blind169|blind170]``
 (needs the ``bench`` extra: python-docx, openpyxl, python-pptx, reportlab, py7zr). Without
 ``--split`` every file is rebuilt and stale ones removed; with it only that split's files are
 written. Output is byte-for-byte reproducible: fixed dates, fixed MIME boundaries, fixed zip
@@ -316,6 +316,14 @@ BLIND_SPLITS = {
     "blind160": "ff-",
     "blind161": "fg-",
     "blind162": "fh-",
+    "blind163": "fi-",
+    "blind164": "fj-",
+    "blind165": "fk-",
+    "blind166": "fl-",
+    "blind167": "fm-",
+    "blind168": "fn-",
+    "blind169": "fo-",
+    "blind170": "fp-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
