@@ -68,6 +68,8 @@ _DRAFT = (
     *("内部说明", "内部处理意见"),
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
+    # (forty-sixth round) a record kept for oneself: 12月4日党委会记录（自己整理用）
+    *("(自己整理用)", "(个人整理用)", "(自用)"),
     # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
@@ -81,8 +83,13 @@ _DRAFT = (
     *("考官使用", "考官用", "考官专用", "评委专用", "评委使用", "监考专用", "内部汇总"),
     # (forty-second round) a paper's or a column's stage in a tag: 成绩统计（初步）, 等次（拟）
     *("(初步)", "(拟)", "(稿)", "(第二轮)", "(第三轮)"),
+    # (forty-sixth round) figures to be reported, beside the real ones (拟上报值, （拟上报）)
+    *("(拟上报)", "拟上报值"),
     # (forty-fifth round) a notice still being drafted: …情况的通报（拟稿）
     "(拟稿)",
+    # (forty-sixth round) a paper or column awaiting its decision: 处理建议（待审定）, 分配方案
+    # （待研究） — in read texts only sensitive ones (13); not （待定）, a schedule's open place
+    *("(待审定)", "(待研究)", "(待确定)", "(待核定)", "(待决定)"),
     # … and figures not yet checked, also at a tag's end (成绩（阅卷组12月6日合成，未审核）)
     *(
         f"{lead}{state})"
@@ -305,6 +312,8 @@ def _deferral(branch: str | tuple[str, tuple[str, ...]]) -> str | tuple[str, tup
 # the handling (拟处理, 处理意见) or the grade (拟定等次, 初定等次, 拟评级别)
 _PENDING_COLUMN = (
     r"拟处理(?:意见|方式|措施|结果|建议)?|(?:初步|建议|拟)处理意见|处理意见"
+    # (forty-sixth round) a disposal proposed (拟处置方式: six read texts, all sensitive)
+    r"|拟处置(?:意见|方式|措施|建议)?"
     r"|建议处理(?:意见|方式|措施)?|处理建议|拟定性"
     r"|(?:拟定|初定|拟评|建议|初评)(?:等次|等级|级别|档次)"
     # (forty-fourth round: a deduction proposed for each row, 责任人 | 拟扣分)
@@ -409,6 +418,20 @@ _HUSH_BRANCHES = (
         r"谁[^\n，。；,;]{0,6}?说出去谁负责|大家(?:都)?(?:不要|别|不准|不许)(?:议论|外传|乱说)",
         ("说出去谁负责", *_each(("不要", "别", "不准", "不许"), ("议论", "外传", "乱说"))),
     ),
+    # (forty-sixth round) asked to keep it (请各中队严格保密) or not to talk of it in a chat group
+    # (微信群里不要讨论, 不要在家族群里讨论): in read texts only sensitive ones say so, 49 of them
+    (
+        r"请[^\n。，；,;]{0,8}?严格保密|(?:不要|别|不得|严禁|请勿)在[^\n，。；,;]{0,6}?群里?(?:讨论|议论)"
+        r"|群里(?:不要|别|不得|严禁|请勿)(?:讨论|议论)",
+        (
+            "严格保密",
+            "群讨论",
+            "群议论",
+            "群里讨论",
+            "群里议论",
+            *_each(("群里",), ("不要", "别", "不得", "严禁", "请勿")),
+        ),
+    ),
     r"(?:就按|就说是|统一按)[^\n，。；,;]{1,10}?的?(?:说法|名义|理由)",
     # (forty-fifth round) the public line named beside the real reason (对外发布的口径为“检修”,
     # 对外继续沿用“水系修复”的说法)
@@ -434,6 +457,10 @@ _HUSH_BRANCHES = (
         r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?"
         r"(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布|上网|挂网)"
     ),
+    # (forty-sixth round) options left to a leader (局党组倾向方案（三），请县长定夺): a choice not yet
+    # made — in read texts only sensitive ones (8 and 60)
+    _deferral((r"请[^\n，。；,;]{0,5}?定夺", ("定夺",))),
+    _deferral((r"倾向于?(?:方案|意见)", ("倾向方案", "倾向于方案", "倾向意见", "倾向于意见"))),
     # (forty-second round) a result issued only once approved (您看是否要调整。审定后再印发通报)
     _deferral(r"(?:审定|审核|签批|审批)后再(?:印发|下发|通报|公布|发布|公示)"),
     # (forty-fifth round) findings not yet put to the leader (督查组的意见还没有报县委主要领导,
@@ -467,6 +494,27 @@ _HUSH_BRANCHES = (
         r"(?:暂|尚|还)?未(?:告知|通知)(?:企业|本人|当事人|对象|单位|村里|村民|家属)"
         r"(?=[ \t　]*(?:[\t|。；;\n]|$))",
         ("未告知", "未通知"),
+    ),
+    # (forty-sixth round) … also in the middle of a sentence (教育局那边还没通知家长，请委里协调)
+    (
+        r"(?:还没|尚未|还未)有?(?:通知|告知|告诉)(?:家长|本人|当事人|企业|村民|家属|学生|职工)",
+        (
+            "没通知",
+            "未通知",
+            "没告知",
+            "未告知",
+            "没告诉",
+            "未告诉",
+            "没有通知",
+            "没有告知",
+            "没有告诉",
+        ),
+    ),
+    # (… the press kept out until the release: 在区里统一发布前，学校不接受媒体采访)
+    (
+        r"(?:发布|公布|通报|公开)(?:之)?前[^\n。；;]{0,14}?(?:不接受|不得接受|谢绝|婉拒|不要接受)"
+        r"[^\n。；;]{0,4}?采访",
+        ("采访",),
     ),
     r"(?:还没|尚未|没有?)[^\n，。；,;]{0,6}?(?:通气|沟通|谈过|本人谈|找他谈|找她谈)",
     # (thirty-first round) learnt privately, not told (私下了解的，没跟村里讲)
@@ -514,6 +562,40 @@ _HUSH_BRANCHES = (
     (
         r"(?:不能|不要|别|先别|暂不|暂时不能|还不能|不得)(?:见报|登报|发稿|见诸报端)",
         ("见报", "登报", "发稿", "见诸报端"),
+    ),
+    # (forty-sixth round) … and what was said kept out of the story (这些你别写, 这个不能写进协议,
+    # 我跟你讲的这些别写进去: ten read texts, all sensitive)
+    (
+        r"(?:这些|这个|这事|这段|这部分|这块|这几条)(?:你|你们)?(?:先|千万|暂时)?(?:别|不要|不能)"
+        r"(?:写|登|报道|发出去)(?![错成好完起])",
+        _each(("别", "不要", "不能"), ("写", "登", "报道", "发出去")),
+    ),
+    # (… nor told to those who asked, 三家公司都在打听分数，我们没透露: four read texts, all
+    # sensitive)
+    (
+        r"(?:我们|我|都|均|一直)(?:没|没有|未)(?:透露|告诉|说)(?=[。，；,;\n])",
+        ("没透露", "没有透露", "未透露", "没告诉", "没有告诉", "未告诉", "没说", "没有说", "未说"),
+    ),
+    # (… and a paper tagged as some body's first findings: 问题台账（内部审计初步结果）)
+    (
+        r"\([^()\n]{1,8}初步(?:结果|测算|核实|数据|排名)\)",
+        ("初步结果)", "初步测算)", "初步核实)", "初步数据)", "初步排名)"),
+    ),
+    # (… nor let out by any channel before the result, 任何渠道都不能出去)
+    (
+        r"任何渠道[^\n，。；,;]{0,3}?都?(?:不能|不得|不要|别)(?:出去|外传|透露|发出|流出|泄露)",
+        ("任何渠道",),
+    ),
+    # (… nor told outside for now, 对外先不说超支的事: 32 read texts, all sensitive)
+    (
+        r"对外(?:先|暂|暂时|一律)?不(?:说|讲|提|透露)",
+        ("对外不", "对外先不", "对外暂不", "对外暂时不", "对外一律不"),
+    ),
+    # (… and a paper for one leader only, 只报张局, 请只报邱书记)
+    (
+        r"只(?:报|送|给|呈)[^\n，。；,;]{1,3}?(?:局|书记|县长|区长|主任|部长|镇长|乡长)(?:本人)?(?:看|阅)?"
+        r"(?=[。；，,\n]|$)",
+        ("只报", "只送", "只给", "只呈"),
     ),
     # (… and what is not to be brought up, 千万别提要调整: eighteen read sensitive texts, no other)
     (
@@ -646,7 +728,8 @@ _HUSH_BRANCHES = (
             ("部长定", "书记定", "领导定", "局长定", "县长定", "区长定", "拍板", "点头"),
         )
     ),
-    r"(?:先别跟|别跟|不要跟|先别和|别和|不要和)[^\n，。；,;]{1,8}?(?:说|讲|提|透底)",
+    # (forty-sixth round: reaching twelve characters, 先别跟乡镇和股室里其他人讲)
+    r"(?:先别跟|别跟|不要跟|先别和|别和|不要和)[^\n，。；,;]{1,12}?(?:说|讲|提|透底)",
     # (forty-third round) not told to those it concerns for now (先不对业主讲, 暂不向职工透露); a
     # bottom line confided (给你交个底), left to the reader to keep (你自己掌握, 只能说到这); findings
     # not yet shown to those they are about (尚未与被暗访单位见面, 还没跟医院交换意见; a bare 未
@@ -1073,9 +1156,11 @@ _HUSH_BRANCHES = (
     # may know (:func:`put_off`)
     _verified(
         (
-            rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?=[ ]*(?:[\t|,\r\n]|$))",
+            # (forty-sixth round: also with a tag, 处理建议（待审定）)
+            rf"(?<=[\t|, ])[ ]*(?:{_PENDING_COLUMN})(?:\([^)\n]{{1,6}}\))?(?=[ ]*(?:[\t|,\r\n]|$))",
             (
                 *("拟处理", "处理意见", "建议处理", "处理建议", "拟定性", "拟扣分", "建议扣分"),
+                "拟处置",
                 *(
                     f"{stage}{grade}"
                     for stage in ("拟定", "初定", "拟评", "建议", "初评")
@@ -1260,9 +1345,15 @@ _LESSON_TITLE = re.compile(
 )
 # (thirty-sixth round) a lesson's outline: two headings that ask or teach (什么是工作秘密,
 # 常见泄露途径, 怎么做, 如何防范) standing as lines of their own
+# (forty-sixth round) also headings that ask at their end (工作秘密是什么, 密级标志怎么认), name
+# the usual faults or risks (常见失误, 易发问题) or set a case to discuss (案例讨论): two such
+# lines stand in 86 read public texts and in no sensitive one
 _LESSON_HEADING = re.compile(
     r"^[ \t]*(?:[一二三四五六七八九十0-9]+[、.．][ \t]*)?"
-    r"(?:什么是|如何|怎样|怎么做|为什么要|常见的?[^\n，。]{0,6}(?:途径|误区|问题|情形|表现))"
+    r"(?:什么是|如何|怎样|怎么做|为什么要"
+    r"|常见的?[^\n，。]{0,6}(?:途径|误区|问题|情形|表现|失误|错误|标注|类型|做法|风险)"
+    r"|[^\n，。：:]{0,10}(?:是什么|为什么|怎么办|怎么认|怎么做)|易发[^\n，。]{0,4}"
+    r"|案例(?:讨论|点评|警示)|课后思考|思考题|讨论题)"
     r"[^\n，。]{0,14}[？?]?[ \t]*$",
     re.MULTILINE,
 )
@@ -1551,9 +1642,10 @@ _DECIDED_BEFORE = re.compile(
     # (twenty-sixth round) personal data withheld from a published table: 信访人信息不予公开
     r"|隐私|个人信息|人信息)[ \t，,、]*$"
 )
-# (thirty-fourth round: also a count, 不予公开\t11 in an annual report's table)
+# (thirty-fourth round: also a count, 不予公开\t11 in an annual report's table; forty-sixth round:
+# also a class of matters, 不予公开事项 in a catalogue of what is published)
 _DECIDED_AFTER = re.compile(
-    r"[ \t]*(?:的|范围|理由|情形|之列|信息|决定|告知书|[（(]|[,，|]?[ \t]*[0-9]+[ \t]*(?:件|条|$|\r?\n))"
+    r"[ \t]*(?:的|范围|理由|情形|之列|信息|事项|决定|告知书|[（(]|[,，|]?[ \t]*[0-9]+[ \t]*(?:件|条|$|\r?\n))"
 )
 
 
@@ -1832,6 +1924,23 @@ _SIGNAL_REACH = 6000
 _SEPARATOR = re.compile(r"[-—_=*~·.。 \t]+|-+ ?转发的邮件 ?-+|-+ ?原始邮件 ?-+")
 
 
+#: (forty-sixth round) a training's errands named after it (培训会场地, 培训报名, 培训改期): a
+#: mail about the meeting, not the lesson itself — what it says in sentences is its own
+#: (… and a campaign week's: 宪法宣传周物料和几件事)
+_ERRAND = re.compile(
+    f"(?:{'|'.join(LESSON_WORDS)})[^\\n，。,]{{0,3}}?"
+    r"(?:会场|场地|地点|改期|签到|报名|名额|费用|住宿|用餐|车辆|时间|调整|延期|物料|展板|横幅|布展)"
+)
+
+
+def training_errand(text: str, title: str = "") -> bool:
+    """Is a document's lesson title (:func:`public_signals`' 培训标题) only a training's errand
+    (the subject 周五培训会场地 over a note that also tells a ranking)?"""
+    head = [line.strip() for line in (title, *text.lstrip().split("\n", 2)[:2]) if line.strip()]
+    named = [line for line in head[:2] if _LESSON_TITLE.search(line)]
+    return bool(named) and all(_ERRAND.search(line) for line in named)
+
+
 def public_signals(text: str, title: str = "") -> list[str]:
     """The public-notice signals a document shows (two or more make a public text)."""
     if "\r" in text:  # a mail body keeps CRLF: the line-end signals (落款) must still see lines
@@ -1893,7 +2002,7 @@ def public_signals(text: str, title: str = "") -> list[str]:
         if _BODY_DATE_LINE.search(line):  # 蔺川区人民政府 2026年11月22日, on one line
             found.append("落款")
             break
-    if _SIGN_IN.search("\n".join(head[:3])):
+    if any(_SIGN_IN.search(line) and not _SENTENCE_MARK.search(line) for line in head[:3]):
         # (forty-fourth round) a sign-in sheet (…培训签到表, a 签到时间 column): who came, with
         # their posts — no read sensitive text has one, 121 published or harmless texts do
         found.append(SIGN_IN)
@@ -1906,6 +2015,9 @@ def public_signals(text: str, title: str = "") -> list[str]:
 
 #: a sign-in sheet's title or column
 _SIGN_IN = re.compile(r"签到表|签到时间|签到栏|签到签名")
+#: (forty-sixth round) a sentence's marks: a sign-in sheet's title or header has none (a mail
+#: that says 签到表打40份 is about a meeting, not its sheet)
+_SENTENCE_MARK = re.compile(r"[，。；！？;!?]")  # (a folded text's comma may be a CSV's)
 SIGN_IN = "签到表"
 
 #: a paper of lines prepared for answering (答问口径, 应答口径, 对外口径)

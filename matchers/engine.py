@@ -45,6 +45,7 @@ from matchers.context import (
     public_signals,
     put_off,
     spoken,
+    training_errand,
     withheld_from_public,
     written_as_published,
 )
@@ -1042,6 +1043,8 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
     if _cell(before, text[end:line_end]):  # a table cell of its own (a 密级 column, a form field)
         return True
     after = text[end:line_end].strip()
+    if _GLOSSED.match(after):
+        return False  # (forty-sixth round) a glossary's entry: 绝密★：最重要的国家秘密
     if _LEVELS_LISTED.match(after) or _LEVELS_LISTED_BEFORE.search(before):
         return False  # the levels listed (绝密★、机密★、秘密★): a lesson's, no paper has three
     if _closes_title(text[:line_start], before, after):
@@ -1051,6 +1054,9 @@ def marking_position(text: str, start: int, end: int, location: str) -> bool:
     return len(after) <= 30 and not _SENTENCE.search(after)
 
 
+#: (forty-sixth round) a marking followed by a colon and words: a lesson's gloss of the level
+#: (秘密★：一般的国家秘密), which no marked paper prints (one read text, public)
+_GLOSSED = re.compile(r"[0-9一二三四五六七八九十年长期 \t]*[：:][ \t　]*[^\s0-9]")
 #: (forty-third round) a marking beside another level, listed (绝密★、机密★、秘密★ 后面跟保密期限 on
 #: a training slide's line of its own)
 _LEVELS_LISTED = re.compile(r"[、，,/和或及与][ \t　]*(?:绝密|机密|秘密)")
@@ -1253,8 +1259,13 @@ class _Context:
         def signals_of(name: str) -> list[str]:
             if name not in signals:
                 text = "\n".join(folds[i].text for i in documents[name])
-                signals[name] = public_signals(text, fold(title).text if name == "" else "")
+                heading = fold(title).text if name == "" else ""
+                signals[name] = public_signals(text, heading)
+                if "培训标题" in signals[name] and training_errand(text, heading):
+                    errands.add(name)
             return signals[name]
+
+        errands: set[str] = set()  # documents whose lesson title is a training's errand
 
         self.internal: Evidence | None = None
         #: the first internal evidence that limits who may know (not a decision put off)
@@ -1275,6 +1286,7 @@ class _Context:
                     continue  # 保密知识培训要点：不要在微信群里说工作秘密 — a rule taught
                 if (
                     "培训标题" in found
+                    and document_of.get(i, "") not in errands
                     and _in_lesson(folded.text, fstart, fend, word)
                     and (is_public(found) or not _bracketed(folded.text, fstart))
                 ):
