@@ -428,6 +428,9 @@ LESSON_WORDS = (
     *("政策学习", "学习会", "专题学习", "集中学习"),
     # (forty-third round) a campaign's deck: 保密宣传月 (63 read texts, none sensitive)
     *("宣传月", "宣传周"),
+    # (forty-sixth round) a practice course: 工作秘密管理实务, 网络舆情应对实务 (19 read texts
+    # so titled, all published or harmless)
+    "实务",
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)

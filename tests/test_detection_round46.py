@@ -2,7 +2,7 @@
 outline, grain reserves' real stock, an interview's examiner grid.
 
 - Spoken limits: asked to keep it (请各中队严格保密), no talk in a chat group (不要在家族群里讨论,
-  群里不要讨论), kept out of the story (这些你别写), not told outside (对外先不说), for one leader
+  群里不要讨论), kept out of the story (这些你别写), nor said in the public script (主持词里也别念), not told outside (对外先不说), for one leader
   (只报张局), by no channel (任何渠道都不能出去), not told to those who asked (我们没透露), those
   concerned not told yet (还没通知家长), the press kept out until the release (统一发布前…不接受
   媒体采访), and a longer reach for 先别跟…讲; paper tags awaiting a decision (（待审定）), kept for
@@ -14,6 +14,7 @@ outline, grain reserves' real stock, an interview's examiner grid.
   its title or header, not by a sentence that mentions one (签到表打40份).
 - A lesson is also known by its outline: headings that ask at their end (工作秘密是什么, 密级标志
   怎么认), name the usual faults (常见失误, 易发问题) or set a case (案例讨论).
+- A practice course (…实务) is a lesson by its title.
 - Public forms that pass: a glossary of the levels (绝密★：最重要的国家秘密), a catalogue of what a
   body publishes (不予公开事项), a news release that says 守住保密底线 (a slogan, not a land
   negotiation's bottom line).
@@ -162,6 +163,16 @@ PUBLIC: Public = {
             ]
         ),
     ),
+    "a practice course's deck naming a bottom line among its rules": (
+        "zhaoshang.pptx",
+        pptx(
+            [
+                ("招商工作保密实务", ["——面向项目服务岗位"]),
+                ("什么是工作秘密", ["例如尚未公布的考核结果、正在研究的扶持政策"]),
+                ("常见失误", ["对外交流时透露谈判底线和尚未审定的支持政策"]),
+            ]
+        ),
+    ),
     "a catalogue of what a commission publishes": (
         "mulu.csv",
         csv(
@@ -215,6 +226,7 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("周五前出一个说明，只报张局。", "只报张局"),
         ("结果没出来之前，任何渠道都不能出去。", "任何渠道都不能出去"),
         ("三家公司都在打听分数，我们没透露。", "我们没透露"),
+        ("还没谈拢，主持词里也别念投资额。", "主持词里也别念"),
         ("部门绩效考核排名（待审定）", "(待审定)"),
         ("12月4日党委会记录（自己整理用）", "(自己整理用)"),
         ("案款清理问题台账（内部审计初步结果）", "(内部审计初步结果)"),
