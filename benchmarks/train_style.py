@@ -73,14 +73,9 @@ NOT_TRAINED = (
     *("blind149", "blind150", "blind151", "blind152"),
     *("blind153", "blind154", "blind155", "blind156"),
     *("blind157", "blind158", "blind159", "blind160"),
-    *(
-        "blind165",
-        "blind166",
-        "blind167",
-        "blind168",
-        "blind169",
-        "blind170",
-    ),
+    *("blind165", "blind166", "blind167", "blind168"),
+    *("blind169", "blind170", "blind171", "blind172"),
+    *("blind173", "blind174"),
 )
 
 

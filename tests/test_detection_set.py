@@ -275,6 +275,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind168", "fn-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind169", "fo-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind170", "fp-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind171", "fq-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind172", "fr-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind173", "fs-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind174", "ft-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -332,6 +336,7 @@ RETIRED = (
     "blind153", "blind154", "blind155", "blind156",
     "blind157", "blind158", "blind159", "blind160",
     "blind165", "blind166", "blind167", "blind168", "blind169", "blind170",
+    "blind171", "blind172", "blind173", "blind174",
 )  # fmt: skip
 UNREAD = (
     "clean2",
