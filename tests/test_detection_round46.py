@@ -15,6 +15,9 @@ outline, grain reserves' real stock, an interview's examiner grid.
 - A lesson is also known by its outline: headings that ask at their end (工作秘密是什么, 密级标志
   怎么认), name the usual faults (常见失误, 易发问题) or set a case (案例讨论).
 - A practice course (…实务) is a lesson by its title.
+- A past exam paper published for study keeps its header (绝密★启用前): spent, once the document
+  says it has been published since. A grain reserve's real stock needs its tonnage to be one.
+- Inspection targets matched with their inspectors before the visit (计划检查日期 beside 执法人员).
 - Public forms that pass: a glossary of the levels (绝密★：最重要的国家秘密), a catalogue of what a
   body publishes (不予公开事项), a news release that says 守住保密底线 (a slogan, not a land
   negotiation's bottom line).
@@ -108,6 +111,18 @@ SENSITIVE: Sensitive = {
             ]
         ),
     ),
+    "inspection targets matched with their inspectors": (
+        "work_secret",
+        "shuangsuiji.csv",
+        csv(
+            [
+                ["序号", "抽查对象", "抽查事项", "执法人员", "计划检查日期"],
+                [1, "南溪县佳美超市", "食品销售", "褚亮、房小雨", "1月8日"],
+                [2, "南溪县顺发加油站", "计量器具", "褚亮、房小雨", "1月9日"],
+                [3, "龙口镇福满楼酒家", "餐饮服务", "池文、戈丽", "1月12日"],
+            ]
+        ),
+    ),
     "a campaign week's errand mail with an unannounced visit": (
         "work_secret",
         "pufa.eml",
@@ -173,6 +188,26 @@ PUBLIC: Public = {
             ]
         ),
     ),
+    "a past exam paper published with its header": (
+        "zhenti.docx",
+        docx(
+            [
+                "2026年南溪市初中学业水平考试 数学试题",
+                "（本试题已于考试结束后由市教育考试院公开发布，供教学研究使用）",
+                "一、选择题（每小题3分，共30分）",
+                "1. -7 的绝对值是（　　）",
+            ],
+            header="绝密★启用前",
+        ),
+    ),
+    "a lesson naming a grain reserve's stock as a kind of secret": (
+        "zhaibian.eml",
+        mail(
+            "保密法规学习摘编",
+            "保密法律法规学习摘编（供干部自学）\n一、密级分为绝密、机密、秘密三级。\n二、农业领域常见"
+            "涉密事项：未公布的重大动物疫情、储备粮实际库存等，应按保密事项范围确定密级。\n机关党委",
+        ),
+    ),
     "a catalogue of what a commission publishes": (
         "mulu.csv",
         csv(
@@ -205,7 +240,8 @@ EVIDENCE = {
     "a night check's targets told to the squads": "内部交代“请各中队严格保密”",
     "an interview's examiner grid before the day": "主考官+考官2（邻近组合） 100",
     "a meeting's record kept for oneself": "(自己整理用)",
-    "a county's grain reserve stock reported": "粮库+实有（邻近组合） 100",
+    "a county's grain reserve stock reported": "储备粮的实际库存（吨数）（模式） 100",
+    "inspection targets matched with their inspectors": "计划检查日期+执法人员（邻近组合） 100",
     "an accident's agreed first release": "发布的口径（邻近组合）",
 }
 
