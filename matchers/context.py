@@ -445,7 +445,8 @@ _HUSH_BRANCHES = (
     r"(?![^\n，。]{0,8}(?:诈骗|骗|收受|索取|套取|公款|旅游|吃喝|敛财|侵占|挪用|募捐|集资|非法吸收|吸收公众"
     # (forty-first round) a published case of money held back under a pretext (以“工作经费”名义截留)
     r"|截留|虚报|冒领|克扣))",
-    r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住)",
+    # (forty-sixth round: also 避免被问执法情况, not 避免被问责)
+    r"(?<!为)避免被[^\n，。；,;]{0,4}?(?:发现|查出|列为|曝光|察觉|盯上|抓住|问(?!责))",
     _deferral(
         r"(?:部务会|常委会|书记会|党组会|党委会|办公会|常务会|碰头会|专题会|编委会|上会)(?:研究)?后?[再才]?定(?![义向价点期制])"
     ),
@@ -456,6 +457,14 @@ _HUSH_BRANCHES = (
         # (forty-third round: 等局长签字后再上网)
         r"[等待][^\n，。；,;]{1,10}?后再(?:统筹)?"
         r"(?:说|定|议|报|考虑|研究|安排|统筹|公示|公布|发布|上网|挂网)"
+    ),
+    # (forty-sixth round) a step still to come (本次为初核得分，尚需经区城管委审定: 31 read texts,
+    # all sensitive)
+    _deferral(
+        (
+            r"尚(?:需|须|待)[^\n，。；,;]{0,12}?(?:审定|研究|批准|审议|确认)(?!的)",
+            ("尚需", "尚须", "尚待"),
+        )
     ),
     # (forty-sixth round) options left to a leader (局党组倾向方案（三），请县长定夺): a choice not yet
     # made — in read texts only sensitive ones (8 and 60)
@@ -575,6 +584,32 @@ _HUSH_BRANCHES = (
     (
         r"(?:我们|我|都|均|一直)(?:没|没有|未)(?:透露|告诉|说)(?=[。，；,;\n])",
         ("没透露", "没有透露", "未透露", "没告诉", "没有告诉", "未告诉", "没说", "没有说", "未说"),
+    ),
+    # (… and a matter not to be raised for now: 这个你那边先别提)
+    (r"(?:这个|这事|此事|这件事)[^\n，。；,;]{0,6}?先别提", ("先别提",)),
+    # (… and publication held back on request: 县里要求缓公告, 已暂缓公布退出价格 — four read texts,
+    # all sensitive)
+    (r"缓(?:公告|公布|发布|公示|通报)", _each(("缓",), ("公告", "公布", "发布", "公示", "通报"))),
+    # (… and a paper tagged as before a body's step: 初评得分（评委会审议前）, 摸底（预公告发布前） — the
+    # bare （公示前） stands among the tags; twelve read texts so tagged, all sensitive)
+    (
+        r"\([^()\n]{1,6}(?:审议|审定|研究|公示|公布|发布|上会|审批|审核|定稿|讨论)前\)",
+        _each(
+            (
+                "审议",
+                "审定",
+                "研究",
+                "公示",
+                "公布",
+                "发布",
+                "上会",
+                "审批",
+                "审核",
+                "定稿",
+                "讨论",
+            ),
+            ("前)",),
+        ),
     ),
     # (… and a paper tagged as some body's first findings: 问题台账（内部审计初步结果）)
     (

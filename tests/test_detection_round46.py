@@ -8,7 +8,7 @@ outline, grain reserves' real stock, an interview's examiner grid.
   媒体采访), and a longer reach for 先别跟…讲; paper tags awaiting a decision (（待审定）), kept for
   oneself (（自己整理用）) or a body's first findings (（内部审计初步结果）); a column of the
   disposal proposed (拟处置方式, 处理建议（待审定）). Put off: options left to a leader (请县长定夺,
-  倾向方案).
+  倾向方案), a step still to come (尚需经区城管委审定).
 - A training's errand (the subject 周五培训会场地, 宣传周物料和几件事) is a mail about the meeting,
   not a lesson: what its sentences tell (先别跟…讲) is its own limit. A sign-in sheet is known by
   its title or header, not by a sentence that mentions one (签到表打40份).
@@ -263,6 +263,10 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("结果没出来之前，任何渠道都不能出去。", "任何渠道都不能出去"),
         ("三家公司都在打听分数，我们没透露。", "我们没透露"),
         ("还没谈拢，主持词里也别念投资额。", "主持词里也别念"),
+        ("职称评审初评得分（评委会审议前）", "(评委会审议前)"),
+        ("养殖场是扶贫项目，县里要求缓公告。", "缓公告"),
+        ("这个你那边先别提。", "这个你那边先别提"),
+        ("只派分管副局长，避免被问执法情况。", "避免被问"),
         ("部门绩效考核排名（待审定）", "(待审定)"),
         ("12月4日党委会记录（自己整理用）", "(自己整理用)"),
         ("案款清理问题台账（内部审计初步结果）", "(内部审计初步结果)"),
@@ -274,10 +278,17 @@ def test_spoken_limits_are_evidence(text: str, found: str) -> None:
     assert found in marker_words(text)
 
 
-@pytest.mark.parametrize("word", ["请县长定夺", "倾向方案"])
-def test_options_left_to_a_leader_are_put_off(word: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("局党组倾向方案（三），请县长定夺。", "请县长定夺"),
+        ("局党组倾向方案（三），请县长定夺。", "倾向方案"),
+        ("本次为初核得分，尚需经区城管委审定。", "尚需经区城管委审定"),
+    ],
+)
+def test_a_step_still_to_come_is_put_off(text: str, word: str) -> None:
     # they corroborate the table's words; they do not say who may know
-    assert word in marker_words(f"局党组{word}。")
+    assert word in marker_words(text)
     assert put_off(word)
 
 
@@ -289,6 +300,7 @@ def test_options_left_to_a_leader_are_put_off(word: str) -> None:
         "我没说错吧？",  # no one asked and refused
         "（待定）",  # a schedule's open place
         "对举报人信息严格保密。",  # a published promise, not asked of the reader
+        "压实责任，避免被问责。",  # accountability, not a question dodged
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
