@@ -75,7 +75,8 @@ NOT_TRAINED = (
     *("blind157", "blind158", "blind159", "blind160"),
     *("blind165", "blind166", "blind167", "blind168"),
     *("blind169", "blind170", "blind171", "blind172"),
-    *("blind173", "blind174"),
+    *("blind173", "blind174", "blind175", "blind176"),
+    *("blind177", "blind178"),
 )
 
 

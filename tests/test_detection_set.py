@@ -279,6 +279,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind172", "fr-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind173", "fs-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind174", "ft-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind175", "fu-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind176", "fv-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind177", "fw-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind178", "fx-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -337,6 +341,7 @@ RETIRED = (
     "blind157", "blind158", "blind159", "blind160",
     "blind165", "blind166", "blind167", "blind168", "blind169", "blind170",
     "blind171", "blind172", "blind173", "blind174",
+    "blind175", "blind176", "blind177", "blind178",
 )  # fmt: skip
 UNREAD = (
     "clean2",
