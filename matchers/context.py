@@ -101,6 +101,8 @@ _DRAFT = (
     *_PRELIMINARY,
     # a paper tagged as before its publication (测评结果（公示前）, 评估均价汇总（公告前）)
     *("(公示前)", "(公告前)", "(发布前)", "(未公示)", "(未公开)"),
+    # (forty-sixth round) … or not yet issued (暗访情况（未通报）: 27 read texts, all sensitive)
+    *("(未通报)", "(未发布)", "(未公布)", "(未印发)", "(未下发)"),
     # (thirty-ninth round) an exam paper's own tag before its use (数学试卷（启用前）)
     *("(启用前)", "(开考前)", "(考前)", "(考试前)"),
     # a request to a superior (妥否，请批示; 呈部长阅) and the confidential courier (机要交通):
@@ -584,6 +586,32 @@ _HUSH_BRANCHES = (
     (
         r"(?:我们|我|都|均|一直)(?:没|没有|未)(?:透露|告诉|说)(?=[。，；,;\n])",
         ("没透露", "没有透露", "未透露", "没告诉", "没有告诉", "未告诉", "没说", "没有说", "未说"),
+    ),
+    # (… and the answer set for whoever asks, 大厅那边如果有人问，一律说升级 — not 问起来统一说以公告为准,
+    # which sends them to the notice; the public line to issue, 对外公告就按“系统升级维护”发; and what
+    # is not reported up yet, 具体条数先不报, 结果暂不上报市质监站: in read texts only sensitive ones)
+    (
+        r"(?:有人问|问起来|问到|如果问|被问)[^。\n]{0,8}?(?:一律|就|统一)(?:说|讲|回答|答复)"
+        r"(?![^。\n]{0,2}(?:以|按|参照|详见))",
+        (
+            "一律说",
+            "一律讲",
+            "一律回答",
+            "一律答复",
+            "就说",
+            "就讲",
+            "就回答",
+            "就答复",
+            "统一说",
+            "统一讲",
+            "统一回答",
+            "统一答复",
+        ),
+    ),
+    (r"就按[“\"「][^”\"」\n]{1,24}[”\"」](?:发|写|说|报|对外)", ("就按",)),
+    (
+        r"(?:先不|暂不)(?:往上|向上|上)?报(?![名销到告])",
+        _each(("先不", "暂不"), ("报", "往上报", "向上报", "上报")),
     ),
     # (… and a matter not to be raised for now: 这个你那边先别提)
     (r"(?:这个|这事|此事|这件事)[^\n，。；,;]{0,6}?先别提", ("先别提",)),
@@ -1968,9 +1996,11 @@ _SEPARATOR = re.compile(r"[-—_=*~·.。 \t]+|-+ ?转发的邮件 ?-+|-+ ?原�
 #: (forty-sixth round) a training's errands named after it (培训会场地, 培训报名, 培训改期): a
 #: mail about the meeting, not the lesson itself — what it says in sentences is its own
 #: (… and a campaign week's: 宪法宣传周物料和几件事)
+#: (… and one that names the hour to be there: 周五面试工作人员培训，8点半到)
 _ERRAND = re.compile(
-    f"(?:{'|'.join(LESSON_WORDS)})[^\\n，。,]{{0,3}}?"
+    f"(?:{'|'.join(LESSON_WORDS)})(?:[^\\n，。,]{{0,3}}?"
     r"(?:会场|场地|地点|改期|签到|报名|名额|费用|住宿|用餐|车辆|时间|调整|延期|物料|展板|横幅|布展)"
+    r"|[^\n]{0,8}?[0-9]{1,2}(?:点|:[0-9]{2}))"
 )
 
 

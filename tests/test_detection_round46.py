@@ -267,6 +267,11 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("养殖场是扶贫项目，县里要求缓公告。", "缓公告"),
         ("这个你那边先别提。", "这个你那边先别提"),
         ("只派分管副局长，避免被问执法情况。", "避免被问"),
+        ("便民服务中心作风暗访情况（未通报）", "(未通报)"),
+        ("大厅那边如果有人问，一律说升级。", "有人问,一律说"),
+        ("对外公告就按“系统升级维护”发。", "就按“系统升级维护”发"),
+        ("具体条数先不报，等网安给结论。", "先不报"),
+        ("压实度不合格，结果暂不上报市质监站。", "暂不上报"),
         ("部门绩效考核排名（待审定）", "(待审定)"),
         ("12月4日党委会记录（自己整理用）", "(自己整理用)"),
         ("案款清理问题台账（内部审计初步结果）", "(内部审计初步结果)"),
@@ -301,6 +306,7 @@ def test_a_step_still_to_come_is_put_off(text: str, word: str) -> None:
         "（待定）",  # a schedule's open place
         "对举报人信息严格保密。",  # a published promise, not asked of the reader
         "压实责任，避免被问责。",  # accountability, not a question dodged
+        "群众问起来统一说以公告为准。",  # sent to the notice, no line of one's own
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
@@ -315,7 +321,12 @@ def test_a_sentence_about_a_sign_in_sheet_is_no_sheet() -> None:
 
 @pytest.mark.parametrize(
     ("title", "errand"),
-    [("周五培训会场地", True), ("宪法宣传周物料和几件事", True), ("保密知识培训课件", False)],
+    [
+        ("周五培训会场地", True),
+        ("宪法宣传周物料和几件事", True),
+        ("周五面试工作人员培训，8点半到", True),
+        ("保密知识培训课件", False),
+    ],
 )
 def test_a_training_errand_is_not_a_lesson(title: str, errand: bool) -> None:
     assert training_errand("各位：\n事项如下。", title) is errand
