@@ -12,6 +12,7 @@ outline, grain reserves' real stock, an interview's examiner grid.
 - A training's errand (the subject 周五培训会场地, 宣传周物料和几件事) is a mail about the meeting,
   not a lesson: what its sentences tell (先别跟…讲) is its own limit. A sign-in sheet is known by
   its title or header, not by a sentence that mentions one (签到表打40份).
+- A marker's paragraph read on its own counts for work secret's head from 0.3 (other heads 0.5).
 - A lesson is also known by its outline: headings that ask at their end (工作秘密是什么, 密级标志
   怎么认), name the usual faults (常见失误, 易发问题) or set a case (案例讨论).
 - A practice course (…实务) is a lesson by its title.
@@ -27,11 +28,18 @@ Samples written for this module; none is taken from ``benchmarks/``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import matchers.engine as engine_module
 from gateway.service import Gateway
 from matchers.context import internal_markers, public_signals, put_off, training_errand
+from matchers.engine import Engine
+from matchers.model import Segment
 from matchers.normalize import fold
+from matchers.scope import load_scope
+from matchers.style import Judgement
 from tests.fixtures_smtp import Sink
 from tests.support.scans import (
     Public,
@@ -45,6 +53,8 @@ from tests.support.scans import (
 from tests.test_detection_families import _attach, docx, mail
 from tests.test_detection_personnel4 import pptx
 from tests.test_detection_round42 import csv
+
+SCOPE = Path(__file__).resolve().parent.parent / "config" / "scope"
 
 #: family → (category, file name, content): each must be held under its category
 SENSITIVE: Sensitive = {
@@ -330,6 +340,44 @@ def test_a_sentence_about_a_sign_in_sheet_is_no_sheet() -> None:
 )
 def test_a_training_errand_is_not_a_lesson(title: str, errand: bool) -> None:
     assert training_errand("各位：\n事项如下。", title) is errand
+
+
+class _ByPassage:
+    """A model that reads the whole mail as routine and the paragraph with the limit as
+    ``table`` at ``head`` (the real model's reading is hard to place at a chosen value)."""
+
+    def __init__(self, table: str, head: float) -> None:
+        self.table, self.head = table, head
+
+    def judge(self, text: str, cues: int = 3) -> Judgement:
+        if "装订" in text:  # the whole mail
+            topics = {"work-secret": 0.04, "personnel": 0.03, "land": 0.01}
+            return Judgement(0.45, ("样式",), topics, {})
+        topics = {"work-secret": 0.05, "personnel": 0.04, "land": 0.01, self.table: self.head}
+        return Judgement(0.9, ("内部",), topics, {self.table: ("不合格",)})
+
+
+@pytest.mark.parametrize(
+    ("table", "head", "held"),
+    [
+        ("work-secret", 0.35, True),  # the residual table's cut on a paragraph: 0.3
+        ("work-secret", 0.25, False),
+        ("personnel", 0.35, False),  # every other table's: 0.5
+        ("personnel", 0.55, True),
+    ],
+)
+def test_a_paragraph_counts_for_work_secret_from_a_lower_head(
+    monkeypatch: pytest.MonkeyPatch, table: str, head: float, held: bool
+) -> None:
+    monkeypatch.setattr(engine_module, "default_model", lambda: _ByPassage(table, head))
+    engine = Engine.compile(load_scope(SCOPE))
+    text = (
+        "年检材料装订按去年的样式就行，封面统一用蓝色，一式三份，周五前送到局二楼，装订前再核对"
+        "一遍页码。\n另外跟你说一下，今年年检有三所不合格，启明、博文和小天鹅，局里还没发文，名单"
+        "先内部掌握，你帮忙看看启明的材料。\n民办教育科"
+    )
+    decision = engine.decide([Segment(location="正文", text=text)])
+    assert (decision.verdict.value == "quarantine") is held
 
 
 @pytest.mark.slow
