@@ -76,7 +76,8 @@ NOT_TRAINED = (
     *("blind165", "blind166", "blind167", "blind168"),
     *("blind169", "blind170", "blind171", "blind172"),
     *("blind173", "blind174", "blind175", "blind176"),
-    *("blind177", "blind178"),
+    *("blind177", "blind178", "blind179", "blind180"),
+    *("blind181", "blind182"),
 )
 
 

@@ -78,6 +78,8 @@ _DRAFT = (
     *("才能定稿", "后再定稿"),
     # (thirty-fifth round) figures not yet confirmed (考核得分（初核）, 考评委尚未审定)
     *("(初核)", "尚未审定", "还没审定"),
+    # (forty-sixth round) a finding not yet settled (初步结论（尚未定性）: five read texts, all sensitive)
+    "尚未定性",
     # (forty-third round) a paper for the examiners only (考官使用, 评委专用), figures summed up
     # inside (检查组内部汇总)
     *("考官使用", "考官用", "考官专用", "评委专用", "评委使用", "监考专用", "内部汇总"),
@@ -613,6 +615,12 @@ _HUSH_BRANCHES = (
         r"(?:先不|暂不)(?:往上|向上|上)?报(?![名销到告])",
         _each(("先不", "暂不"), ("报", "往上报", "向上报", "上报")),
     ),
+    # (… and what is not to go up the line: 断供的事不要往市里报, 记录让各院先别往平台填 — 13 read texts,
+    # all sensitive)
+    (
+        r"(?:不要|别|不得|不准)往[^\n，。；,;]{0,4}?(?:报|上报|填)",
+        ("不要往", "别往", "不得往", "不准往"),
+    ),
     # (… and a matter not to be raised for now: 这个你那边先别提)
     (r"(?:这个|这事|此事|这件事)[^\n，。；,;]{0,6}?先别提", ("先别提",)),
     # (… and publication held back on request: 县里要求缓公告, 已暂缓公布退出价格 — four read texts,
@@ -745,7 +753,9 @@ _HUSH_BRANCHES = (
     # 方案, a lesson's example)
     # (forty-fourth round: also 尚未经市局复核)
     _verified(
-        (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认|复核)(?![的过])", ("未经",)), _not_a_breach
+        # (forty-sixth round: also 讨论, 以上内容尚未经调查组全体成员讨论: seven read texts, all sensitive)
+        (r"未经[^\n，。；,;]{0,8}?(?:审定|审议|研究|确认|复核|讨论)(?![的过])", ("未经",)),
+        _not_a_breach,
     ),
     (r"私下(?:打个电话|打电话|通知|说一声|递个话|透个话)", ("私下",)),
     # (thirty-fifth round) known to the few (只有你我和政委知道, 印题那边只给了我一个人, 你知道就行),
@@ -870,7 +880,8 @@ _HUSH_BRANCHES = (
     # fourth round: nor one told as done, 经市委编委会审定，以下事项请公示: see _BRANCH_CHECKS)
     _verified(
         _deferral(
-            r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并)"
+            # (forty-sixth round: not 常委会审定稿, the text approved)
+            r"(?<!人大)(?:专题会|常务会|常委会|办公会|党组会|部务会|编委会)(?:审议|审定)(?!后|通过|了|并|稿)"
         ),
         _still_to_decide,
     ),

@@ -282,6 +282,9 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("对外公告就按“系统升级维护”发。", "就按“系统升级维护”发"),
         ("具体条数先不报，等网安给结论。", "先不报"),
         ("压实度不合格，结果暂不上报市质监站。", "暂不上报"),
+        ("断供的事不要往市里报。", "不要往市里报"),
+        ("三、初步结论（尚未定性）", "尚未定性"),
+        ("（以上内容尚未经调查组全体成员讨论）", "未经调查组全体成员讨论"),
         ("部门绩效考核排名（待审定）", "(待审定)"),
         ("12月4日党委会记录（自己整理用）", "(自己整理用)"),
         ("案款清理问题台账（内部审计初步结果）", "(内部审计初步结果)"),
@@ -317,6 +320,7 @@ def test_a_step_still_to_come_is_put_off(text: str, word: str) -> None:
         "对举报人信息严格保密。",  # a published promise, not asked of the reader
         "压实责任，避免被问责。",  # accountability, not a question dodged
         "群众问起来统一说以公告为准。",  # sent to the notice, no line of one's own
+        "已按常委会审定稿删节，明天见报。",  # the text approved, no step to come
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:

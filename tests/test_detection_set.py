@@ -283,6 +283,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind176", "fv-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind177", "fw-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind178", "fx-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind179", "fy-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind180", "fz-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind181", "ga-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind182", "gb-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -342,6 +346,7 @@ RETIRED = (
     "blind165", "blind166", "blind167", "blind168", "blind169", "blind170",
     "blind171", "blind172", "blind173", "blind174",
     "blind175", "blind176", "blind177", "blind178",
+    "blind179", "blind180", "blind181", "blind182",
 )  # fmt: skip
 UNREAD = (
     "clean2",
