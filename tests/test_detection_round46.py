@@ -283,6 +283,7 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("具体条数先不报，等网安给结论。", "先不报"),
         ("压实度不合格，结果暂不上报市质监站。", "暂不上报"),
         ("断供的事不要往市里报。", "不要往市里报"),
+        ("向县长汇报就业工作的提纲（12月9日）", "汇报就业工作的提纲"),
         ("三、初步结论（尚未定性）", "尚未定性"),
         ("（以上内容尚未经调查组全体成员讨论）", "未经调查组全体成员讨论"),
         ("部门绩效考核排名（待审定）", "(待审定)"),
@@ -321,6 +322,7 @@ def test_a_step_still_to_come_is_put_off(text: str, word: str) -> None:
         "压实责任，避免被问责。",  # accountability, not a question dodged
         "群众问起来统一说以公告为准。",  # sent to the notice, no line of one's own
         "已按常委会审定稿删节，明天见报。",  # the text approved, no step to come
+        "请把汇报的提纲和要点发我，谢谢。",  # a sentence, not a paper's title
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
