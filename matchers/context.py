@@ -603,7 +603,8 @@ _HUSH_BRANCHES = (
     ),
     # (… and the answer set for whoever asks, 大厅那边如果有人问，一律说升级 — not 问起来统一说以公告为准,
     # which sends them to the notice; the public line to issue, 对外公告就按“系统升级维护”发; and what
-    # is not reported up yet, 具体条数先不报, 结果暂不上报市质监站: in read texts only sensitive ones)
+    # is not reported up yet, 具体条数先不报, 结果暂不上报市质监站, 阳性样本暂缓上报: in read texts only
+    # sensitive ones)
     (
         r"(?:有人问|问起来|问到|如果问|被问)[^。\n]{0,8}?(?:一律|就|统一)(?:说|讲|回答|答复)"
         r"(?![^。\n]{0,2}(?:以|按|参照|详见))",
@@ -624,8 +625,8 @@ _HUSH_BRANCHES = (
     ),
     (r"就按[“\"「][^”\"」\n]{1,24}[”\"」](?:发|写|说|报|对外)", ("就按",)),
     (
-        r"(?:先不|暂不)(?:往上|向上|上)?报(?![名销到告])",
-        _each(("先不", "暂不"), ("报", "往上报", "向上报", "上报")),
+        r"(?:先不|暂不|暂缓)(?:往上|向上|上)?报(?![名销到告])",
+        _each(("先不", "暂不", "暂缓"), ("报", "往上报", "向上报", "上报")),
     ),
     # (… and a paper written to brief a leader, titled so beside 汇报提纲 above: 向县长汇报就业工作的
     # 提纲, …情况汇报要点 — in read texts only sensitive ones are so titled)
