@@ -77,7 +77,7 @@ NOT_TRAINED = (
     *("blind169", "blind170", "blind171", "blind172"),
     *("blind173", "blind174", "blind175", "blind176"),
     *("blind177", "blind178", "blind179", "blind180"),
-    *("blind181", "blind182"),
+    *("blind181", "blind182", "blind183", "blind184"),
 )
 
 

@@ -287,6 +287,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind180", "fz-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind181", "ga-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind182", "gb-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind183", "gc-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind184", "gd-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind185", "ge-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind186", "gf-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -347,12 +351,13 @@ RETIRED = (
     "blind171", "blind172", "blind173", "blind174",
     "blind175", "blind176", "blind177", "blind178",
     "blind179", "blind180", "blind181", "blind182",
+    "blind183", "blind184",
 )  # fmt: skip
 UNREAD = (
     "clean2",
     *(f"blind{n}" for n in range(49, 75)),
     *(f"blind{n}" for n in (83, 84, 87, 88, 93, 94, 105, 106, 117, 118)),
-    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164)),
+    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164, 185, 186)),
 )
 
 
