@@ -578,6 +578,10 @@ class Doc:
                 else:
                     table.extend(rows[1:])
                 continue
+            if line.startswith("{{") and line.endswith("}}"):
+                # (round 46) a roster line without its keyword ({{dibao 16 1 spaced}}) would stand
+                # as text, and the message would carry no roster at all
+                raise ValueError(f"unknown markup {line!r}: a roster is {{{{roster KIND N SEED}}}}")
             table = None
             if line.startswith("@header:"):
                 self.header = line.split(":", 1)[1].strip()
