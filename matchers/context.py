@@ -68,8 +68,9 @@ _DRAFT = (
     *("内部说明", "内部处理意见"),
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
-    # (forty-sixth round) a record kept for oneself: 12月4日党委会记录（自己整理用）
-    *("(自己整理用)", "(个人整理用)", "(自用)"),
+    # (forty-sixth round) a record kept for oneself: 12月4日党委会记录（自己整理用）; a report's
+    # working copy, 调研报告（底稿） (26 read texts so tagged, all sensitive)
+    *("(自己整理用)", "(个人整理用)", "(自用)", "(底稿)"),
     # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
@@ -643,9 +644,10 @@ _HUSH_BRANCHES = (
     # all sensitive)
     (r"缓(?:公告|公布|发布|公示|通报)", _each(("缓",), ("公告", "公布", "发布", "公示", "通报"))),
     # (… and a paper tagged as before a body's step: 初评得分（评委会审议前）, 摸底（预公告发布前） — the
-    # bare （公示前） stands among the tags; twelve read texts so tagged, all sensitive)
+    # bare （公示前） stands among the tags, and （通报前） with them; fourteen read texts so tagged, all
+    # sensitive)
     (
-        r"\([^()\n]{1,6}(?:审议|审定|研究|公示|公布|发布|上会|审批|审核|定稿|讨论)前\)",
+        r"\([^()\n]{0,6}(?:审议|审定|研究|公示|公布|发布|上会|审批|审核|定稿|讨论|通报)前\)",
         _each(
             (
                 "审议",
@@ -659,6 +661,7 @@ _HUSH_BRANCHES = (
                 "审核",
                 "定稿",
                 "讨论",
+                "通报",
             ),
             ("前)",),
         ),
@@ -678,6 +681,12 @@ _HUSH_BRANCHES = (
     (
         r"任何渠道[^\n，。；,;]{0,3}?都?(?:不能|不得|不要|别)(?:出去|外传|透露|发出|流出|泄露)",
         ("任何渠道",),
+    ),
+    # (… nor written up yet, 通报出来之前你先别写, nor put in the minutes, 这个不上纪要正式文本: in read
+    # texts only sensitive ones)
+    (
+        r"(?:先别|先不要|暂时别|暂时不要)写(?![错成好完起])|不(?:上|进|写进|写入|列入)[^\n，。；,;]{0,2}?纪要",
+        ("先别写", "先不要写", "暂时别写", "暂时不要写", "纪要"),
     ),
     # (… nor told outside for now, 对外先不说超支的事: 32 read texts, all sensitive)
     (
