@@ -682,6 +682,9 @@ _HUSH_BRANCHES = (
         r"任何渠道[^\n，。；,;]{0,3}?都?(?:不能|不得|不要|别)(?:出去|外传|透露|发出|流出|泄露)",
         ("任何渠道",),
     ),
+    # (… and an exam paper's own tag before its use opening a line or a page header, 启用前 注意保管,
+    # as （启用前） does in brackets; 绝密★启用前 is the marking detector's)
+    (r"(?<![^\n])[ \t\u3000]*启用前", ("启用前",)),
     # (… nor written up yet, 通报出来之前你先别写, nor put in the minutes, 这个不上纪要正式文本: in read
     # texts only sensitive ones)
     (

@@ -286,6 +286,7 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("样本\t检测结果\t上报状态\nHSG-01\t阳性\t暂缓上报", "暂缓上报"),
         ("向县长汇报就业工作的提纲（12月9日）", "汇报就业工作的提纲"),
         ("关于社区减负情况的调研报告（底稿）", "(底稿)"),
+        ("启用前 注意保管\n县社会救助中心招聘笔试试卷（A卷）", "启用前"),
         ("主题：区委督查室暗访反馈（通报前）", "(通报前)"),
         ("排名还没发，通报出来之前你先别写。", "先别写"),
         ("缺口我去找分管区长，这个不上纪要正式文本。", "不上纪要"),
@@ -328,6 +329,7 @@ def test_a_step_still_to_come_is_put_off(text: str, word: str) -> None:
         "群众问起来统一说以公告为准。",  # sent to the notice, no line of one's own
         "已按常委会审定稿删节，明天见报。",  # the text approved, no step to come
         "请把汇报的提纲和要点发我，谢谢。",  # a sentence, not a paper's title
+        "绝密★启用前",  # the marking detector's, not a limit in words
     ],
 )
 def test_what_is_not_evidence(text: str) -> None:
