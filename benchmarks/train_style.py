@@ -78,6 +78,7 @@ NOT_TRAINED = (
     *("blind173", "blind174", "blind175", "blind176"),
     *("blind177", "blind178", "blind179", "blind180"),
     *("blind181", "blind182", "blind183", "blind184"),
+    *("blind187", "blind188", "blind189", "blind190"),
 )
 
 

@@ -291,6 +291,10 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind184", "gd-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind185", "ge-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind186", "gf-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind187", "gg-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind188", "gh-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind189", "gi-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind190", "gj-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -351,7 +355,8 @@ RETIRED = (
     "blind171", "blind172", "blind173", "blind174",
     "blind175", "blind176", "blind177", "blind178",
     "blind179", "blind180", "blind181", "blind182",
-    "blind183", "blind184",
+    "blind183", "blind184", "blind187", "blind188",
+    "blind189", "blind190",
 )  # fmt: skip
 UNREAD = (
     "clean2",
