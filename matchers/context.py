@@ -66,11 +66,14 @@ _DRAFT = (
     # (forty-third round) the inside note beside what is said outside (拟答 … （内部说明：实际就诊
     # 31人）; a ledger's 拟公开答复 and 内部处理意见 columns)
     *("内部说明", "内部处理意见"),
+    # (forty-sixth round) … and a ledger's inside column (内部备注), a paper not to be sent on (考核组内部
+    # 讨论意见（勿报）)
+    *("内部备注", "(勿报)", "(勿发)", "(勿外传)"),
     # a working paper (issue 9, fourth round): 人选排序（工作用）, 工作底稿
     *("(工作用)", "(工作参考)", "工作底稿", "工作稿", "草签稿", "初排", "(讨论)"),
     # (forty-sixth round) a record kept for oneself: 12月4日党委会记录（自己整理用）; a report's
-    # working copy, 调研报告（底稿） (26 read texts so tagged, all sensitive)
-    *("(自己整理用)", "(个人整理用)", "(自用)", "(底稿)"),
+    # working copy, 调研报告（底稿） (26 read texts so tagged, all sensitive); a draft sheet, （草表）
+    *("(自己整理用)", "(个人整理用)", "(自用)", "(底稿)", "(草表)", "此表为草表"),
     # figures before they are final (nineteenth round): 价格测算（初步结果）, （初步测算）
     *("(初步结果)", "(初步测算)", "(初评)", "(未定稿)"),
     # (thirty-second round) a report not yet written up (报告还没成稿, 尚未定稿)
@@ -681,6 +684,25 @@ _HUSH_BRANCHES = (
     (
         r"任何渠道[^\n，。；,;]{0,3}?都?(?:不能|不得|不要|别)(?:出去|外传|透露|发出|流出|泄露)",
         ("任何渠道",),
+    ),
+    # (… and the explanation set for a check, 如考核办核查，统一解释为统计口径调整; the line for a
+    # follow-up, 代表如追问，按“择址论证中”口径回复; what those asked are to say, 问收入的时候统一说…;
+    # and not to be posted in a group, 用电话说，不要发群里 — in read texts only sensitive ones)
+    (
+        r"(?:统一|一律)(?:解释|说明|答复|回答)为",
+        _each(("统一", "一律"), ("解释为", "说明为", "答复为", "回答为")),
+    ),
+    (r"按[“\"「][^”\"」\n]{1,24}[”\"」]口径(?:回复|回应|答复|解释|对外)", ("口径",)),
+    (
+        r"问[^\n，。；,;]{0,8}?(?:的时候|时)[，,]?(?:统一|一律|就)(?:说|讲|回答)",
+        _each(("统一", "一律", "就"), ("说", "讲", "回答")),
+    ),
+    (r"(?:不要|别|不得|不能)发(?:到)?[^\n，。；,;]{0,4}?群里?(?=[，。,;；\n]|$)", ("群",)),
+    # (… and a paper not to be issued before its step: 县安委会审定前不下发 — five read texts, all
+    # sensitive)
+    (
+        r"(?:审定|定稿|批准|研究|公布|通报)前不(?:下发|印发|发|外发|公开)",
+        _each(("前不",), ("下发", "印发", "发", "外发", "公开")),
     ),
     # (… and an exam paper's own tag before its use opening a line or a page header, 启用前 注意保管,
     # as （启用前） does in brackets; 绝密★启用前 is the marking detector's)

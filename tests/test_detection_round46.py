@@ -18,7 +18,12 @@ outline, grain reserves' real stock, an interview's examiner grid.
 - A practice course (…实务) is a lesson by its title.
 - A past exam paper published for study keeps its header (绝密★启用前): spent, once the document
   says it has been published since. A grain reserve's real stock needs its tonnage to be one.
-- Inspection targets matched with their inspectors before the visit (计划检查日期 beside 执法人员).
+- Inspection targets matched with their inspectors before the visit (计划检查日期 beside 执法人员);
+  the public line beside the actual situation (对外已发布“系统升级”告示。实际情况是…).
+- More tags and spoken limits: a draft sheet (（草表）), not issued before its step (审定前不下发), not
+  to be sent on (（勿报）), a ledger's inside column (内部备注), the explanation set for a check
+  (统一解释为), the line for a follow-up (按“…”口径回复), what those asked are to say (问…的时候统一说),
+  not to be posted in a group (不要发群里).
 - Public forms that pass: a glossary of the levels (绝密★：最重要的国家秘密), a catalogue of what a
   body publishes (不予公开事项), a news release that says 守住保密底线 (a slogan, not a land
   negotiation's bottom line).
@@ -118,6 +123,19 @@ SENSITIVE: Sensitive = {
                 "二、经与应急、宣传部门商定，首次发布的口径为“1人死亡、4人受伤”，后续由应急管理局"
                 "统一发布。",
                 "三、家属已安排专人陪护，赔偿谈判正在进行。",
+            ]
+        ),
+    ),
+    "a note on the real reason behind a public notice": (
+        "work_secret",
+        "shuoming.docx",
+        docx(
+            [
+                "关于不动产登记大厅暂停部分业务的情况说明",
+                "县政府办：",
+                "12月1日起大厅暂停办理抵押登记，对外已发布“系统升级”告示。实际情况是：市局核查发现我县"
+                "有9宗抵押登记材料存在代签，涉及1名窗口人员，目前正在调查。",
+                "县不动产登记中心",
             ]
         ),
     ),
@@ -252,6 +270,7 @@ EVIDENCE = {
     "a meeting's record kept for oneself": "(自己整理用)",
     "a county's grain reserve stock reported": "储备粮的实际库存（吨数）（模式） 100",
     "inspection targets matched with their inspectors": "计划检查日期+执法人员（邻近组合） 100",
+    "a note on the real reason behind a public notice": "对外已发布+实际情况是（邻近组合） 100",
     "an accident's agreed first release": "发布的口径（邻近组合）",
 }
 
@@ -287,6 +306,14 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("向县长汇报就业工作的提纲（12月9日）", "汇报就业工作的提纲"),
         ("关于社区减负情况的调研报告（底稿）", "(底稿)"),
         ("启用前 注意保管\n县社会救助中心招聘笔试试卷（A卷）", "启用前"),
+        ("2026年度乡镇道路交通安全工作考核（草表）", "(草表)"),
+        ("此表县安委会审定前不下发。", "审定前不下发"),
+        ("考核组内部讨论意见（勿报）", "(勿报)"),
+        ("建议号\t承办单位\t内部备注\n第12号\t卫健局\t已从计划中拿掉", "内部备注"),
+        ("如考核办核查，统一解释为统计口径调整。", "统一解释为"),
+        ("代表如追问，按“择址论证中”口径回复。", "按“择址论证中”口径回复"),
+        ("问收入的时候统一说一年一万二以上。", "问收入的时候统一说"),
+        ("用电话说，不要发群里。", "不要发群里"),
         ("主题：区委督查室暗访反馈（通报前）", "(通报前)"),
         ("排名还没发，通报出来之前你先别写。", "先别写"),
         ("缺口我去找分管区长，这个不上纪要正式文本。", "不上纪要"),

@@ -55,6 +55,14 @@ STATUTES = {
     "以及不满十四周岁未成年人的个人信息。",
     # the appeal formula a reply to a citizen must carry (行政复议法, 行政诉讼法), word for word
     "如对本答复不服，可在收到之日起60日内向县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。",
+    # the standard formula of a 任前公示 for reports on those named (a round-46 tuning split's
+    # published notice and a training note both carry it)
+    "公示期间，如对公示对象有情况反映，可通过来信、来电、来访等方式向县委组织部反映。反映问题要实事求是，"
+    "提倡署真实姓名。",
+    # the 征收土地预公告's clause that 土地管理法实施条例 art. 26 asks for (a round-46 split's
+    # published notice and a training note both carry it word for word)
+    "三、自本公告发布之日起，在拟征收范围内暂停办理户口迁入、分户，不得抢栽抢建；违反规定的，对抢栽抢建"
+    "部分不予补偿。",
     # 保守国家秘密法 art. 2, the definition of a state secret
     "国家秘密是关系国家安全和利益，依照法定程序确定，在一定时间内只限一定范围的人员知悉的事项。",
     # … as a quiz's answer (a round-44 split's lesson and a training note both quote it so)
