@@ -698,6 +698,14 @@ _HUSH_BRANCHES = (
         _each(("统一", "一律", "就"), ("说", "讲", "回答")),
     ),
     (r"(?:不要|别|不得|不能)发(?:到)?[^\n，。；,;]{0,4}?群里?(?=[，。,;；\n]|$)", ("群",)),
+    # (… and the one looked into not alerted, 暂不打草惊蛇; nothing left in writing, 别留文字;
+    # figures marked as not given out, （民政局数据，未对外） — in read texts only sensitive ones)
+    (r"(?:不|别|避免|防止|以免|免得|不要)[^\n，。；,;]{0,2}?打草惊蛇", ("打草惊蛇",)),
+    (
+        r"(?:别|不要|不能|不得)留(?:文字|痕迹|记录|书面)|不留痕|别留痕",
+        (*_each(("留",), ("文字", "痕迹", "记录", "书面")), "留痕"),
+    ),
+    (r"(?<=[,(])未对外(?=\))", ("未对外)",)),
     # (… and a paper not to be issued before its step: 县安委会审定前不下发 — five read texts, all
     # sensitive)
     (
@@ -850,7 +858,11 @@ _HUSH_BRANCHES = (
     # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
     (r"(?:哪|谁)里?(?:漏|透|传|露)出去", ("漏出去", "透出去", "传出去", "露出去")),
-    (r"(?:领导|书记|部长|县长|区长|局长|主任)(?:专门|亲自|也)?打过招呼", ("打过招呼",)),
+    # (forty-sixth round: also 副县长已打招呼)
+    (
+        r"(?:领导|书记|部长|县长|区长|局长|主任)(?:(?:专门|亲自|也)?打过招呼|(?:已|已经)打(?:过|了)?招呼)",
+        ("招呼",),
+    ),
     _deferral(
         (
             r"(?:等|待)[^\n，。；,;]{0,6}?(?:部长|书记|领导|局长|县长|区长)(?:定|拍板|点头)",

@@ -23,7 +23,9 @@ outline, grain reserves' real stock, an interview's examiner grid.
 - More tags and spoken limits: a draft sheet (（草表）), not issued before its step (审定前不下发), not
   to be sent on (（勿报）), a ledger's inside column (内部备注), the explanation set for a check
   (统一解释为), the line for a follow-up (按“…”口径回复), what those asked are to say (问…的时候统一说),
-  not to be posted in a group (不要发群里).
+  not to be posted in a group (不要发群里), the one looked into not alerted (不打草惊蛇), nothing left
+  in writing (别留文字), figures marked as not given out (（…数据，未对外）), a leader who has had a
+  word (副县长已打招呼).
 - Public forms that pass: a glossary of the levels (绝密★：最重要的国家秘密), a catalogue of what a
   body publishes (不予公开事项), a news release that says 守住保密底线 (a slogan, not a land
   negotiation's bottom line).
@@ -314,6 +316,10 @@ test_the_officer_reads_why = evidence_test(SENSITIVE, EVIDENCE)
         ("代表如追问，按“择址论证中”口径回复。", "按“择址论证中”口径回复"),
         ("问收入的时候统一说一年一万二以上。", "问收入的时候统一说"),
         ("用电话说，不要发群里。", "不要发群里"),
+        ("有偿陪侍的线索暂不打草惊蛇，等专案组。", "不打草惊蛇"),
+        ("查到了直接微信告诉我，别留文字。", "别留文字"),
+        ("空置率为什么高达58%？（民政局数据，未对外）", "未对外"),
+        ("颐养中心问题涉及前任镇长，副县长已打招呼。", "县长已打招呼"),
         ("主题：区委督查室暗访反馈（通报前）", "(通报前)"),
         ("排名还没发，通报出来之前你先别写。", "先别写"),
         ("缺口我去找分管区长，这个不上纪要正式文本。", "不上纪要"),
