@@ -646,29 +646,6 @@ _HUSH_BRANCHES = (
     # (… and publication held back on request: 县里要求缓公告, 已暂缓公布退出价格 — four read texts,
     # all sensitive)
     (r"缓(?:公告|公布|发布|公示|通报)", _each(("缓",), ("公告", "公布", "发布", "公示", "通报"))),
-    # (… and a paper tagged as before a body's step: 初评得分（评委会审议前）, 摸底（预公告发布前） — the
-    # bare （公示前） stands among the tags, and （通报前） with them; fourteen read texts so tagged, all
-    # sensitive)
-    (
-        r"\([^()\n]{0,6}(?:审议|审定|研究|公示|公布|发布|上会|审批|审核|定稿|讨论|通报)前\)",
-        _each(
-            (
-                "审议",
-                "审定",
-                "研究",
-                "公示",
-                "公布",
-                "发布",
-                "上会",
-                "审批",
-                "审核",
-                "定稿",
-                "讨论",
-                "通报",
-            ),
-            ("前)",),
-        ),
-    ),
     # (… and a paper tagged as some body's first findings: 问题台账（内部审计初步结果）)
     (
         r"\([^()\n]{1,8}初步(?:结果|测算|核实|数据|排名)\)",
@@ -1256,15 +1233,18 @@ _HUSH_BRANCHES = (
         r"[（(](?:仅(?:供|限)?[^）)\n，,。]{1,8}?|[^）)\n，,。]{1,6}?组(?:内部)?)(?:使用|掌握|参阅|查阅|专用)[）)]",
         ("使用)", "掌握)", "参阅)", "查阅)", "专用)"),
     ),
-    # (forty-first round) a paper tagged as before a step (不合格样品情况（核查处置前）, 名单（上会前）)
+    # (forty-first round) a paper tagged as before a step (不合格样品情况（核查处置前）, 名单（上会前）;
+    # forty-sixth round: also a body's deliberation, a notice or a release, 初评得分（评委会审议前）,
+    # 暗访反馈（通报前）, 摸底（预公告发布前）, with six characters before the step)
     (
-        r"[（(][\u4e00-\u9fff]{0,4}(?:核查|处置|审定|审核|审批|上会|研究|决定|报批|签发|印发|开标|评审"
-        r"|评标|开考|反馈|核实|复核|定稿|送达)前[）)]",
+        r"[（(][\u4e00-\u9fff]{0,6}(?:核查|处置|审定|审核|审批|上会|研究|决定|报批|签发|印发|开标|评审"
+        r"|评标|开考|反馈|核实|复核|定稿|送达|审议|公示|公布|发布|讨论|通报)前[）)]",
         tuple(
             f"{step}前"
             for step in (
                 *("核查", "处置", "审定", "审核", "审批", "上会", "研究", "决定", "报批", "签发"),
                 *("印发", "开标", "评审", "评标", "开考", "反馈", "核实", "复核", "定稿", "送达"),
+                *("审议", "公示", "公布", "发布", "讨论", "通报"),
             )
         ),
     ),
