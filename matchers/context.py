@@ -605,27 +605,14 @@ _HUSH_BRANCHES = (
         r"(?:我们|我|都|均|一直)(?:没|没有|未)(?:透露|告诉|说)(?=[。，；,;\n])",
         ("没透露", "没有透露", "未透露", "没告诉", "没有告诉", "未告诉", "没说", "没有说", "未说"),
     ),
-    # (… and the answer set for whoever asks, 大厅那边如果有人问，一律说升级 — not 问起来统一说以公告为准,
-    # which sends them to the notice; the public line to issue, 对外公告就按“系统升级维护”发; and what
-    # is not reported up yet, 具体条数先不报, 结果暂不上报市质监站, 阳性样本暂缓上报: in read texts only
-    # sensitive ones)
+    # (… and the answer set for whoever asks, 大厅那边如果有人问，一律说升级, or for those asked,
+    # 问收入的时候统一说… — not 问起来统一说以公告为准, which sends them to the notice; the public
+    # line to issue, 对外公告就按“系统升级维护”发; and what is not reported up yet, 具体条数先不报,
+    # 结果暂不上报市质监站, 阳性样本暂缓上报: in read texts only sensitive ones)
     (
-        r"(?:有人问|问起来|问到|如果问|被问)[^。\n]{0,8}?(?:一律|就|统一)(?:说|讲|回答|答复)"
-        r"(?![^。\n]{0,2}(?:以|按|参照|详见))",
-        (
-            "一律说",
-            "一律讲",
-            "一律回答",
-            "一律答复",
-            "就说",
-            "就讲",
-            "就回答",
-            "就答复",
-            "统一说",
-            "统一讲",
-            "统一回答",
-            "统一答复",
-        ),
+        r"(?:(?:有人问|问起来|问到|如果问|被问)[^。\n]{0,8}?|问[^\n，。；,;]{0,8}?(?:的时候|时)[，,]?)"
+        r"(?:一律|就|统一)(?:说|讲|回答|答复)(?![^。\n]{0,2}(?:以|按|参照|详见))",
+        _each(("一律", "就", "统一"), ("说", "讲", "回答", "答复")),
     ),
     (r"就按[“\"「][^”\"」\n]{1,24}[”\"」](?:发|写|说|报|对外)", ("就按",)),
     (
@@ -663,23 +650,19 @@ _HUSH_BRANCHES = (
         ("任何渠道",),
     ),
     # (… and the explanation set for a check, 如考核办核查，统一解释为统计口径调整; the line for a
-    # follow-up, 代表如追问，按“择址论证中”口径回复; what those asked are to say, 问收入的时候统一说…;
-    # and not to be posted in a group, 用电话说，不要发群里 — in read texts only sensitive ones)
+    # follow-up, 代表如追问，按“择址论证中”口径回复; and not to be posted in a group, 用电话说，不要发群里 — in read texts only sensitive ones)
     (
         r"(?:统一|一律)(?:解释|说明|答复|回答)为",
         _each(("统一", "一律"), ("解释为", "说明为", "答复为", "回答为")),
     ),
     (r"按[“\"「][^”\"」\n]{1,24}[”\"」]口径(?:回复|回应|答复|解释|对外)", ("口径",)),
-    (
-        r"问[^\n，。；,;]{0,8}?(?:的时候|时)[，,]?(?:统一|一律|就)(?:说|讲|回答)",
-        _each(("统一", "一律", "就"), ("说", "讲", "回答")),
-    ),
     (r"(?:不要|别|不得|不能)发(?:到)?[^\n，。；,;]{0,4}?群里?(?=[，。,;；\n]|$)", ("群",)),
     # (… and the one looked into not alerted, 暂不打草惊蛇; nothing left in writing, 别留文字;
     # figures marked as not given out, （民政局数据，未对外） — in read texts only sensitive ones)
     (r"(?:不|别|避免|防止|以免|免得|不要)[^\n，。；,;]{0,2}?打草惊蛇", ("打草惊蛇",)),
     (
-        r"(?:别|不要|不能|不得)留(?:文字|痕迹|记录|书面)|不留痕|别留痕",
+        # (别留痕, 不要留痕 are the first branch's: a hush lead before 留痕)
+        r"(?:别|不要|不能|不得)留(?:文字|痕迹|记录|书面)|不留痕",
         (*_each(("留",), ("文字", "痕迹", "记录", "书面")), "留痕"),
     ),
     (r"(?<=[,(])未对外(?=\))", ("未对外)",)),
@@ -692,10 +675,10 @@ _HUSH_BRANCHES = (
     # (… and an exam paper's own tag before its use opening a line or a page header, 启用前 注意保管,
     # as （启用前） does in brackets; 绝密★启用前 is the marking detector's)
     (r"(?<![^\n])[ \t\u3000]*启用前", ("启用前",)),
-    # (… nor written up yet, 通报出来之前你先别写, nor put in the minutes, 这个不上纪要正式文本: in read
-    # texts only sensitive ones)
+    # (… nor written up yet, 通报出来之前你先别写, nor put in the minutes, 这个不上纪要正式文本 — 不写进
+    # 纪要 is the branch above's: in read texts only sensitive ones)
     (
-        r"(?:先别|先不要|暂时别|暂时不要)写(?![错成好完起])|不(?:上|进|写进|写入|列入)[^\n，。；,;]{0,2}?纪要",
+        r"(?:先别|先不要|暂时别|暂时不要)写(?![错成好完起])|不(?:上|进)[^\n，。；,;]{0,2}?纪要",
         ("先别写", "先不要写", "暂时别写", "暂时不要写", "纪要"),
     ),
     # (… nor told outside for now, 对外先不说超支的事: 32 read texts, all sensitive)

@@ -1233,11 +1233,12 @@ def _spent(per_segment: list[tuple[Segment, list[_Hit]]]) -> list[tuple[Segment,
                 if not (
                     hit.kind == "detector"
                     and hit.rule in MARKING_DETECTORS
-                    and _document(segment.location) in published
                     and _UNTIL_USE.match(segment.text, hit.end)
                 )
             ],
         )
+        if _document(segment.location) in published
+        else (segment, hits)
         for segment, hits in per_segment
     ]
 
@@ -1313,6 +1314,7 @@ class _Context:
                 documents[_document(segment.location)].append(i)
         document_of = {i: name for name, members in documents.items() for i in members}
         signals: dict[str, list[str]] = {}
+        errands: set[str] = set()  # documents whose lesson title is a training's errand
 
         def signals_of(name: str) -> list[str]:
             if name not in signals:
@@ -1322,8 +1324,6 @@ class _Context:
                 if "培训标题" in signals[name] and training_errand(text, heading):
                     errands.add(name)
             return signals[name]
-
-        errands: set[str] = set()  # documents whose lesson title is a training's errand
 
         self.internal: Evidence | None = None
         #: the first internal evidence that limits who may know (not a decision put off)
