@@ -295,6 +295,14 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind188", "gh-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind189", "gi-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind190", "gj-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind191", "gk-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind192", "gl-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS - {"zip"} | {"7z"}),
+        ("blind193", "gm-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind194", "gn-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind195", "go-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind196", "gp-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind197", "gq-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind198", "gr-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -357,12 +365,14 @@ RETIRED = (
     "blind179", "blind180", "blind181", "blind182",
     "blind183", "blind184", "blind187", "blind188",
     "blind189", "blind190",
+    "blind193", "blind194", "blind195", "blind196",
+    "blind197", "blind198",
 )  # fmt: skip
 UNREAD = (
     "clean2",
     *(f"blind{n}" for n in range(49, 75)),
     *(f"blind{n}" for n in (83, 84, 87, 88, 93, 94, 105, 106, 117, 118)),
-    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164, 185, 186)),
+    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164, 185, 186, 191, 192)),
 )
 
 
