@@ -246,11 +246,17 @@ def _automaton(words: Iterable[str]) -> Literals:
 # 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
+#: (forty-seventh round) what one does not know, not who is not told: 还不知道怎么回事儿, 自己都不知道
+#: 是谁, 为何自己不知道的？ — the question (a blog's, a diary's) is the writer's own
+_NO_QUESTION = (
+    r"(?!咋|怎|为什么|为啥|啥|哪|何|如何|是否|是不是|能不能|会不会|有没有|几|多少|谁|什么)"
+    r"(?![^\n，。；,;！!]{0,8}[？?])"
+)
 _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准|不能)"
 _REPORTS = ("通报", "报告", "材料", "总结", "台账", "简报")
 _ADVERBS = ("可以", "就", "先", "要")
 _HUSH_ACT = (
-    r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起"
+    r"(?:外传|外说|外露|外发|声张|张扬|说出去|传出去|透露|告知|告诉|通知本人|知会|提及|提起(?!兴趣|精神|劲)"
     r"|发朋友圈|发群|留痕|形成文字|形成文件|形成书面|出文件|留底|转发|接受媒体|接受采访"
     r"|漏出去|漏出|透出去|露出去|走漏|本人讲|本人说|本人提|说明原因|里发|群里发|上发|通知当事人|出面"
     r"|回应|告诉户主|通知户主|通报|反馈本人|反馈给本人|松口|亮底"
@@ -615,6 +621,19 @@ _HUSH_BRANCHES = (
         _each(("一律", "就", "统一"), ("说", "讲", "回答", "答复")),
     ),
     (r"就按[“\"「][^”\"」\n]{1,24}[”\"」](?:发|写|说|报|对外)", ("就按",)),
+    # (forty-seventh round) the answer set for one who asks by name (记者问为什么推迟宣判，就说
+    # “…”, 媒体问一律说不清楚 — not 群众问起来统一说以公告为准) and the real reason not to be told
+    # (真实原因别说, 实际情况不要讲): in read texts only sensitive ones
+    (
+        r"(?:记者|媒体|家属|群众|村民|代表)问[^\n。；;]{0,14}?[，,]?(?:就|统一|一律)(?:说|讲)"
+        r"(?![^。\n]{0,2}(?:以|按|参照|详见))",
+        _each(("记者", "媒体", "家属", "群众", "村民", "代表"), ("问",)),
+    ),
+    (
+        r"(?:真实|实际|真正)(?:原因|情况|理由)[^\n，。；,;]{0,4}?(?:别|不要|不能|先别|千万别)"
+        r"(?:说|讲|提|透露|对外)",
+        _each(("真实", "实际", "真正"), ("原因", "情况", "理由")),
+    ),
     (
         r"(?:先不|暂不|暂缓)(?:往上|向上|上)?报(?![名销到告])",
         _each(("先不", "暂不", "暂缓"), ("报", "往上报", "向上报", "上报")),
@@ -798,7 +817,7 @@ _HUSH_BRANCHES = (
     ),
     (r"前(?:不能|不要|别|不得)(?:告诉|透露|告知|通知|说)", ("前不能", "前不要", "前别", "前不得")),
     (
-        r"(?:自己|本人)(?:都|也|还)?不(?:晓得|知道)",
+        r"(?:自己|本人)(?:都|也|还)?不(?:晓得|知道)" + _NO_QUESTION,
         (
             "自己都不晓得",
             "自己都不知道",
@@ -813,7 +832,7 @@ _HUSH_BRANCHES = (
     (r"(?:先别|别|不要|先不要)转(?=[。，,；;！!\n]|$)", ("别转", "不要转")),
     r"(?:前|之前)不(?:发)?(?:通报|通知|告知|透露)",
     r"走[^\n，。；,;]{1,12}?的名义",
-    r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进|出村|出镇|出区|出县|出市|跑了)",
+    r"(?:别让|不让|不要让)[^\n，。；,;]{0,6}?(?:拍|看到|知道|录|发现|出门|出去|离开|进(?!入|步|行|化|展)|出村|出镇|出区|出县|出市|跑了)",
     # (eighth round) a leak to be traced (哪漏出去的), a favour from above (区领导打过招呼的), a
     # decision left to a leader (等王部长定), not to be told to someone (别跟老钱那边说), a pretend
     # member of the public (以群众身份在下面解释), a heads-up before the formal paper (先心里有个数)
@@ -876,7 +895,9 @@ _HUSH_BRANCHES = (
     r"专人保管",
     _deferral(r"[等待][^\n，。；,;]{1,8}?再上会"),
     # (tenth round) the people concerned unaware (两个人都还不知道), hold still for now (先别动)
-    r"(?:都|也)?还不知道",
+    # (forty-seventh round: not one who cannot tell yet, 还不知道咋回事, 还不知道是否能去)
+    # (… nor the writer himself: 我好像还不知道它的名字, 我们还不知道结果)
+    r"(?<![我像乎])(?<!我们)(?:都|也)?(?<!我都)(?<!我也)还不知道" + _NO_QUESTION,
     _deferral(r"先别动|先不动|暂不动"),
     # (eleventh round) those concerned do not know yet (村民尚不知晓), a matter for a meeting still
     # to decide (报县政府专题会审议), an internal huddle after the talks (会后内部碰头)
@@ -1278,13 +1299,15 @@ _HUSH_BRANCHES = (
 )
 
 
+def pending_column(marker: str) -> bool:
+    """Is an internal marker a table's column of what is proposed for each row (拟处理, 拟定等次)?"""
+    return _PENDING_COLUMN_RE.fullmatch(marker) is not None
+
+
 def put_off(marker: str) -> bool:
     """Is an internal marker a decision put off rather than a limit on who may know (forty-
     fourth round: also a table's column of what is proposed, 拟处理, 拟定等次)?"""
-    return (
-        any(branch.fullmatch(marker) for branch in _DEFERRED)
-        or _PENDING_COLUMN_RE.fullmatch(marker) is not None
-    )
+    return any(branch.fullmatch(marker) for branch in _DEFERRED) or pending_column(marker)
 
 
 # what public advice tells its reader to keep to himself: not a matter being kept quiet
@@ -1411,6 +1434,8 @@ _FORM_FIELD = re.compile(
 _TITLE = re.compile(
     r"^[^\n]{0,60}(?:公示|公告|通告|公报|启事|公开信|告知书|公示表|警情通报|政府工作报告|公开征求意见)"
     r"(?:[(（][^)）\n]{0,20}[)）])?[ \t]*$"
+    # (forty-seventh round) a list or table titled as published (…责任人名单（向社会公布）)
+    r"|^[^\n]{2,60}[(（](?:向社会|面向社会)?公布[)）][ \t]*$"
 )
 _TITLE_DRAFT = re.compile(r"稿|拟|草")
 _SIGNALS: dict[str, re.Pattern[str]] = {
@@ -1456,7 +1481,9 @@ _LESSON_TITLE = re.compile(
 _LESSON_HEADING = re.compile(
     r"^[ \t]*(?:[一二三四五六七八九十0-9]+[、.．][ \t]*)?"
     r"(?:什么是|如何|怎样|怎么做|为什么要"
-    r"|常见的?[^\n，。]{0,6}(?:途径|误区|问题|情形|表现|失误|错误|标注|类型|做法|风险)"
+    r"|常见的?[^\n，。]{0,6}(?:途径|误区|问题|情形|表现|失误|错误|标注|类型|做法|风险|秘密)"
+    # (forty-seventh round) how a marking is made (标注方式, 标识方法)
+    r"|[^\n，。：:]{0,6}(?:标注|标识)(?:方式|方法|规范)"
     r"|[^\n，。：:]{0,10}(?:是什么|为什么|怎么办|怎么认|怎么做)|易发[^\n，。]{0,4}"
     r"|案例(?:讨论|点评|警示)|课后思考|思考题|讨论题)"
     r"[^\n，。]{0,14}[？?]?[ \t]*$",
@@ -2033,10 +2060,11 @@ _SEPARATOR = re.compile(r"[-—_=*~·.。 \t]+|-+ ?转发的邮件 ?-+|-+ ?原�
 #: mail about the meeting, not the lesson itself — what it says in sentences is its own
 #: (… and a campaign week's: 宪法宣传周物料和几件事)
 #: (… and one that names the hour to be there: 周五面试工作人员培训，8点半到)
+#: (forty-seventh round) … and one named as a matter to see to (周四培训的事)
 _ERRAND = re.compile(
     f"(?:{'|'.join(LESSON_WORDS)})(?:[^\\n，。,]{{0,3}}?"
     r"(?:会场|场地|地点|改期|签到|报名|名额|费用|住宿|用餐|车辆|时间|调整|延期|物料|展板|横幅|布展)"
-    r"|[^\n]{0,8}?[0-9]{1,2}(?:点|:[0-9]{2}))"
+    r"|[^\n]{0,8}?[0-9]{1,2}(?:点|:[0-9]{2})|的事)"
 )
 
 

@@ -431,6 +431,9 @@ LESSON_WORDS = (
     # (forty-sixth round) a practice course: 工作秘密管理实务, 网络舆情应对实务 (19 read texts
     # so titled, all published or harmless)
     "实务",
+    # (forty-seventh round) an office's study session (县水利局机关 业务学习) and a lesson on the
+    # rules of secrecy (保密知识)
+    *("业务学习", "保密知识"),
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)

@@ -42,6 +42,7 @@ from matchers.context import (
     is_circulation,
     is_public,
     marker_label,
+    pending_column,
     public_signals,
     put_off,
     spoken,
@@ -314,7 +315,7 @@ class Engine:
         wanted = (
             cited
             or any(hit.category in self._context_users for _, hits in per_segment for hit in hits)
-            or (self._marked and self._keeps_quiet(folds, fired))
+            or (self._marked and self._keeps_quiet(segments, folds, fired))
         )
         # (thirty-seventh round) no table word and no marker: the model alone may still read a
         # working paper on a table's matter; the context is read only where it does
@@ -427,12 +428,16 @@ class Engine:
                 return model.judge(text)
         return None
 
-    def _keeps_quiet(self, folds: Sequence[Folded], fired: Sequence[set[str]]) -> bool:
+    def _keeps_quiet(
+        self, segments: Sequence[Segment], folds: Sequence[Folded], fired: Sequence[set[str]]
+    ) -> bool:
         """Does a segment of a message with no table word say to keep something quiet (the
-        evidence ``model_marked`` reads)? Most mail has no marker word: the probe skips it."""
+        evidence ``model_marked`` reads), or a sheet's header propose what is to be done with
+        each row (forty-seventh round, ``_Context.pending``)? Most mail has no marker word: the
+        probe skips it."""
         return any(
-            not put_off(word)
-            for folded, probes in zip(folds, fired, strict=True)
+            not put_off(word) or (pending_column(word) and _SHEET.search(segment.location))
+            for segment, folded, probes in zip(segments, folds, fired, strict=True)
             if INTERNAL in probes or INTERNAL not in self._probed
             for _, _, word in internal_markers(folded.text)
         )
@@ -574,6 +579,14 @@ class Engine:
                 # (thirty-fifth round) a table of detectors: one number of a person stands (a
                 # single ID or mobile, not a finding of its own) as its words would
                 gate = max(gate, rule.model_min)
+            pending = None
+            if rule.marked_residual and context.pending is not None and gate < rule.model_min:
+                # (forty-seventh round) a sheet whose header has a column of what is proposed
+                # for each row (排名 … 得分 | 拟处理: 拟评优秀, 拟取消补贴) is a table of results
+                # before they are decided, as the table's words would say: the head reads which
+                # matter, and the officer is shown the column
+                pending = context.pending
+                gate = rule.model_min
             reading = _model_reading(rule, gate, context.quiet is not None)
             if reading and rule.model and not (context.all_public or context.titled):
                 how, cut, style = reading
@@ -590,10 +603,15 @@ class Engine:
                     style = min(style, rule.cap_style)
                 # the model's reading alone weighs only in a text long enough to be a paper
                 short = how == "alone" and not context.long_enough
-                marker = context.quiet if how == "marked" else None
+                marker = context.quiet if how == "marked" else pending
                 rivals = holding - {category.id}
+                # (forty-seventh round) the residual table reads a marker for a matter no other
+                # table claims: where another table's own evidence holds the message (a personnel
+                # plan marked 征求意见稿, 暂勿扩散), the marker is that matter's, not a second one
+                # (a retrained model read that plan 0.80 work secret against 0.39 personnel)
+                residual_claimed = how == "marked" and rule.marked_residual and bool(rivals)
                 evidence = None
-                if not short:
+                if not short and not residual_claimed:
                     evidence = context.modelled(
                         segments,
                         category.id,
@@ -603,8 +621,15 @@ class Engine:
                         alone=how == "alone",
                         rivals=rivals,
                         passage_cut=PASSAGE_RESIDUAL_CUT if rule.marked_residual else PASSAGE_CUT,
+                        by_passage=how == "marked",
                     )
-                    if evidence is None and marker and rule.marked_residual and not rivals:
+                    if (
+                        evidence is None
+                        and how == "marked"
+                        and marker
+                        and rule.marked_residual
+                        and not rivals
+                    ):
                         residual.append((ci, cut, style, marker))
                 if (
                     evidence is None
@@ -1331,6 +1356,9 @@ class _Context:
         #: the first of those that is an instruction in words (别往外说, 你别复印), not a
         #: document's printed marker (内部资料) — what some tables ask for (``internal_from``)
         self.instructed: Evidence | None = None
+        #: (forty-seventh round) the first column of what is proposed for each row (拟处理) in
+        #: a spreadsheet's header
+        self.pending: Evidence | None = None
         for i, folded in enumerate(folds):
             if not markers[i]:
                 continue
@@ -1364,6 +1392,8 @@ class _Context:
                         continue
                 evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
                 self.internal = self.internal or evidence
+                if pending_column(word) and _SHEET.search(segments[i].location):
+                    self.pending = self.pending or evidence
                 if not put_off(word):
                     self.quiet = self.quiet or evidence
                     if instruction(word):
@@ -1434,6 +1464,7 @@ class _Context:
         rivals: Collection[str] = (),
         first: bool = True,
         passage_cut: float = PASSAGE_CUT,
+        by_passage: bool = True,
     ) -> tuple[int, int, int, str] | None:
         """The table head's evidence, where it is at least ``cut`` sure, the highest of the
         heads (thirty-seventh round: also beside the table's words — a low cut must not let one
@@ -1443,20 +1474,21 @@ class _Context:
         marker let it count (the officer is told). ``rivals``: the tables the message is held for
         already; the head must lead theirs by ``RIVAL_LEAD``. ``first``: false where the head
         need not be the highest (a residual table beside a marker, ``marked_residual``).
-        ``passage_cut``: how sure the head must be on a marker's paragraph read alone."""
+        ``passage_cut``: how sure the head must be on a marker's paragraph read alone (where
+        ``by_passage``: not for a sheet's column, ``_Context.pending``, whose rows are no paragraph)."""
         if self._worded is None:
             self._worded = _worded(self._folds)
         if not self._worded:
             return None  # (thirty-fifth round) numbers and no sentence: nothing to read
         judgement = self.judgement(segments)
         where = ""
-        if not _counts(judgement, table, cut, style, rivals, first) and marker is not None:
+        if not _counts(judgement, table, cut, style, rivals, first) and marker and by_passage:
             # (forty-fifth round) one paragraph of routine mail that says to keep it quiet
             # (会议室改了……今年考核初步定的优秀是……你先别跟任何人讲): its paragraph read alone
-            passage = self._passage(segments, marker)
-            if passage is None:
+            paragraph = self._passage(segments, marker)
+            if paragraph is None:
                 return None
-            judgement = passage
+            judgement = paragraph
             where = "；据交代所在段落"
             # a paragraph is a few sentences: the head and the writing must read it surely
             cut, style = max(cut, passage_cut), max(style, PASSAGE_STYLE)

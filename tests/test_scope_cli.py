@@ -22,7 +22,7 @@ def test_check_default_tables(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0] == f"scope tables: {DEFAULT} (6 files)"
     assert re.fullmatch(r"land\s+159\s+40\s+2\s+17\s+quarantine\s+征地拆迁", lines[2])
-    assert re.fullmatch(r"state-secret\s+65\s+23\s+5\s+0\s+reject\s+国家秘密标志", lines[6])
+    assert re.fullmatch(r"state-secret\s+65\s+24\s+5\s+0\s+reject\s+国家秘密标志", lines[6])
     assert re.fullmatch(r"total terms: \d+ \(table words; probe words not counted\)", lines[8])
     assert re.fullmatch(r"compile time: \d+\.\d\d s", lines[9])
     assert lines[10] == f"scope version: {load_scope(DEFAULT).version[:16]}"
