@@ -303,6 +303,8 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind196", "gp-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind197", "gq-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind198", "gr-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind199", "gs-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind200", "gt-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -367,6 +369,7 @@ RETIRED = (
     "blind189", "blind190",
     "blind193", "blind194", "blind195", "blind196",
     "blind197", "blind198",
+    "blind199", "blind200",
 )  # fmt: skip
 UNREAD = (
     "clean2",
