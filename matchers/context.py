@@ -237,6 +237,13 @@ def _automaton(words: Iterable[str]) -> Literals:
     return Literals((word, word) for word in words)
 
 
+#: (forty-seventh round) what one does not know, not who is not told: 还不知道怎么回事儿, 自己都不知道
+#: 是谁, 为何自己不知道的？ — the question (a blog's, a diary's) is the writer's own
+_NO_QUESTION = (
+    r"(?!咋|怎|为什么|为啥|啥|哪|何|如何|是否|是不是|能不能|会不会|有没有|几|多少|谁|什么)"
+    r"(?![^\n，。；,;！!]{0,8}[？?])"
+)
+
 # Keeping a matter quiet (issue 9, fourth round): what a colleague writes to another about *this*
 # matter and no published text writes — an instruction not to pass it on (别外传, 名单不要在科室里说,
 # 本人暂不告知, 不要在大群里说, 当天不要拍照发朋友圈), a cover story for outsiders (问起来就说还在
@@ -246,12 +253,6 @@ def _automaton(words: Iterable[str]) -> Literals:
 # 严禁透露), about the reader's own data (切勿将验证码告知他人) or of an event (请勿拍照录像); a
 # published 通报 tells how someone took money under a pretext (以“咨询费”名义收受) or hid it (为避免
 # 被发现): none of these counts.
-#: (forty-seventh round) what one does not know, not who is not told: 还不知道怎么回事儿, 自己都不知道
-#: 是谁, 为何自己不知道的？ — the question (a blog's, a diary's) is the writer's own
-_NO_QUESTION = (
-    r"(?!咋|怎|为什么|为啥|啥|哪|何|如何|是否|是不是|能不能|会不会|有没有|几|多少|谁|什么)"
-    r"(?![^\n，。；,;！!]{0,8}[？?])"
-)
 _HUSH_LEAD = r"(?:不要|别|勿|暂不|先不|先别|暂时不|不宜|不用|不必|千万别|不准|不能)"
 _REPORTS = ("通报", "报告", "材料", "总结", "台账", "简报")
 _ADVERBS = ("可以", "就", "先", "要")
