@@ -436,7 +436,7 @@ class Engine:
         each row (forty-seventh round, ``_Context.pending``)? Most mail has no marker word: the
         probe skips it."""
         return any(
-            not put_off(word) or (pending_column(word) and _SHEET.search(segment.location))
+            not put_off(word) or _sheet_column(word, segment)
             for segment, folded, probes in zip(segments, folds, fired, strict=True)
             if INTERNAL in probes or INTERNAL not in self._probed
             for _, _, word in internal_markers(folded.text)
@@ -957,6 +957,12 @@ def _at_cap(rule: ContextRule, gate: int) -> bool:
     return rule.topic_cap is not None and gate >= rule.topic_cap
 
 
+def _sheet_column(marker: str, segment: Segment) -> bool:
+    """Is ``marker`` a column of what is proposed for each row (拟处理) in a spreadsheet's
+    header (forty-seventh round, ``_Context.pending``)?"""
+    return pending_column(marker) and _SHEET.search(segment.location) is not None
+
+
 def _has_sheet(segments: Sequence[Segment]) -> bool:
     """Has the message a spreadsheet (a CSV file, a workbook's sheet)?"""
     return any(_SHEET.search(segment.location) for segment in segments)
@@ -1392,7 +1398,7 @@ class _Context:
                         continue
                 evidence = (i, *folded.to_original(fstart, fend), marker_label(word))
                 self.internal = self.internal or evidence
-                if pending_column(word) and _SHEET.search(segments[i].location):
+                if _sheet_column(word, segments[i]):
                     self.pending = self.pending or evidence
                 if not put_off(word):
                     self.quiet = self.quiet or evidence

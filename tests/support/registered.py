@@ -7,6 +7,8 @@ import io
 import random
 from pathlib import Path
 
+from tests.fixtures_matchers import resident_id
+
 HEADER = "某某县人民政府办公室文件"
 FOOTER = (
     "抄送：县委办公室，县人大常委会办公室，县政协办公室，县纪委监委，县人民法院，县人民检察院。\n"
@@ -143,12 +145,6 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
 
 
-def _check_digit(body: str) -> str:
-    """A resident ID's last character (GB 11643): real numbers carry it, and so do these."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
 def roster(seed: int, count: int = 20) -> list[list[str]]:
     """A 低保 roster: names, ID numbers (valid check digits), mobiles and addresses (synthetic)."""
     rng = random.Random(seed)
@@ -156,8 +152,7 @@ def roster(seed: int, count: int = 20) -> list[list[str]]:
     for n in range(count):
         name = rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN)
         born = f"19{rng.randrange(40, 99)}{rng.randrange(1, 13):02d}{rng.randrange(1, 28):02d}"
-        body = f"4301{rng.randrange(10, 99)}{born}{rng.randrange(100, 999)}"
-        ident = body + _check_digit(body)
+        ident = resident_id(f"4301{rng.randrange(10, 99)}{born}{rng.randrange(100, 999)}")
         mobile = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
         address = f"东湖街道{rng.choice('一二三四五六')}组{n + 1}号"
         rows.append([name, ident, mobile, address])
