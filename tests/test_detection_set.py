@@ -305,6 +305,18 @@ def per_category(topic: int, work: int, state: int, personal: int) -> dict[str, 
         ("blind198", "gr-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind199", "gs-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
         ("blind200", "gt-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind201", "gu-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind202", "gv-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind203", "gw-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind204", "gx-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind205", "gy-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind206", "gz-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind207", "ha-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind208", "hb-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind209", "hc-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind210", "hd-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind211", "he-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
+        ("blind212", "hf-", {**per_category(4, 18, 6, 4)}, ALL_FORMATS),
     ],
 )
 def test_blind_split_is_apart_and_balanced(
@@ -370,12 +382,36 @@ RETIRED = (
     "blind193", "blind194", "blind195", "blind196",
     "blind197", "blind198",
     "blind199", "blind200",
+    "blind201", "blind202", "blind203", "blind204",
+    "blind207", "blind208", "blind209", "blind210",
 )  # fmt: skip
 UNREAD = (
     "clean2",
     *(f"blind{n}" for n in range(49, 75)),
     *(f"blind{n}" for n in (83, 84, 87, 88, 93, 94, 105, 106, 117, 118)),
-    *(f"blind{n}" for n in (125, 126, 131, 132, 145, 146, 161, 162, 163, 164, 185, 186, 191, 192)),
+    *(
+        f"blind{n}"
+        for n in (
+            125,
+            126,
+            131,
+            132,
+            145,
+            146,
+            161,
+            162,
+            163,
+            164,
+            185,
+            186,
+            191,
+            192,
+            205,
+            206,
+            211,
+            212,
+        )
+    ),
 )
 
 

@@ -8,7 +8,7 @@ Each source file holds ``[[message]]`` entries::
                                 # work_secret | personal_data
     family = "酝酿"              # what kind of mail this is (free text, for reading misses)
     split = "dev"               # dev | holdout | blind … blind19 | clean | clean2 | blind20 |
-                                # blind21 … blind200 (blind splits: sources/<split>/, ids "b-…" … "z-…",
+                                # blind21 … blind212 (blind splits: sources/<split>/, ids "b-…" … "z-…",
                                 # "a-…", "l-…", "aa-…", "ab-…", "ac-…", "ad-…", "ae-…", "af-…", "ag-…", "ah-…", "ai-…", "aj-…",
                                 # "ak-…", "al-…", "am-…", "an-…", "ao-…", "ap-…", "aq-…", "ar-…", "as-…", "at-…", "au-…", "av-…", "aw-…", "ax-…", "ay-…", "az-…", "ba-…", "bb-…", "bc-…", "bd-…", "be-…", "bf-…", "bg-…", "bh-…", "bi-…", "bj-…", "bk-…", "bl-…", "bm-…", "bn-…", "bo-…", "bp-…", "bq-…", "br-…", "bs-…", "bt-…", "bu-…", "bv-…", "bw-…", "bx-…")
     charset = "gbk"             # eml only, optional: the plain body's charset (default utf-8)
@@ -354,6 +354,18 @@ BLIND_SPLITS = {
     "blind198": "gr-",
     "blind199": "gs-",
     "blind200": "gt-",
+    "blind201": "gu-",
+    "blind202": "gv-",
+    "blind203": "gw-",
+    "blind204": "gx-",
+    "blind205": "gy-",
+    "blind206": "gz-",
+    "blind207": "ha-",
+    "blind208": "hb-",
+    "blind209": "hc-",
+    "blind210": "hd-",
+    "blind211": "he-",
+    "blind212": "hf-",
 }
 SPLITS = ("dev", "holdout", *BLIND_SPLITS)
 FORMATS = ("eml", "eml-html", "docx", "xlsx", "pptx", "pdf", "csv", "zip", "7z")
