@@ -383,6 +383,8 @@ def cited_marking(text: str, start: int, end: int) -> bool:
         return True
     if _CUE_BEFORE.search(text, max(line_start, start - 8), start) is not None:
         return True
+    if _ANSWER_BEFORE.search(text, max(line_start, start - 4), start) is not None:
+        return True  # (forty-eighth round) a question's answer: 实施前属于什么？（工作秘密）
     if line_start and _EXAMPLE_HEADING.fullmatch(
         text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
     ):
@@ -410,6 +412,8 @@ _LEADING_SPACE = re.compile(r"\s*")
 _EXAMPLE_HEADING = re.compile(
     r"[ \t　]*[^\n，。]{0,8}(?:示例|样例|范例|样式|式样|举例)[^\n，。]{0,8}[ \t　:：]*"
 )
+#: a bracket opened just after a question (…属于什么？（工作秘密）): the answer a quiz gives
+_ANSWER_BEFORE = re.compile(r"[?？][ \t　]*[（(【\[][ \t　]*$")
 _OPENING_NOTICE = re.compile(r"不得|严禁|请勿|禁止|注意保|阅后")
 _CUE_BEFORE = re.compile(
     r"(?:如|例如|比如|诸如|标注为?|注明|标明|写明|标有|印有|写有|注有|字样为)"
@@ -434,6 +438,9 @@ LESSON_WORDS = (
     # (forty-seventh round) an office's study session (县水利局机关 业务学习) and a lesson on the
     # rules of secrecy (保密知识)
     *("业务学习", "保密知识"),
+    # (forty-eighth round) … and on its common sense (机关保密常识：工作秘密怎么管: 19 read texts
+    # so titled, all published or harmless)
+    "保密常识",
 )
 #: the title of a teaching text: training, study, explanation, quiz, a rule or regulation (the
 #: first line of the text)

@@ -195,6 +195,14 @@ class Engine:
             for c in scope.categories
             if c.context.model and c.context.model_alone is not None
         )
+        # … and those whose head may read a spreadsheet with no prose on its own (sheet_alone)
+        self._sheet_alone = tuple(
+            (c.id, c.context.sheet_alone, c.context.sheet_alone_style)
+            for c in scope.categories
+            if c.context.model
+            and c.context.model_alone is not None
+            and c.context.sheet_alone is not None
+        )
 
     @classmethod
     def compile(cls, scope: ScopeSet, *, probes: bool = True) -> Engine:
@@ -319,11 +327,15 @@ class Engine:
         )
         # (thirty-seventh round) no table word and no marker: the model alone may still read a
         # working paper on a table's matter; the context is read only where it does
-        alone = self._alone_reading(segments, folds) if self._contextual and not wanted else None
+        alone, sheet_only = (
+            self._alone_reading(segments, folds)
+            if self._contextual and not wanted
+            else (None, False)
+        )
         if self._contextual and (wanted or alone is not None):
             markers = [INTERNAL in f or INTERNAL not in self._probed for f in fired]
             context = _Context(segments, folds, self._named, markers)
-            context.judged(alone)
+            context.judged(alone, sheet_only)
         if context is not None:
             published = self._published(context, segments, per_segment)
             if context.public or published:
@@ -407,17 +419,24 @@ class Engine:
 
     def _alone_reading(
         self, segments: Sequence[Segment], folds: Sequence[Folded]
-    ) -> Judgement | None:
+    ) -> tuple[Judgement | None, bool]:
         """The model's judgement of a message with no table word, where a table's head could
-        count on it alone (``model_alone``); None where none could (most mail)."""
-        if not self._alone or not _prose(segments, folds):
-            return None
+        count on it alone (``model_alone``; in a spreadsheet with no prose, ``sheet_alone``);
+        None where none could (most mail). Also: whether the message is such a sheet."""
+        alone = self._alone
+        sheet_only = not _prose(segments, folds)
+        if sheet_only:
+            # (forty-eighth round) a sheet's cells are no prose: only the tables that read a
+            # sheet on its own (``sheet_alone``), more surely
+            alone = self._sheet_alone if _has_sheet(segments) else ()
+        if not alone:
+            return None, False
         parts = [(s.location, f.text) for s, f in zip(segments, folds, strict=True)]
         text = text_of(parts)
         model = default_model()
         heads = dict(zip(model.heads, model.probabilities(features(text)), strict=True))
         best = max(p for head, p in heads.items() if head != STYLE_INTERNAL)
-        for table, cut, style in self._alone:
+        for table, cut, style in alone:
             topic = heads.get(table)
             if (
                 topic is not None
@@ -425,8 +444,8 @@ class Engine:
                 and topic >= best
                 and heads[STYLE_INTERNAL] >= style
             ):
-                return model.judge(text)
-        return None
+                return model.judge(text), sheet_only
+        return None, False
 
     def _keeps_quiet(
         self, segments: Sequence[Segment], folds: Sequence[Folded], fired: Sequence[set[str]]
@@ -603,6 +622,11 @@ class Engine:
                     style = min(style, rule.cap_style)
                 # the model's reading alone weighs only in a text long enough to be a paper
                 short = how == "alone" and not context.long_enough
+                if short and rule.sheet_alone is not None and _has_sheet(segments):
+                    # (forty-eighth round) a sheet with no prose: the head must read it surely
+                    # (``sheet_alone``, ``sheet_alone_style``)
+                    short = False
+                    cut, style = max(cut, rule.sheet_alone), max(style, rule.sheet_alone_style)
                 marker = context.quiet if how == "marked" else pending
                 rivals = holding - {category.id}
                 # (forty-seventh round) the residual table reads a marker for a matter no other
@@ -692,6 +716,10 @@ class Engine:
         for ci, cut, style, marker in residual:
             if held - {ci}:
                 continue
+            if max(context.judgement(segments).topics.values(), default=0.0) >= RESIDUAL_MATTER:
+                # another head reads its matter clearly (a list of staff's health results with
+                # 别在群里说谁, 0.5 personal data): the residual head need only lean its way
+                cut = min(cut, RESIDUAL_CUT)
             evidence = context.modelled(
                 segments,
                 categories[ci].id,
@@ -910,6 +938,14 @@ SHEET_ALONE = 0.35
 #: beside the table's words in a message with a spreadsheet (forty-second round)
 SHEET_SURE = 0.4
 
+
+#: (forty-eighth round) the residual table's head beside a marker where another head reads its
+#: matter at least ``RESIDUAL_MATTER`` sure: it counts from ``RESIDUAL_CUT`` (work secret's
+#: ``model_marked`` before round 48), though its own cut is higher. Personal mail that keeps a
+#: surprise (求婚计划，她闺蜜也不能说; 这事先别让他知道) reads low on every head (0.1-0.2); a
+#: paper on a matter another table names (体检异常人员, 别在群里说谁) reads 0.5 on that one
+RESIDUAL_MATTER = 0.3
+RESIDUAL_CUT = 0.05
 
 #: the Han characters of a paragraph the model reads on its own beside a marker that says to keep
 #: it quiet (forty-fifth round): a sentence or two, not a phrase
@@ -1376,8 +1412,11 @@ class _Context:
                     continue  # 比如…考核排名初稿: one kind of paper named, not this one's marker
                 if taught(folded.text, fstart, fend):
                     continue  # 保密知识培训要点：不要在微信群里说工作秘密 — a rule taught
+                # (forty-eighth round) a deck read as published whose headings teach (哪些不能发,
+                # 案例) is a lesson too, titled or not (信息发布前的保密审查)
+                taught_here = "培训标题" in found or ("讲授提纲" in found and is_public(found))
                 if (
-                    "培训标题" in found
+                    taught_here
                     and document_of.get(i, "") not in errands
                     and _in_lesson(folded.text, fstart, fend, word)
                     and (is_public(found) or not _bracketed(folded.text, fstart))
@@ -1447,12 +1486,12 @@ class _Context:
             self._long = _prose(self._segments, self._folds)
         return self._long
 
-    def judged(self, judgement: Judgement | None) -> None:
-        """The model's judgement, where the engine already made it (on the model alone: only
-        in a message it found to have prose enough, :func:`_prose`)."""
+    def judged(self, judgement: Judgement | None, sheet_only: bool = False) -> None:
+        """The model's judgement, where the engine already made it (on the model alone: in a
+        message it found to have prose enough, :func:`_prose`, or a sheet, ``sheet_only``)."""
         if judgement is not None:
             self._style = judgement
-            self._long = True
+            self._long = not sheet_only  # a sheet read on its own is still no prose
 
     @property
     def all_public(self) -> bool:

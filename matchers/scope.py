@@ -230,6 +230,13 @@ class ContextRule(_Rule):
     least 0.4 sure (and the highest of the heads) makes it count with the internal head at
     least this sure instead of ``model_style``: a sheet is cells of names and figures, whose
     writing the internal head reads less surely than a paper's prose. Default: never.
+    ``sheet_alone``: where the message has a spreadsheet (a workbook's sheet, a CSV file) and
+    too little prose for ``model_alone``, the table's head at least this sure (and the highest
+    of the heads), with the internal head at least ``sheet_alone_style``, makes ``model`` count
+    with none of the table's words and no marker: a score sheet or a ledger of a work matter
+    kept inside, in cells no table word names. Only where the table sets ``model_alone``.
+    Default: never.
+    ``sheet_alone_style``: the internal head ``sheet_alone`` needs (default 0.9).
     ``cap_cut``: where the table's words reach its ``topic_cap`` (several of them already say
     what the matter is), ``model`` counts from this head instead of ``model_cut`` (a sheet's
     ``SHEET_CUT`` stays lower). Default: never.
@@ -273,6 +280,8 @@ class ContextRule(_Rule):
     model_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     sheet_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    sheet_alone: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    sheet_alone_style: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     cap_cut: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     cap_style: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     marked_residual: bool = False
@@ -285,6 +294,13 @@ class ContextRule(_Rule):
         allowed = choices[info.field_name or ""]
         if value not in allowed:
             raise ValueError(f"must be one of {' | '.join(allowed)} (got {value!r})")
+        return value
+
+    @field_validator("sheet_alone")
+    @classmethod
+    def _sheet_alone(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and info.data.get("model_alone") is None:
+            raise ValueError("needs model_alone (a sheet is read on its own only where prose is)")
         return value
 
     @field_validator("cap_style")

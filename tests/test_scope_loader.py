@@ -146,6 +146,17 @@ def test_cap_style_needs_cap_cut(tmp_path: Path) -> None:
     )
 
 
+def test_sheet_alone_needs_model_alone(tmp_path: Path) -> None:
+    # (round 48) a sheet is read on its own only by a table whose head may read prose on its own
+    text = GOOD.replace(
+        'words = ["新闻稿"]', 'words = ["新闻稿"]\n\n[context]\nsheet_alone = 0.5', 1
+    )
+    assert error(tmp_path, text) == (
+        "land.toml:24: context.sheet_alone: needs model_alone (a sheet is read on its own only "
+        "where prose is) (got 0.5)"
+    )
+
+
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     write(tmp_path / "scope", "a.toml", GOOD)
     second = write(tmp_path / "scope", "b.toml", GOOD)

@@ -42,6 +42,12 @@ def test_every_message_is_complete_and_named_once() -> None:
 
 #: statute text and legal formulas both sets quote (the law's words, written by neither)
 STATUTES = {
+    # 土地管理法 art. 47, its first two paragraphs (a round-48 tuning split's published text and a
+    # training note both quote them)
+    "第四十七条国家征收土地的，依照法定程序批准后，由县级以上地方人民政府予以公告并组织实施。",
+    "县级以上地方人民政府拟申请征收土地的，应当开展拟征收土地现状调查和社会稳定风险评估，并将征收范围、"
+    "土地现状、征收目的、补偿标准、安置方式和社会保障等在拟征收土地所在的乡（镇）和村、村民小组范围内"
+    "公告至少三十日，听取被征地的农村集体经济组织及其成员、村民委员会和其他利害关系人的意见。",
     # 个人信息保护法 art. 28 whole, with its number (a round-43 tuning split's explainer and a
     # training note both quote it)
     "第二十八条敏感个人信息是一旦泄露或者非法使用，容易导致自然人的人格尊严受到侵害或者人身、财产安全"
