@@ -1620,10 +1620,6 @@ def internal_markers(text: str) -> Iterator[tuple[int, int, str]]:
     for start, end, word in _markers(joined):
         if _WAIT_FOR_RELEASE.match(joined, end):
             continue  # (forty-fourth round) 具体问题尚未反馈，请以后续官方发布为准: told to the public
-        if word == "内部使用" and (
-            joined[start - 1 : start] == "供" or joined[end : end + 1] == "的"
-        ):
-            continue  # (forty-eighth round) a place or a system for staff (停车场只供内部使用)
         yield back(start), back(end - 1) + 1, word
     # three different fields make a form: look for them only where three of the words stand
     # (the field regex has no literal prefix, so it would try every position of the text)
@@ -1732,6 +1728,8 @@ def _checked(text: str, markers: list[tuple[int, str]]) -> Iterator[tuple[int, i
             continue
         if word in _NOT_YET_OUT_SET and text[end : end + 1] in ("的", "过"):
             continue  # 尚未公布的人事安排: a kind of matter named, not this one's state
+        if word == "内部使用" and (text[start - 1 : start] == "供" or text[end : end + 1] == "的"):
+            continue  # (forty-eighth round) a place or a system for staff (停车场只供内部使用)
         if word in _KEEP_IT_SET and _OWN_DATA.search(
             text, max(text.rfind("\n", 0, start) + 1, start - 20), start
         ):

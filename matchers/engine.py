@@ -591,6 +591,7 @@ class Engine:
         }
         findings = []
         residual: list[tuple[int, float, float, Evidence]] = []
+        sheet = _has_sheet(segments)  # a CSV file or a workbook's sheet: its cells read less surely
         for ci, category in enumerate(categories):
             rule = category.context
             gate = scores.get(ci, 0)
@@ -610,11 +611,11 @@ class Engine:
             if reading and rule.model and not (context.all_public or context.titled):
                 how, cut, style = reading
                 capped = how == "words" and _at_cap(rule, gate)
-                if capped and _has_sheet(segments):
+                if capped and sheet:
                     cut = min(cut, SHEET_CUT)
                 elif capped and rule.cap_cut is not None:
                     cut = min(cut, rule.cap_cut)
-                elif how == "alone" and _has_sheet(segments):
+                elif how == "alone" and sheet:
                     cut = max(cut, SHEET_ALONE)
                 if capped and rule.cap_style is not None:
                     # (forty-fourth round) beside several of the table's words, writing that
@@ -622,7 +623,7 @@ class Engine:
                     style = min(style, rule.cap_style)
                 # the model's reading alone weighs only in a text long enough to be a paper
                 short = how == "alone" and not context.long_enough
-                if short and rule.sheet_alone is not None and _has_sheet(segments):
+                if short and rule.sheet_alone is not None and sheet:
                     # (forty-eighth round) a sheet with no prose: the head must read it surely
                     # (``sheet_alone``, ``sheet_alone_style``)
                     short = False
@@ -655,12 +656,7 @@ class Engine:
                         and not rivals
                     ):
                         residual.append((ci, cut, style, marker))
-                if (
-                    evidence is None
-                    and how == "words"
-                    and rule.sheet_style is not None
-                    and _has_sheet(segments)
-                ):
+                if evidence is None and how == "words" and rule.sheet_style is not None and sheet:
                     # a sheet's cells read less surely internal too (``sheet_style``): a surer
                     # head may count beside less internal writing
                     evidence = context.modelled(
